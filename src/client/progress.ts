@@ -1,0 +1,35 @@
+/** The learner's progress through the course, kept in this browser. */
+export interface LessonProgress {
+  visited: boolean;
+  completed: boolean;
+}
+
+export type CourseProgress = Record<string, LessonProgress>;
+
+const PROGRESS_KEY = "playground:progress";
+
+export function readProgress(storage: Storage = localStorage): CourseProgress {
+  try {
+    const parsed: unknown = JSON.parse(storage.getItem(PROGRESS_KEY) ?? "{}");
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as CourseProgress) : {};
+  } catch {
+    // A hand-edited or corrupted entry must not break the page: start over.
+    return {};
+  }
+}
+
+function update(slug: string, change: Partial<LessonProgress>, storage: Storage): CourseProgress {
+  const progress = readProgress(storage);
+  const current = progress[slug] ?? { visited: false, completed: false };
+  progress[slug] = { ...current, ...change };
+  storage.setItem(PROGRESS_KEY, JSON.stringify(progress));
+  return progress;
+}
+
+export function markVisited(slug: string, storage: Storage = localStorage): CourseProgress {
+  return update(slug, { visited: true }, storage);
+}
+
+export function setCompleted(slug: string, completed: boolean, storage: Storage = localStorage): CourseProgress {
+  return update(slug, { visited: true, completed }, storage);
+}

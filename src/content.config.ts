@@ -1,0 +1,28 @@
+import { defineCollection, z } from "astro:content";
+import { glob } from "astro/loaders";
+
+/** The single description of what a lesson may say: src/lessons/<slug>/index.md. */
+const lessons = defineCollection({
+  loader: glob({
+    pattern: "*/index.md",
+    base: "./src/lessons",
+    generateId: ({ entry }) => entry.split("/")[0] ?? entry,
+  }),
+  schema: z.object({
+    title: z.string().min(1),
+    order: z.number().int().positive(),
+    summary: z.string().min(1).max(160),
+    /** A lesson that is not written yet is listed as "coming soon" and has no lab. */
+    status: z.enum(["published", "coming-soon"]).default("published"),
+    lab: z
+      .object({
+        /** The virtual clients the lab starts with, in order. */
+        clients: z.array(z.string().min(1).max(32)).min(2).max(8).default(["Alice", "Bob"]),
+        /** Adds a "Shared text" box to each client, wired to the `editing` event. */
+        sharedText: z.boolean().default(false),
+      })
+      .optional(),
+  }),
+});
+
+export const collections = { lessons };

@@ -1,0 +1,61 @@
+/**
+ * Every limit the playground enforces, with its default and the environment variable that overrides it.
+ * docs/lab-api.md documents the same table for people running the site.
+ */
+export interface PlaygroundLimits {
+  /** Labs alive at once across all learners; creating one more answers 503. */
+  maxLabs: number;
+  /** Socket.IO clients connected to one lab at once; one more gets a connect_error. */
+  maxClientsPerLab: number;
+  /** Events a client may send per second (averaged over one second); a flood is disconnected. */
+  maxEventsPerSecond: number;
+  /** Largest frame a client may send, in bytes (engine.io `maxHttpBufferSize`). */
+  maxPayloadBytes: number;
+  /** A lab with no client connected for this long is evicted. */
+  labIdleMs: number;
+}
+
+export interface PlaygroundConfig {
+  port: number;
+  host: string | undefined;
+  limits: PlaygroundLimits;
+}
+
+export const defaultLimits: PlaygroundLimits = {
+  maxLabs: 5000,
+  maxClientsPerLab: 8,
+  maxEventsPerSecond: 50,
+  maxPayloadBytes: 64 * 1024,
+  labIdleMs: 10 * 60 * 1000,
+};
+
+const limitVariables: Record<keyof PlaygroundLimits, string> = {
+  maxLabs: "PLAYGROUND_MAX_LABS",
+  maxClientsPerLab: "PLAYGROUND_MAX_CLIENTS_PER_LAB",
+  maxEventsPerSecond: "PLAYGROUND_MAX_EVENTS_PER_SECOND",
+  maxPayloadBytes: "PLAYGROUND_MAX_PAYLOAD_BYTES",
+  labIdleMs: "PLAYGROUND_LAB_IDLE_MS",
+};
+
+function positiveInteger(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Reads the configuration from environment variables; a malformed value stops start-up with a clear message. */
+export function configFromEnv(env: Record<string, string | undefined>): PlaygroundConfig {
+  const limits = { ...defaultLimits };
+  for (const key of Object.keys(limitVariables) as (keyof PlaygroundLimits)[]) {
+    const name = limitVariables[key];
+    const raw = env[name];
+    if (raw !== undefined && raw !== "") limits[key] = positiveInteger(name, raw);
+  }
+  const port = env.PORT ? Number(env.PORT) : 4321;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  }
+  return { port, host: env.HOST || undefined, limits };
+}

@@ -1,0 +1,94 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { LabRegistry } from "../lab/lab-registry.js";
+import type { Lab } from "../lab/lab.js";
+import { RequestBodyError, readJsonBody, sendError, sendJson } from "./http-json.js";
+
+/** A learner id is a random token the browser made; it only scopes labs, so its shape is all we check. */
+const LEARNER_ID = /^[A-Za-z0-9_-]{16,128}$/;
+const MAX_BODY_BYTES = 4096;
+/** Comment lines on the log stream keep idle proxies from closing it. */
+const LOG_KEEPALIVE_MS = 25_000;
+
+/**
+ * The HTTP control API under /api (docs/lab-api.md). The page, the tests and anyone's scripts all use it.
+ * Returns false for paths outside /api so the host can pass them on.
+ */
+export function createControlApi(labs: LabRegistry) {
+  async function createLab(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJsonBody(req, MAX_BODY_BYTES);
+    const { lesson, learner } = (body ?? {}) as { lesson?: unknown; learner?: unknown };
+    if (typeof lesson !== "string") {
+      return sendError(res, 400, "invalid_lesson", 'Give the lesson slug as "lesson", e.g. {"lesson":"emit"}.');
+    }
+    if (typeof learner !== "string" || !LEARNER_ID.test(learner)) {
+      return sendError(res, 400, "invalid_learner", 'Give a learner id as "learner": 16 to 128 letters, digits, "-" or "_".');
+    }
+    const result = labs.open(lesson, learner);
+    if (!result.ok) {
+      if (result.reason === "unknown_lesson") {
+        return sendError(res, 404, "lesson_not_found", `There is no lab for a lesson called "${lesson.slice(0, 64)}".`);
+      }
+      return sendError(res, 503, "lab_limit", "The playground is at its limit of labs. Try again in a few minutes.");
+    }
+    sendJson(res, result.created ? 201 : 200, result.lab.info());
+  }
+
+  function streamLog(req: IncomingMessage, res: ServerResponse, lab: Lab): void {
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store",
+      connection: "keep-alive",
+    });
+    const send = (entry: unknown) => res.write(`data: ${JSON.stringify(entry)}\n\n`);
+    for (const entry of lab.log.recent()) send(entry);
+    const unsubscribe = lab.log.subscribe(send);
+    const keepalive = setInterval(() => res.write(": keepalive\n\n"), LOG_KEEPALIVE_MS);
+    const stopOnLabClose = lab.onClose(() => {
+      stop();
+      res.end();
+    });
+    function stop() {
+      clearInterval(keepalive);
+      unsubscribe();
+      stopOnLabClose();
+    }
+    req.on("close", stop);
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const method = req.method ?? "GET";
+    if (path === "/api/health") {
+      return method === "GET" ? sendJson(res, 200, { status: "ok" }) : methodNotAllowed(res, "GET");
+    }
+    if (path === "/api/labs") {
+      return method === "POST" ? createLab(req, res) : methodNotAllowed(res, "POST");
+    }
+    const match = /^\/api\/labs\/([^/]+)(\/log)?$/.exec(path);
+    if (!match) return sendError(res, 404, "not_found", `No API route at ${path.slice(0, 200)}.`);
+    const lab = labs.get(match[1] ?? "");
+    if (!lab) return sendError(res, 404, "lab_not_found", "No lab has that id: it may have been evicted after sitting idle.");
+    lab.touch();
+    if (match[2]) return method === "GET" ? streamLog(req, res, lab) : methodNotAllowed(res, "GET");
+    if (method === "GET") return sendJson(res, 200, lab.info());
+    if (method === "DELETE") {
+      await labs.delete(lab.id);
+      res.writeHead(204).end();
+      return;
+    }
+    methodNotAllowed(res, "GET, DELETE");
+  }
+
+  return function handleApi(req: IncomingMessage, res: ServerResponse, path: string): void {
+    route(req, res, path).catch((error: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (error instanceof RequestBodyError) return sendError(res, error.status, error.code, error.message);
+      console.error("control API error", error);
+      sendError(res, 500, "internal", "The server failed to answer this request.");
+    });
+  };
+}
+
+function methodNotAllowed(res: ServerResponse, allow: string): void {
+  res.setHeader("allow", allow);
+  sendError(res, 405, "method_not_allowed", `Use ${allow} here.`);
+}

@@ -1,0 +1,46 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { PlaygroundConfig } from "../config.js";
+import type { LessonLab } from "../lesson-lab.js";
+import { sendError } from "./http-json.js";
+import { createPlayground, type Playground } from "./playground.js";
+
+export type SiteHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface RunningPlayground {
+  server: Server;
+  playground: Playground;
+  /** The origin the server answers on, e.g. http://localhost:4321. */
+  origin: string;
+  close(): Promise<void>;
+}
+
+const noSite: SiteHandler = (_req, res) => sendError(res, 404, "not_found", "Nothing here.");
+
+/** One HTTP server, one port: the site, the control API and every lab. */
+export async function listen(
+  config: PlaygroundConfig,
+  lessons: ReadonlyMap<string, LessonLab>,
+  site: SiteHandler = noSite,
+): Promise<RunningPlayground> {
+  const playground = createPlayground(lessons, config.limits);
+  const server = createServer((req, res) => playground.handleRequest(req, res, () => site(req, res)));
+  server.on("upgrade", (req, socket, head) => {
+    if (!playground.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  return {
+    server,
+    playground,
+    origin: `http://localhost:${port}`,
+    async close() {
+      await playground.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import type { PlaygroundLimits } from "../config.js";
+import { LabRegistry } from "../lab/lab-registry.js";
+import type { LessonLab } from "../lesson-lab.js";
+import { createControlApi } from "./control-api.js";
+import { sendError } from "./http-json.js";
+
+const LAB_PATH = /^\/labs\/([A-Za-z0-9_-]+)\/socket\.io\//;
+
+export interface Playground {
+  labs: LabRegistry;
+  /** Answers /api and /labs requests; hands anything else to `next` (the site). */
+  handleRequest(req: IncomingMessage, res: ServerResponse, next: () => void): void;
+  /** Takes an upgrade aimed at a lab and returns true; returns false for anything else (e.g. Vite's HMR). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  close(): Promise<void>;
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? "/";
+  const query = raw.indexOf("?");
+  return query === -1 ? raw : raw.slice(0, query);
+}
+
+/**
+ * The one dispatcher in front of every lab: a request or upgrade is routed by its path, with one map lookup,
+ * whatever the number of labs. No lab adds listeners to the HTTP server.
+ */
+export function createPlayground(lessons: ReadonlyMap<string, LessonLab>, limits: PlaygroundLimits): Playground {
+  const labs = new LabRegistry(lessons, limits);
+  const handleApi = createControlApi(labs);
+
+  return {
+    labs,
+    handleRequest(req, res, next) {
+      const path = pathOf(req.url);
+      if (path.startsWith("/api/")) return handleApi(req, res, path);
+      if (!path.startsWith("/labs/")) return next();
+      const id = LAB_PATH.exec(path)?.[1];
+      const lab = id === undefined ? undefined : labs.get(id);
+      if (!lab) return sendError(res, 404, "lab_not_found", "No lab has that id: it may have been evicted after sitting idle.");
+      lab.handleRequest(req, res);
+    },
+    handleUpgrade(req, socket, head) {
+      const path = pathOf(req.url);
+      if (!path.startsWith("/labs/")) return false;
+      const id = LAB_PATH.exec(path)?.[1];
+      const lab = id === undefined ? undefined : labs.get(id);
+      if (lab) {
+        lab.handleUpgrade(req, socket, head);
+      } else {
+        const body = JSON.stringify({ error: { code: "lab_not_found", message: "No lab has that id." } });
+        socket.end(
+          `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      }
+      return true;
+    },
+    close: () => labs.close(),
+  };
+}

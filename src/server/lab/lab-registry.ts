@@ -1,0 +1,87 @@
+import { randomBytes } from "node:crypto";
+import { EventEmitter } from "node:events";
+import type { PlaygroundLimits } from "../config.js";
+import type { LessonLab } from "../lesson-lab.js";
+import { Lab } from "./lab.js";
+
+export type OpenLabResult =
+  | { ok: true; lab: Lab; created: boolean }
+  | { ok: false; reason: "unknown_lesson" | "lab_limit" };
+
+/** 128 random bits, URL-safe: a lab id is a capability, so it must not be guessable. */
+export function newLabId(): string {
+  return randomBytes(16).toString("base64url");
+}
+
+/** All labs of this process: created on demand, one per learner and lesson, evicted when idle. */
+export class LabRegistry extends EventEmitter<{ evicted: [Lab] }> {
+  private readonly labs = new Map<string, Lab>();
+  private readonly byOwner = new Map<string, Lab>();
+  private readonly owners = new Map<Lab, string>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly lessons: ReadonlyMap<string, LessonLab>,
+    private readonly limits: PlaygroundLimits,
+  ) {
+    super();
+    const every = Math.max(50, Math.min(limits.labIdleMs / 2, 30_000));
+    this.sweeper = setInterval(() => void this.evictIdle(Date.now()), every);
+    this.sweeper.unref();
+  }
+
+  get size(): number {
+    return this.labs.size;
+  }
+
+  /** The learner's lab for a lesson: the existing one, or a new one when there is room. */
+  open(lessonSlug: string, learner: string): OpenLabResult {
+    const lesson = this.lessons.get(lessonSlug);
+    if (!lesson) return { ok: false, reason: "unknown_lesson" };
+    const owner = `${learner}\n${lessonSlug}`;
+    const existing = this.byOwner.get(owner);
+    if (existing) {
+      existing.touch();
+      return { ok: true, lab: existing, created: false };
+    }
+    if (this.labs.size >= this.limits.maxLabs) return { ok: false, reason: "lab_limit" };
+    const lab = new Lab(newLabId(), lesson, this.limits);
+    this.labs.set(lab.id, lab);
+    this.byOwner.set(owner, lab);
+    this.owners.set(lab, owner);
+    return { ok: true, lab, created: true };
+  }
+
+  get(id: string): Lab | undefined {
+    return this.labs.get(id);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const lab = this.labs.get(id);
+    if (!lab) return false;
+    this.forget(lab);
+    await lab.close();
+    return true;
+  }
+
+  async evictIdle(now: number): Promise<void> {
+    const idle = [...this.labs.values()].filter((lab) => lab.isIdle(now));
+    for (const lab of idle) this.forget(lab);
+    await Promise.all(idle.map((lab) => lab.close()));
+    for (const lab of idle) this.emit("evicted", lab);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    const all = [...this.labs.values()];
+    for (const lab of all) this.forget(lab);
+    await Promise.all(all.map((lab) => lab.close()));
+  }
+
+  private forget(lab: Lab): void {
+    this.labs.delete(lab.id);
+    const owner = this.owners.get(lab);
+    if (owner !== undefined) this.byOwner.delete(owner);
+    this.owners.delete(lab);
+  }
+}

@@ -1,0 +1,5 @@
+import { emitLab } from "../lessons/emit/server.js";
+import type { LessonLab } from "./lesson-lab.js";
+
+/** The lessons that have a lab, by slug. A lesson without an entry here has no lab yet. */
+export const lessonLabs: ReadonlyMap<string, LessonLab> = new Map([emitLab].map((lab) => [lab.slug, lab]));

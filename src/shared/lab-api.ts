@@ -1,0 +1,31 @@
+/** The shapes the HTTP control API speaks (docs/lab-api.md), shared by the server, the page and the tests. */
+
+export interface LabLimits {
+  maxClientsPerLab: number;
+  maxEventsPerSecond: number;
+  maxPayloadBytes: number;
+  labIdleMs: number;
+}
+
+export interface LabInfo {
+  id: string;
+  lesson: string;
+  /** The Socket.IO `path` option a client passes to reach this lab on the site's origin. */
+  path: string;
+  /** Server-sent events stream of the lab's server log. */
+  logUrl: string;
+  server: { pingInterval: number; pingTimeout: number; connectionStateRecovery: boolean };
+  limits: LabLimits;
+}
+
+export interface ApiError {
+  error: { code: string; message: string };
+}
+
+/** What the lab sends a client, as the `lab:error` event, right before it refuses or disconnects it. */
+export interface LabErrorPayload {
+  code: "rate_limited" | "lab_full";
+  message: string;
+}
+
+export const LAB_ERROR_EVENT = "lab:error";

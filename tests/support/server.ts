@@ -1,0 +1,108 @@
+import { io, type Socket } from "socket.io-client";
+import { defaultLimits, type PlaygroundLimits } from "../../src/server/config.js";
+import { listen, type RunningPlayground } from "../../src/server/host/listen.js";
+import { lessonLabs } from "../../src/server/lessons.js";
+import type { LabInfo } from "../../src/shared/lab-api.js";
+import type { ServerLogEntry } from "../../src/shared/server-log.js";
+
+/** Starts the real playground server on an ephemeral port, with limits a test may tighten. */
+export function startServer(limits: Partial<PlaygroundLimits> = {}): Promise<RunningPlayground> {
+  return listen({ port: 0, host: "127.0.0.1", limits: { ...defaultLimits, ...limits } }, lessonLabs);
+}
+
+let learnerCount = 0;
+export function newLearner(): string {
+  learnerCount += 1;
+  return `test-learner-${process.pid}-${learnerCount}-${Math.random().toString(36).slice(2)}`;
+}
+
+export async function createLab(origin: string, lesson = "emit", learner = newLearner()): Promise<LabInfo> {
+  const response = await fetch(`${origin}/api/labs`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ lesson, learner }),
+  });
+  if (response.status !== 201 && response.status !== 200) {
+    throw new Error(`creating a lab answered ${response.status}: ${await response.text()}`);
+  }
+  return (await response.json()) as LabInfo;
+}
+
+export type Transport = "websocket" | "polling";
+
+/** A real socket.io-client connected to a lab; resolves once connected. */
+export async function connectClient(
+  origin: string,
+  lab: LabInfo,
+  name: string,
+  transport: Transport = "websocket",
+): Promise<Socket> {
+  const socket = io(origin, { path: lab.path, forceNew: true, auth: { name }, transports: [transport], reconnection: false });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", resolve);
+    socket.once("connect_error", reject);
+  });
+  return socket;
+}
+
+/** Resolves with the arguments of the next `event`, or fails after `ms`. */
+export function nextEvent<T extends unknown[] = unknown[]>(
+  target: { once(event: string, listener: (...args: T) => void): unknown },
+  event: string,
+  ms = 3000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${event}" within ${ms} ms`)), ms);
+    target.once(event, (...args: T) => {
+      clearTimeout(timer);
+      resolve(args);
+    });
+  });
+}
+
+/** Reads the lab's server log stream over HTTP until an entry matches, or fails after `ms`. */
+export async function waitForLogEntry<E extends ServerLogEntry>(
+  origin: string,
+  lab: LabInfo,
+  matches: (entry: ServerLogEntry) => entry is E,
+  ms = 3000,
+): Promise<E>;
+export async function waitForLogEntry(
+  origin: string,
+  lab: LabInfo,
+  matches: (entry: ServerLogEntry) => boolean,
+  ms?: number,
+): Promise<ServerLogEntry>;
+export async function waitForLogEntry(
+  origin: string,
+  lab: LabInfo,
+  matches: (entry: ServerLogEntry) => boolean,
+  ms = 3000,
+): Promise<ServerLogEntry> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), ms);
+  try {
+    const response = await fetch(`${origin}${lab.logUrl}`, { signal: abort.signal });
+    if (!response.body) throw new Error("the log stream has no body");
+    const decoder = new TextDecoder();
+    let buffered = "";
+    for await (const chunk of response.body) {
+      buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+      let end: number;
+      while ((end = buffered.indexOf("\n\n")) !== -1) {
+        const message = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        if (!message.startsWith("data: ")) continue;
+        const entry = JSON.parse(message.slice(6)) as ServerLogEntry;
+        if (matches(entry)) return entry;
+      }
+    }
+    throw new Error("the log stream ended before a matching entry");
+  } catch (error) {
+    if (abort.signal.aborted) throw new Error(`no matching server log entry within ${ms} ms`);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+  }
+}
