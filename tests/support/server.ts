@@ -92,8 +92,9 @@ export async function waitForLogEntry(
       while ((end = buffered.indexOf("\n\n")) !== -1) {
         const message = buffered.slice(0, end);
         buffered = buffered.slice(end + 2);
-        if (!message.startsWith("data: ")) continue;
-        const entry = JSON.parse(message.slice(6)) as ServerLogEntry;
+        const data = message.split("\n").find((line) => line.startsWith("data: "));
+        if (!data) continue;
+        const entry = JSON.parse(data.slice(6)) as ServerLogEntry;
         if (matches(entry)) return entry;
       }
     }

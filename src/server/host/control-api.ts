@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { LabRegistry } from "../lab/lab-registry.js";
 import type { Lab } from "../lab/lab.js";
+import type { NumberedEntry } from "../lab/server-log.js";
 import { RequestBodyError, readJsonBody, sendError, sendJson } from "./http-json.js";
 
 /** A learner id is a random token the browser made; it only scopes labs, so its shape is all we check. */
@@ -39,8 +40,10 @@ export function createControlApi(labs: LabRegistry) {
       "cache-control": "no-store",
       connection: "keep-alive",
     });
-    const send = (entry: unknown) => res.write(`data: ${JSON.stringify(entry)}\n\n`);
-    for (const entry of lab.log.recent()) send(entry);
+    const send = ({ seq, entry }: NumberedEntry) => res.write(`id: ${seq}\ndata: ${JSON.stringify(entry)}\n\n`);
+    // EventSource sends Last-Event-ID when it reconnects: replay only what it missed.
+    const lastSeen = Number(req.headers["last-event-id"] ?? 0);
+    for (const numbered of lab.log.since(Number.isFinite(lastSeen) ? lastSeen : 0)) send(numbered);
     const unsubscribe = lab.log.subscribe(send);
     const keepalive = setInterval(() => res.write(": keepalive\n\n"), LOG_KEEPALIVE_MS);
     const stopOnLabClose = lab.onClose(() => {

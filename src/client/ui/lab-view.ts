@@ -1,0 +1,70 @@
+import type { LabInfo } from "../../shared/lab-api.js";
+import { openLab } from "../lab-api.js";
+import { learnerId } from "../learner.js";
+import { VirtualClient } from "../virtual-client.js";
+import { mountClientPanel } from "./client-panel-view.js";
+import { showServerLog } from "./server-log-view.js";
+
+/** Names for clients the learner adds, in order; a lab allows at most as many as its client limit. */
+const CLIENT_NAMES = ["Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi"];
+
+function part<T extends Element>(root: ParentNode, selector: string): T {
+  const found = root.querySelector<T>(selector);
+  if (!found) throw new Error(`lab markup lacks ${selector}`);
+  return found;
+}
+
+/** Opens the learner's lab for this lesson and drives its clients and server log. */
+export async function startLab(root: HTMLElement): Promise<void> {
+  const lesson = root.dataset.lesson ?? "";
+  const initialClients = JSON.parse(root.dataset.clients ?? "[]") as string[];
+  const status = part<HTMLElement>(root, ".lab-status");
+  const addButton = part<HTMLButtonElement>(root, ".add-client");
+  const container = part<HTMLElement>(root, ".clients");
+  const template = part<HTMLTemplateElement>(root, "#client-panel-template");
+
+  let lab: LabInfo;
+  try {
+    lab = await openLab(lesson, learnerId());
+  } catch (error) {
+    status.dataset.state = "error";
+    status.textContent = `Your lab could not be opened: ${error instanceof Error ? error.message : String(error)} Reload the page to try again.`;
+    return;
+  }
+  const { pingInterval, pingTimeout } = lab.server;
+  status.textContent = `Lab ready: a real Socket.IO server for you alone. Heartbeat: pingInterval ${pingInterval / 1000} s, pingTimeout ${pingTimeout / 1000} s.`;
+
+  showServerLog(part(root, ".server-log"), lab, () => {
+    status.dataset.state = "error";
+    status.textContent = "This lab has closed (it was idle too long). Reload the page for a fresh one.";
+  });
+
+  const clients = new Map<string, { client: VirtualClient; panel: HTMLElement }>();
+  const updateAddButton = () => {
+    addButton.disabled = clients.size >= Math.min(lab.limits.maxClientsPerLab, CLIENT_NAMES.length);
+  };
+
+  function addClient(name: string): void {
+    const client = new VirtualClient(name, lab);
+    const panel = (template.content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
+    mountClientPanel(panel, client, {
+      maxPayloadBytes: lab.limits.maxPayloadBytes,
+      onRemove: () => {
+        client.close();
+        panel.remove();
+        clients.delete(name);
+        updateAddButton();
+        addButton.focus();
+      },
+    });
+    container.append(panel);
+    clients.set(name, { client, panel });
+    updateAddButton();
+  }
+
+  for (const name of initialClients) addClient(name);
+  addButton.addEventListener("click", () => {
+    const name = CLIENT_NAMES.find((candidate) => !clients.has(candidate));
+    if (name) addClient(name);
+  });
+}

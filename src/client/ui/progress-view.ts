@@ -1,0 +1,27 @@
+import { markVisited, readProgress, setCompleted } from "../progress.js";
+
+/** Marks each lesson on the course list with what this browser remembers: visited or completed. */
+export function showCourseProgress(root: ParentNode): void {
+  const progress = readProgress();
+  for (const card of root.querySelectorAll<HTMLElement>("[data-lesson]")) {
+    const badge = card.querySelector<HTMLElement>("[data-progress]");
+    const state = progress[card.dataset.lesson ?? ""];
+    if (!badge || !state?.visited) continue;
+    badge.textContent = state.completed ? "completed" : "visited";
+    badge.hidden = false;
+  }
+}
+
+/** Remembers the visit, and wires the lesson's "Mark lesson complete" toggle. */
+export function trackLesson(slug: string, toggle: HTMLButtonElement | null): void {
+  const progress = markVisited(slug);
+  if (!toggle) return;
+  // A toggle button keeps one name; its pressed state says whether the lesson is complete.
+  const show = (completed: boolean) => toggle.setAttribute("aria-pressed", String(completed));
+  show(progress[slug]?.completed ?? false);
+  toggle.addEventListener("click", () => {
+    const completed = toggle.getAttribute("aria-pressed") !== "true";
+    setCompleted(slug, completed);
+    show(completed);
+  });
+}

@@ -1,0 +1,41 @@
+import type { LabInfo } from "../../shared/lab-api.js";
+import type { ServerLogEntry } from "../../shared/server-log.js";
+import { appendToLog, logItem } from "./format.js";
+
+function describe(entry: ServerLogEntry): string {
+  switch (entry.kind) {
+    case "connect":
+      return `${entry.client} connected (id ${entry.socketId}, ${entry.transport})`;
+    case "disconnect":
+      return `${entry.client} disconnected: ${entry.reason}${entry.description ? ` (${entry.description})` : ""}`;
+    case "received":
+      return `← ${entry.client} ${entry.frame}`;
+    case "sent":
+      return `→ ${entry.client} ${entry.frame}`;
+    case "upgrade":
+      return `${entry.client} upgraded to ${entry.transport}`;
+    case "refused":
+      return `${entry.client} refused: ${entry.message}`;
+    case "log":
+      return `log: ${entry.message}`;
+  }
+}
+
+/**
+ * Shows the lab server's log as the server streams it. Returns a function that stops listening.
+ * `onClosed` is told when the stream is gone for good, e.g. the lab was evicted.
+ */
+export function showServerLog(list: HTMLElement, lab: LabInfo, onClosed: () => void): () => void {
+  const source = new EventSource(lab.logUrl);
+  source.addEventListener("message", (message: MessageEvent<string>) => {
+    const entry = JSON.parse(message.data) as ServerLogEntry;
+    const item = logItem(entry.at);
+    item.dataset.kind = entry.kind;
+    item.append(describe(entry));
+    appendToLog(list, item);
+  });
+  source.addEventListener("error", () => {
+    if (source.readyState === EventSource.CLOSED) onClosed();
+  });
+  return () => source.close();
+}
