@@ -17,8 +17,8 @@ export default defineConfig({
           globalSetup: ["tests/browser/global-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
-          // One Chromium per file is plenty on a 2-core machine.
-          fileParallelism: false,
+          // One Chromium at a time: two would fight the server for a 2-core machine's CPU.
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Socket } from "socket.io-client";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
-import { connectClient, createLab, nextEvent, startServer, waitForLogEntry, type Transport } from "../support/server.js";
+import { connectClient, createLab, nextEvent, startServer, waitForFrame, waitForLogEntry, type Transport } from "../support/server.js";
 
 let running: RunningPlayground;
 beforeAll(async () => {
@@ -84,21 +84,21 @@ describe("the Emit lesson's lab", () => {
 
   it("shows the wire frames in the server log: 42 for an event, 420/430 for an ack, 451- plus a binary frame", async () => {
     const { lab, alice, close } = await aliceAndBob();
-    const plain = waitForLogEntry(running.origin, lab, (e) => e.kind === "received" && e.frame.includes("editing"));
+    const plain = waitForFrame(running.origin, lab, "received", (f) => f.includes("editing"));
     alice.emit("editing", "hi");
-    expect(await plain).toMatchObject({ client: "Alice", frame: '42["editing","hi"]' });
+    expect(await plain).toBe('42["editing","hi"]');
 
-    const sentAck = waitForLogEntry(running.origin, lab, (e) => e.kind === "sent" && e.frame.startsWith("43"));
-    const askedAck = waitForLogEntry(running.origin, lab, (e) => e.kind === "received" && e.frame.includes('"q"'));
+    const askedAck = waitForFrame(running.origin, lab, "received", (f) => f.includes('"q"'));
+    const sentAck = waitForFrame(running.origin, lab, "sent", (f) => f.startsWith("43"));
     await alice.emitWithAck("q");
-    expect((await askedAck).frame).toBe('420["q"]');
-    expect((await sentAck).frame).toBe('430[{"status":"ok"}]');
+    expect(await askedAck).toBe('420["q"]');
+    expect(await sentAck).toBe('430[{"status":"ok"}]');
 
-    const header = waitForLogEntry(running.origin, lab, (e) => e.kind === "received" && e.frame.startsWith("45"));
-    const attachment = waitForLogEntry(running.origin, lab, (e) => e.kind === "received" && e.frame.startsWith("<binary"));
+    const header = waitForFrame(running.origin, lab, "received", (f) => f.startsWith("45"));
+    const attachment = waitForFrame(running.origin, lab, "received", (f) => f.startsWith("<binary"));
     alice.emit("bin", Uint8Array.from([1, 2, 3]));
-    expect((await header).frame).toBe('451-["bin",{"_placeholder":true,"num":0}]');
-    expect((await attachment).frame).toBe("<binary frame, 3 bytes>");
+    expect(await header).toBe('451-["bin",{"_placeholder":true,"num":0}]');
+    expect(await attachment).toBe("<binary frame, 3 bytes>");
     close();
   });
 

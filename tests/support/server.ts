@@ -61,18 +61,6 @@ export function nextEvent<T extends unknown[] = unknown[]>(
 }
 
 /** Reads the lab's server log stream over HTTP until an entry matches, or fails after `ms`. */
-export async function waitForLogEntry<E extends ServerLogEntry>(
-  origin: string,
-  lab: LabInfo,
-  matches: (entry: ServerLogEntry) => entry is E,
-  ms = 3000,
-): Promise<E>;
-export async function waitForLogEntry(
-  origin: string,
-  lab: LabInfo,
-  matches: (entry: ServerLogEntry) => boolean,
-  ms?: number,
-): Promise<ServerLogEntry>;
 export async function waitForLogEntry(
   origin: string,
   lab: LabInfo,
@@ -106,4 +94,15 @@ export async function waitForLogEntry(
     clearTimeout(timer);
     abort.abort();
   }
+}
+
+/** Waits for the server log to show a frame the lab `received` or `sent` that passes `test`; resolves with the frame. */
+export async function waitForFrame(
+  origin: string,
+  lab: LabInfo,
+  kind: "received" | "sent",
+  test: (frame: string) => boolean,
+): Promise<string> {
+  const entry = await waitForLogEntry(origin, lab, (e) => e.kind === kind && test(e.frame));
+  return entry.kind === kind ? entry.frame : "";
 }

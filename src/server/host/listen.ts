@@ -36,7 +36,7 @@ export async function listen(
   return {
     server,
     playground,
-    origin: `http://localhost:${port}`,
+    origin: `http://${config.host && !config.host.includes(":") ? config.host : "localhost"}:${port}`,
     async close() {
       await playground.close();
       server.closeAllConnections();

@@ -29,6 +29,7 @@ function clientName(socket: Socket): string {
 export class Lab {
   readonly log = new ServerLog();
   private readonly engine: EngineServer;
+  private readonly heartbeat: { pingInterval: number; pingTimeout: number };
   private readonly io: Server;
   private lastActive: number;
   private readonly closeListeners = new Set<() => void>();
@@ -39,12 +40,12 @@ export class Lab {
     private readonly limits: PlaygroundLimits,
   ) {
     this.lastActive = Date.now();
-    const heartbeat = {
+    this.heartbeat = {
       pingInterval: lesson.options.pingInterval ?? LAB_HEARTBEAT.pingInterval,
       pingTimeout: lesson.options.pingTimeout ?? LAB_HEARTBEAT.pingTimeout,
     };
     this.engine = new EngineServer({
-      ...heartbeat,
+      ...this.heartbeat,
       maxHttpBufferSize: limits.maxPayloadBytes,
       allowRequest: (req, callback) => this.allowRequest(req, callback),
     });
@@ -80,8 +81,7 @@ export class Lab {
       path: labPath(this.id),
       logUrl: `/api/labs/${this.id}/log`,
       server: {
-        pingInterval: this.engine.opts.pingInterval,
-        pingTimeout: this.engine.opts.pingTimeout,
+        ...this.heartbeat,
         connectionStateRecovery: this.lesson.options.connectionStateRecovery !== undefined,
       },
       limits: { maxClientsPerLab, maxEventsPerSecond, maxPayloadBytes, labIdleMs },

@@ -1,0 +1,104 @@
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { launchBrowser, openPage } from "../support/browser.js";
+
+const origin = inject("origin");
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser.close());
+
+beforeEach(async () => {
+  ({ page, errors } = await openPage(browser));
+  await page.goto(`${origin}/lessons/emit`);
+  for (const name of ["Alice", "Bob"]) await connected(client(name));
+});
+afterEach(() => page.context().close());
+
+function client(name: string): Locator {
+  return page.getByRole("group", { name });
+}
+
+async function connected(panel: Locator): Promise<void> {
+  await panel.getByRole("status").filter({ hasText: /^connected/ }).waitFor();
+}
+
+async function emitFrom(panel: Locator, event: string, args: string, ack = false): Promise<void> {
+  await panel.getByRole("textbox", { name: "Event name" }).fill(event);
+  await panel.getByRole("textbox", { name: "Arguments (JSON)" }).fill(args);
+  await panel.getByRole("checkbox", { name: "Expect acknowledgement" }).setChecked(ack);
+  await panel.getByRole("button", { name: "Emit" }).click();
+}
+
+function received(panel: Locator): Locator {
+  return panel.getByRole("list", { name: "Received" }).getByRole("listitem");
+}
+
+describe("the Emit lesson page", () => {
+  it("shows Alice's emit in Bob's Received list, with its arguments and its wire frame", async () => {
+    await emitFrom(client("Alice"), "greet", '"hi", {"mood": "curious"}, 42');
+    const entry = received(client("Bob")).filter({ hasText: "greet" });
+    await entry.waitFor();
+    expect(await entry.textContent()).toContain('"hi", {"mood":"curious"}, 42');
+    expect(await entry.textContent()).toContain('42["greet","hi",{"mood":"curious"},42]');
+    const serverLog = page.getByRole("list", { name: "Server log" });
+    await serverLog.getByRole("listitem").filter({ hasText: '← Alice 42["greet"' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it("shows binary sent as $bytes arriving at Bob as binary", async () => {
+    await emitFrom(client("Alice"), "file", '{"$bytes": [1, 2, 255]}');
+    const entry = received(client("Bob")).filter({ hasText: "file" });
+    await entry.waitFor();
+    const text = await entry.textContent();
+    expect(text).toContain("<binary 3 bytes: 01 02 ff>");
+    expect(text).toContain('451-["file",{"_placeholder":true,"num":0}]');
+  });
+
+  it("shows the server's acknowledgement in Alice's list when she asks for one", async () => {
+    await emitFrom(client("Alice"), "ping", "", true);
+    const ack = received(client("Alice")).filter({ hasText: "ack for ping" });
+    await ack.waitFor();
+    expect(await ack.textContent()).toContain('430[{"status":"ok"}]');
+  });
+
+  it("carries what Alice types in her shared text to Bob's shared text", async () => {
+    await client("Alice").getByRole("textbox", { name: "Shared text" }).pressSequentially("hello Bob");
+    const bobText = client("Bob").getByRole("textbox", { name: "Shared text" });
+    await expect.poll(() => bobText.inputValue(), { timeout: 5000 }).toBe("hello Bob");
+  });
+
+  it("refuses malformed JSON with an inline error and sends nothing", async () => {
+    const alice = client("Alice");
+    await emitFrom(alice, "broken", '"hi", {mood: 1}');
+    await alice.getByText(/Not valid JSON arguments/).waitFor();
+    // A valid emit after the bad one reaches Bob; the bad one never does (the relay keeps order).
+    await emitFrom(alice, "fine", '"ok"');
+    await received(client("Bob")).filter({ hasText: "fine" }).waitFor();
+    expect(await received(client("Bob")).filter({ hasText: "broken" }).count()).toBe(0);
+    expect(await alice.getByText(/Not valid JSON arguments/).count()).toBe(0);
+  });
+
+  it("refuses a payload over the lab's limit with an inline error and sends nothing", async () => {
+    const alice = client("Alice");
+    await emitFrom(alice, "huge", JSON.stringify("x".repeat(70_000)));
+    await alice.getByText(/the lab accepts at most 65,536/).waitFor();
+    await emitFrom(alice, "fine", '"ok"');
+    await received(client("Bob")).filter({ hasText: "fine" }).waitFor();
+    expect(await received(client("Bob")).filter({ hasText: "huge" }).count()).toBe(0);
+    await connected(alice);
+  });
+
+  it("adds a third client that receives Alice's emits, and removes it again", async () => {
+    await page.getByRole("button", { name: "Add client" }).click();
+    await connected(client("Carol"));
+    await emitFrom(client("Alice"), "hello-all", '"everyone"');
+    await received(client("Carol")).filter({ hasText: "hello-all" }).waitFor();
+    await page.getByRole("button", { name: "Remove Carol" }).click();
+    expect(await client("Carol").count()).toBe(0);
+  });
+});

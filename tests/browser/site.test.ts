@@ -1,0 +1,81 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { COURSE_SLUGS } from "../../src/shared/course.js";
+import { launchBrowser, openPage } from "../support/browser.js";
+
+const origin = inject("origin");
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser.close());
+
+const pages = ["/", ...COURSE_SLUGS.map((slug) => `/lessons/${slug}`)];
+
+describe("the site", () => {
+  it("lists every lesson in course order, linking the written ones and marking the rest coming soon", async () => {
+    const { page } = await openPage(browser);
+    await page.goto(origin);
+    const items = page.getByRole("list", { name: "The course" }).getByRole("listitem");
+    expect(await items.count()).toBe(COURSE_SLUGS.length);
+    const emit = items.nth(1);
+    expect(await emit.getByRole("link", { name: "Emit" }).getAttribute("href")).toBe("/lessons/emit");
+    const acks = items.nth(2);
+    expect(await acks.textContent()).toContain("coming soon");
+    expect(await acks.getByRole("link").count()).toBe(0);
+  });
+
+  for (const path of pages) {
+    it(`${path} loads with no console errors and no broken links`, async () => {
+      const { page, errors } = await openPage(browser);
+      const response = await page.goto(`${origin}${path}`);
+      expect(response?.status()).toBe(200);
+      if (path === "/lessons/emit") {
+        await page.getByRole("group", { name: "Bob" }).getByRole("status").filter({ hasText: /^connected/ }).waitFor();
+      }
+      const hrefs = await page.locator("a[href^='/']").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+      for (const href of new Set(hrefs)) {
+        const linked = await fetch(`${origin}${href}`);
+        expect(linked.status, `${path} links to ${href}`).toBe(200);
+      }
+      await page.close();
+      expect(errors).toEqual([]);
+    });
+  }
+
+  it("remembers a visited and a completed lesson across reloads", async () => {
+    const { page } = await openPage(browser);
+    await page.goto(`${origin}/lessons/emit`);
+    const toggle = page.getByRole("button", { name: "Mark lesson complete" });
+    expect(await toggle.getAttribute("aria-pressed")).toBe("false");
+    await page.goto(origin);
+    const emitCard = page.getByRole("list", { name: "The course" }).getByRole("listitem").nth(1);
+    expect(await emitCard.textContent()).toContain("visited");
+    await page.goto(`${origin}/lessons/emit`);
+    await toggle.click();
+    await page.reload();
+    expect(await page.getByRole("button", { name: "Mark lesson complete" }).getAttribute("aria-pressed")).toBe("true");
+    await page.goto(origin);
+    expect(await emitCard.textContent()).toContain("completed");
+  });
+
+  it("puts the lab beside the text on a wide screen and below it on a phone", async () => {
+    for (const [width, beside] of [
+      [1400, true],
+      [390, false],
+    ] as const) {
+      const { page } = await openPage(browser, { viewport: { width, height: 900 } });
+      await page.goto(`${origin}/lessons/emit`);
+      const text = await page.getByRole("article").boundingBox();
+      const lab = await page.getByRole("region", { name: "Your lab" }).boundingBox();
+      expect(text && lab).toBeTruthy();
+      if (beside) expect(lab!.x).toBeGreaterThan(text!.x + text!.width - 1);
+      else expect(lab!.y).toBeGreaterThan(text!.y + text!.height - 1);
+      // Nothing spills sideways on a phone.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await page.close();
+    }
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { configFromEnv, defaultLimits } from "../../src/server/config.js";
+
+describe("configFromEnv", () => {
+  it("uses the documented defaults when nothing is set", () => {
+    const config = configFromEnv({});
+    expect(config.port).toBe(4321);
+    expect(config.limits).toEqual(defaultLimits);
+    expect(defaultLimits).toEqual({
+      maxLabs: 5000,
+      maxClientsPerLab: 8,
+      maxEventsPerSecond: 50,
+      maxPayloadBytes: 65536,
+      labIdleMs: 600000,
+    });
+  });
+
+  it("reads each limit from its environment variable", () => {
+    const config = configFromEnv({
+      PORT: "8080",
+      PLAYGROUND_MAX_LABS: "10",
+      PLAYGROUND_MAX_CLIENTS_PER_LAB: "3",
+      PLAYGROUND_MAX_EVENTS_PER_SECOND: "7",
+      PLAYGROUND_MAX_PAYLOAD_BYTES: "2048",
+      PLAYGROUND_LAB_IDLE_MS: "1000",
+    });
+    expect(config.port).toBe(8080);
+    expect(config.limits).toEqual({ maxLabs: 10, maxClientsPerLab: 3, maxEventsPerSecond: 7, maxPayloadBytes: 2048, labIdleMs: 1000 });
+  });
+
+  it("stops with a clear message on a malformed value", () => {
+    expect(() => configFromEnv({ PLAYGROUND_MAX_LABS: "lots" })).toThrow(/PLAYGROUND_MAX_LABS must be a positive integer/);
+    expect(() => configFromEnv({ PORT: "99999" })).toThrow(/PORT must be a port number/);
+  });
+});
