@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
-import { createLab, newLearner, startServer } from "../support/server.js";
+import { connectClient, createLab, newLearner, nextEvent, startServer, waitForLogEntry } from "../support/server.js";
 
 let running: RunningPlayground;
 beforeAll(async () => {
@@ -48,6 +48,16 @@ describe("control API", () => {
     expect(deleted.status).toBe(204);
     const gone = await fetch(`${running.origin}/api/labs/${lab.id}`);
     expect(gone.status).toBe(404);
+  });
+
+  it("closing a lab disconnects its clients: server shutting down on the server, transport close on the client", async () => {
+    const lab = await createLab(running.origin);
+    const alice = await connectClient(running.origin, lab, "Alice");
+    const serverSide = waitForLogEntry(running.origin, lab, (e) => e.kind === "disconnect");
+    const clientSide = nextEvent<[string]>(alice, "disconnect");
+    await fetch(`${running.origin}/api/labs/${lab.id}`, { method: "DELETE" });
+    expect((await clientSide)[0]).toBe("transport close");
+    expect(await serverSide).toMatchObject({ reason: "server shutting down" });
   });
 
   it("answers 404 with a JSON error for an unknown lesson", async () => {

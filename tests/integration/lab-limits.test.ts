@@ -102,6 +102,10 @@ describe("lab limits", () => {
     const [error] = await nextEvent<[Error]>(foreign, "connect_error");
     expect(error.message).toMatch(/websocket error/);
     foreign.disconnect();
+    const polling = await fetch(`${running.origin}${lab.path}/?EIO=4&transport=polling`, { headers: { origin: "https://evil.example" } });
+    expect(polling.status).toBe(403);
+    const sameSite = await fetch(`${running.origin}${lab.path}/?EIO=4&transport=polling`, { headers: { origin: running.origin } });
+    expect(sameSite.status).toBe(200);
   });
 });
 
