@@ -33,7 +33,8 @@ export function isBinary(value: unknown): value is ArrayBuffer | ArrayBufferView
 export function describeValue(value: unknown): string {
   if (isBinary(value)) {
     const bytes = asBytes(value);
-    return `<binary ${bytes.length} bytes: ${hexPreview(bytes)}>`;
+    // The type matters to the learner: a browser receives an ArrayBuffer, Node a Buffer.
+    return `<${value.constructor.name} ${bytes.length} bytes: ${hexPreview(bytes)}>`;
   }
   if (value === undefined) return "undefined";
   if (typeof value === "function") return "<acknowledgement callback>";

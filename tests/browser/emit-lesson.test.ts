@@ -50,12 +50,12 @@ describe("the Emit lesson page", () => {
     expect(errors).toEqual([]);
   });
 
-  it("shows binary sent as $bytes arriving at Bob as binary", async () => {
+  it("shows binary sent as $bytes arriving at Bob as an ArrayBuffer, with the binary event frame", async () => {
     await emitFrom(client("Alice"), "file", '{"$bytes": [1, 2, 255]}');
     const entry = received(client("Bob")).filter({ hasText: "file" });
     await entry.waitFor();
     const text = await entry.textContent();
-    expect(text).toContain("<binary 3 bytes: 01 02 ff>");
+    expect(text).toContain("<ArrayBuffer 3 bytes: 01 02 ff>");
     expect(text).toContain('451-["file",{"_placeholder":true,"num":0}]');
   });
 

@@ -67,12 +67,12 @@ describe("the Emit lesson's lab", () => {
     close();
   });
 
-  it("turns a Date into an ISO string and a Map into an empty object", async () => {
+  it("turns a Date into an ISO string, and a Map or a Set into an empty object", async () => {
     const { alice, bob, close } = await aliceAndBob();
     const arrived = nextEvent(bob, "when");
     const date = new Date("2026-01-02T03:04:05.000Z");
-    alice.emit("when", date, new Map([["a", 1]]));
-    expect(await arrived).toEqual(["2026-01-02T03:04:05.000Z", {}]);
+    alice.emit("when", date, new Map([["a", 1]]), new Set(["x"]));
+    expect(await arrived).toEqual(["2026-01-02T03:04:05.000Z", {}, {}]);
     close();
   });
 

@@ -18,9 +18,14 @@ describe("describeValue", () => {
     expect(describeValue("hi")).toBe('"hi"');
   });
 
-  it("shows binary as bytes in hex, whether ArrayBuffer, Uint8Array or Buffer", () => {
-    expect(describeValue(Uint8Array.from([1, 2, 255]).buffer)).toBe("<binary 3 bytes: 01 02 ff>");
-    expect(describeValue(Buffer.from([16]))).toBe("<binary 1 bytes: 10>");
+  it("shows binary as its type and its bytes in hex, whether ArrayBuffer, Uint8Array or Buffer", () => {
+    expect(describeValue(Uint8Array.from([1, 2, 255]).buffer)).toBe("<ArrayBuffer 3 bytes: 01 02 ff>");
+    expect(describeValue(Uint8Array.from([1]))).toBe("<Uint8Array 1 bytes: 01>");
+    expect(describeValue(Buffer.from([16]))).toBe("<Buffer 1 bytes: 10>");
+  });
+
+  it("shows only the first 16 bytes of a long binary value", () => {
+    expect(describeValue(new Uint8Array(20))).toBe(`<Uint8Array 20 bytes: ${"00 ".repeat(16)}…>`);
   });
 
   it("shows binary nested in an object as binary", () => {

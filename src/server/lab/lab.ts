@@ -13,6 +13,9 @@ import { isSameOrigin } from "./origin.js";
 /** Labs answer heartbeats fast so that a dead link shows within seconds (Socket.IO's defaults take 45 s). */
 export const LAB_HEARTBEAT = { pingInterval: 3000, pingTimeout: 2000 };
 
+/** Frames in the server log are cut to this many characters: enough to read, cheap to keep per lab. */
+const FRAME_CHARS = 400;
+
 export function labPath(id: string): string {
   return `/labs/${id}/socket.io`;
 }
@@ -142,7 +145,7 @@ export class Lab {
     let flooded = false;
     socket.conn.on("packet", (packet: { type: string; data?: FrameData }) => {
       if (packet.type !== "message" || packet.data === undefined) return;
-      this.log.add({ at: Date.now(), kind: "received", ...entry, frame: truncate(messageFrame(packet.data)) });
+      this.log.add({ at: Date.now(), kind: "received", ...entry, frame: truncate(messageFrame(packet.data), FRAME_CHARS) });
       if (!flooded && !rate.take(Date.now())) {
         flooded = true;
         this.disconnectFlood(socket, client);
@@ -150,7 +153,7 @@ export class Lab {
     });
     socket.conn.on("packetCreate", (packet: { type: string; data?: FrameData }) => {
       if (packet.type !== "message" || packet.data === undefined) return;
-      this.log.add({ at: Date.now(), kind: "sent", ...entry, frame: truncate(messageFrame(packet.data)) });
+      this.log.add({ at: Date.now(), kind: "sent", ...entry, frame: truncate(messageFrame(packet.data), FRAME_CHARS) });
     });
     socket.conn.on("upgrade", (transport: { name: string }) => {
       this.log.add({ at: Date.now(), kind: "upgrade", ...entry, transport: transport.name });

@@ -14,7 +14,7 @@ export class ServerLog {
   private readonly listeners = new Set<Listener>();
   private seq = 0;
 
-  constructor(private readonly keep = 300) {}
+  constructor(private readonly keep = 200) {}
 
   add(entry: ServerLogEntry): void {
     this.seq += 1;
