@@ -6,6 +6,7 @@ export type ServerLogEntry = { at: number } & (
   | { kind: "upgrade"; client: string; socketId: string; transport: string }
   | { kind: "refused"; client: string; message: string }
   | { kind: "log"; message: string }
+  | { kind: "fault"; client?: string; message: string }
 );
 
 export type ServerLogKind = ServerLogEntry["kind"];

@@ -1,13 +1,17 @@
-import { io, type Socket } from "socket.io-client";
+import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { defaultLimits, type PlaygroundLimits } from "../../src/server/config.js";
 import { listen, type RunningPlayground } from "../../src/server/host/listen.js";
+import type { LessonLab } from "../../src/server/lesson-lab.js";
 import { lessonLabs } from "../../src/server/lessons.js";
 import type { LabInfo } from "../../src/shared/lab-api.js";
 import type { ServerLogEntry } from "../../src/shared/server-log.js";
 
 /** Starts the real playground server on an ephemeral port, with limits a test may tighten. */
-export function startServer(limits: Partial<PlaygroundLimits> = {}): Promise<RunningPlayground> {
-  return listen({ port: 0, host: "127.0.0.1", limits: { ...defaultLimits, ...limits } }, lessonLabs);
+export function startServer(
+  limits: Partial<PlaygroundLimits> = {},
+  lessons: ReadonlyMap<string, LessonLab> = lessonLabs,
+): Promise<RunningPlayground> {
+  return listen({ port: 0, host: "127.0.0.1", limits: { ...defaultLimits, ...limits } }, lessons);
 }
 
 let learnerCount = 0;
@@ -30,14 +34,25 @@ export async function createLab(origin: string, lesson = "emit", learner = newLe
 
 export type Transport = "websocket" | "polling";
 
-/** A real socket.io-client connected to a lab; resolves once connected. */
+/**
+ * A real socket.io-client connected to a lab; resolves once connected. Its name travels in the `client`
+ * query parameter, which is how the lab's network faults find it.
+ */
 export async function connectClient(
   origin: string,
   lab: LabInfo,
   name: string,
   transport: Transport = "websocket",
+  options: Partial<ManagerOptions & SocketOptions> = {},
 ): Promise<Socket> {
-  const socket = io(origin, { path: lab.path, forceNew: true, auth: { name }, transports: [transport], reconnection: false });
+  const socket = io(origin, {
+    path: lab.path,
+    forceNew: true,
+    query: { client: name },
+    transports: [transport],
+    reconnection: false,
+    ...options,
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", resolve);
     socket.once("connect_error", reject);
@@ -105,4 +120,16 @@ export async function waitForFrame(
 ): Promise<string> {
   const entry = await waitForLogEntry(origin, lab, (e) => e.kind === kind && test(e.frame));
   return entry.kind === kind ? entry.frame : "";
+}
+
+/** Sends a fault to the lab's control API and returns the JSON answer; fails on a non-2xx status. */
+export async function fault(origin: string, lab: LabInfo, path: string, method: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${origin}/api/labs/${lab.id}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer: unknown = await response.json();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(answer)}`);
+  return answer;
 }

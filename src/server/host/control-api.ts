@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { LabRegistry } from "../lab/lab-registry.js";
-import type { Lab } from "../lab/lab.js";
+import type { FaultResult, Lab } from "../lab/lab.js";
+import { parseLinkChange } from "./link-change.js";
 import type { NumberedEntry } from "../lab/server-log.js";
 import { RequestBodyError, readJsonBody, sendError, sendJson } from "./http-json.js";
 
@@ -58,6 +59,35 @@ export function createControlApi(labs: LabRegistry) {
     req.on("close", stop);
   }
 
+  async function clientFault(req: IncomingMessage, res: ServerResponse, lab: Lab, encodedName: string, action: string): Promise<void> {
+    let name: string;
+    try {
+      name = decodeURIComponent(encodedName);
+    } catch {
+      return sendError(res, 400, "invalid_client", "The client name in the path is not valid URL encoding.");
+    }
+    const method = req.method ?? "GET";
+    let result: FaultResult<unknown>;
+    if (action === "link" && method === "GET") {
+      result = lab.link(name);
+    } else if (action === "link" && method === "PUT") {
+      const change = parseLinkChange(await readJsonBody(req, MAX_BODY_BYTES));
+      if (typeof change === "string") return sendError(res, 400, "invalid_fault", change);
+      result = lab.setLink(name, change);
+    } else if (action === "drop" && method === "POST") {
+      result = lab.drop(name);
+    } else if (action === "kick" && method === "POST") {
+      result = lab.kick(name);
+    } else {
+      return methodNotAllowed(res, action === "link" ? "GET, PUT" : "POST");
+    }
+    if (result.ok) return sendJson(res, 200, action === "kick" ? { kicked: result.value } : result.value);
+    if (result.reason === "not_connected") {
+      return sendError(res, 409, "not_connected", `${name} has no connected socket to kick.`);
+    }
+    sendError(res, 404, "client_not_found", `No client called "${name.slice(0, 32)}" has connected to this lab.`);
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const method = req.method ?? "GET";
     if (path === "/api/health") {
@@ -66,12 +96,19 @@ export function createControlApi(labs: LabRegistry) {
     if (path === "/api/labs") {
       return method === "POST" ? createLab(req, res) : methodNotAllowed(res, "POST");
     }
-    const match = /^\/api\/labs\/([^/]+)(\/log)?$/.exec(path);
+    const match = /^\/api\/labs\/([^/]+)(?:\/(log|restart)|\/clients\/([^/]+)\/(link|drop|kick))?$/.exec(path);
     if (!match) return sendError(res, 404, "not_found", `No API route at ${path.slice(0, 200)}.`);
-    const lab = labs.get(match[1] ?? "");
+    const [, id = "", labAction, clientPart, clientAction] = match;
+    const lab = labs.get(id);
     if (!lab) return sendError(res, 404, "lab_not_found", "No lab has that id: it may have been evicted after sitting idle.");
     lab.touch();
-    if (match[2]) return method === "GET" ? streamLog(req, res, lab) : methodNotAllowed(res, "GET");
+    if (labAction === "log") return method === "GET" ? streamLog(req, res, lab) : methodNotAllowed(res, "GET");
+    if (labAction === "restart") {
+      if (method !== "POST") return methodNotAllowed(res, "POST");
+      await lab.restart();
+      return sendJson(res, 200, { restarted: true });
+    }
+    if (clientPart !== undefined && clientAction !== undefined) return clientFault(req, res, lab, clientPart, clientAction);
     if (method === "GET") return sendJson(res, 200, lab.info());
     if (method === "DELETE") {
       await labs.delete(lab.id);

@@ -1,40 +1,42 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { Server as EngineServer } from "engine.io";
-import { Server, type Socket } from "socket.io";
 import type { PlaygroundLimits } from "../config.js";
 import type { LessonLab } from "../lesson-lab.js";
-import { LAB_ERROR_EVENT, type LabErrorPayload, type LabInfo } from "../../shared/lab-api.js";
-import { messageFrame, truncate, type FrameData } from "../../shared/wire.js";
-import { RateLimit } from "./rate-limit.js";
+import type { LabInfo } from "../../shared/lab-api.js";
+import { CLIENT_NAME, type LinkState } from "../../shared/network.js";
+import { LabServer, LAB_HEARTBEAT } from "./lab-server.js";
+import { NetworkLink } from "./network-link.js";
 import { ServerLog } from "./server-log.js";
-import { isSameOrigin } from "./origin.js";
 
-/** Labs answer heartbeats fast so that a dead link shows within seconds (Socket.IO's defaults take 45 s). */
-export const LAB_HEARTBEAT = { pingInterval: 3000, pingTimeout: 2000 };
-
-/** Frames in the server log are cut to this many characters: enough to read, cheap to keep per lab. */
-const FRAME_CHARS = 400;
+export { LAB_HEARTBEAT };
 
 export function labPath(id: string): string {
   return `/labs/${id}/socket.io`;
 }
 
-function clientName(socket: Socket): string {
-  const name: unknown = socket.handshake.auth.name;
-  return typeof name === "string" && name.trim() !== "" ? name.trim().slice(0, 32) : socket.id;
+/**
+ * The `client` query parameter names the client on every request, so its link follows it across
+ * reconnections; `sid` names its Engine.IO session.
+ */
+function linkQuery(req: IncomingMessage): { name: string | undefined; sid: string | undefined } {
+  const query = req.url?.indexOf("?") ?? -1;
+  if (query === -1) return { name: undefined, sid: undefined };
+  const params = new URLSearchParams(req.url?.slice(query + 1));
+  const name = params.get("client");
+  return { name: name !== null && CLIENT_NAME.test(name) ? name : undefined, sid: params.get("sid") ?? undefined };
 }
 
+export type FaultResult<T> = { ok: true; value: T } | { ok: false; reason: "client_not_found" | "not_connected" };
+
 /**
- * One learner's private, real Socket.IO server for one lesson. It is not attached to any HTTP server:
- * the host hands it the requests and upgrades whose path names this lab.
+ * One learner's private lab for one lesson: a real Socket.IO server (replaceable, for "Restart server"),
+ * the network links of its named clients, and the server log the page shows.
  */
 export class Lab {
   readonly log = new ServerLog();
-  private readonly engine: EngineServer;
-  private readonly heartbeat: { pingInterval: number; pingTimeout: number };
-  private readonly io: Server;
-  private lastActive: number;
+  private server: LabServer;
+  private readonly links = new Map<string, NetworkLink>();
+  private lastActive = Date.now();
   private readonly closeListeners = new Set<() => void>();
 
   constructor(
@@ -42,34 +44,16 @@ export class Lab {
     readonly lesson: LessonLab,
     private readonly limits: PlaygroundLimits,
   ) {
-    this.lastActive = Date.now();
-    this.heartbeat = {
-      pingInterval: lesson.options.pingInterval ?? LAB_HEARTBEAT.pingInterval,
-      pingTimeout: lesson.options.pingTimeout ?? LAB_HEARTBEAT.pingTimeout,
-    };
-    this.engine = new EngineServer({
-      ...this.heartbeat,
-      maxHttpBufferSize: limits.maxPayloadBytes,
-      allowRequest: (req, callback) => this.allowRequest(req, callback),
-    });
-    this.io = new Server({
-      connectionStateRecovery: lesson.options.connectionStateRecovery,
-      cleanupEmptyChildNamespaces: true,
-    });
-    this.io.bind(this.engine);
-    // The lab's own listeners go first, so limits and logging hold whatever the lesson's handlers do.
-    this.io.use((socket, next) => this.admit(socket, next));
-    this.io.on("connection", (socket) => this.watch(socket));
-    lesson.setup(this.io, (message) => this.log.add({ at: Date.now(), kind: "log", message: truncate(message) }));
+    this.server = new LabServer(lesson, limits, this.log, () => this.touch());
   }
 
   get clientCount(): number {
-    return this.io.of("/").sockets.size;
+    return this.server.clientCount;
   }
 
   /** Idle means nobody has been connected for the whole idle period. */
   isIdle(now: number): boolean {
-    return this.clientCount === 0 && this.engine.clientsCount === 0 && now - this.lastActive >= this.limits.labIdleMs;
+    return this.server.isEmpty && now - this.lastActive >= this.limits.labIdleMs;
   }
 
   touch(): void {
@@ -84,7 +68,7 @@ export class Lab {
       path: labPath(this.id),
       logUrl: `/api/labs/${this.id}/log`,
       server: {
-        ...this.heartbeat,
+        ...this.server.heartbeat,
         connectionStateRecovery: this.lesson.options.connectionStateRecovery !== undefined,
       },
       limits: { maxClientsPerLab, maxEventsPerSecond, maxPayloadBytes, labIdleMs },
@@ -93,15 +77,59 @@ export class Lab {
 
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
     this.touch();
-    this.engine.handleRequest(req, res);
+    const { name, sid } = linkQuery(req);
+    const link = this.linkFor(name);
+    if (!link) return this.server.handleRequest(req, res);
+    link.request(req, res, sid, () => this.server.handleRequest(req, res));
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.touch();
-    this.engine.handleUpgrade(req, socket, head);
+    const { name, sid } = linkQuery(req);
+    const link = this.linkFor(name);
+    if (!link) return this.server.handleUpgrade(req, socket, head);
+    link.upgrade(socket, head, sid, (labSide, rest) => this.server.handleUpgrade(req, labSide, rest));
   }
 
-  /** Called once when the lab closes, e.g. to end the page's log stream. */
+  /** The faults on a named client's link; a client is known once it has sent a request. */
+  link(name: string): FaultResult<LinkState> {
+    const link = this.links.get(name);
+    return link ? { ok: true, value: link.state } : { ok: false, reason: "client_not_found" };
+  }
+
+  setLink(name: string, change: Partial<LinkState>): FaultResult<LinkState> {
+    const link = this.links.get(name);
+    if (!link) return { ok: false, reason: "client_not_found" };
+    const before = link.state;
+    const after = link.set(change);
+    for (const message of describeChange(before, after)) this.log.add({ at: Date.now(), kind: "fault", client: name, message });
+    return { ok: true, value: after };
+  }
+
+  drop(name: string): FaultResult<LinkState> {
+    const link = this.links.get(name);
+    if (!link) return { ok: false, reason: "client_not_found" };
+    this.log.add({ at: Date.now(), kind: "fault", client: name, message: "Drop: the connection is cut" });
+    for (const sid of link.drop()) this.server.failPolling(sid);
+    return { ok: true, value: link.state };
+  }
+
+  /** The server disconnects the client's socket, as `socket.disconnect()` in a handler would. */
+  kick(name: string): FaultResult<number> {
+    if (!this.links.has(name)) return { ok: false, reason: "client_not_found" };
+    this.log.add({ at: Date.now(), kind: "fault", client: name, message: "Kick: the server calls socket.disconnect()" });
+    const kicked = this.server.disconnectClient(name);
+    return kicked > 0 ? { ok: true, value: kicked } : { ok: false, reason: "not_connected" };
+  }
+
+  /** Shuts the lab's Socket.IO server down and starts a fresh one with the same options and handlers. */
+  async restart(): Promise<void> {
+    this.log.add({ at: Date.now(), kind: "fault", message: "Restart server: every socket, room and buffered packet is gone" });
+    const old = this.server;
+    this.server = new LabServer(this.lesson, this.limits, this.log, () => this.touch());
+    await old.close();
+  }
+
   onClose(listener: () => void): () => void {
     this.closeListeners.add(listener);
     return () => this.closeListeners.delete(listener);
@@ -109,76 +137,33 @@ export class Lab {
 
   /** Disconnects every client ("server shutting down") and frees the server. */
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.io.close(() => resolve()));
+    await this.server.close();
+    for (const link of this.links.values()) link.drop();
+    this.links.clear();
     for (const listener of this.closeListeners) listener();
     this.closeListeners.clear();
   }
 
-  private allowRequest(req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void): void {
-    if (!isSameOrigin(req)) return callback("Cross-origin connections to a lab are not allowed", false);
-    // Raw Engine.IO connections that never join a namespace still cost memory: cap them too.
-    if (this.engine.clientsCount >= this.limits.maxClientsPerLab * 2) {
-      return callback("Too many open connections to this lab", false);
+  private linkFor(name: string | undefined): NetworkLink | undefined {
+    if (name === undefined) return undefined;
+    let link = this.links.get(name);
+    // Links outlive connections (Offline must refuse the next attempt), so their number is capped instead.
+    if (!link && this.links.size < this.limits.maxClientsPerLab * 4) {
+      link = new NetworkLink(name);
+      this.links.set(name, link);
     }
-    callback(null, true);
-  }
-
-  private admit(socket: Socket, next: (err?: Error) => void): void {
-    const max = this.limits.maxClientsPerLab;
-    if (this.clientCount < max) return next();
-    const error: Error & { data?: LabErrorPayload } = new Error(
-      `This lab already has ${max} clients connected, the most a lab allows. Remove a client first.`,
-    );
-    error.data = { code: "lab_full", message: error.message };
-    this.log.add({ at: Date.now(), kind: "refused", client: clientName(socket), message: error.message });
-    next(error);
-  }
-
-  private watch(socket: Socket): void {
-    this.touch();
-    const client = clientName(socket);
-    const socketId = socket.id;
-    const entry = { client, socketId };
-    this.log.add({ at: Date.now(), kind: "connect", ...entry, transport: socket.conn.transport.name });
-
-    const rate = new RateLimit(this.limits.maxEventsPerSecond, Date.now());
-    let flooded = false;
-    socket.conn.on("packet", (packet: { type: string; data?: FrameData }) => {
-      if (packet.type !== "message" || packet.data === undefined) return;
-      this.log.add({ at: Date.now(), kind: "received", ...entry, frame: truncate(messageFrame(packet.data), FRAME_CHARS) });
-      if (!flooded && !rate.take(Date.now())) {
-        flooded = true;
-        this.disconnectFlood(socket, client);
-      }
-    });
-    socket.conn.on("packetCreate", (packet: { type: string; data?: FrameData }) => {
-      if (packet.type !== "message" || packet.data === undefined) return;
-      this.log.add({ at: Date.now(), kind: "sent", ...entry, frame: truncate(messageFrame(packet.data), FRAME_CHARS) });
-    });
-    socket.conn.on("upgrade", (transport: { name: string }) => {
-      this.log.add({ at: Date.now(), kind: "upgrade", ...entry, transport: transport.name });
-    });
-    socket.on("disconnect", (reason, details) => {
-      this.touch();
-      const description = describeDisconnect(details);
-      this.log.add({ at: Date.now(), kind: "disconnect", ...entry, reason, ...(description ? { description } : {}) });
-    });
-  }
-
-  /** Over the rate limit: tell the client why, then cut it off, so a runaway loop cannot load the server. */
-  private disconnectFlood(socket: Socket, client: string): void {
-    const message = `More than ${this.limits.maxEventsPerSecond} events per second: the lab disconnected this client. Reconnect to carry on.`;
-    const payload: LabErrorPayload = { code: "rate_limited", message };
-    this.log.add({ at: Date.now(), kind: "refused", client, message });
-    socket.emit(LAB_ERROR_EVENT, payload);
-    socket.disconnect(true);
+    return link;
   }
 }
 
-function describeDisconnect(details: unknown): string | undefined {
-  if (details instanceof Error) return details.message;
-  if (details && typeof details === "object" && "message" in details && typeof details.message === "string") {
-    return details.message;
+function describeChange(before: LinkState, after: LinkState): string[] {
+  const changes: string[] = [];
+  if (before.offline !== after.offline) changes.push(after.offline ? "Offline: cut, and every new attempt refused" : "Back online");
+  if (before.blackhole !== after.blackhole) {
+    changes.push(after.blackhole ? "Blackhole: nothing flows either way, nothing is closed" : "Blackhole lifted");
   }
-  return undefined;
+  if (before.latencyMs !== after.latencyMs || before.jitterMs !== after.jitterMs) {
+    changes.push(`Latency ${after.latencyMs} ms${after.jitterMs ? ` (+ up to ${after.jitterMs} ms jitter)` : ""}`);
+  }
+  return changes;
 }

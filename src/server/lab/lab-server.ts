@@ -1,0 +1,170 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { Server as EngineServer } from "engine.io";
+import { Server, type Socket } from "socket.io";
+import type { PlaygroundLimits } from "../config.js";
+import type { LessonLab } from "../lesson-lab.js";
+import { LAB_ERROR_EVENT, type LabErrorPayload } from "../../shared/lab-api.js";
+import { CLIENT_NAME } from "../../shared/network.js";
+import { messageFrame, truncate, type FrameData } from "../../shared/wire.js";
+import { isSameOrigin } from "./origin.js";
+import { RateLimit } from "./rate-limit.js";
+import type { ServerLog } from "./server-log.js";
+
+/** Labs answer heartbeats fast so that a dead link shows within seconds (Socket.IO's defaults take 45 s). */
+export const LAB_HEARTBEAT = { pingInterval: 3000, pingTimeout: 2000 };
+
+/** Frames in the server log are cut to this many characters: enough to read, cheap to keep per lab. */
+const FRAME_CHARS = 400;
+
+/** The name the page gave a client (the `client` query parameter, else `auth.name`), or its socket id. */
+export function clientName(socket: Socket): string {
+  const fromQuery = socket.handshake.query.client;
+  if (typeof fromQuery === "string" && CLIENT_NAME.test(fromQuery)) return fromQuery;
+  const fromAuth: unknown = socket.handshake.auth.name;
+  return typeof fromAuth === "string" && CLIENT_NAME.test(fromAuth) ? fromAuth : socket.id;
+}
+
+/**
+ * The real Socket.IO server inside a lab, running the lesson's handlers with the lesson's options.
+ * It is bound to its own Engine.IO server and attached to no HTTP server: the lab hands it requests.
+ */
+export class LabServer {
+  readonly heartbeat: { pingInterval: number; pingTimeout: number };
+  private readonly engine: EngineServer;
+  private readonly io: Server;
+
+  constructor(
+    lesson: LessonLab,
+    private readonly limits: PlaygroundLimits,
+    private readonly log: ServerLog,
+    private readonly onActivity: () => void,
+  ) {
+    this.heartbeat = {
+      pingInterval: lesson.options.pingInterval ?? LAB_HEARTBEAT.pingInterval,
+      pingTimeout: lesson.options.pingTimeout ?? LAB_HEARTBEAT.pingTimeout,
+    };
+    this.engine = new EngineServer({
+      ...this.heartbeat,
+      maxHttpBufferSize: limits.maxPayloadBytes,
+      // Frames stay readable on the wire, and compression would cost CPU for nothing on small frames.
+      httpCompression: false,
+      perMessageDeflate: false,
+      allowRequest: (req, callback) => this.allowRequest(req, callback),
+    });
+    this.io = new Server({
+      connectionStateRecovery: lesson.options.connectionStateRecovery,
+      cleanupEmptyChildNamespaces: true,
+    });
+    this.io.bind(this.engine);
+    // The lab's own listeners go first, so limits and logging hold whatever the lesson's handlers do.
+    this.io.use((socket, next) => this.admit(socket, next));
+    this.io.on("connection", (socket) => this.watch(socket));
+    lesson.setup(this.io, (message) => this.log.add({ at: Date.now(), kind: "log", message: truncate(message) }));
+  }
+
+  get clientCount(): number {
+    return this.io.of("/").sockets.size;
+  }
+
+  get isEmpty(): boolean {
+    return this.clientCount === 0 && this.engine.clientsCount === 0;
+  }
+
+  handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.engine.handleRequest(req, res);
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.engine.handleUpgrade(req, socket, head);
+  }
+
+  /** `socket.disconnect()` on every socket of that client; returns how many there were. */
+  disconnectClient(name: string): number {
+    const sockets = [...this.io.of("/").sockets.values()].filter((socket) => clientName(socket) === name);
+    for (const socket of sockets) socket.disconnect();
+    return sockets.length;
+  }
+
+  /**
+   * A long-polling session whose connection was cut between two polls: fail its transport the way Engine.IO
+   * does when a poll connection closes early, so the server notices now rather than at the next ping timeout.
+   */
+  failPolling(sid: string): void {
+    const transport = this.engine.clients[sid]?.transport;
+    if (transport?.name !== "polling") return;
+    const error = Object.assign(new Error("poll connection closed prematurely"), { type: "TransportError" });
+    transport.emit("error", error);
+  }
+
+  /** Disconnects every client ("server shutting down") and frees the server. */
+  close(): Promise<void> {
+    return new Promise((resolve) => this.io.close(() => resolve()));
+  }
+
+  private allowRequest(req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void): void {
+    if (!isSameOrigin(req)) return callback("Cross-origin connections to a lab are not allowed", false);
+    // Raw Engine.IO connections that never join a namespace still cost memory: cap them too.
+    if (this.engine.clientsCount >= this.limits.maxClientsPerLab * 2) {
+      return callback("Too many open connections to this lab", false);
+    }
+    callback(null, true);
+  }
+
+  private admit(socket: Socket, next: (err?: Error) => void): void {
+    const max = this.limits.maxClientsPerLab;
+    if (this.clientCount < max) return next();
+    const error: Error & { data?: LabErrorPayload } = new Error(
+      `This lab already has ${max} clients connected, the most a lab allows. Remove a client first.`,
+    );
+    error.data = { code: "lab_full", message: error.message };
+    this.log.add({ at: Date.now(), kind: "refused", client: clientName(socket), message: error.message });
+    next(error);
+  }
+
+  private watch(socket: Socket): void {
+    this.onActivity();
+    const entry = { client: clientName(socket), socketId: socket.id };
+    this.log.add({ at: Date.now(), kind: "connect", ...entry, transport: socket.conn.transport.name });
+
+    const rate = new RateLimit(this.limits.maxEventsPerSecond, Date.now());
+    let flooded = false;
+    socket.conn.on("packet", (packet: { type: string; data?: FrameData }) => {
+      if (packet.type !== "message" || packet.data === undefined) return;
+      this.log.add({ at: Date.now(), kind: "received", ...entry, frame: truncate(messageFrame(packet.data), FRAME_CHARS) });
+      if (!flooded && !rate.take(Date.now())) {
+        flooded = true;
+        this.disconnectFlood(socket, entry.client);
+      }
+    });
+    socket.conn.on("packetCreate", (packet: { type: string; data?: FrameData }) => {
+      if (packet.type !== "message" || packet.data === undefined) return;
+      this.log.add({ at: Date.now(), kind: "sent", ...entry, frame: truncate(messageFrame(packet.data), FRAME_CHARS) });
+    });
+    socket.conn.on("upgrade", (transport: { name: string }) => {
+      this.log.add({ at: Date.now(), kind: "upgrade", ...entry, transport: transport.name });
+    });
+    socket.on("disconnect", (reason, details) => {
+      this.onActivity();
+      const description = describeDisconnect(details);
+      this.log.add({ at: Date.now(), kind: "disconnect", ...entry, reason, ...(description ? { description } : {}) });
+    });
+  }
+
+  /** Over the rate limit: tell the client why, then cut it off, so a runaway loop cannot load the server. */
+  private disconnectFlood(socket: Socket, client: string): void {
+    const message = `More than ${this.limits.maxEventsPerSecond} events per second: the lab disconnected this client. Reconnect to carry on.`;
+    const payload: LabErrorPayload = { code: "rate_limited", message };
+    this.log.add({ at: Date.now(), kind: "refused", client, message });
+    socket.emit(LAB_ERROR_EVENT, payload);
+    socket.disconnect(true);
+  }
+}
+
+function describeDisconnect(details: unknown): string | undefined {
+  if (details instanceof Error) return details.message;
+  if (details && typeof details === "object" && "message" in details && typeof details.message === "string") {
+    return details.message;
+  }
+  return undefined;
+}

@@ -1,0 +1,61 @@
+import { Duplex } from "node:stream";
+import type { NetworkLink } from "./network-link.js";
+
+/**
+ * The lab's end of a WebSocket connection: the lab's `ws` server reads and writes it like a TCP socket,
+ * while every byte, end and close actually crosses the client's NetworkLink to and from the real socket.
+ */
+export class LinkSocket extends Duplex {
+  constructor(
+    private readonly link: NetworkLink,
+    private readonly real: Duplex,
+  ) {
+    super({ allowHalfOpen: false });
+    real.on("data", (chunk: Buffer) => link.toServer.send(() => void this.push(chunk)));
+    real.on("end", () => link.toServer.send(() => void this.push(null)));
+    real.on("close", () => link.toServer.send(() => void this.destroy()));
+    // A reset from the client shows up as close right after; the lab hears of it through the link.
+    real.on("error", () => undefined);
+  }
+
+  /** Cuts both ends at once: the client and the lab each see their connection die. */
+  cut(): void {
+    this.real.destroy();
+    this.destroy();
+  }
+
+  override _read(): void {
+    // Data is pushed as it crosses the link.
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.link.toClient.send(() => {
+      if (!this.real.destroyed) this.real.write(chunk);
+    });
+    callback();
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.link.toClient.send(() => void this.real.end());
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.link.toClient.send(() => void this.real.destroy());
+    callback(error);
+  }
+
+  // The parts of net.Socket that `ws` calls; timing and keep-alive belong to the real socket.
+  setTimeout(): this {
+    return this;
+  }
+  setNoDelay(): this {
+    return this;
+  }
+  setKeepAlive(): this {
+    return this;
+  }
+  get remoteAddress(): string | undefined {
+    return (this.real as { remoteAddress?: string }).remoteAddress;
+  }
+}

@@ -1,0 +1,169 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { FAULT_LIMITS, type LinkState } from "../../shared/network.js";
+import { LinkSocket } from "./link-socket.js";
+
+type Action = () => void;
+
+/**
+ * One direction of a client's link (client to server, or server to client). Every frame, request and close
+ * passes through it in order: at once when the link is healthy, after the latency when it is slow, and not
+ * at all while it is blackholed, until the blackhole lifts.
+ */
+class Lane {
+  private readonly queue: { due: number; action: Action }[] = [];
+  private held: Action[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly link: NetworkLink) {}
+
+  send(action: Action): void {
+    if (this.link.state.blackhole) {
+      this.held.push(action);
+      return;
+    }
+    const delay = this.link.delay();
+    if (delay === 0 && this.queue.length === 0) return action();
+    // Never earlier than what is already queued: a link delays frames but keeps their order.
+    const last = this.queue.at(-1)?.due ?? 0;
+    this.queue.push({ due: Math.max(Date.now() + delay, last), action });
+    this.arm();
+  }
+
+  /** The blackhole lifted: what it held goes through now, in order, as TCP would retransmit it. */
+  release(): void {
+    const held = this.held;
+    this.held = [];
+    for (const action of held) this.send(action);
+  }
+
+  clear(): void {
+    this.held = [];
+    this.queue.length = 0;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm(): void {
+    if (this.timer || this.queue.length === 0) return;
+    const wait = Math.max(0, (this.queue[0]?.due ?? 0) - Date.now());
+    this.timer = setTimeout(() => this.flush(), wait);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    const now = Date.now();
+    while (this.queue.length > 0 && (this.queue[0]?.due ?? 0) <= now) this.queue.shift()?.action();
+    this.arm();
+  }
+}
+
+/** Something that travels over a link and can be cut: a WebSocket, or one in-flight HTTP request. */
+interface Connection {
+  cut(): void;
+}
+
+/** Keeps the few most recent session ids: sessions are short-lived and a link only needs its latest ones. */
+function remember(set: Set<string>, sid: string, keep = 8): void {
+  set.add(sid);
+  for (const old of set) {
+    if (set.size <= keep) break;
+    set.delete(old);
+  }
+}
+
+export const HEALTHY_LINK: LinkState = { blackhole: false, offline: false, latencyMs: 0, jitterMs: 0 };
+
+/**
+ * The network between one named client and its lab, as toxiproxy would model it: faults apply to the real
+ * bytes and requests of that client, whatever code runs it. The lab's server and the lesson's handlers
+ * know nothing of it.
+ */
+export class NetworkLink {
+  state: LinkState = { ...HEALTHY_LINK };
+  readonly toServer = new Lane(this);
+  readonly toClient = new Lane(this);
+  private readonly connections = new Set<Connection>();
+  /** Engine.IO sessions this client has polled with lately, and those a drop has cut. */
+  private readonly sessions = new Set<string>();
+  private readonly cutSessions = new Set<string>();
+
+  constructor(readonly name: string) {}
+
+  delay(): number {
+    const { latencyMs, jitterMs } = this.state;
+    return latencyMs + (jitterMs > 0 ? Math.random() * jitterMs : 0);
+  }
+
+  /** Applies a change of faults; see docs/lab-api.md for how they combine. */
+  set(change: Partial<LinkState>): LinkState {
+    const next = { ...this.state, ...change };
+    next.latencyMs = Math.min(Math.max(0, Math.round(next.latencyMs)), FAULT_LIMITS.maxLatencyMs);
+    next.jitterMs = Math.min(Math.max(0, Math.round(next.jitterMs)), FAULT_LIMITS.maxJitterMs);
+    const lifted = this.state.blackhole && !next.blackhole;
+    const goingOffline = !this.state.offline && next.offline;
+    this.state = next;
+    if (goingOffline) this.drop();
+    if (lifted) {
+      this.toServer.release();
+      this.toClient.release();
+    }
+    return this.state;
+  }
+
+  /**
+   * Cuts every connection of this client at once, as a pulled cable would; what was in flight is lost.
+   * Returns the long-polling sessions it cut: between two polls no request is in flight to cut, so the
+   * caller must tell the lab's server, as a reset connection would have.
+   */
+  drop(): string[] {
+    for (const connection of [...this.connections]) connection.cut();
+    this.connections.clear();
+    this.toServer.clear();
+    this.toClient.clear();
+    const cut = [...this.sessions];
+    for (const sid of cut) remember(this.cutSessions, sid);
+    this.sessions.clear();
+    return cut;
+  }
+
+  /** An HTTP long-polling request from this client; `deliver` hands it to the lab's Engine.IO server. */
+  request(req: IncomingMessage, res: ServerResponse, sid: string | undefined, deliver: Action): void {
+    // A request of a cut session fails as the next request over a cut cable would.
+    if (this.state.offline || (sid !== undefined && this.cutSessions.has(sid))) return void req.socket.destroy();
+    if (sid !== undefined) remember(this.sessions, sid);
+    const connection = { cut: () => req.socket.destroy() };
+    this.track(connection, res);
+    // The response, too, crosses the link: hold or delay its body like any frame.
+    const end = res.end.bind(res);
+    const write = res.write.bind(res);
+    res.end = ((...args: Parameters<typeof res.end>) => {
+      this.toClient.send(() => void (res.destroyed || end(...args)));
+      return res;
+    }) as typeof res.end;
+    res.write = ((...args: Parameters<typeof res.write>) => {
+      this.toClient.send(() => void (res.destroyed || write(...args)));
+      return true;
+    }) as typeof res.write;
+    this.toServer.send(() => {
+      if (!req.socket.destroyed) deliver();
+    });
+  }
+
+  /** A WebSocket upgrade from this client: the lab gets a socket whose bytes all cross this link. */
+  upgrade(socket: Duplex, head: Buffer, sid: string | undefined, deliver: (labSide: Duplex, head: Buffer) => void): void {
+    if (this.state.offline || (sid !== undefined && this.cutSessions.has(sid))) return void socket.destroy();
+    const labSide = new LinkSocket(this, socket);
+    const connection = { cut: () => labSide.cut() };
+    this.connections.add(connection);
+    socket.once("close", () => this.connections.delete(connection));
+    this.toServer.send(() => {
+      if (!socket.destroyed) deliver(labSide, head);
+    });
+  }
+
+  private track(connection: Connection, res: ServerResponse): void {
+    this.connections.add(connection);
+    res.once("close", () => this.connections.delete(connection));
+  }
+}
