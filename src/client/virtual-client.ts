@@ -18,58 +18,73 @@ export interface ReceivedEntry {
   frames: string[];
 }
 
-type Listener<T> = (value: T) => void;
+/** The client's own reconnection schedule, read from its Manager's real backoff. */
+export interface Reconnection {
+  /** Attempts made so far in this run of reconnections, each with the delay that preceded it and how it ended. */
+  attempts: { delayMs: number; error?: string }[];
+  /** When the next attempt starts, if one is scheduled. */
+  nextAt?: number;
+}
+
+/** The heartbeat as the client sees it: when the last ping arrived, and when it gives up without one. */
+export interface Heartbeat {
+  lastPingAt: number;
+  timeoutAt: number;
+}
+
+export type TransportChoice = "default" | "websocket" | "polling";
+
+const TRANSPORTS: Record<TransportChoice, ("polling" | "websocket")[]> = {
+  default: ["polling", "websocket"],
+  websocket: ["websocket"],
+  polling: ["polling"],
+};
+
+interface ClientEvents {
+  status: ClientStatus;
+  received: ReceivedEntry;
+  reconnection: Reconnection;
+  heartbeat: Heartbeat;
+}
+
+type Listeners = { [K in keyof ClientEvents]: Set<(value: ClientEvents[K]) => void> };
 
 const KEEP_RECEIVED = 200;
 
 /**
  * One named client of a lab: a real socket.io-client connection with its own Manager, so each virtual client
- * has its own Engine.IO connection just like a separate browser tab would.
+ * has its own Engine.IO connection, just like a separate browser tab. Its name travels in the `client` query
+ * parameter, which is how the lab's network faults find it.
  */
 export class VirtualClient {
-  readonly socket: Socket;
+  socket: Socket;
   status: ClientStatus = { state: "connecting" };
+  reconnection: Reconnection = { attempts: [] };
   readonly received: ReceivedEntry[] = [];
   private pendingFrames: string[] = [];
-  private readonly statusListeners = new Set<Listener<ClientStatus>>();
-  private readonly receivedListeners = new Set<Listener<ReceivedEntry>>();
+  private readonly listeners: Listeners = {
+    status: new Set(),
+    received: new Set(),
+    reconnection: new Set(),
+    heartbeat: new Set(),
+  };
 
   constructor(
     readonly name: string,
-    lab: LabInfo,
-    origin: string = location.origin,
+    private readonly lab: LabInfo,
+    private transport: TransportChoice = "default",
+    private readonly origin: string = location.origin,
   ) {
-    this.socket = io(origin, { path: lab.path, forceNew: true, auth: { name } });
-    this.socket.io.on("open", () => this.watchEngine());
-    this.socket.on("connect", () => {
-      this.pendingFrames = [];
-      this.setStatus({ state: "connected", socketId: this.socket.id ?? "", transport: this.transportName() });
-    });
-    this.socket.on("disconnect", (reason, details) => {
-      this.setStatus({
-        state: "disconnected",
-        reason,
-        description: describeDetails(details),
-        willReconnect: this.socket.active,
-      });
-    });
-    this.socket.on("connect_error", (error) => {
-      this.setStatus({ state: "disconnected", reason: "connect error", description: error.message, willReconnect: this.socket.active });
-    });
-    this.socket.onAny((event: string, ...args: unknown[]) => {
-      const kind = event === LAB_ERROR_EVENT ? "lab-error" : "event";
-      this.record({ at: Date.now(), kind, event, args, frames: this.takeFrames() });
-    });
+    this.socket = this.open();
   }
 
-  onStatus(listener: Listener<ClientStatus>): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
+  get transportChoice(): TransportChoice {
+    return this.transport;
   }
 
-  onReceived(listener: Listener<ReceivedEntry>): () => void {
-    this.receivedListeners.add(listener);
-    return () => this.receivedListeners.delete(listener);
+  on<K extends keyof ClientEvents>(event: K, listener: (value: ClientEvents[K]) => void): () => void {
+    this.listeners[event].add(listener);
+    return () => this.listeners[event].delete(listener);
   }
 
   /** Emits an event; with `expectAck` the server's answer is recorded as an ack entry. */
@@ -88,24 +103,83 @@ export class VirtualClient {
     if (!this.socket.connected) this.socket.connect();
   }
 
-  close(): void {
+  /** Starts over with another choice of transports: a new connection, as a page reload would make. */
+  useTransport(transport: TransportChoice): void {
+    this.transport = transport;
     this.socket.disconnect();
-    this.statusListeners.clear();
-    this.receivedListeners.clear();
+    this.socket.removeAllListeners();
+    this.socket = this.open();
   }
 
-  private watchEngine(): void {
-    const engine = this.socket.io.engine;
+  close(): void {
+    this.socket.disconnect();
+    for (const set of Object.values(this.listeners)) set.clear();
+  }
+
+  private open(): Socket {
+    const socket = io(this.origin, {
+      path: this.lab.path,
+      forceNew: true,
+      query: { client: this.name },
+      transports: TRANSPORTS[this.transport],
+    });
+    this.watchReconnection(socket);
+    socket.io.on("open", () => this.watchEngine(socket));
+    socket.on("connect", () => {
+      this.pendingFrames = [];
+      this.setReconnection({ attempts: [] });
+      this.setStatus({ state: "connected", socketId: socket.id ?? "", transport: socket.io.engine.transport.name });
+    });
+    socket.on("disconnect", (reason, details) => {
+      this.setStatus({ state: "disconnected", reason, description: describeDetails(details), willReconnect: socket.active });
+    });
+    socket.on("connect_error", (error) => {
+      this.setStatus({ state: "disconnected", reason: "connect error", description: error.message, willReconnect: socket.active });
+    });
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const kind = event === LAB_ERROR_EVENT ? "lab-error" : "event";
+      this.record({ at: Date.now(), kind, event, args, frames: this.takeFrames() });
+    });
+    return socket;
+  }
+
+  /**
+   * The Manager computes each reconnection delay with its private backoff and announces no delay; reading
+   * the value it computes is the only way to show the real countdown rather than a guess.
+   */
+  private watchReconnection(socket: Socket): void {
+    const manager = socket.io as unknown as { backoff: { duration(): number } };
+    const duration = manager.backoff.duration.bind(manager.backoff);
+    manager.backoff.duration = () => {
+      const delayMs = duration();
+      this.setReconnection({ attempts: [...this.reconnection.attempts, { delayMs }], nextAt: Date.now() + delayMs });
+      return delayMs;
+    };
+    socket.io.on("reconnect_attempt", () => this.setReconnection({ attempts: this.reconnection.attempts }));
+    socket.io.on("reconnect_error", (error) => {
+      const attempts = [...this.reconnection.attempts];
+      const last = attempts.at(-1);
+      if (last) attempts[attempts.length - 1] = { ...last, error: error.message };
+      this.setReconnection({ ...this.reconnection, attempts });
+    });
+  }
+
+  private watchEngine(socket: Socket): void {
+    const engine = socket.io.engine;
+    // The client gives up when no ping arrives for pingInterval + pingTimeout (the values its handshake carried).
+    const { pingInterval, pingTimeout } = this.lab.server;
+    const beat = () => {
+      const now = Date.now();
+      this.emitTo("heartbeat", { lastPingAt: now, timeoutAt: now + pingInterval + pingTimeout });
+    };
+    beat();
+    engine.on("ping", beat);
     engine.on("packet", (packet: { type: string; data?: FrameData }) => {
       if (packet.type === "message" && packet.data !== undefined) this.pendingFrames.push(messageFrame(packet.data));
     });
     engine.on("upgrade", () => {
-      if (this.status.state === "connected") this.setStatus({ ...this.status, transport: this.transportName() });
+      if (this.status.state === "connected") this.setStatus({ ...this.status, transport: engine.transport.name });
     });
-  }
-
-  private transportName(): string {
-    return this.socket.io.engine?.transport.name ?? "unknown";
   }
 
   private takeFrames(): string[] {
@@ -117,12 +191,21 @@ export class VirtualClient {
   private record(entry: ReceivedEntry): void {
     this.received.push(entry);
     if (this.received.length > KEEP_RECEIVED) this.received.shift();
-    for (const listener of this.receivedListeners) listener(entry);
+    this.emitTo("received", entry);
   }
 
   private setStatus(status: ClientStatus): void {
     this.status = status;
-    for (const listener of this.statusListeners) listener(status);
+    this.emitTo("status", status);
+  }
+
+  private setReconnection(reconnection: Reconnection): void {
+    this.reconnection = reconnection;
+    this.emitTo("reconnection", reconnection);
+  }
+
+  private emitTo<K extends keyof ClientEvents>(event: K, value: ClientEvents[K]): void {
+    for (const listener of this.listeners[event]) listener(value);
   }
 }
 

@@ -1,10 +1,28 @@
+import type { LabInfo } from "../../shared/lab-api.js";
+import type { LinkState } from "../../shared/network.js";
 import { parseArguments, payloadBytes } from "../emit-args.js";
-import type { ClientStatus, ReceivedEntry, VirtualClient } from "../virtual-client.js";
+import { labControl } from "../lab-control.js";
+import type { ClientStatus, Heartbeat, ReceivedEntry, Reconnection, TransportChoice, VirtualClient } from "../virtual-client.js";
 import { appendToLog, describeArgs, logItem } from "./format.js";
 
 export interface ClientPanelOptions {
-  maxPayloadBytes: number;
+  lab: LabInfo;
   onRemove(): void;
+}
+
+const seconds = (ms: number) => `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
+
+/** "Attempt 2 failed (xhr poll error). Next attempt in 1.8 s. Delays so far: 1.1 s, 2.2 s" */
+export function describeReconnection(reconnection: Reconnection, now: number): string {
+  const { attempts, nextAt } = reconnection;
+  if (attempts.length === 0) return "";
+  const parts: string[] = [];
+  const failed = attempts.filter((attempt) => attempt.error !== undefined);
+  const lastFailure = failed.at(-1);
+  if (lastFailure) parts.push(`Attempt ${failed.length} failed (${lastFailure.error}).`);
+  parts.push(nextAt === undefined ? `Attempt ${attempts.length} under way.` : `Next attempt in ${seconds(nextAt - now)}.`);
+  parts.push(`Delays so far: ${attempts.map((attempt) => seconds(attempt.delayMs)).join(", ")}`);
+  return parts.join(" ");
 }
 
 function statusText(status: ClientStatus): string {
@@ -66,12 +84,15 @@ export function mountClientPanel(panel: HTMLElement, client: VirtualClient, opti
     reconnect.hidden = !(current.state === "disconnected" && !current.willReconnect);
   };
   showStatus(client.status);
-  client.onStatus(showStatus);
+  client.on("status", showStatus);
   reconnect.addEventListener("click", () => client.connect());
+
+  mountNetworkControls(panel, client, options.lab);
+  mountCountdowns(panel, client);
 
   const received = query<HTMLOListElement>(panel, ".received");
   const shared = panel.querySelector<HTMLTextAreaElement>("textarea[name=shared]");
-  client.onReceived((entry) => {
+  client.on("received", (entry) => {
     appendToLog(received, receivedItem(entry), 200);
     if (shared && entry.kind === "event" && entry.event === "editing" && typeof entry.args[0] === "string") {
       shared.value = entry.args[0];
@@ -92,8 +113,9 @@ export function mountClientPanel(panel: HTMLElement, client: VirtualClient, opti
     if (event === "") return fail("Give the event a name.");
     if (!parsed.ok) return fail(parsed.error);
     const size = payloadBytes(event, parsed.args);
-    if (size > options.maxPayloadBytes) {
-      return fail(`This emit is ${size.toLocaleString("en")} bytes; the lab accepts at most ${options.maxPayloadBytes.toLocaleString("en")}. Nothing was sent.`);
+    const max = options.lab.limits.maxPayloadBytes;
+    if (size > max) {
+      return fail(`This emit is ${size.toLocaleString("en")} bytes; the lab accepts at most ${max.toLocaleString("en")}. Nothing was sent.`);
     }
     try {
       client.emit(event, parsed.args, data.get("ack") === "on");
@@ -103,4 +125,68 @@ export function mountClientPanel(panel: HTMLElement, client: VirtualClient, opti
       fail(thrown instanceof Error ? thrown.message : String(thrown));
     }
   });
+}
+
+/** Drop, Blackhole, Offline, Latency, Kick and Transport: each a call to the lab, whose answer sets the control. */
+function mountNetworkControls(panel: HTMLElement, client: VirtualClient, lab: LabInfo): void {
+  const error = query<HTMLElement>(panel, ".fault-error");
+  const blackhole = query<HTMLButtonElement>(panel, ".fault-blackhole");
+  const offline = query<HTMLButtonElement>(panel, ".fault-offline");
+  const latency = query<HTMLInputElement>(panel, "input[name=latency]");
+  const jitter = query<HTMLInputElement>(panel, "input[name=jitter]");
+  const transport = query<HTMLSelectElement>(panel, "select[name=transport]");
+
+  const show = (state: LinkState) => {
+    blackhole.setAttribute("aria-pressed", String(state.blackhole));
+    offline.setAttribute("aria-pressed", String(state.offline));
+    latency.value = String(state.latencyMs);
+    jitter.value = String(state.jitterMs);
+  };
+  const run = async (action: () => Promise<LinkState | unknown>) => {
+    try {
+      const answer = await action();
+      error.textContent = "";
+      if (answer && typeof answer === "object" && "blackhole" in answer) show(answer as LinkState);
+    } catch (thrown) {
+      error.textContent = thrown instanceof Error ? thrown.message : String(thrown);
+    }
+  };
+  const pressed = (button: HTMLButtonElement) => button.getAttribute("aria-pressed") === "true";
+
+  query<HTMLButtonElement>(panel, ".fault-drop").addEventListener("click", () => void run(() => labControl.drop(lab, client.name)));
+  query<HTMLButtonElement>(panel, ".fault-kick").addEventListener("click", () => void run(() => labControl.kick(lab, client.name)));
+  blackhole.addEventListener("click", () => void run(() => labControl.setLink(lab, client.name, { blackhole: !pressed(blackhole) })));
+  offline.addEventListener("click", () => void run(() => labControl.setLink(lab, client.name, { offline: !pressed(offline) })));
+  const setDelay = () =>
+    void run(() => labControl.setLink(lab, client.name, { latencyMs: Number(latency.value) || 0, jitterMs: Number(jitter.value) || 0 }));
+  latency.addEventListener("change", setDelay);
+  jitter.addEventListener("change", setDelay);
+  transport.value = client.transportChoice;
+  transport.addEventListener("change", () => client.useTransport(transport.value as TransportChoice));
+}
+
+/** The reconnection schedule and the heartbeat deadline, counted down live from what the client reports. */
+function mountCountdowns(panel: HTMLElement, client: VirtualClient): void {
+  const reconnection = query<HTMLElement>(panel, ".reconnection");
+  const heartbeatLine = query<HTMLElement>(panel, ".heartbeat");
+  let heartbeat: Heartbeat | undefined;
+  client.on("heartbeat", (beat) => (heartbeat = beat));
+  const render = () => {
+    const now = Date.now();
+    const schedule = describeReconnection(client.reconnection, now);
+    reconnection.hidden = schedule === "";
+    reconnection.textContent = schedule;
+    const live = client.status.state === "connected" && heartbeat !== undefined;
+    heartbeatLine.hidden = !live;
+    if (live && heartbeat) {
+      heartbeatLine.textContent = `Last ping ${seconds(now - heartbeat.lastPingAt)} ago · ping timeout in ${seconds(heartbeat.timeoutAt - now)}`;
+    }
+  };
+  client.on("reconnection", render);
+  client.on("status", render);
+  // Countdowns move on their own; a few updates a second is smooth enough to read.
+  const ticker = setInterval(() => {
+    if (!panel.isConnected) return clearInterval(ticker);
+    render();
+  }, 200);
 }

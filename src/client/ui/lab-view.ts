@@ -1,5 +1,6 @@
 import type { LabInfo } from "../../shared/lab-api.js";
 import { openLab } from "../lab-api.js";
+import { labControl } from "../lab-control.js";
 import { learnerId } from "../learner.js";
 import { VirtualClient } from "../virtual-client.js";
 import { mountClientPanel } from "./client-panel-view.js";
@@ -20,6 +21,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const initialClients = JSON.parse(root.dataset.clients ?? "[]") as string[];
   const status = part<HTMLElement>(root, ".lab-status");
   const addButton = part<HTMLButtonElement>(root, ".add-client");
+  const restartButton = part<HTMLButtonElement>(root, ".restart-server");
   const container = part<HTMLElement>(root, ".clients");
   const template = part<HTMLTemplateElement>(root, "#client-panel-template");
 
@@ -48,7 +50,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
     const client = new VirtualClient(name, lab);
     const panel = (template.content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
     mountClientPanel(panel, client, {
-      maxPayloadBytes: lab.limits.maxPayloadBytes,
+      lab,
       onRemove: () => {
         client.close();
         panel.remove();
@@ -63,6 +65,17 @@ export async function startLab(root: HTMLElement): Promise<void> {
   }
 
   for (const name of initialClients) addClient(name);
+  restartButton.disabled = false;
+  restartButton.addEventListener("click", () => {
+    restartButton.disabled = true;
+    labControl
+      .restart(lab)
+      .catch((error: unknown) => {
+        status.dataset.state = "error";
+        status.textContent = `Restart failed: ${error instanceof Error ? error.message : String(error)}`;
+      })
+      .finally(() => (restartButton.disabled = false));
+  });
   addButton.addEventListener("click", () => {
     const name = CLIENT_NAMES.find((candidate) => !clients.has(candidate));
     if (name) addClient(name);

@@ -18,6 +18,8 @@ function describe(entry: ServerLogEntry): string {
       return `${entry.client} refused: ${entry.message}`;
     case "log":
       return `log: ${entry.message}`;
+    case "fault":
+      return `⚡ ${entry.client ? `${entry.client}: ` : ""}${entry.message}`;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { Server as EngineServer } from "engine.io";
+import { Server as EngineServer, type Socket as EngineSocket } from "engine.io";
 import { Server, type Socket } from "socket.io";
 import type { PlaygroundLimits } from "../config.js";
 import type { LessonLab } from "../lesson-lab.js";
@@ -33,6 +33,8 @@ export class LabServer {
   readonly heartbeat: { pingInterval: number; pingTimeout: number };
   private readonly engine: EngineServer;
   private readonly io: Server;
+  /** Engine.IO sessions by id, so a cut can reach one whose poll was not in flight. */
+  private readonly sessions = new Map<string, EngineSocket>();
 
   constructor(
     lesson: LessonLab,
@@ -57,6 +59,12 @@ export class LabServer {
       cleanupEmptyChildNamespaces: true,
     });
     this.io.bind(this.engine);
+    this.engine.on("connection", (session: EngineSocket) => {
+      // Engine.IO documents `socket.id` as public; only its type declaration marks it private.
+      const { id } = session as unknown as { id: string };
+      this.sessions.set(id, session);
+      session.once("close", () => this.sessions.delete(id));
+    });
     // The lab's own listeners go first, so limits and logging hold whatever the lesson's handlers do.
     this.io.use((socket, next) => this.admit(socket, next));
     this.io.on("connection", (socket) => this.watch(socket));
@@ -91,7 +99,7 @@ export class LabServer {
    * does when a poll connection closes early, so the server notices now rather than at the next ping timeout.
    */
   failPolling(sid: string): void {
-    const transport = this.engine.clients[sid]?.transport;
+    const transport = this.sessions.get(sid)?.transport;
     if (transport?.name !== "polling") return;
     const error = Object.assign(new Error("poll connection closed prematurely"), { type: "TransportError" });
     transport.emit("error", error);

@@ -1,0 +1,11 @@
+import { chromium } from "playwright-core";
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless","--no-sandbox","--disable-gpu","--disable-background-networking"] });
+const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+page.on("console", (m) => console.log("console", m.type(), m.text()));
+await page.goto("http://localhost:4399/lessons/emit");
+const alice = page.getByRole("group", { name: "Alice" });
+await alice.getByRole("status").filter({ hasText: /^connected/ }).waitFor();
+await alice.getByRole("button", { name: "Offline" }).click();
+await page.waitForTimeout(3500);
+await page.getByRole("region", { name: "Your lab" }).screenshot({ path: "/tmp/offline.png" });
+await browser.close();

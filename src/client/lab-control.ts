@@ -1,0 +1,23 @@
+import type { ApiError, LabInfo } from "../shared/lab-api.js";
+import type { LinkState } from "../shared/network.js";
+
+async function call<T>(lab: LabInfo, path: string, method: string, body?: unknown): Promise<T> {
+  const response = await fetch(`/api/labs/${lab.id}${path}`, {
+    method,
+    headers: body === undefined ? undefined : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = (await response.json()) as T | ApiError;
+  if (!response.ok) throw new Error((answer as ApiError).error?.message ?? `The lab answered ${response.status}.`);
+  return answer as T;
+}
+
+const client = (name: string) => `/clients/${encodeURIComponent(name)}`;
+
+/** The lab's network controls, through the control API (docs/lab-api.md): the same calls anyone can script. */
+export const labControl = {
+  setLink: (lab: LabInfo, name: string, change: Partial<LinkState>) => call<LinkState>(lab, `${client(name)}/link`, "PUT", change),
+  drop: (lab: LabInfo, name: string) => call<LinkState>(lab, `${client(name)}/drop`, "POST"),
+  kick: (lab: LabInfo, name: string) => call<{ kicked: number }>(lab, `${client(name)}/kick`, "POST"),
+  restart: (lab: LabInfo) => call<{ restarted: boolean }>(lab, "/restart", "POST"),
+};

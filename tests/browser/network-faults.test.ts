@@ -1,0 +1,59 @@
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { launchBrowser, openPage } from "../support/browser.js";
+
+const origin = inject("origin");
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser.close());
+
+beforeEach(async () => {
+  ({ page } = await openPage(browser));
+  await page.goto(`${origin}/lessons/emit`);
+  await statusMatching(alice(), /^connected/);
+});
+afterEach(() => page.context().close());
+
+const alice = () => page.getByRole("group", { name: "Alice" });
+
+async function statusMatching(panel: Locator, pattern: RegExp, timeout = 15_000): Promise<void> {
+  await panel.getByRole("status").filter({ hasText: pattern }).waitFor({ timeout });
+}
+
+describe("network faults on the lesson page", () => {
+  it("Drop: the status shows disconnected with its reason and the next attempt, then connected again", async () => {
+    await alice().getByRole("button", { name: "Drop" }).click();
+    await statusMatching(alice(), /^disconnected: transport (close|error)/);
+    await alice().getByText(/Next attempt in \d/).waitFor();
+    await statusMatching(alice(), /^connected/);
+  });
+
+  it("Offline: the status stays disconnected while attempts fail, then reconnects when back online", async () => {
+    const offline = alice().getByRole("button", { name: "Offline" });
+    await offline.click();
+    await statusMatching(alice(), /^disconnected/);
+    expect(await offline.getAttribute("aria-pressed")).toBe("true");
+    // Two failed attempts, each reported by the real client, while the status stays disconnected.
+    await alice().getByText(/Attempt 2 failed/).waitFor({ timeout: 15_000 });
+    await statusMatching(alice(), /^disconnected/);
+    await offline.click();
+    expect(await offline.getAttribute("aria-pressed")).toBe("false");
+    await statusMatching(alice(), /^connected/);
+  });
+
+  it("Kick: the client reports io server disconnect and does not reconnect until asked to", async () => {
+    await alice().getByRole("button", { name: "Kick" }).click();
+    await statusMatching(alice(), /^disconnected: io server disconnect$/);
+    const reconnect = alice().getByRole("button", { name: "Reconnect" });
+    await reconnect.waitFor();
+    // The server log shows its side of the same disconnect.
+    await page.getByRole("list", { name: "Server log" }).getByText("Alice disconnected: server namespace disconnect").waitFor();
+    expect(await alice().getByRole("status").textContent()).toMatch(/^disconnected/);
+    await reconnect.click();
+    await statusMatching(alice(), /^connected/);
+  });
+});
