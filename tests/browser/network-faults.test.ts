@@ -45,6 +45,14 @@ describe("network faults on the lesson page", () => {
     await statusMatching(alice(), /^connected/);
   });
 
+  it("forces a client onto polling only, and Drop still cuts and reconnects it there", async () => {
+    await alice().getByRole("combobox", { name: "Transport" }).selectOption({ label: "Polling only" });
+    await statusMatching(alice(), /^connected · id \S+ · polling$/);
+    await alice().getByRole("button", { name: "Drop" }).click();
+    await statusMatching(alice(), /^disconnected: transport (close|error)/);
+    await statusMatching(alice(), /^connected · id \S+ · polling$/);
+  });
+
   it("Kick: the client reports io server disconnect and does not reconnect until asked to", async () => {
     await alice().getByRole("button", { name: "Kick" }).click();
     await statusMatching(alice(), /^disconnected: io server disconnect$/);

@@ -201,6 +201,32 @@ describe("fault control API", () => {
     socket.disconnect();
   });
 
+  it("holds a kick's DISCONNECT packet in a blackhole: the client learns of it only when the blackhole lifts", async () => {
+    const { lab, socket } = await labWith("Alice", "websocket");
+    await fault(running.origin, lab, "/clients/Alice/link", "PUT", { blackhole: true });
+    const onServer = serverDisconnect(lab, "Alice");
+    expect(await fault(running.origin, lab, "/clients/Alice/kick", "POST")).toEqual({ kicked: 1 });
+    expect(reasonOf(await onServer)).toBe("server namespace disconnect");
+    expect(socket.connected).toBe(true);
+    const onClient = nextEvent<[string]>(socket, "disconnect");
+    await fault(running.origin, lab, "/clients/Alice/link", "PUT", { blackhole: false });
+    expect((await onClient)[0]).toBe("io server disconnect");
+  });
+
+  it("keeps blackhole and latency set under offline, and applies them once back online", async () => {
+    const { lab, socket } = await labWith("Alice", "websocket");
+    await fault(running.origin, lab, "/clients/Alice/link", "PUT", { latencyMs: 100 });
+    const state = await fault(running.origin, lab, "/clients/Alice/link", "PUT", { offline: true });
+    expect(state).toEqual({ blackhole: false, offline: true, latencyMs: 100, jitterMs: 0 });
+    const back = nextEvent(socket, "connect", 5000);
+    await fault(running.origin, lab, "/clients/Alice/link", "PUT", { offline: false });
+    await back;
+    const started = Date.now();
+    await socket.timeout(3000).emitWithAck("ping");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200 - 20);
+    socket.disconnect();
+  });
+
   it("affects only the client it names: Bob keeps talking while Alice is blackholed", async () => {
     const lab = await createLab(running.origin);
     const alice = await connectClient(running.origin, lab, "Alice", "websocket");
