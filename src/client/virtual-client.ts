@@ -5,7 +5,7 @@ import { messageFrame, type FrameData } from "../shared/wire.js";
 /** What the real client reports about its connection; never what a button assumed. */
 export type ClientStatus =
   | { state: "connecting" }
-  | { state: "connected"; socketId: string; transport: string }
+  | { state: "connected"; socketId: string; transport: string; recovered: boolean }
   | { state: "disconnected"; reason: string; description?: string; willReconnect: boolean };
 
 export interface ReceivedEntry {
@@ -32,6 +32,29 @@ export interface Heartbeat {
   timeoutAt: number;
 }
 
+/** One Engine.IO packet crossing the client's connection, as its engine reports it. */
+export interface WireEvent {
+  at: number;
+  direction: "to-server" | "to-client";
+  type: string;
+  data?: FrameData;
+}
+
+/** The client's transport changing: the probe succeeded (`upgrading`), then the switch (`upgraded`). */
+export interface TransportEvent {
+  at: number;
+  stage: "upgrading" | "upgraded";
+  transport: string;
+}
+
+/** An emit made while disconnected: it waits in `socket.sendBuffer` until the next connect. */
+export interface BufferedEvent {
+  at: number;
+  event: string;
+  args: unknown[];
+  queued: number;
+}
+
 export type TransportChoice = "default" | "websocket" | "polling";
 
 const TRANSPORTS: Record<TransportChoice, ("polling" | "websocket")[]> = {
@@ -45,6 +68,9 @@ interface ClientEvents {
   received: ReceivedEntry;
   reconnection: Reconnection;
   heartbeat: Heartbeat;
+  wire: WireEvent;
+  transport: TransportEvent;
+  buffered: BufferedEvent;
 }
 
 type Listeners = { [K in keyof ClientEvents]: Set<(value: ClientEvents[K]) => void> };
@@ -67,6 +93,9 @@ export class VirtualClient {
     received: new Set(),
     reconnection: new Set(),
     heartbeat: new Set(),
+    wire: new Set(),
+    transport: new Set(),
+    buffered: new Set(),
   };
 
   constructor(
@@ -89,13 +118,16 @@ export class VirtualClient {
 
   /** Emits an event; with `expectAck` the server's answer is recorded as an ack entry. */
   emit(event: string, args: readonly unknown[], expectAck: boolean): void {
-    if (!expectAck) {
+    const queuedBefore = this.socket.sendBuffer.length;
+    if (expectAck) {
+      this.socket.emit(event, ...args, (...reply: unknown[]) => {
+        this.record({ at: Date.now(), kind: "ack", event, args: reply, frames: this.takeFrames() });
+      });
+    } else {
       this.socket.emit(event, ...args);
-      return;
     }
-    this.socket.emit(event, ...args, (...reply: unknown[]) => {
-      this.record({ at: Date.now(), kind: "ack", event, args: reply, frames: this.takeFrames() });
-    });
+    const queued = this.socket.sendBuffer.length;
+    if (queued > queuedBefore) this.emitTo("buffered", { at: Date.now(), event, args: [...args], queued });
   }
 
   /** Connects again after the server or the learner ended the connection. */
@@ -120,15 +152,29 @@ export class VirtualClient {
     const socket = io(this.origin, {
       path: this.lab.path,
       forceNew: true,
+      autoConnect: false,
       query: { client: this.name },
       transports: TRANSPORTS[this.transport],
     });
     this.watchReconnection(socket);
-    socket.io.on("open", () => this.watchEngine(socket));
+    // Each (re)connection makes a new engine inside `open`: wrapping it catches the engine before its
+    // handshake, so the timeline sees the open packet too.
+    const manager = socket.io;
+    const open = manager.open.bind(manager);
+    manager.open = (callback) => {
+      const result = open(callback);
+      this.watchEngine(socket);
+      return result;
+    };
     socket.on("connect", () => {
       this.pendingFrames = [];
       this.setReconnection({ attempts: [] });
-      this.setStatus({ state: "connected", socketId: socket.id ?? "", transport: socket.io.engine.transport.name });
+      this.setStatus({
+        state: "connected",
+        socketId: socket.id ?? "",
+        transport: socket.io.engine.transport.name,
+        recovered: socket.recovered,
+      });
     });
     socket.on("disconnect", (reason, details) => {
       this.setStatus({ state: "disconnected", reason, description: describeDetails(details), willReconnect: socket.active });
@@ -140,6 +186,7 @@ export class VirtualClient {
       const kind = event === LAB_ERROR_EVENT ? "lab-error" : "event";
       this.record({ at: Date.now(), kind, event, args, frames: this.takeFrames() });
     });
+    socket.connect();
     return socket;
   }
 
@@ -164,20 +211,33 @@ export class VirtualClient {
     });
   }
 
+  private readonly watchedEngines = new WeakSet<object>();
+
   private watchEngine(socket: Socket): void {
     const engine = socket.io.engine;
+    // `open` returns early when the engine is already open: watch each engine once.
+    if (!engine || this.watchedEngines.has(engine)) return;
+    this.watchedEngines.add(engine);
     // The client gives up when no ping arrives for pingInterval + pingTimeout (the values its handshake carried).
     const { pingInterval, pingTimeout } = this.lab.server;
     const beat = () => {
       const now = Date.now();
       this.emitTo("heartbeat", { lastPingAt: now, timeoutAt: now + pingInterval + pingTimeout });
     };
-    beat();
+    engine.on("open", beat);
     engine.on("ping", beat);
     engine.on("packet", (packet: { type: string; data?: FrameData }) => {
+      this.emitTo("wire", { at: Date.now(), direction: "to-client", type: packet.type, data: packet.data });
       if (packet.type === "message" && packet.data !== undefined) this.pendingFrames.push(messageFrame(packet.data));
     });
-    engine.on("upgrade", () => {
+    engine.on("packetCreate", (packet: { type: string; data?: FrameData }) => {
+      this.emitTo("wire", { at: Date.now(), direction: "to-server", type: packet.type, data: packet.data });
+    });
+    engine.on("upgrading", (transport: { name: string }) => {
+      this.emitTo("transport", { at: Date.now(), stage: "upgrading", transport: transport.name });
+    });
+    engine.on("upgrade", (transport: { name: string }) => {
+      this.emitTo("transport", { at: Date.now(), stage: "upgraded", transport: transport.name });
       if (this.status.state === "connected") this.setStatus({ ...this.status, transport: engine.transport.name });
     });
   }

@@ -7,6 +7,7 @@ export type ServerLogEntry = { at: number } & (
   | { kind: "refused"; client: string; message: string }
   | { kind: "log"; message: string }
   | { kind: "fault"; client?: string; message: string }
+  | { kind: "room"; client: string; socketId: string; room: string; action: "joined" | "left" }
 );
 
 export type ServerLogKind = ServerLogEntry["kind"];

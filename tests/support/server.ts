@@ -4,6 +4,7 @@ import { listen, type RunningPlayground } from "../../src/server/host/listen.js"
 import type { LessonLab } from "../../src/server/lesson-lab.js";
 import { lessonLabs } from "../../src/server/lessons.js";
 import type { LabInfo } from "../../src/shared/lab-api.js";
+import type { InspectorSnapshot } from "../../src/shared/inspector.js";
 import type { ServerLogEntry } from "../../src/shared/server-log.js";
 
 /** Starts the real playground server on an ephemeral port, with limits a test may tighten. */
@@ -75,13 +76,14 @@ export function nextEvent<T extends unknown[] = unknown[]>(
   });
 }
 
-/** Reads the lab's server log stream over HTTP until an entry matches, or fails after `ms`. */
-export async function waitForLogEntry(
+/** Reads the lab's live stream (server log and inspector snapshots) until a message matches, or fails after `ms`. */
+async function readStream<T>(
   origin: string,
   lab: LabInfo,
-  matches: (entry: ServerLogEntry) => boolean,
-  ms = 3000,
-): Promise<ServerLogEntry> {
+  eventName: "message" | "inspector",
+  matches: (value: T) => boolean,
+  ms: number,
+): Promise<T> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), ms);
   try {
@@ -93,22 +95,43 @@ export async function waitForLogEntry(
       buffered += decoder.decode(chunk as Uint8Array, { stream: true });
       let end: number;
       while ((end = buffered.indexOf("\n\n")) !== -1) {
-        const message = buffered.slice(0, end);
+        const lines = buffered.slice(0, end).split("\n");
         buffered = buffered.slice(end + 2);
-        const data = message.split("\n").find((line) => line.startsWith("data: "));
-        if (!data) continue;
-        const entry = JSON.parse(data.slice(6)) as ServerLogEntry;
-        if (matches(entry)) return entry;
+        const name = lines.find((line) => line.startsWith("event: "))?.slice(7) ?? "message";
+        const data = lines.find((line) => line.startsWith("data: "));
+        if (!data || name !== eventName) continue;
+        const value = JSON.parse(data.slice(6)) as T;
+        if (matches(value)) return value;
       }
     }
-    throw new Error("the log stream ended before a matching entry");
+    throw new Error("the log stream ended before a matching message");
   } catch (error) {
-    if (abort.signal.aborted) throw new Error(`no matching server log entry within ${ms} ms`);
+    if (abort.signal.aborted) throw new Error(`no matching ${eventName === "message" ? "server log entry" : "inspector snapshot"} within ${ms} ms`);
     throw error;
   } finally {
     clearTimeout(timer);
     abort.abort();
   }
+}
+
+/** Reads the lab's server log over HTTP until an entry matches, or fails after `ms`. */
+export function waitForLogEntry(
+  origin: string,
+  lab: LabInfo,
+  matches: (entry: ServerLogEntry) => boolean,
+  ms = 3000,
+): Promise<ServerLogEntry> {
+  return readStream(origin, lab, "message", matches, ms);
+}
+
+/** Reads the inspector snapshots the lab streams until one matches, or fails after `ms`. */
+export function waitForSnapshot(
+  origin: string,
+  lab: LabInfo,
+  matches: (snapshot: InspectorSnapshot) => boolean,
+  ms = 3000,
+): Promise<InspectorSnapshot> {
+  return readStream(origin, lab, "inspector", matches, ms);
 }
 
 /** Waits for the server log to show a frame the lab `received` or `sent` that passes `test`; resolves with the frame. */

@@ -3,7 +3,10 @@ import { openLab } from "../lab-api.js";
 import { labControl } from "../lab-control.js";
 import { learnerId } from "../learner.js";
 import { VirtualClient } from "../virtual-client.js";
+import { Timeline } from "../timeline/timeline.js";
+import { recordClient, recordServerLog } from "../timeline/wire-recorder.js";
 import { mountClientPanel } from "./client-panel-view.js";
+import { mountTimeline } from "./timeline-view.js";
 import { showServerLog } from "./server-log-view.js";
 
 /** Names for clients the learner adds, in order; a lab allows at most as many as its client limit. */
@@ -36,7 +39,9 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const { pingInterval, pingTimeout } = lab.server;
   status.textContent = `Lab ready: a real Socket.IO server for you alone. Heartbeat: pingInterval ${pingInterval / 1000} s, pingTimeout ${pingTimeout / 1000} s.`;
 
-  showServerLog(part(root, ".server-log"), lab, () => {
+  const timeline = new Timeline();
+  mountTimeline(part(root, "[data-timeline]"), timeline);
+  showServerLog(part(root, ".server-log"), lab, (entry) => recordServerLog(timeline, entry), () => {
     status.dataset.state = "error";
     status.textContent = "This lab has closed (it was idle too long). Reload the page for a fresh one.";
   });
@@ -48,10 +53,12 @@ export async function startLab(root: HTMLElement): Promise<void> {
 
   function addClient(name: string): void {
     const client = new VirtualClient(name, lab);
+    const stopRecording = recordClient(timeline, client);
     const panel = (template.content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
     mountClientPanel(panel, client, {
       lab,
       onRemove: () => {
+        stopRecording();
         client.close();
         panel.remove();
         clients.delete(name);

@@ -18,6 +18,8 @@ function describe(entry: ServerLogEntry): string {
       return `${entry.client} refused: ${entry.message}`;
     case "log":
       return `log: ${entry.message}`;
+    case "room":
+      return `${entry.client} ${entry.action} room "${entry.room}"`;
     case "fault":
       return `⚡ ${entry.client ? `${entry.client}: ` : ""}${entry.message}`;
   }
@@ -27,10 +29,16 @@ function describe(entry: ServerLogEntry): string {
  * Shows the lab server's log as the server streams it. Returns a function that stops listening.
  * `onClosed` is told when the stream is gone for good, e.g. the lab was evicted.
  */
-export function showServerLog(list: HTMLElement, lab: LabInfo, onClosed: () => void): () => void {
+export function showServerLog(
+  list: HTMLElement,
+  lab: LabInfo,
+  onEntry: (entry: ServerLogEntry) => void,
+  onClosed: () => void,
+): () => void {
   const source = new EventSource(lab.logUrl);
   source.addEventListener("message", (message: MessageEvent<string>) => {
     const entry = JSON.parse(message.data) as ServerLogEntry;
+    onEntry(entry);
     const item = logItem(entry.at);
     item.dataset.kind = entry.kind;
     item.append(describe(entry));

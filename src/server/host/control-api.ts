@@ -10,6 +10,7 @@ const LEARNER_ID = /^[A-Za-z0-9_-]{16,128}$/;
 const MAX_BODY_BYTES = 4096;
 /** Comment lines on the log stream keep idle proxies from closing it. */
 const LOG_KEEPALIVE_MS = 25_000;
+const INSPECTOR_DEBOUNCE_MS = 150;
 
 /**
  * The HTTP control API under /api (docs/lab-api.md). The page, the tests and anyone's scripts all use it.
@@ -45,7 +46,21 @@ export function createControlApi(labs: LabRegistry) {
     // EventSource sends Last-Event-ID when it reconnects: replay only what it missed.
     const lastSeen = Number(req.headers["last-event-id"] ?? 0);
     for (const numbered of lab.log.since(Number.isFinite(lastSeen) ? lastSeen : 0)) send(numbered);
-    const unsubscribe = lab.log.subscribe(send);
+    // The inspector rides on the same stream: a fresh snapshot shortly after anything changes, at most a few a second.
+    let snapshotTimer: NodeJS.Timeout | undefined;
+    const sendSnapshot = () => {
+      snapshotTimer = undefined;
+      res.write(`event: inspector\ndata: ${JSON.stringify(lab.inspect())}\n\n`);
+    };
+    const snapshotSoon = () => {
+      snapshotTimer ??= setTimeout(sendSnapshot, INSPECTOR_DEBOUNCE_MS);
+    };
+    sendSnapshot();
+    const unsubscribe = lab.log.subscribe((numbered) => {
+      send(numbered);
+      snapshotSoon();
+    });
+    const stopStateChanges = lab.onStateChange(snapshotSoon);
     const keepalive = setInterval(() => res.write(": keepalive\n\n"), LOG_KEEPALIVE_MS);
     const stopOnLabClose = lab.onClose(() => {
       stop();
@@ -53,6 +68,8 @@ export function createControlApi(labs: LabRegistry) {
     });
     function stop() {
       clearInterval(keepalive);
+      clearTimeout(snapshotTimer);
+      stopStateChanges();
       unsubscribe();
       stopOnLabClose();
     }
@@ -96,13 +113,14 @@ export function createControlApi(labs: LabRegistry) {
     if (path === "/api/labs") {
       return method === "POST" ? createLab(req, res) : methodNotAllowed(res, "POST");
     }
-    const match = /^\/api\/labs\/([^/]+)(?:\/(log|restart)|\/clients\/([^/]+)\/(link|drop|kick))?$/.exec(path);
+    const match = /^\/api\/labs\/([^/]+)(?:\/(log|restart|inspect)|\/clients\/([^/]+)\/(link|drop|kick))?$/.exec(path);
     if (!match) return sendError(res, 404, "not_found", `No API route at ${path.slice(0, 200)}.`);
     const [, id = "", labAction, clientPart, clientAction] = match;
     const lab = labs.get(id);
     if (!lab) return sendError(res, 404, "lab_not_found", "No lab has that id: it may have been evicted after sitting idle.");
     lab.touch();
     if (labAction === "log") return method === "GET" ? streamLog(req, res, lab) : methodNotAllowed(res, "GET");
+    if (labAction === "inspect") return method === "GET" ? sendJson(res, 200, lab.inspect()) : methodNotAllowed(res, "GET");
     if (labAction === "restart") {
       if (method !== "POST") return methodNotAllowed(res, "POST");
       await lab.restart();

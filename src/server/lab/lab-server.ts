@@ -3,8 +3,9 @@ import type { Duplex } from "node:stream";
 import { Server as EngineServer, type Socket as EngineSocket } from "engine.io";
 import { Server, type Socket } from "socket.io";
 import type { PlaygroundLimits } from "../config.js";
-import type { LessonLab } from "../lesson-lab.js";
+import type { LessonLab, LessonServerOptions } from "../lesson-lab.js";
 import { LAB_ERROR_EVENT, type LabErrorPayload } from "../../shared/lab-api.js";
+import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { CLIENT_NAME } from "../../shared/network.js";
 import { messageFrame, truncate, type FrameData } from "../../shared/wire.js";
 import { isSameOrigin } from "./origin.js";
@@ -31,6 +32,7 @@ export function clientName(socket: Socket): string {
  */
 export class LabServer {
   readonly heartbeat: { pingInterval: number; pingTimeout: number };
+  private readonly recovery: LessonServerOptions["connectionStateRecovery"];
   private readonly engine: EngineServer;
   private readonly io: Server;
   /** Engine.IO sessions by id, so a cut can reach one whose poll was not in flight. */
@@ -41,7 +43,9 @@ export class LabServer {
     private readonly limits: PlaygroundLimits,
     private readonly log: ServerLog,
     private readonly onActivity: () => void,
+    private readonly onStateChange: () => void = () => undefined,
   ) {
+    this.recovery = lesson.options.connectionStateRecovery;
     this.heartbeat = {
       pingInterval: lesson.options.pingInterval ?? LAB_HEARTBEAT.pingInterval,
       pingTimeout: lesson.options.pingTimeout ?? LAB_HEARTBEAT.pingTimeout,
@@ -65,6 +69,7 @@ export class LabServer {
       this.sessions.set(id, session);
       session.once("close", () => this.sessions.delete(id));
     });
+    this.watchRooms();
     // The lab's own listeners go first, so limits and logging hold whatever the lesson's handlers do.
     this.io.use((socket, next) => this.admit(socket, next));
     this.io.on("connection", (socket) => this.watch(socket));
@@ -85,6 +90,49 @@ export class LabServer {
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.engine.handleUpgrade(req, socket, head);
+  }
+
+  /** The server's state as the real server holds it: sockets, rooms, recovery buffer, options. */
+  inspect(): InspectorSnapshot {
+    const namespace = this.io.of("/");
+    const sockets = [...namespace.sockets.values()];
+    const ownRooms = new Set(sockets.map((socket) => socket.id));
+    // The adapter's recovery buffer and a socket's pending acks are private fields: the only way to show
+    // the real numbers is to read them (socket.io-adapter SessionAwareAdapter, socket.io Socket).
+    const adapter = namespace.adapter as unknown as { packets?: { id: string }[]; sessions?: Map<string, unknown> };
+    const recovery = this.recovery;
+    return {
+      at: Date.now(),
+      sockets: sockets.map((socket) => ({
+        id: socket.id,
+        client: clientName(socket),
+        transport: socket.conn.transport.name,
+        rooms: [...socket.rooms],
+        data: jsonSafe(socket.data),
+        recovered: socket.recovered,
+        pendingAcks: (socket as unknown as { acks?: Map<number, unknown> }).acks?.size ?? 0,
+      })),
+      rooms: [...namespace.adapter.rooms.entries()]
+        .filter(([name]) => !ownRooms.has(name))
+        .map(([name, members]) => ({ name, members: [...members] })),
+      recovery: {
+        enabled: recovery !== undefined,
+        retainedPackets: adapter.packets?.length ?? 0,
+        ...(adapter.packets?.length ? { newestOffset: adapter.packets.at(-1)?.id } : {}),
+        sessions: adapter.sessions?.size ?? 0,
+      },
+      options: {
+        ...this.heartbeat,
+        maxHttpBufferSize: this.limits.maxPayloadBytes,
+        transports: ["polling", "websocket"],
+        connectionStateRecovery: recovery
+          ? {
+              maxDisconnectionDuration: recovery.maxDisconnectionDuration ?? 120_000,
+              skipMiddlewares: recovery.skipMiddlewares ?? true,
+            }
+          : false,
+      },
+    };
   }
 
   /** `socket.disconnect()` on every socket of that client; returns how many there were. */
@@ -159,6 +207,20 @@ export class LabServer {
     });
   }
 
+  /** Joins and leaves go to the server log; each socket's own private room is left out as noise. */
+  private watchRooms(): void {
+    const namespace = this.io.of("/");
+    const report = (action: "joined" | "left") => (room: string, id: string) => {
+      this.onStateChange();
+      if (room === id) return;
+      const socket = namespace.sockets.get(id);
+      const client = socket ? clientName(socket) : id;
+      this.log.add({ at: Date.now(), kind: "room", client, socketId: id, room, action });
+    };
+    namespace.adapter.on("join-room", report("joined"));
+    namespace.adapter.on("leave-room", report("left"));
+  }
+
   /** Over the rate limit: tell the client why, then cut it off, so a runaway loop cannot load the server. */
   private disconnectFlood(socket: Socket, client: string): void {
     const message = `More than ${this.limits.maxEventsPerSecond} events per second: the lab disconnected this client. Reconnect to carry on.`;
@@ -175,4 +237,14 @@ function describeDisconnect(details: unknown): string | undefined {
     return details.message;
   }
   return undefined;
+}
+
+/** `socket.data` is the lesson's: show it as JSON, and say so when it cannot be. */
+function jsonSafe(value: unknown): unknown {
+  try {
+    const text = JSON.stringify(value ?? {});
+    return text.length > 2000 ? `${text.slice(0, 2000)}… (${text.length} characters)` : (JSON.parse(text) as unknown);
+  } catch {
+    return "(not JSON-serialisable)";
+  }
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { PlaygroundLimits } from "../config.js";
 import type { LessonLab } from "../lesson-lab.js";
+import type { InspectorSnapshot } from "../../shared/inspector.js";
 import type { LabInfo } from "../../shared/lab-api.js";
 import { CLIENT_NAME, type LinkState } from "../../shared/network.js";
 import { LabServer, LAB_HEARTBEAT } from "./lab-server.js";
@@ -38,13 +39,32 @@ export class Lab {
   private readonly links = new Map<string, NetworkLink>();
   private lastActive = Date.now();
   private readonly closeListeners = new Set<() => void>();
+  private readonly stateListeners = new Set<() => void>();
 
   constructor(
     readonly id: string,
     readonly lesson: LessonLab,
     private readonly limits: PlaygroundLimits,
   ) {
-    this.server = new LabServer(lesson, limits, this.log, () => this.touch());
+    this.server = this.startServer();
+  }
+
+  private startServer(): LabServer {
+    return new LabServer(this.lesson, this.limits, this.log, () => this.touch(), () => this.stateChanged());
+  }
+
+  private stateChanged(): void {
+    for (const listener of this.stateListeners) listener();
+  }
+
+  /** Told when the server's state changes without a log entry (a room joined or left). */
+  onStateChange(listener: () => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  inspect(): InspectorSnapshot {
+    return this.server.inspect();
   }
 
   get clientCount(): number {
@@ -126,8 +146,9 @@ export class Lab {
   async restart(): Promise<void> {
     this.log.add({ at: Date.now(), kind: "fault", message: "Restart server: every socket, room and buffered packet is gone" });
     const old = this.server;
-    this.server = new LabServer(this.lesson, this.limits, this.log, () => this.touch());
+    this.server = this.startServer();
     await old.close();
+    this.stateChanged();
   }
 
   onClose(listener: () => void): () => void {

@@ -1,0 +1,150 @@
+import type { DecodedFrame } from "../../shared/frame-decoder.js";
+
+/** The server's lane; every other lane is a client's name. */
+export const SERVER_LANE = "Server";
+
+export type Direction = "to-server" | "to-client" | "none";
+
+/** Why an entry is marked on its lane, beyond being a frame. */
+export type Mark = "buffered" | "flushed" | "recovered" | "fault" | "status";
+
+export interface TimelineEntry {
+  seq: number;
+  at: number;
+  /** Whose lane: a client's name, or SERVER_LANE for what only the server saw. */
+  lane: string;
+  direction: Direction;
+  summary: string;
+  frame?: DecodedFrame;
+  /** Ping and pong, hidden unless the learner asks for them. */
+  heartbeat?: boolean;
+  mark?: Mark;
+  /** On an ack: the seq of the emit it answers, and the round trip from that emit. */
+  ackOf?: number;
+  rttMs?: number;
+  /** On an emit that asked for an ack: the seq of the ack that answered it. */
+  ackedBy?: number;
+  /** On a recovered event: the offset the server appended as its last argument. */
+  offset?: string;
+}
+
+export interface TimelineFilter {
+  client: string;
+  event: string;
+  showHeartbeat: boolean;
+}
+
+export const SHOW_ALL: TimelineFilter = { client: "", event: "", showHeartbeat: false };
+
+export type NewEntry = Omit<TimelineEntry, "seq" | "ackOf" | "rttMs" | "ackedBy">;
+
+const EXPORT_VERSION = 1;
+
+/**
+ * Everything the lab's wire did, in the order it was seen. Knows nothing of the page: the view renders it,
+ * the recorders fill it. Keeps the newest `keep` entries.
+ */
+export class Timeline {
+  private items: TimelineEntry[] = [];
+  private seq = 0;
+  private readonly listeners = new Set<() => void>();
+  /** Emits waiting for their ack, by lane, direction of the emit, and ack id. */
+  private readonly asks = new Map<string, TimelineEntry>();
+
+  constructor(private readonly keep = 20_000) {}
+
+  get entries(): readonly TimelineEntry[] {
+    return this.items;
+  }
+
+  get lanes(): string[] {
+    return [...new Set(this.items.map((entry) => entry.lane).filter((lane) => lane !== SERVER_LANE))];
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  add(entry: NewEntry): TimelineEntry {
+    this.seq += 1;
+    const added: TimelineEntry = { ...entry, seq: this.seq };
+    this.link(added);
+    this.items.push(added);
+    if (this.items.length > this.keep) this.items.splice(0, this.items.length - this.keep);
+    this.changed();
+    return added;
+  }
+
+  /** Marks entries already recorded, e.g. events a recovered connect turns out to have replayed. */
+  mark(seqs: readonly number[], mark: Mark, offsets: ReadonlyMap<number, string> = new Map()): void {
+    for (const entry of this.items) {
+      if (!seqs.includes(entry.seq)) continue;
+      entry.mark = mark;
+      const offset = offsets.get(entry.seq);
+      if (offset !== undefined) entry.offset = offset;
+    }
+    this.changed();
+  }
+
+  clear(): void {
+    this.items = [];
+    this.asks.clear();
+    this.changed();
+  }
+
+  filtered(filter: TimelineFilter): TimelineEntry[] {
+    const event = filter.event.trim().toLowerCase();
+    return this.items.filter((entry) => {
+      if (entry.heartbeat && !filter.showHeartbeat) return false;
+      if (filter.client && entry.lane !== filter.client && entry.lane !== SERVER_LANE) return false;
+      if (event && !(entry.frame?.packet?.event ?? entry.summary).toLowerCase().includes(event)) return false;
+      return true;
+    });
+  }
+
+  export(): string {
+    return JSON.stringify({ version: EXPORT_VERSION, exportedAt: Date.now(), entries: this.items }, null, 1);
+  }
+
+  /** Replaces the timeline with an exported one; throws with a readable reason if the file is not one. */
+  import(json: string): void {
+    const parsed = JSON.parse(json) as { version?: unknown; entries?: unknown };
+    if (parsed.version !== EXPORT_VERSION || !Array.isArray(parsed.entries)) {
+      throw new Error("This file is not a timeline exported by the playground.");
+    }
+    const entries = parsed.entries.filter(
+      (entry): entry is TimelineEntry =>
+        !!entry && typeof entry === "object" && typeof entry.seq === "number" && typeof entry.at === "number" && typeof entry.lane === "string",
+    );
+    this.items = entries.slice(-this.keep);
+    this.seq = this.items.at(-1)?.seq ?? 0;
+    this.asks.clear();
+    this.changed();
+  }
+
+  /** Pairs an ack with the emit that asked for it: same lane, opposite direction, same id. */
+  private link(entry: TimelineEntry): void {
+    const packet = entry.frame?.packet;
+    if (!packet || packet.id === undefined) return;
+    const asking = packet.type === "EVENT" || packet.type === "BINARY_EVENT";
+    const answering = packet.type === "ACK" || packet.type === "BINARY_ACK";
+    if (asking) {
+      this.asks.set(`${entry.lane}|${entry.direction}|${packet.nsp}|${packet.id}`, entry);
+      return;
+    }
+    if (!answering) return;
+    const askedDirection = entry.direction === "to-client" ? "to-server" : "to-client";
+    const key = `${entry.lane}|${askedDirection}|${packet.nsp}|${packet.id}`;
+    const ask = this.asks.get(key);
+    if (!ask) return;
+    this.asks.delete(key);
+    entry.ackOf = ask.seq;
+    entry.rttMs = entry.at - ask.at;
+    ask.ackedBy = entry.seq;
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

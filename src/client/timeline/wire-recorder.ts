@@ -1,0 +1,99 @@
+import { decodeEnginePacket, summarize } from "../../shared/frame-decoder.js";
+import type { ServerLogEntry } from "../../shared/server-log.js";
+import { describeValue } from "../../shared/wire.js";
+import type { VirtualClient } from "../virtual-client.js";
+import { SERVER_LANE, type Timeline } from "./timeline.js";
+
+/**
+ * Records what one client's real engine reports into the timeline: every packet in and out, the upgrade
+ * steps, emits queued while disconnected and their flush, and what a recovered connect replayed.
+ */
+export function recordClient(timeline: Timeline, client: VirtualClient): () => void {
+  const lane = client.name;
+  // Between the server's CONNECT and the client's `connect` event, the client flushes its send buffer and
+  // receives any replayed (recovered) packets: remember which entries fall in that window.
+  let connecting = false;
+  let arrivedWhileConnecting: { seq: number; offset?: string }[] = [];
+  let lastStatus = "";
+
+  const stops = [
+    client.on("wire", ({ at, direction, type, data }) => {
+      const frame = decodeEnginePacket(type, data);
+      const packet = frame.packet;
+      if (direction === "to-client" && packet?.type === "CONNECT") {
+        connecting = true;
+        arrivedWhileConnecting = [];
+      }
+      const flushed = connecting && direction === "to-server" && packet !== undefined;
+      const entry = timeline.add({
+        at,
+        lane,
+        direction,
+        frame,
+        summary: summarize(frame),
+        ...(frame.engine === "ping" || frame.engine === "pong" ? { heartbeat: !frame.probe } : {}),
+        ...(flushed ? { mark: "flushed" as const } : {}),
+      });
+      if (connecting && direction === "to-client" && packet?.type === "EVENT") {
+        const last = packet.args?.at(-1);
+        arrivedWhileConnecting.push({ seq: entry.seq, ...(typeof last === "string" ? { offset: last } : {}) });
+      }
+    }),
+    client.on("transport", ({ at, stage, transport }) => {
+      // The client announces the upgrade only after the probe round trip it made on the new transport.
+      const summary =
+        stage === "upgrading"
+          ? `${transport} probe answered (2probe → 3probe): upgrading`
+          : `upgraded to ${transport} (5)`;
+      timeline.add({ at, lane, direction: stage === "upgraded" ? "to-server" : "none", summary, mark: "status" });
+    }),
+    client.on("buffered", ({ at, event, args, queued }) => {
+      const shown = args.map(describeValue).join(", ");
+      timeline.add({ at, lane, direction: "none", summary: `queued ${event}(${shown}): ${queued} in the send buffer`, mark: "buffered" });
+    }),
+    client.on("status", (status) => {
+      const at = Date.now();
+      // A transport upgrade re-reports "connected": only changes of state belong on the lane.
+      const key = status.state === "connected" ? `connected ${status.socketId}` : status.state === "disconnected" ? `${status.state} ${status.reason}` : status.state;
+      if (key === lastStatus) return;
+      lastStatus = key;
+      if (status.state === "connected") {
+        if (status.recovered && arrivedWhileConnecting.length > 0) {
+          const offsets = new Map(arrivedWhileConnecting.flatMap(({ seq, offset }) => (offset ? [[seq, offset] as const] : [])));
+          timeline.mark(arrivedWhileConnecting.map(({ seq }) => seq), "recovered", offsets);
+        }
+        connecting = false;
+        arrivedWhileConnecting = [];
+        const recovered = status.recovered ? " (recovered)" : "";
+        timeline.add({ at, lane, direction: "none", summary: `connected as ${status.socketId}${recovered}`, mark: "status" });
+      } else if (status.state === "disconnected") {
+        connecting = false;
+        const why = status.description ? `${status.reason}: ${status.description}` : status.reason;
+        timeline.add({ at, lane, direction: "none", summary: `disconnected (${why})`, mark: "status" });
+      }
+    }),
+  ];
+  return () => stops.forEach((stop) => stop());
+}
+
+/** What only the server saw goes on its lane: connections, disconnect reasons, faults, refusals. */
+export function recordServerLog(timeline: Timeline, entry: ServerLogEntry): void {
+  const lane = SERVER_LANE;
+  const { at } = entry;
+  switch (entry.kind) {
+    case "connect":
+      timeline.add({ at, lane, direction: "none", summary: `${entry.client} connected (${entry.socketId})`, mark: "status" });
+      break;
+    case "disconnect":
+      timeline.add({ at, lane, direction: "none", summary: `${entry.client} disconnected: ${entry.reason}`, mark: "status" });
+      break;
+    case "fault":
+      timeline.add({ at, lane, direction: "none", summary: `${entry.client ? `${entry.client}: ` : ""}${entry.message}`, mark: "fault" });
+      break;
+    case "refused":
+      timeline.add({ at, lane, direction: "none", summary: `${entry.client} refused: ${entry.message}`, mark: "fault" });
+      break;
+    default:
+      break;
+  }
+}

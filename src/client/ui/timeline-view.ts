@@ -1,0 +1,250 @@
+import { SERVER_LANE, SHOW_ALL, type Timeline, type TimelineEntry, type TimelineFilter } from "../timeline/timeline.js";
+import { clockTime } from "./format.js";
+
+const ROW_HEIGHT = 26;
+/** Rows drawn above and below the visible window, so fast scrolling never shows a gap. */
+const OVERSCAN = 12;
+/** The table view lists at most this many of the newest entries; export for all of them. */
+const TABLE_ROWS = 1000;
+
+function part<T extends Element>(root: ParentNode, selector: string): T {
+  const found = root.querySelector<T>(selector);
+  if (!found) throw new Error(`timeline markup lacks ${selector}`);
+  return found;
+}
+
+/** What links an entry to another: the ack it got, or the emit it answers. */
+export function linkText(entry: TimelineEntry): string {
+  if (entry.ackOf !== undefined) return `answers #${entry.ackOf} after ${entry.rttMs ?? 0} ms`;
+  if (entry.ackedBy !== undefined) return `answered by #${entry.ackedBy}`;
+  return "";
+}
+
+function markText(entry: TimelineEntry): string {
+  if (entry.mark === "recovered") return `recovered${entry.offset ? ` (offset ${entry.offset})` : ""}`;
+  if (entry.mark === "flushed") return "flushed from the send buffer";
+  return entry.mark ?? "";
+}
+
+function directionText(entry: TimelineEntry): string {
+  if (entry.direction === "to-server") return `${entry.lane} → server`;
+  if (entry.direction === "to-client") return `server → ${entry.lane}`;
+  return entry.lane;
+}
+
+/**
+ * Draws the timeline as a sequence diagram (one lane per client and one for the server, newest at the
+ * bottom), rendering only the rows in view so thousands of entries scroll smoothly; and as a table, the
+ * same entries for screen readers.
+ */
+export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
+  const viewport = part<HTMLElement>(root, ".timeline-viewport");
+  const spacer = part<HTMLElement>(root, ".timeline-spacer");
+  const rows = part<HTMLElement>(root, ".timeline-rows");
+  const lanesHeader = part<HTMLElement>(root, ".timeline-lanes");
+  const count = part<HTMLElement>(root, ".timeline-count");
+  const details = part<HTMLElement>(root, ".timeline-details");
+  const clientFilter = part<HTMLSelectElement>(root, "select[name=timeline-client]");
+  const eventFilter = part<HTMLInputElement>(root, "input[name=timeline-event]");
+  const heartbeat = part<HTMLInputElement>(root, "input[name=timeline-heartbeat]");
+  const pause = part<HTMLButtonElement>(root, ".timeline-pause");
+  const tableToggle = part<HTMLButtonElement>(root, ".timeline-table-toggle");
+  const tableWrap = part<HTMLElement>(root, ".timeline-table");
+  const tableBody = part<HTMLTableSectionElement>(root, ".timeline-table tbody");
+  const importInput = part<HTMLInputElement>(root, "input[name=timeline-import]");
+  const importError = part<HTMLElement>(root, ".timeline-import-error");
+
+  let filter: TimelineFilter = { ...SHOW_ALL };
+  let shown: TimelineEntry[] = [];
+  let lanes: string[] = [SERVER_LANE];
+  let selected: number | undefined;
+  let paused = false;
+  let scheduled = false;
+
+  const laneX = (lane: string) => ((lanes.indexOf(lane) + 0.5) / lanes.length) * 100;
+
+  function drawLanes(): void {
+    lanesHeader.replaceChildren(
+      ...lanes.map((lane) => {
+        const label = document.createElement("span");
+        label.textContent = lane;
+        label.style.left = `${laneX(lane)}%`;
+        return label;
+      }),
+    );
+    viewport.style.setProperty("--lanes", String(lanes.length));
+    const options = [["", "All clients"], ...timeline.lanes.map((lane) => [lane, lane])];
+    if (clientFilter.options.length !== options.length) {
+      clientFilter.replaceChildren(...options.map(([value = "", text = ""]) => new Option(text, value, false, value === filter.client)));
+    }
+  }
+
+  function row(entry: TimelineEntry, index: number): HTMLElement {
+    const element = document.createElement("div");
+    element.className = "timeline-row";
+    element.style.top = `${index * ROW_HEIGHT}px`;
+    element.dataset.seq = String(entry.seq);
+    if (entry.mark) element.dataset.mark = entry.mark;
+    if (entry.seq === selected || (selected !== undefined && (entry.ackOf === selected || entry.ackedBy === selected))) {
+      element.classList.add("selected");
+    }
+    const time = document.createElement("span");
+    time.className = "time";
+    time.textContent = clockTime(entry.at);
+    const track = document.createElement("span");
+    track.className = "track";
+    const label = document.createElement("span");
+    label.className = "label";
+    const link = linkText(entry);
+    label.textContent = [entry.summary, link && `· ${link}`, entry.mark === "recovered" ? `· ${markText(entry)}` : ""]
+      .filter(Boolean)
+      .join(" ");
+    if (entry.direction === "none") {
+      const dot = document.createElement("span");
+      dot.className = "dot";
+      dot.style.left = `${laneX(entry.lane)}%`;
+      label.style.left = `${laneX(entry.lane)}%`;
+      track.append(dot, label);
+    } else {
+      const from = laneX(entry.lane);
+      const to = laneX(SERVER_LANE);
+      const arrow = document.createElement("span");
+      arrow.className = `arrow ${entry.direction}`;
+      arrow.style.left = `${Math.min(from, to)}%`;
+      arrow.style.width = `${Math.abs(from - to)}%`;
+      label.style.left = `${Math.min(from, to) + 1}%`;
+      track.append(arrow, label);
+    }
+    element.append(time, track);
+    return element;
+  }
+
+  function drawRows(): void {
+    const first = Math.max(0, Math.floor(viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(shown.length, Math.ceil((viewport.scrollTop + viewport.clientHeight) / ROW_HEIGHT) + OVERSCAN);
+    rows.replaceChildren(...shown.slice(first, last).map((entry, i) => row(entry, first + i)));
+  }
+
+  function drawTable(): void {
+    if (tableWrap.hidden) return;
+    const newest = shown.slice(-TABLE_ROWS);
+    tableBody.replaceChildren(
+      ...newest.map((entry) => {
+        const tr = document.createElement("tr");
+        for (const text of [
+          `#${entry.seq}`,
+          clockTime(entry.at),
+          directionText(entry),
+          entry.summary,
+          entry.frame?.raw ?? "",
+          [linkText(entry), markText(entry)].filter(Boolean).join("; "),
+        ]) {
+          const td = document.createElement("td");
+          td.textContent = text;
+          tr.append(td);
+        }
+        return tr;
+      }),
+    );
+  }
+
+  function drawDetails(): void {
+    const entry = timeline.entries.find((candidate) => candidate.seq === selected);
+    details.hidden = !entry;
+    if (!entry) return;
+    const lines = [
+      `#${entry.seq} at ${clockTime(entry.at)} · ${directionText(entry)}`,
+      entry.summary,
+      entry.frame ? `Frame: ${entry.frame.raw}` : "",
+      linkText(entry),
+      markText(entry),
+    ].filter(Boolean);
+    details.replaceChildren(
+      ...lines.map((line) => {
+        const p = document.createElement("p");
+        p.textContent = line;
+        return p;
+      }),
+    );
+  }
+
+  function render(): void {
+    scheduled = false;
+    const following = viewport.scrollTop + viewport.clientHeight >= viewport.scrollHeight - ROW_HEIGHT;
+    lanes = [SERVER_LANE, ...timeline.lanes];
+    shown = timeline.filtered(filter);
+    spacer.style.height = `${shown.length * ROW_HEIGHT}px`;
+    count.textContent =
+      timeline.entries.length === 0
+        ? "Nothing on the wire yet: emit from a client to see its frames here."
+        : `${shown.length} of ${timeline.entries.length} entries shown${paused ? " (paused)" : ""}`;
+    if (following) viewport.scrollTop = viewport.scrollHeight;
+    drawLanes();
+    drawRows();
+    drawTable();
+    drawDetails();
+  }
+
+  function schedule(): void {
+    if (scheduled || paused) return;
+    scheduled = true;
+    requestAnimationFrame(render);
+  }
+
+  timeline.onChange(schedule);
+  viewport.addEventListener("scroll", () => drawRows(), { passive: true });
+  rows.addEventListener("click", (click) => {
+    const target = (click.target as HTMLElement).closest<HTMLElement>(".timeline-row");
+    selected = target ? Number(target.dataset.seq) : undefined;
+    drawRows();
+    drawDetails();
+  });
+  const refilter = () => {
+    filter = { client: clientFilter.value, event: eventFilter.value, showHeartbeat: heartbeat.checked };
+    render();
+  };
+  clientFilter.addEventListener("change", refilter);
+  eventFilter.addEventListener("input", refilter);
+  heartbeat.addEventListener("change", refilter);
+  pause.addEventListener("click", () => {
+    paused = !paused;
+    pause.setAttribute("aria-pressed", String(paused));
+    render();
+  });
+  part<HTMLButtonElement>(root, ".timeline-clear").addEventListener("click", () => {
+    selected = undefined;
+    timeline.clear();
+    render();
+  });
+  tableToggle.addEventListener("click", () => {
+    tableWrap.hidden = !tableWrap.hidden;
+    tableToggle.setAttribute("aria-pressed", String(!tableWrap.hidden));
+    render();
+  });
+  part<HTMLButtonElement>(root, ".timeline-export").addEventListener("click", () => {
+    const url = URL.createObjectURL(new Blob([timeline.export()], { type: "application/json" }));
+    const anchor = document.createElement("a");
+    anchor.href = url;
+    anchor.download = `socket-io-timeline-${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
+    anchor.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  });
+  importInput.addEventListener("change", () => {
+    const file = importInput.files?.[0];
+    if (!file) return;
+    void file.text().then((text) => {
+      try {
+        timeline.import(text);
+        importError.textContent = "";
+        // An imported timeline is for viewing: pause so live traffic does not scroll it away.
+        paused = true;
+        pause.setAttribute("aria-pressed", "true");
+        render();
+      } catch (error) {
+        importError.textContent = `Could not import ${file.name}: ${error instanceof Error ? error.message : String(error)}`;
+      }
+      importInput.value = "";
+    });
+  });
+  render();
+}
