@@ -10,8 +10,10 @@ import { SERVER_LANE, type Timeline } from "./timeline.js";
  */
 export function recordClient(timeline: Timeline, client: VirtualClient): () => void {
   const lane = client.name;
-  // Between the server's CONNECT and the client's `connect` event, the client flushes its send buffer and
-  // receives any replayed (recovered) packets: remember which entries fall in that window.
+  // A recovering server replays missed events before its CONNECT, and the client holds them until its
+  // `connect` event: events that arrive between the engine's open and `connect` are those replayed ones.
+  // Between the CONNECT and `connect`, the client flushes its send buffer.
+  let opening = false;
   let connecting = false;
   let arrivedWhileConnecting: { seq: number; offset?: string }[] = [];
   let lastStatus = "";
@@ -20,10 +22,11 @@ export function recordClient(timeline: Timeline, client: VirtualClient): () => v
     client.on("wire", ({ at, direction, type, data }) => {
       const frame = decodeEnginePacket(type, data);
       const packet = frame.packet;
-      if (direction === "to-client" && packet?.type === "CONNECT") {
-        connecting = true;
+      if (direction === "to-client" && frame.engine === "open") {
+        opening = true;
         arrivedWhileConnecting = [];
       }
+      if (direction === "to-client" && packet?.type === "CONNECT") connecting = true;
       const flushed = connecting && direction === "to-server" && packet !== undefined;
       const entry = timeline.add({
         at,
@@ -34,7 +37,7 @@ export function recordClient(timeline: Timeline, client: VirtualClient): () => v
         ...(frame.engine === "ping" || frame.engine === "pong" ? { heartbeat: !frame.probe } : {}),
         ...(flushed ? { mark: "flushed" as const } : {}),
       });
-      if (connecting && direction === "to-client" && packet?.type === "EVENT") {
+      if (opening && direction === "to-client" && packet?.type === "EVENT") {
         const last = packet.args?.at(-1);
         arrivedWhileConnecting.push({ seq: entry.seq, ...(typeof last === "string" ? { offset: last } : {}) });
       }
@@ -62,11 +65,13 @@ export function recordClient(timeline: Timeline, client: VirtualClient): () => v
           const offsets = new Map(arrivedWhileConnecting.flatMap(({ seq, offset }) => (offset ? [[seq, offset] as const] : [])));
           timeline.mark(arrivedWhileConnecting.map(({ seq }) => seq), "recovered", offsets);
         }
+        opening = false;
         connecting = false;
         arrivedWhileConnecting = [];
         const recovered = status.recovered ? " (recovered)" : "";
         timeline.add({ at, lane, direction: "none", summary: `connected as ${status.socketId}${recovered}`, mark: "status" });
       } else if (status.state === "disconnected") {
+        opening = false;
         connecting = false;
         const why = status.description ? `${status.reason}: ${status.description}` : status.reason;
         timeline.add({ at, lane, direction: "none", summary: `disconnected (${why})`, mark: "status" });
@@ -89,6 +94,9 @@ export function recordServerLog(timeline: Timeline, entry: ServerLogEntry): void
       break;
     case "fault":
       timeline.add({ at, lane, direction: "none", summary: `${entry.client ? `${entry.client}: ` : ""}${entry.message}`, mark: "fault" });
+      break;
+    case "room":
+      timeline.add({ at, lane, direction: "none", summary: `${entry.client} ${entry.action} room "${entry.room}"`, mark: "status" });
       break;
     case "refused":
       timeline.add({ at, lane, direction: "none", summary: `${entry.client} refused: ${entry.message}`, mark: "fault" });

@@ -6,6 +6,7 @@ import { VirtualClient } from "../virtual-client.js";
 import { Timeline } from "../timeline/timeline.js";
 import { recordClient, recordServerLog } from "../timeline/wire-recorder.js";
 import { mountClientPanel } from "./client-panel-view.js";
+import { mountInspector } from "./inspector-view.js";
 import { mountTimeline } from "./timeline-view.js";
 import { showServerLog } from "./server-log-view.js";
 
@@ -41,9 +42,14 @@ export async function startLab(root: HTMLElement): Promise<void> {
 
   const timeline = new Timeline();
   mountTimeline(part(root, "[data-timeline]"), timeline);
-  showServerLog(part(root, ".server-log"), lab, (entry) => recordServerLog(timeline, entry), () => {
-    status.dataset.state = "error";
-    status.textContent = "This lab has closed (it was idle too long). Reload the page for a fresh one.";
+  const showSnapshot = mountInspector(part(root, "[data-inspector]"));
+  showServerLog(part(root, ".server-log"), lab, {
+    onEntry: (entry) => recordServerLog(timeline, entry),
+    onSnapshot: showSnapshot,
+    onClosed: () => {
+      status.dataset.state = "error";
+      status.textContent = "This lab has closed (it was idle too long). Reload the page for a fresh one.";
+    },
   });
 
   const clients = new Map<string, { client: VirtualClient; panel: HTMLElement }>();

@@ -1,3 +1,4 @@
+import type { InspectorSnapshot } from "../../shared/inspector.js";
 import type { LabInfo } from "../../shared/lab-api.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
 import { appendToLog, logItem } from "./format.js";
@@ -29,13 +30,18 @@ function describe(entry: ServerLogEntry): string {
  * Shows the lab server's log as the server streams it. Returns a function that stops listening.
  * `onClosed` is told when the stream is gone for good, e.g. the lab was evicted.
  */
-export function showServerLog(
-  list: HTMLElement,
-  lab: LabInfo,
-  onEntry: (entry: ServerLogEntry) => void,
-  onClosed: () => void,
-): () => void {
+export interface ServerStreamHandlers {
+  onEntry(entry: ServerLogEntry): void;
+  onSnapshot(snapshot: InspectorSnapshot): void;
+  onClosed(): void;
+}
+
+export function showServerLog(list: HTMLElement, lab: LabInfo, handlers: ServerStreamHandlers): () => void {
+  const { onEntry, onSnapshot, onClosed } = handlers;
   const source = new EventSource(lab.logUrl);
+  source.addEventListener("inspector", (message: MessageEvent<string>) => {
+    onSnapshot(JSON.parse(message.data) as InspectorSnapshot);
+  });
   source.addEventListener("message", (message: MessageEvent<string>) => {
     const entry = JSON.parse(message.data) as ServerLogEntry;
     onEntry(entry);

@@ -1,0 +1,81 @@
+import type { InspectorSnapshot } from "../../shared/inspector.js";
+
+function part<T extends Element>(root: ParentNode, selector: string): T {
+  const found = root.querySelector<T>(selector);
+  if (!found) throw new Error(`inspector markup lacks ${selector}`);
+  return found;
+}
+
+function cell(text: string): HTMLTableCellElement {
+  const td = document.createElement("td");
+  td.textContent = text;
+  return td;
+}
+
+/** Renders each snapshot the lab server streams; nothing here is computed from what the page expects. */
+export function mountInspector(root: HTMLElement): (snapshot: InspectorSnapshot) => void {
+  const sockets = part<HTMLTableSectionElement>(root, ".inspector-sockets");
+  const rooms = part<HTMLUListElement>(root, ".inspector-rooms");
+  const recovery = part<HTMLElement>(root, ".inspector-recovery");
+  const options = part<HTMLDListElement>(root, ".inspector-options");
+
+  return (snapshot) => {
+    const names = new Map(snapshot.sockets.map((socket) => [socket.id, socket.client]));
+    const none = () => {
+      const tr = document.createElement("tr");
+      const td = cell("No socket is connected.");
+      td.colSpan = 7;
+      tr.append(td);
+      return [tr];
+    };
+    sockets.replaceChildren(
+      ...(snapshot.sockets.length === 0
+        ? none()
+        : snapshot.sockets.map((socket) => {
+            const tr = document.createElement("tr");
+            tr.append(
+              cell(socket.client),
+              cell(socket.id),
+              cell(socket.transport),
+              cell(socket.rooms.map((room) => (room === socket.id ? "(own room)" : room)).join(", ")),
+              cell(JSON.stringify(socket.data)),
+              cell(socket.recovered ? "yes" : "no"),
+              cell(String(socket.pendingAcks)),
+            );
+            return tr;
+          })),
+    );
+    rooms.replaceChildren(
+      ...snapshot.rooms.map((room) => {
+        const li = document.createElement("li");
+        li.textContent = `${room.name}: ${room.members.map((id) => names.get(id) ?? id).join(", ")}`;
+        return li;
+      }),
+    );
+    const { enabled, retainedPackets, newestOffset, sessions } = snapshot.recovery;
+    recovery.textContent = enabled
+      ? `On: ${retainedPackets} packets retained${newestOffset ? `, newest offset ${newestOffset}` : ""}; ${sessions} disconnected sessions kept.`
+      : "Off: nothing is kept for clients that come back.";
+    const shown: [string, string][] = [
+      ["pingInterval", `${snapshot.options.pingInterval} ms`],
+      ["pingTimeout", `${snapshot.options.pingTimeout} ms`],
+      ["maxHttpBufferSize", `${snapshot.options.maxHttpBufferSize} bytes`],
+      ["transports", snapshot.options.transports.join(", ")],
+      [
+        "connectionStateRecovery",
+        snapshot.options.connectionStateRecovery
+          ? `maxDisconnectionDuration ${snapshot.options.connectionStateRecovery.maxDisconnectionDuration} ms, skipMiddlewares ${snapshot.options.connectionStateRecovery.skipMiddlewares}`
+          : "off",
+      ],
+    ];
+    options.replaceChildren(
+      ...shown.flatMap(([name, value]) => {
+        const dt = document.createElement("dt");
+        dt.textContent = name;
+        const dd = document.createElement("dd");
+        dd.textContent = value;
+        return [dt, dd];
+      }),
+    );
+  };
+}
