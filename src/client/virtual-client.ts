@@ -233,6 +233,7 @@ export class VirtualClient {
     engine.on("packetCreate", (packet: { type: string; data?: FrameData }) => {
       this.emitTo("wire", { at: Date.now(), direction: "to-server", type: packet.type, data: packet.data });
     });
+    this.watchProbes(engine);
     engine.on("upgrading", (transport: { name: string }) => {
       this.emitTo("transport", { at: Date.now(), stage: "upgrading", transport: transport.name });
     });
@@ -240,6 +241,35 @@ export class VirtualClient {
       this.emitTo("transport", { at: Date.now(), stage: "upgraded", transport: transport.name });
       if (this.status.state === "connected") this.setStatus({ ...this.status, transport: engine.transport.name });
     });
+  }
+
+  /**
+   * The upgrade probe (2probe, 3probe, then 5) travels on the new transport before the engine adopts it,
+   * so the engine's own packet events never see it: catch each transport the engine creates to probe with.
+   */
+  private watchProbes(engine: Socket["io"]["engine"]): void {
+    type ProbeTransport = {
+      name: string;
+      send(packets: { type: string; data?: FrameData }[]): void;
+      on(event: "packet", listener: (packet: { type: string; data?: FrameData }) => void): void;
+    };
+    const internals = engine as unknown as { createTransport(name: string): ProbeTransport };
+    const create = internals.createTransport.bind(engine);
+    internals.createTransport = (name) => {
+      const transport = create(name);
+      let probing = true;
+      engine.once("upgrade", () => queueMicrotask(() => (probing = false)));
+      engine.once("upgradeError", () => (probing = false));
+      const send = transport.send.bind(transport);
+      transport.send = (packets) => {
+        if (probing) for (const packet of packets) this.emitTo("wire", { at: Date.now(), direction: "to-server", ...packet });
+        send(packets);
+      };
+      transport.on("packet", (packet) => {
+        if (probing && engine.transport !== (transport as unknown)) this.emitTo("wire", { at: Date.now(), direction: "to-client", ...packet });
+      });
+      return transport;
+    };
   }
 
   private takeFrames(): string[] {

@@ -62,6 +62,21 @@ describe("the wire recorder on a real client", () => {
     client.close();
   });
 
+  it("records the upgrade probe, 2probe and 3probe, then 5, on the way from polling to WebSocket", async () => {
+    const lab = await createLab(running.origin);
+    const timeline = new Timeline();
+    const client = new VirtualClient("Alice", lab, "default", running.origin);
+    recordClient(timeline, client);
+    await statusWhere(client, (s) => s.state === "connected" && s.transport === "websocket");
+    const probe = timeline.entries.filter((e) => ["2probe", "3probe", "5"].includes(e.frame?.raw ?? ""));
+    expect(probe.map((e) => [e.frame?.raw, e.direction])).toEqual([
+      ["2probe", "to-server"],
+      ["3probe", "to-client"],
+      ["5", "to-server"],
+    ]);
+    client.close();
+  });
+
   it("marks an emit made while offline as buffered, and its flush on reconnect", async () => {
     const lab = await createLab(running.origin);
     const { client, timeline } = recorded(lab, "Alice");

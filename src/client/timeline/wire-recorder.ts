@@ -43,12 +43,8 @@ export function recordClient(timeline: Timeline, client: VirtualClient): () => v
       }
     }),
     client.on("transport", ({ at, stage, transport }) => {
-      // The client announces the upgrade only after the probe round trip it made on the new transport.
-      const summary =
-        stage === "upgrading"
-          ? `${transport} probe answered (2probe → 3probe): upgrading`
-          : `upgraded to ${transport} (5)`;
-      timeline.add({ at, lane, direction: stage === "upgraded" ? "to-server" : "none", summary, mark: "status" });
+      const summary = stage === "upgrading" ? `probe answered: upgrading to ${transport}` : `now on ${transport}`;
+      timeline.add({ at, lane, direction: "none", summary, mark: "status" });
     }),
     client.on("buffered", ({ at, event, args, queued }) => {
       const shown = args.map(describeValue).join(", ");
