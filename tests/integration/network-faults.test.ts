@@ -238,3 +238,17 @@ describe("fault control API", () => {
     bob.disconnect();
   });
 });
+
+describe("frames lost to a fault", () => {
+  it("says how many deliveries a drop threw away while a blackhole held them", async () => {
+    const lab = await createLab(running.origin);
+    const alice = await connectClient(running.origin, lab, "Alice", "websocket");
+    await fault(running.origin, lab, "/clients/Alice/link", "PUT", { blackhole: true });
+    for (let n = 0; n < 3; n++) alice.emit("seq", n);
+    const dropped = waitForLogEntry(running.origin, lab, (e) => e.kind === "fault" && e.message.startsWith("Drop"));
+    await fault(running.origin, lab, "/clients/Alice/drop", "POST");
+    const entry = await dropped;
+    expect(entry.kind === "fault" && entry.message).toMatch(/^Drop: the connection is cut \(\d+ deliveries in flight lost\)$/);
+    alice.disconnect();
+  });
+});

@@ -89,7 +89,8 @@ export function recordServerLog(timeline: Timeline, entry: ServerLogEntry): void
       timeline.add({ at, lane, direction: "none", summary: `${entry.client} disconnected: ${entry.reason}`, mark: "status" });
       break;
     case "fault":
-      timeline.add({ at, lane, direction: "none", summary: `${entry.client ? `${entry.client}: ` : ""}${entry.message}`, mark: "fault" });
+      // A fault on a client's link is marked on that client's lane; a restart on the server's.
+      timeline.add({ at, lane: entry.client ?? lane, direction: "none", summary: `⚡ ${entry.message}`, mark: "fault" });
       break;
     case "room":
       timeline.add({ at, lane, direction: "none", summary: `${entry.client} ${entry.action} room "${entry.room}"`, mark: "status" });

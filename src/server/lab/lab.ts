@@ -129,8 +129,10 @@ export class Lab {
   drop(name: string): FaultResult<LinkState> {
     const link = this.links.get(name);
     if (!link) return { ok: false, reason: "client_not_found" };
-    this.log.add({ at: Date.now(), kind: "fault", client: name, message: "Drop: the connection is cut" });
-    for (const sid of link.drop()) this.server.failPolling(sid);
+    const { sessions, lost } = link.drop();
+    const inFlight = lost > 0 ? ` (${lost} ${lost === 1 ? "delivery" : "deliveries"} in flight lost)` : "";
+    this.log.add({ at: Date.now(), kind: "fault", client: name, message: `Drop: the connection is cut${inFlight}` });
+    for (const sid of sessions) this.server.failPolling(sid);
     return { ok: true, value: link.state };
   }
 

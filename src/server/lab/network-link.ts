@@ -37,11 +37,14 @@ class Lane {
     for (const action of held) this.send(action);
   }
 
-  clear(): void {
+  /** Forgets everything held or delayed; returns how many deliveries that lost. */
+  clear(): number {
+    const lost = this.held.length + this.queue.length;
     this.held = [];
     this.queue.length = 0;
     clearTimeout(this.timer);
     this.timer = undefined;
+    return lost;
   }
 
   private arm(): void {
@@ -113,18 +116,18 @@ export class NetworkLink {
 
   /**
    * Cuts every connection of this client at once, as a pulled cable would; what was in flight is lost.
-   * Returns the long-polling sessions it cut: between two polls no request is in flight to cut, so the
-   * caller must tell the lab's server, as a reset connection would have.
+   * Returns the long-polling sessions it cut (between two polls no request is in flight to cut, so the
+   * caller must tell the lab's server, as a reset connection would have) and how many deliveries
+   * (frames, requests, responses) the link was holding or delaying, now lost.
    */
-  drop(): string[] {
+  drop(): { sessions: string[]; lost: number } {
     for (const connection of [...this.connections]) connection.cut();
     this.connections.clear();
-    this.toServer.clear();
-    this.toClient.clear();
-    const cut = [...this.sessions];
-    for (const sid of cut) remember(this.cutSessions, sid);
+    const lost = this.toServer.clear() + this.toClient.clear();
+    const sessions = [...this.sessions];
+    for (const sid of sessions) remember(this.cutSessions, sid);
     this.sessions.clear();
-    return cut;
+    return { sessions, lost };
   }
 
   /** An HTTP long-polling request from this client; `deliver` hands it to the lab's Engine.IO server. */
