@@ -10,6 +10,20 @@ export interface LessonServerOptions {
 /** Writes a line to the lab's server log, where the learner sees it. */
 export type LessonLog = (message: string) => void;
 
+/** A number the learner can change while the lab runs, e.g. how long the server waits before it acks. */
+export interface LessonSetting {
+  label: string;
+  default: number;
+  min: number;
+  max: number;
+}
+
+/** What a lesson's handlers get besides the server: the log, and the current value of each setting. */
+export interface LessonContext {
+  log: LessonLog;
+  settings: Readonly<Record<string, number>>;
+}
+
 /**
  * What a lesson brings to its lab: the server options it wants and the handlers it runs.
  * Handlers are plain Socket.IO code; they know nothing of labs, limits or faults.
@@ -17,5 +31,6 @@ export type LessonLog = (message: string) => void;
 export interface LessonLab {
   slug: string;
   options: LessonServerOptions;
-  setup(io: Server, log: LessonLog): void;
+  settings?: Record<string, LessonSetting>;
+  setup(io: Server, context: LessonContext): void;
 }

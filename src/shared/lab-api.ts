@@ -16,6 +16,17 @@ export interface LabInfo {
   logUrl: string;
   server: { pingInterval: number; pingTimeout: number; connectionStateRecovery: boolean };
   limits: LabLimits;
+  /** The lesson's live settings, e.g. how long the server waits before it acks. */
+  settings: LabSetting[];
+}
+
+export interface LabSetting {
+  name: string;
+  label: string;
+  min: number;
+  max: number;
+  default: number;
+  value: number;
 }
 
 export interface ApiError {

@@ -5,7 +5,7 @@ import type { ClientToServerEvents, EmitAck, ServerToClientEvents } from "./even
 export const emitLab: LessonLab = {
   slug: "emit",
   options: {},
-  setup(server, log) {
+  setup(server, { log }) {
     const io = server as Server<ClientToServerEvents, ServerToClientEvents>;
 
     io.on("connection", (socket) => {

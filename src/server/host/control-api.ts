@@ -113,7 +113,7 @@ export function createControlApi(labs: LabRegistry) {
     if (path === "/api/labs") {
       return method === "POST" ? createLab(req, res) : methodNotAllowed(res, "POST");
     }
-    const match = /^\/api\/labs\/([^/]+)(?:\/(log|restart|inspect)|\/clients\/([^/]+)\/(link|drop|kick))?$/.exec(path);
+    const match = /^\/api\/labs\/([^/]+)(?:\/(log|restart|inspect|settings)|\/clients\/([^/]+)\/(link|drop|kick))?$/.exec(path);
     if (!match) return sendError(res, 404, "not_found", `No API route at ${path.slice(0, 200)}.`);
     const [, id = "", labAction, clientPart, clientAction] = match;
     const lab = labs.get(id);
@@ -121,6 +121,15 @@ export function createControlApi(labs: LabRegistry) {
     lab.touch();
     if (labAction === "log") return method === "GET" ? streamLog(req, res, lab) : methodNotAllowed(res, "GET");
     if (labAction === "inspect") return method === "GET" ? sendJson(res, 200, lab.inspect()) : methodNotAllowed(res, "GET");
+    if (labAction === "settings") {
+      if (method !== "PUT") return methodNotAllowed(res, "PUT");
+      const body = await readJsonBody(req, MAX_BODY_BYTES);
+      if (!body || typeof body !== "object" || Array.isArray(body)) {
+        return sendError(res, 400, "invalid_setting", 'Send a JSON object, e.g. {"delayMs": 2000}.');
+      }
+      const result = lab.setSettings(body as Record<string, unknown>);
+      return result.ok ? sendJson(res, 200, result.value) : sendError(res, 400, "invalid_setting", result.reason);
+    }
     if (labAction === "restart") {
       if (method !== "POST") return methodNotAllowed(res, "POST");
       await lab.restart();

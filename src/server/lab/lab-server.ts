@@ -44,6 +44,7 @@ export class LabServer {
     private readonly log: ServerLog,
     private readonly onActivity: () => void,
     private readonly onStateChange: () => void = () => undefined,
+    settings: Readonly<Record<string, number>> = {},
   ) {
     this.recovery = lesson.options.connectionStateRecovery;
     this.heartbeat = {
@@ -73,7 +74,8 @@ export class LabServer {
     // The lab's own listeners go first, so limits and logging hold whatever the lesson's handlers do.
     this.io.use((socket, next) => this.admit(socket, next));
     this.io.on("connection", (socket) => this.watch(socket));
-    lesson.setup(this.io, (message) => this.log.add({ at: Date.now(), kind: "log", message: truncate(message) }));
+    const lessonLog = (message: string) => this.log.add({ at: Date.now(), kind: "log", message: truncate(message) });
+    lesson.setup(this.io, { log: lessonLog, settings });
   }
 
   get clientCount(): number {

@@ -38,6 +38,8 @@ export class Lab {
   private server: LabServer;
   private readonly links = new Map<string, NetworkLink>();
   private lastActive = Date.now();
+  /** The lesson's live settings: one object, read by the handlers of every server this lab starts. */
+  private readonly settings: Record<string, number>;
   private readonly closeListeners = new Set<() => void>();
   private readonly stateListeners = new Set<() => void>();
 
@@ -46,11 +48,29 @@ export class Lab {
     readonly lesson: LessonLab,
     private readonly limits: PlaygroundLimits,
   ) {
+    this.settings = Object.fromEntries(Object.entries(lesson.settings ?? {}).map(([name, spec]) => [name, spec.default]));
     this.server = this.startServer();
   }
 
   private startServer(): LabServer {
-    return new LabServer(this.lesson, this.limits, this.log, () => this.touch(), () => this.stateChanged());
+    return new LabServer(this.lesson, this.limits, this.log, () => this.touch(), () => this.stateChanged(), this.settings);
+  }
+
+  /** Changes the lesson's live settings; values are clamped to each setting's range. Unknown names are refused. */
+  setSettings(change: Record<string, unknown>): { ok: true; value: Record<string, number> } | { ok: false; reason: string } {
+    const specs = this.lesson.settings ?? {};
+    for (const [name, value] of Object.entries(change)) {
+      const spec = specs[name];
+      if (!spec) return { ok: false, reason: `This lab has no setting called "${name.slice(0, 32)}".` };
+      if (typeof value !== "number" || !Number.isFinite(value)) return { ok: false, reason: `"${name}" must be a number.` };
+    }
+    for (const [name, value] of Object.entries(change) as [string, number][]) {
+      const spec = specs[name];
+      if (!spec) continue;
+      this.settings[name] = Math.min(spec.max, Math.max(spec.min, value));
+      this.log.add({ at: Date.now(), kind: "log", message: `setting ${name} = ${this.settings[name]}` });
+    }
+    return { ok: true, value: { ...this.settings } };
   }
 
   private stateChanged(): void {
@@ -92,6 +112,7 @@ export class Lab {
         connectionStateRecovery: this.lesson.options.connectionStateRecovery !== undefined,
       },
       limits: { maxClientsPerLab, maxEventsPerSecond, maxPayloadBytes, labIdleMs },
+      settings: Object.entries(this.lesson.settings ?? {}).map(([name, spec]) => ({ name, ...spec, value: this.settings[name] ?? spec.default })),
     };
   }
 
