@@ -20,6 +20,8 @@ const lessons = defineCollection({
         clients: z.array(z.string().min(1).max(32)).min(2).max(8).default(["Alice", "Bob"]),
         /** Adds a "Shared text" box to each client, wired to the `editing` event. */
         sharedText: z.boolean().default(false),
+        /** Adds acknowledgement controls: callback or emitWithAck, timeout(ms), answering the server, ackTimeout. */
+        acks: z.boolean().default(false),
       })
       .optional(),
   }),

@@ -20,4 +20,5 @@ export const labControl = {
   drop: (lab: LabInfo, name: string) => call<LinkState>(lab, `${client(name)}/drop`, "POST"),
   kick: (lab: LabInfo, name: string) => call<{ kicked: number }>(lab, `${client(name)}/kick`, "POST"),
   restart: (lab: LabInfo) => call<{ restarted: boolean }>(lab, "/restart", "POST"),
+  setSettings: (lab: LabInfo, change: Record<string, number>) => call<Record<string, number>>(lab, "/settings", "PUT", change),
 };

@@ -8,12 +8,22 @@ export type ClientStatus =
   | { state: "connected"; socketId: string; transport: string; recovered: boolean }
   | { state: "disconnected"; reason: string; description?: string; willReconnect: boolean };
 
+/** How an emit asks for its acknowledgement: a callback or a promise, with or without `timeout(ms)`. */
+export interface AckStyle {
+  kind: "callback" | "emitWithAck";
+  timeoutMs?: number;
+}
+
 export interface ReceivedEntry {
   at: number;
   kind: "event" | "ack" | "lab-error";
   /** The event name, or for an ack the event it answers. */
   event: string;
   args: unknown[];
+  /** For an ack: how it came back, e.g. "callback" or "emitWithAck rejected". */
+  how?: string;
+  /** For an event the server sent with an ack: call it to answer; it sends the ACK frame. */
+  answer?: (reply: unknown) => void;
   /** The raw frames that carried it, e.g. `42["editing","hi"]` and any binary attachments. */
   frames: string[];
 }
@@ -53,6 +63,11 @@ export interface BufferedEvent {
   event: string;
   args: unknown[];
   queued: number;
+}
+
+/** Client options a lesson lets the learner set. */
+export interface ClientOptions {
+  ackTimeout?: number;
 }
 
 export type TransportChoice = "default" | "websocket" | "polling";
@@ -103,6 +118,7 @@ export class VirtualClient {
     private readonly lab: LabInfo,
     private transport: TransportChoice = "default",
     private readonly origin: string = location.origin,
+    private options: ClientOptions = {},
   ) {
     this.socket = this.open();
   }
@@ -117,14 +133,20 @@ export class VirtualClient {
   }
 
   /** Emits an event; with `expectAck` the server's answer is recorded as an ack entry. */
-  emit(event: string, args: readonly unknown[], expectAck: boolean): void {
+  emit(event: string, args: readonly unknown[], ack: AckStyle | null): void {
     const queuedBefore = this.socket.sendBuffer.length;
-    if (expectAck) {
-      this.socket.emit(event, ...args, (...reply: unknown[]) => {
-        this.record({ at: Date.now(), kind: "ack", event, args: reply, frames: this.takeFrames() });
-      });
-    } else {
+    const answered = (how: string, reply: unknown[]) =>
+      this.record({ at: Date.now(), kind: "ack", event, how, args: reply, frames: this.takeFrames() });
+    const sender = ack?.timeoutMs === undefined ? this.socket : this.socket.timeout(ack.timeoutMs);
+    if (ack === null) {
       this.socket.emit(event, ...args);
+    } else if (ack.kind === "callback") {
+      sender.emit(event, ...args, (...reply: unknown[]) => answered("callback", reply));
+    } else {
+      sender.emitWithAck(event, ...args).then(
+        (value: unknown) => answered("emitWithAck resolved", [value]),
+        (error: unknown) => answered("emitWithAck rejected", [error]),
+      );
     }
     const queued = this.socket.sendBuffer.length;
     if (queued > queuedBefore) this.emitTo("buffered", { at: Date.now(), event, args: [...args], queued });
@@ -135,9 +157,23 @@ export class VirtualClient {
     if (!this.socket.connected) this.socket.connect();
   }
 
+  get clientOptions(): ClientOptions {
+    return this.options;
+  }
+
   /** Starts over with another choice of transports: a new connection, as a page reload would make. */
   useTransport(transport: TransportChoice): void {
     this.transport = transport;
+    this.restart();
+  }
+
+  /** Starts over with other client options, e.g. `ackTimeout`. */
+  useOptions(options: ClientOptions): void {
+    this.options = options;
+    this.restart();
+  }
+
+  private restart(): void {
     this.socket.disconnect();
     this.socket.removeAllListeners();
     this.socket = this.open();
@@ -155,6 +191,7 @@ export class VirtualClient {
       autoConnect: false,
       query: { client: this.name },
       transports: TRANSPORTS[this.transport],
+      ...this.options,
     });
     this.watchReconnection(socket);
     // Each (re)connection makes a new engine inside `open`: wrapping it catches the engine before its
@@ -184,7 +221,9 @@ export class VirtualClient {
     });
     socket.onAny((event: string, ...args: unknown[]) => {
       const kind = event === LAB_ERROR_EVENT ? "lab-error" : "event";
-      this.record({ at: Date.now(), kind, event, args, frames: this.takeFrames() });
+      const last = args.at(-1);
+      const answer = typeof last === "function" ? (args.pop() as (reply: unknown) => void) : undefined;
+      this.record({ at: Date.now(), kind, event, args, frames: this.takeFrames(), ...(answer ? { answer } : {}) });
     });
     socket.connect();
     return socket;

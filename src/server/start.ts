@@ -8,6 +8,9 @@ process.env.ASTRO_NODE_AUTOSTART = "disabled";
 const entry = new URL("../server/entry.mjs", import.meta.url).href;
 const { handler } = (await import(entry)) as { handler: SiteHandler };
 
+// One lesson handler's bug must not take every learner's lab down with it: log it and carry on.
+process.on("unhandledRejection", (reason) => console.error("unhandled rejection in a lab:", reason));
+
 const config = configFromEnv(process.env);
 const running = await listen(config, lessonLabs, handler);
 console.log(`Socket.IO Playground is running at ${running.origin}`);

@@ -37,6 +37,7 @@ export function describeValue(value: unknown): string {
     return `<${value.constructor.name} ${bytes.length} bytes: ${hexPreview(bytes)}>`;
   }
   if (value === undefined) return "undefined";
+  if (value instanceof Error) return `Error: ${value.message}`;
   if (typeof value === "function") return "<acknowledgement callback>";
   // The holder's own value, because JSON.stringify hands the replacer a Buffer already turned by its toJSON.
   const text = JSON.stringify(value, function (this: Record<string, unknown>, key: string, inner: unknown) {

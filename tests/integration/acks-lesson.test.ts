@@ -113,6 +113,19 @@ describe("the Acknowledgements lesson's lab", () => {
     alice.disconnect();
   });
 
+  it("stays up when a client sends the lesson's events without a callback or with wrong arguments", async () => {
+    const lab = await createLab(running.origin, "acks");
+    const mallory = await connectClient(running.origin, lab, "Mallory");
+    mallory.emit("add", 1, 2);
+    mallory.emit("add", "x", { y: 1 });
+    mallory.emit("ask me");
+    mallory.emit("poll", true);
+    mallory.emit("poll", "nonsense", 42);
+    expect(await mallory.timeout(3000).emitWithAck("add", "2", "3")).toBe(5);
+    expect((await fetch(`${running.origin}/api/health`)).ok).toBe(true);
+    mallory.disconnect();
+  });
+
   it("refuses an unknown setting, and clamps a value to the setting's range", async () => {
     const lab = await createLab(running.origin, "acks");
     const unknown = await fetch(`${running.origin}/api/labs/${lab.id}/settings`, { method: "PUT", body: JSON.stringify({ nope: 1 }) });

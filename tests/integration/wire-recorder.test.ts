@@ -83,7 +83,7 @@ describe("the wire recorder on a real client", () => {
     await statusWhere(client, (s) => s.state === "connected");
     await fault(running.origin, lab, "/clients/Alice/link", "PUT", { offline: true });
     await statusWhere(client, (s) => s.state === "disconnected");
-    client.emit("chat", ["sent while offline"], false);
+    client.emit("chat", ["sent while offline"], null);
     expect(timeline.entries.at(-1)).toMatchObject({ mark: "buffered", summary: 'queued chat("sent while offline"): 1 in the send buffer' });
     await fault(running.origin, lab, "/clients/Alice/link", "PUT", { offline: false });
     await statusWhere(client, (s) => s.state === "connected");
@@ -99,11 +99,11 @@ describe("the wire recorder on a real client", () => {
     await statusWhere(alice.client, (s) => s.state === "connected");
     await statusWhere(bob.client, (s) => s.state === "connected");
     // Recovery needs an offset: Alice must have received one event first.
-    bob.client.emit("chat", ["first"], true);
+    bob.client.emit("chat", ["first"], { kind: "callback" });
     await new Promise<void>((resolve) => alice.client.on("received", (e) => e.event === "chat" && resolve()));
     await fault(running.origin, lab, "/clients/Alice/link", "PUT", { offline: true });
     await statusWhere(alice.client, (s) => s.state === "disconnected");
-    for (const text of ["one", "two", "three"]) bob.client.emit("chat", [text], true);
+    for (const text of ["one", "two", "three"]) bob.client.emit("chat", [text], { kind: "callback" });
     await new Promise<void>((resolve) => {
       let acks = 0;
       bob.client.on("received", (e) => e.kind === "ack" && ++acks === 3 && resolve());

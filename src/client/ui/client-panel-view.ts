@@ -2,7 +2,8 @@ import type { LabInfo } from "../../shared/lab-api.js";
 import type { LinkState } from "../../shared/network.js";
 import { parseArguments, payloadBytes } from "../emit-args.js";
 import { labControl } from "../lab-control.js";
-import type { ClientStatus, Heartbeat, ReceivedEntry, Reconnection, TransportChoice, VirtualClient } from "../virtual-client.js";
+import { describeValue } from "../../shared/wire.js";
+import type { AckStyle, ClientStatus, Heartbeat, ReceivedEntry, Reconnection, TransportChoice, VirtualClient } from "../virtual-client.js";
 import { appendToLog, describeArgs, logItem } from "./format.js";
 
 export interface ClientPanelOptions {
@@ -38,6 +39,23 @@ function statusText(status: ClientStatus): string {
   }
 }
 
+/** The acknowledgement the emit form asks for: its style, and a timeout when one is set. */
+function ackStyle(data: FormData): AckStyle {
+  const kind = data.get("ack-style") === "emitWithAck" ? "emitWithAck" : "callback";
+  const timeoutMs = Number(data.get("ack-timeout") ?? "");
+  return timeoutMs > 0 ? { kind, timeoutMs } : { kind };
+}
+
+/** The panel's "Reply (JSON)" value: JSON when it parses, the plain text otherwise. */
+function replyValue(panel: HTMLElement): unknown {
+  const text = panel.querySelector<HTMLInputElement>("input[name=reply]")?.value ?? "";
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 function receivedItem(entry: ReceivedEntry): HTMLLIElement {
   const item = logItem(entry.at);
   const name = document.createElement("strong");
@@ -47,8 +65,13 @@ function receivedItem(entry: ReceivedEntry): HTMLLIElement {
     item.append(`Lab: ${error?.message ?? describeArgs(entry.args)}`);
     return item;
   }
-  name.textContent = entry.kind === "ack" ? `ack for ${entry.event}` : entry.event;
-  item.append(name, " ", describeArgs(entry.args));
+  if (entry.kind === "ack") {
+    name.textContent = `ack for ${entry.event}`;
+    item.append(name, " ", `${entry.how ?? "callback"}(${entry.args.map(describeValue).join(", ")})`);
+  } else {
+    name.textContent = entry.event;
+    item.append(name, " ", describeArgs(entry.args));
+  }
   for (const frame of entry.frames) {
     const code = document.createElement("code");
     code.className = "frame";
@@ -88,17 +111,40 @@ export function mountClientPanel(panel: HTMLElement, client: VirtualClient, opti
   reconnect.addEventListener("click", () => client.connect());
 
   mountNetworkControls(panel, client, options.lab);
+  const ackTimeoutOption = panel.querySelector<HTMLInputElement>("input[name=ack-timeout-option]");
+  ackTimeoutOption?.addEventListener("change", () => {
+    const ms = Number(ackTimeoutOption.value);
+    client.useOptions(ms > 0 ? { ackTimeout: ms } : {});
+  });
   mountCountdowns(panel, client);
 
   const received = query<HTMLOListElement>(panel, ".received");
   const shared = panel.querySelector<HTMLTextAreaElement>("textarea[name=shared]");
+  const autoAnswer = panel.querySelector<HTMLInputElement>("input[name=auto-answer]");
   client.on("received", (entry) => {
-    appendToLog(received, receivedItem(entry), 200);
+    const item = receivedItem(entry);
+    const { answer } = entry;
+    if (answer) {
+      // The server is waiting: answering calls the ack function, which sends the ACK frame back.
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "answer-button";
+      button.textContent = "Send answer";
+      const send = () => {
+        const reply = replyValue(panel);
+        answer(reply);
+        button.replaceWith(` → answered ${describeValue(reply)}`);
+      };
+      button.addEventListener("click", send);
+      item.append(" ", button);
+      if (autoAnswer?.checked) send();
+    }
+    appendToLog(received, item, 200);
     if (shared && entry.kind === "event" && entry.event === "editing" && typeof entry.args[0] === "string") {
       shared.value = entry.args[0];
     }
   });
-  shared?.addEventListener("input", () => client.emit("editing", [shared.value], false));
+  shared?.addEventListener("input", () => client.emit("editing", [shared.value], null));
 
   const form = query<HTMLFormElement>(panel, ".emit-form");
   const error = query<HTMLElement>(panel, ".emit-error");
@@ -118,7 +164,7 @@ export function mountClientPanel(panel: HTMLElement, client: VirtualClient, opti
       return fail(`This emit is ${size.toLocaleString("en")} bytes; the lab accepts at most ${max.toLocaleString("en")}. Nothing was sent.`);
     }
     try {
-      client.emit(event, parsed.args, data.get("ack") === "on");
+      client.emit(event, parsed.args, data.get("ack") === "on" ? ackStyle(data) : null);
       error.textContent = "";
     } catch (thrown) {
       // socket.io-client refuses reserved names such as "connect" by throwing.

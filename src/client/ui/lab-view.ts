@@ -42,6 +42,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
 
   const timeline = new Timeline();
   mountTimeline(part(root, "[data-timeline]"), timeline);
+  mountSettings(part(root, ".lab-settings"), lab);
   const showSnapshot = mountInspector(part(root, "[data-inspector]"));
   showServerLog(part(root, ".server-log"), lab, {
     onEntry: (entry) => recordServerLog(timeline, entry),
@@ -93,4 +94,29 @@ export async function startLab(root: HTMLElement): Promise<void> {
     const name = CLIENT_NAMES.find((candidate) => !clients.has(candidate));
     if (name) addClient(name);
   });
+}
+
+/** The lesson's live server settings (e.g. "Server delay (ms)"), each a number the lab answers with. */
+function mountSettings(fieldset: HTMLFieldSetElement, lab: LabInfo): void {
+  if (lab.settings.length === 0) return;
+  fieldset.hidden = false;
+  const fields = part<HTMLElement>(fieldset, ".settings-fields");
+  const error = part<HTMLElement>(fieldset, ".settings-error");
+  for (const setting of lab.settings) {
+    const label = document.createElement("label");
+    const input = document.createElement("input");
+    Object.assign(input, { type: "number", name: setting.name, min: String(setting.min), max: String(setting.max), step: "100" });
+    input.value = String(setting.value);
+    label.append(setting.label, input);
+    input.addEventListener("change", () => {
+      labControl
+        .setSettings(lab, { [setting.name]: Number(input.value) })
+        .then((values) => {
+          input.value = String(values[setting.name] ?? input.value);
+          error.textContent = "";
+        })
+        .catch((thrown: unknown) => (error.textContent = thrown instanceof Error ? thrown.message : String(thrown)));
+    });
+    fields.append(label);
+  }
 }

@@ -17,13 +17,17 @@ export const acksLab: LessonLab = {
     io.on("connection", (socket) => {
       // Request and response: the last argument is the client's callback; calling it sends the ACK frame.
       socket.on("add", async (a, b, ack) => {
+        // Any client can send anything: never assume the callback (or the numbers) are there.
+        if (typeof ack !== "function") return log("add without an acknowledgement: nothing to answer");
         await wait(settings.delayMs ?? 0);
-        log(`add(${a}, ${b}) answered with ${a + b} after ${settings.delayMs} ms`);
-        ack(a + b);
+        const sum = Number(a) + Number(b);
+        log(`add(${a}, ${b}) answered with ${sum} after ${settings.delayMs} ms`);
+        ack(sum);
       });
 
       // The other way round: the server asks this client and waits for its answer.
       socket.on("ask me", async (ack) => {
+        if (typeof ack !== "function") return log("ask me without an acknowledgement: nobody to tell");
         try {
           const answer: unknown = await socket.timeout(30_000).emitWithAck("question", "What is 6 × 7?");
           log(`the client answered ${JSON.stringify(answer)}`);
@@ -36,6 +40,7 @@ export const acksLab: LessonLab = {
 
       // Broadcast with acks: one response per client, collected until everyone answered or time ran out.
       socket.on("poll", (withTimeout, ack) => {
+        if (typeof ack !== "function") return log("poll without an acknowledgement: nobody to tell");
         const done = (error: Error | null, responses: unknown[]) => {
           const result: PollResult = { error: error?.message ?? null, responses };
           log(`poll finished: ${JSON.stringify(result)}`);
