@@ -22,6 +22,8 @@ const lessons = defineCollection({
         sharedText: z.boolean().default(false),
         /** Adds acknowledgement controls: callback or emitWithAck, timeout(ms), answering the server, ackTimeout. */
         acks: z.boolean().default(false),
+        /** Adds room controls, the membership matrix and the "Predict, then run" broadcast runner. */
+        rooms: z.boolean().default(false),
       })
       .optional(),
   }),

@@ -2,6 +2,8 @@
 export interface LessonProgress {
   visited: boolean;
   completed: boolean;
+  /** Predictions the learner got right, of all they made, in the lesson's "Predict, then run". */
+  score?: { right: number; total: number };
 }
 
 export type CourseProgress = Record<string, LessonProgress>;
@@ -32,4 +34,10 @@ export function markVisited(slug: string, storage: Storage = localStorage): Cour
 
 export function setCompleted(slug: string, completed: boolean, storage: Storage = localStorage): CourseProgress {
   return update(slug, { visited: true, completed }, storage);
+}
+
+/** Adds one run's predictions to the lesson's remembered score. */
+export function addToScore(slug: string, right: number, total: number, storage: Storage = localStorage): CourseProgress {
+  const before = readProgress(storage)[slug]?.score ?? { right: 0, total: 0 };
+  return update(slug, { visited: true, score: { right: before.right + right, total: before.total + total } }, storage);
 }

@@ -6,7 +6,9 @@ import { VirtualClient } from "../virtual-client.js";
 import { Timeline } from "../timeline/timeline.js";
 import { recordClient, recordServerLog } from "../timeline/wire-recorder.js";
 import { mountClientPanel } from "./client-panel-view.js";
+import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { mountInspector } from "./inspector-view.js";
+import { mountBroadcast, mountRoomsMatrix } from "./rooms-view.js";
 import { mountTimeline } from "./timeline-view.js";
 import { showServerLog } from "./server-log-view.js";
 
@@ -43,7 +45,13 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const timeline = new Timeline();
   mountTimeline(part(root, "[data-timeline]"), timeline);
   mountSettings(part(root, ".lab-settings"), lab);
-  const showSnapshot = mountInspector(part(root, "[data-inspector]"));
+  const showInspector = mountInspector(part(root, "[data-inspector]"));
+  const matrix = root.querySelector<HTMLElement>("[data-rooms-matrix]");
+  const showMatrix = matrix ? mountRoomsMatrix(matrix) : undefined;
+  const showSnapshot = (snapshot: InspectorSnapshot) => {
+    showInspector(snapshot);
+    showMatrix?.(snapshot);
+  };
   showServerLog(part(root, ".server-log"), lab, {
     onEntry: (entry) => recordServerLog(timeline, entry),
     onSnapshot: showSnapshot,
@@ -70,15 +78,20 @@ export async function startLab(root: HTMLElement): Promise<void> {
         panel.remove();
         clients.delete(name);
         updateAddButton();
+        refreshBroadcast?.();
         addButton.focus();
       },
     });
     container.append(panel);
     clients.set(name, { client, panel });
     updateAddButton();
+    refreshBroadcast?.();
   }
 
+  const broadcast = root.querySelector<HTMLElement>("[data-broadcast]");
+  const refreshBroadcast = broadcast ? mountBroadcast(broadcast, lesson, () => [...clients.values()].map(({ client }) => client)) : undefined;
   for (const name of initialClients) addClient(name);
+  refreshBroadcast?.();
   restartButton.disabled = false;
   restartButton.addEventListener("click", () => {
     restartButton.disabled = true;

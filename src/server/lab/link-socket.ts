@@ -1,5 +1,5 @@
 import { Duplex } from "node:stream";
-import type { NetworkLink } from "./network-link.js";
+import { LANE_HIGH_WATER, type NetworkLink } from "./network-link.js";
 
 /**
  * The lab's end of a WebSocket connection: the lab's `ws` server reads and writes it like a TCP socket,
@@ -11,7 +11,14 @@ export class LinkSocket extends Duplex {
     private readonly real: Duplex,
   ) {
     super({ allowHalfOpen: false });
-    real.on("data", (chunk: Buffer) => link.toServer.send(() => void this.push(chunk)));
+    real.on("data", (chunk: Buffer) => {
+      link.toServer.send(() => void this.push(chunk), chunk.length);
+      // A full lane stops reading from the client, as a full TCP window would.
+      if (link.toServer.pendingBytes > LANE_HIGH_WATER) {
+        real.pause();
+        link.toServer.whenDrained(() => real.resume());
+      }
+    });
     real.on("end", () => link.toServer.send(() => void this.push(null)));
     real.on("close", () => link.toServer.send(() => void this.destroy()));
     // A reset from the client shows up as close right after; the lab hears of it through the link.
@@ -31,8 +38,10 @@ export class LinkSocket extends Duplex {
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.link.toClient.send(() => {
       if (!this.real.destroyed) this.real.write(chunk);
-    });
-    callback();
+    }, chunk.length);
+    // The lab's writes wait while the lane is full, so its own buffers take the backpressure.
+    if (this.link.toClient.pendingBytes > LANE_HIGH_WATER) this.link.toClient.whenDrained(() => callback());
+    else callback();
   }
 
   override _final(callback: (error?: Error | null) => void): void {

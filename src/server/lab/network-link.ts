@@ -11,30 +11,52 @@ type Action = () => void;
  * at all while it is blackholed, until the blackhole lifts.
  */
 class Lane {
-  private readonly queue: { due: number; action: Action }[] = [];
-  private held: Action[] = [];
+  private readonly queue: { due: number; action: Action; bytes: number }[] = [];
+  private held: { action: Action; bytes: number }[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private bytes = 0;
+  private waiters: Action[] = [];
 
   constructor(private readonly link: NetworkLink) {}
 
-  send(action: Action): void {
+  /** Bytes held or delayed in this lane right now. */
+  get pendingBytes(): number {
+    return this.bytes;
+  }
+
+  send(action: Action, bytes = 0): void {
     if (this.link.state.blackhole) {
-      this.held.push(action);
+      this.held.push({ action, bytes });
+      this.bytes += bytes;
       return;
     }
     const delay = this.link.delay();
     if (delay === 0 && this.queue.length === 0) return action();
     // Never earlier than what is already queued: a link delays frames but keeps their order.
     const last = this.queue.at(-1)?.due ?? 0;
-    this.queue.push({ due: Math.max(Date.now() + delay, last), action });
+    this.queue.push({ due: Math.max(Date.now() + delay, last), action, bytes });
+    this.bytes += bytes;
     this.arm();
   }
 
-  /** The blackhole lifted: what it held goes through now, in order, as TCP would retransmit it. */
+  /**
+   * Calls `resume` once this lane holds less than LANE_LOW_WATER bytes: the sender stops while a slow or
+   * blackholed link is full, as TCP's window would stop it, so a fault can never fill the server's memory.
+   */
+  whenDrained(resume: Action): void {
+    if (this.bytes < LANE_LOW_WATER) return resume();
+    this.waiters.push(resume);
+  }
+
+  /** The blackhole lifted: what it held goes through in order, as TCP would retransmit it, after any latency. */
   release(): void {
     const held = this.held;
     this.held = [];
-    for (const action of held) this.send(action);
+    for (const { action, bytes } of held) {
+      this.bytes -= bytes;
+      this.send(action, bytes);
+    }
+    this.drained();
   }
 
   /** Forgets everything held or delayed; returns how many deliveries that lost. */
@@ -42,8 +64,10 @@ class Lane {
     const lost = this.held.length + this.queue.length;
     this.held = [];
     this.queue.length = 0;
+    this.bytes = 0;
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.drained();
     return lost;
   }
 
@@ -56,10 +80,27 @@ class Lane {
   private flush(): void {
     this.timer = undefined;
     const now = Date.now();
-    while (this.queue.length > 0 && (this.queue[0]?.due ?? 0) <= now) this.queue.shift()?.action();
+    while (this.queue.length > 0 && (this.queue[0]?.due ?? 0) <= now) {
+      const item = this.queue.shift();
+      if (!item) break;
+      this.bytes -= item.bytes;
+      item.action();
+    }
+    this.drained();
     this.arm();
   }
+
+  private drained(): void {
+    if (this.bytes >= LANE_LOW_WATER || this.waiters.length === 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resume of waiters) resume();
+  }
 }
+
+/** A lane holding more than this many bytes stops its sender until it drains below the low-water mark. */
+export const LANE_HIGH_WATER = 1024 * 1024;
+const LANE_LOW_WATER = 256 * 1024;
 
 /** Something that travels over a link and can be cut: a WebSocket, or one in-flight HTTP request. */
 interface Connection {
