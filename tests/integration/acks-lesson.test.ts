@@ -85,6 +85,11 @@ describe("the Acknowledgements lesson's lab", () => {
     const polled = (await clients[0]!.timeout(6000).emitWithAck("poll", true)) as PollResult;
     expect(polled.error).toBeNull();
     expect([...polled.responses].sort()).toEqual(["Alice: pizza", "Bob: pizza", "Carol: pizza"]);
+    // Now every client takes 50 ms to answer: with no timeout, the server does not wait even that long.
+    clients.forEach((client, i) => {
+      client.off("vote");
+      client.on("vote", (_text: string, answer: (choice: unknown) => void) => setTimeout(() => answer(`${names[i]}: pasta`), 50));
+    });
     const started = Date.now();
     const untimed = (await clients[0]!.timeout(6000).emitWithAck("poll", false)) as PollResult;
     expect(untimed).toEqual({ error: "operation has timed out", responses: [] });
