@@ -16,6 +16,7 @@ const client = (name: string) => `/clients/${encodeURIComponent(name)}`;
 
 /** The lab's network controls, through the control API (docs/lab-api.md): the same calls anyone can script. */
 export const labControl = {
+  getLink: (lab: LabInfo, name: string) => call<LinkState>(lab, `${client(name)}/link`, "GET"),
   setLink: (lab: LabInfo, name: string, change: Partial<LinkState>) => call<LinkState>(lab, `${client(name)}/link`, "PUT", change),
   drop: (lab: LabInfo, name: string) => call<LinkState>(lab, `${client(name)}/drop`, "POST"),
   kick: (lab: LabInfo, name: string) => call<{ kicked: number }>(lab, `${client(name)}/kick`, "POST"),

@@ -301,7 +301,12 @@ export class VirtualClient {
       engine.once("upgradeError", () => (probing = false));
       const send = transport.send.bind(transport);
       transport.send = (packets) => {
-        if (probing) for (const packet of packets) this.emitTo("wire", { at: Date.now(), direction: "to-server", ...packet });
+        // Once adopted, the engine's own packetCreate reports what it sends; only the upgrade packet itself
+        // goes out on the adopted transport without one.
+        const adopted = engine.transport === (transport as unknown);
+        for (const packet of packets) {
+          if (probing && (!adopted || packet.type === "upgrade")) this.emitTo("wire", { at: Date.now(), direction: "to-server", ...packet });
+        }
         send(packets);
       };
       transport.on("packet", (packet) => {

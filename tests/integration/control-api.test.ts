@@ -60,6 +60,36 @@ describe("control API", () => {
     expect(await serverSide).toMatchObject({ reason: "server shutting down" });
   });
 
+  it("replays only what a reconnecting log reader missed (Last-Event-ID), and ends the stream when the lab closes", async () => {
+    const lab = await createLab(running.origin);
+    const alice = await connectClient(running.origin, lab, "Alice");
+    alice.disconnect();
+    await waitForLogEntry(running.origin, lab, (e) => e.kind === "disconnect");
+    const response = await fetch(`${running.origin}${lab.logUrl}`, { headers: { "last-event-id": "1" } });
+    const reading = response.text();
+    await fetch(`${running.origin}/api/labs/${lab.id}`, { method: "DELETE" });
+    const text = await reading;
+    const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+    expect(ids[0]).toBe(2);
+    expect(text).toContain('"kind":"disconnect"');
+  });
+
+  it("refuses a ninth log stream on one lab with 429", async () => {
+    const lab = await createLab(running.origin);
+    const aborts = Array.from({ length: 8 }, () => new AbortController());
+    await Promise.all(aborts.map((abort) => fetch(`${running.origin}${lab.logUrl}`, { signal: abort.signal })));
+    const ninth = await fetch(`${running.origin}${lab.logUrl}`);
+    expect(ninth.status).toBe(429);
+    expect((await ninth.json()).error.code).toBe("too_many_streams");
+    aborts.forEach((abort) => abort.abort());
+  });
+
+  it("answers 400 when the lesson is missing from the request", async () => {
+    const response = await post("/api/labs", JSON.stringify({ learner: newLearner() }));
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.code).toBe("invalid_lesson");
+  });
+
   it("answers 404 with a JSON error for an unknown lesson", async () => {
     const response = await post("/api/labs", JSON.stringify({ lesson: "no-such-lesson", learner: newLearner() }));
     expect(response.status).toBe(404);

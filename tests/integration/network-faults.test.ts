@@ -92,8 +92,10 @@ for (const transport of ["websocket", "polling"] as const) {
       const { lab, socket } = await labWith("Alice", transport);
       const manager = socket.io;
       const onClient = nextEvent<[string]>(socket, "disconnect");
+      const onServer = serverDisconnect(lab, "Alice");
       await fault(running.origin, lab, "/clients/Alice/link", "PUT", { offline: true });
       expect((await onClient)[0]).toMatch(/^transport (close|error)$/);
+      expect(reasonOf(await onServer)).toMatch(/^transport (close|error)$/);
       // Two failed attempts in a row prove the refusal is lasting, not a single cut.
       await nextEvent(manager, "reconnect_error", 5000);
       await nextEvent(manager, "reconnect_error", 5000);
@@ -215,16 +217,49 @@ describe("fault control API", () => {
 
   it("keeps blackhole and latency set under offline, and applies them once back online", async () => {
     const { lab, socket } = await labWith("Alice", "websocket");
-    await fault(running.origin, lab, "/clients/Alice/link", "PUT", { latencyMs: 100 });
+    await fault(running.origin, lab, "/clients/Alice/link", "PUT", { latencyMs: 100, blackhole: true });
     const state = await fault(running.origin, lab, "/clients/Alice/link", "PUT", { offline: true });
-    expect(state).toEqual({ blackhole: false, offline: true, latencyMs: 100, jitterMs: 0 });
-    const back = nextEvent(socket, "connect", 5000);
+    expect(state).toEqual({ blackhole: true, offline: true, latencyMs: 100, jitterMs: 0 });
+    // Drop while offline: nothing more to cut, still offline.
+    expect(await fault(running.origin, lab, "/clients/Alice/drop", "POST")).toMatchObject({ offline: true });
     await fault(running.origin, lab, "/clients/Alice/link", "PUT", { offline: false });
+    // Back online but still blackholed: no attempt gets through until the blackhole lifts.
+    expect(socket.connected).toBe(false);
+    const back = nextEvent(socket, "connect", 8000);
+    await fault(running.origin, lab, "/clients/Alice/link", "PUT", { blackhole: false });
     await back;
     const started = Date.now();
     await socket.timeout(3000).emitWithAck("ping");
     expect(Date.now() - started).toBeGreaterThanOrEqual(200 - 20);
     socket.disconnect();
+  });
+
+  it("refuses a new client name past the lab's cap with 429, after forgetting idle healthy ones", async () => {
+    const small = await startServer({ maxClientsPerLab: 1 }, new Map([["emit", faultsLab]]));
+    try {
+      const lab = await createLab(small.origin);
+      const held: Socket[] = [];
+      for (const name of ["A", "B", "C", "D"]) {
+        const socket = await connectClient(small.origin, lab, name, "websocket").catch((e: Error) => {
+          throw new Error(`${name}: ${e.message}`);
+        });
+        await fault(small.origin, lab, `/clients/${name}/link`, "PUT", { latencyMs: 1 });
+        // The lab allows one client: let the server see this one leave before the next arrives.
+        const left = waitForLogEntry(small.origin, lab, (e) => e.kind === "disconnect" && e.client === name);
+        socket.disconnect();
+        await left;
+        held.push(socket);
+      }
+      const refused = await fetch(`${small.origin}${lab.path}/?EIO=4&transport=polling&client=E`);
+      expect(refused.status).toBe(429);
+      expect((await refused.json()).error.code).toBe("too_many_clients");
+      // A healthy name with nothing open is forgotten to make room.
+      await fault(small.origin, lab, "/clients/A/link", "PUT", { latencyMs: 0 });
+      const admitted = await fetch(`${small.origin}${lab.path}/?EIO=4&transport=polling&client=E`);
+      expect(admitted.status).toBe(200);
+    } finally {
+      await small.close();
+    }
   });
 
   it("affects only the client it names: Bob keeps talking while Alice is blackholed", async () => {
@@ -243,8 +278,13 @@ describe("frames lost to a fault", () => {
   it("says how many deliveries a drop threw away while a blackhole held them", async () => {
     const lab = await createLab(running.origin);
     const alice = await connectClient(running.origin, lab, "Alice", "websocket");
+    const bob = await connectClient(running.origin, lab, "Bob", "websocket");
     await fault(running.origin, lab, "/clients/Alice/link", "PUT", { blackhole: true });
-    for (let n = 0; n < 3; n++) alice.emit("seq", n);
+    // The server relays Bob's events to Alice; Bob's acked ping after them proves the server has written
+    // them, into Alice's blackholed link.
+    for (let n = 0; n < 3; n++) bob.emit("seq", n);
+    await bob.timeout(3000).emitWithAck("ping");
+    bob.disconnect();
     const dropped = waitForLogEntry(running.origin, lab, (e) => e.kind === "fault" && e.message.startsWith("Drop"));
     await fault(running.origin, lab, "/clients/Alice/drop", "POST");
     const entry = await dropped;

@@ -76,6 +76,11 @@ export class Timeline {
     return added;
   }
 
+  /** A lane's connection started over: its ack ids start again at 0, so earlier asks can no longer be answered. */
+  forgetAsks(lane: string): void {
+    for (const key of [...this.asks.keys()]) if (key.startsWith(`${lane}|`)) this.asks.delete(key);
+  }
+
   /** Marks entries already recorded, e.g. events a recovered connect turns out to have replayed. */
   mark(seqs: readonly number[], mark: Mark, offsets: ReadonlyMap<number, string> = new Map()): void {
     for (const entry of this.items) {
@@ -113,9 +118,17 @@ export class Timeline {
     if (parsed.version !== EXPORT_VERSION || !Array.isArray(parsed.entries)) {
       throw new Error("This file is not a timeline exported by the playground.");
     }
+    const directions = ["to-server", "to-client", "none"];
     const entries = parsed.entries.filter(
       (entry): entry is TimelineEntry =>
-        !!entry && typeof entry === "object" && typeof entry.seq === "number" && typeof entry.at === "number" && typeof entry.lane === "string",
+        !!entry &&
+        typeof entry === "object" &&
+        typeof entry.seq === "number" &&
+        typeof entry.at === "number" &&
+        typeof entry.lane === "string" &&
+        typeof entry.summary === "string" &&
+        directions.includes(entry.direction) &&
+        (entry.frame === undefined || (typeof entry.frame === "object" && typeof entry.frame?.raw === "string")),
     );
     this.items = entries.slice(-this.keep);
     this.seq = this.items.at(-1)?.seq ?? 0;

@@ -25,6 +25,8 @@ export function recordClient(timeline: Timeline, client: VirtualClient): () => v
       if (direction === "to-client" && frame.engine === "open") {
         opening = true;
         arrivedWhileConnecting = [];
+        // A new connection: Socket.IO's ack ids restart, so pending asks of the old one cannot be answered.
+        timeline.forgetAsks(lane);
       }
       if (direction === "to-client" && packet?.type === "CONNECT") connecting = true;
       const flushed = connecting && direction === "to-server" && packet !== undefined;

@@ -200,6 +200,11 @@ function mountNetworkControls(panel: HTMLElement, client: VirtualClient, lab: La
   };
   const pressed = (button: HTMLButtonElement) => button.getAttribute("aria-pressed") === "true";
 
+  // Faults outlive the page: show what the lab says this client's link is now (unknown yet means healthy).
+  void labControl
+    .getLink(lab, client.name)
+    .then(show)
+    .catch(() => undefined);
   query<HTMLButtonElement>(panel, ".fault-drop").addEventListener("click", () => void run(() => labControl.drop(lab, client.name)));
   query<HTMLButtonElement>(panel, ".fault-kick").addEventListener("click", () => void run(() => labControl.kick(lab, client.name)));
   blackhole.addEventListener("click", () => void run(() => labControl.setLink(lab, client.name, { blackhole: !pressed(blackhole) })));

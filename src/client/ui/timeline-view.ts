@@ -72,7 +72,7 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
         return label;
       }),
     );
-    viewport.style.setProperty("--lanes", String(lanes.length));
+    viewport.parentElement?.style.setProperty("--lanes", String(lanes.length));
     const options = [["", "All clients"], ...timeline.lanes.map((lane) => [lane, lane])];
     if (clientFilter.options.length !== options.length) {
       clientFilter.replaceChildren(...options.map(([value = "", text = ""]) => new Option(text, value, false, value === filter.client)));

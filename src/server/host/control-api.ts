@@ -3,7 +3,7 @@ import type { LabRegistry } from "../lab/lab-registry.js";
 import type { FaultResult, Lab } from "../lab/lab.js";
 import { parseLinkChange } from "./link-change.js";
 import type { NumberedEntry } from "../lab/server-log.js";
-import { RequestBodyError, readJsonBody, sendError, sendJson } from "./http-json.js";
+import { RequestBodyError, readJsonBody, sendError, sendJson } from "../http-json.js";
 
 /** A learner id is a random token the browser made; it only scopes labs, so its shape is all we check. */
 const LEARNER_ID = /^[A-Za-z0-9_-]{16,128}$/;
@@ -11,12 +11,16 @@ const MAX_BODY_BYTES = 4096;
 /** Comment lines on the log stream keep idle proxies from closing it. */
 const LOG_KEEPALIVE_MS = 25_000;
 const INSPECTOR_DEBOUNCE_MS = 150;
+/** Log streams one lab may have open at once (a few tabs), and how far a stream may fall behind its reader. */
+const MAX_STREAMS_PER_LAB = 8;
+const MAX_STREAM_BACKLOG_BYTES = 1024 * 1024;
 
 /**
  * The HTTP control API under /api (docs/lab-api.md). The page, the tests and anyone's scripts all use it.
  * Returns false for paths outside /api so the host can pass them on.
  */
 export function createControlApi(labs: LabRegistry) {
+  const streams = new WeakMap<Lab, number>();
   async function createLab(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJsonBody(req, MAX_BODY_BYTES);
     const { lesson, learner } = (body ?? {}) as { lesson?: unknown; learner?: unknown };
@@ -37,12 +41,27 @@ export function createControlApi(labs: LabRegistry) {
   }
 
   function streamLog(req: IncomingMessage, res: ServerResponse, lab: Lab): void {
+    const open = streams.get(lab) ?? 0;
+    if (open >= MAX_STREAMS_PER_LAB) {
+      return sendError(res, 429, "too_many_streams", `This lab already has ${MAX_STREAMS_PER_LAB} open log streams. Close a tab first.`);
+    }
+    streams.set(lab, open + 1);
+    res.once("close", () => {
+      const left = (streams.get(lab) ?? 1) - 1;
+      if (left > 0) streams.set(lab, left);
+      else streams.delete(lab);
+    });
+    // A reader that stops reading must not make the server keep everything for it.
+    const write = (text: string) => {
+      if (res.writableLength > MAX_STREAM_BACKLOG_BYTES) return void res.destroy();
+      res.write(text);
+    };
     res.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-store",
       connection: "keep-alive",
     });
-    const send = ({ seq, entry }: NumberedEntry) => res.write(`id: ${seq}\ndata: ${JSON.stringify(entry)}\n\n`);
+    const send = ({ seq, entry }: NumberedEntry) => write(`id: ${seq}\ndata: ${JSON.stringify(entry)}\n\n`);
     // EventSource sends Last-Event-ID when it reconnects: replay only what it missed.
     const lastSeen = Number(req.headers["last-event-id"] ?? 0);
     for (const numbered of lab.log.since(Number.isFinite(lastSeen) ? lastSeen : 0)) send(numbered);
@@ -50,7 +69,7 @@ export function createControlApi(labs: LabRegistry) {
     let snapshotTimer: NodeJS.Timeout | undefined;
     const sendSnapshot = () => {
       snapshotTimer = undefined;
-      res.write(`event: inspector\ndata: ${JSON.stringify(lab.inspect())}\n\n`);
+      write(`event: inspector\ndata: ${JSON.stringify(lab.inspect())}\n\n`);
     };
     const snapshotSoon = () => {
       snapshotTimer ??= setTimeout(sendSnapshot, INSPECTOR_DEBOUNCE_MS);
@@ -61,7 +80,7 @@ export function createControlApi(labs: LabRegistry) {
       snapshotSoon();
     });
     const stopStateChanges = lab.onStateChange(snapshotSoon);
-    const keepalive = setInterval(() => res.write(": keepalive\n\n"), LOG_KEEPALIVE_MS);
+    const keepalive = setInterval(() => write(": keepalive\n\n"), LOG_KEEPALIVE_MS);
     const stopOnLabClose = lab.onClose(() => {
       stop();
       res.end();

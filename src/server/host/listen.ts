@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { PlaygroundConfig } from "../config.js";
 import type { LessonLab } from "../lesson-lab.js";
-import { sendError } from "./http-json.js";
+import { sendError } from "../http-json.js";
 import { createPlayground, type Playground } from "./playground.js";
 
 export type SiteHandler = (req: IncomingMessage, res: ServerResponse) => void;

@@ -4,7 +4,7 @@ import type { PlaygroundLimits } from "../config.js";
 import { LabRegistry } from "../lab/lab-registry.js";
 import type { LessonLab } from "../lesson-lab.js";
 import { createControlApi } from "./control-api.js";
-import { sendError } from "./http-json.js";
+import { sendError } from "../http-json.js";
 
 const LAB_PATH = /^\/labs\/([A-Za-z0-9_-]+)\/socket\.io\//;
 

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { Server as EngineServer, type Socket as EngineSocket } from "engine.io";
-import { Server, type Socket } from "socket.io";
+import { Server, type ServerOptions, type Socket } from "socket.io";
 import type { PlaygroundLimits } from "../config.js";
-import type { LessonLab, LessonServerOptions } from "../lesson-lab.js";
+import type { LessonLab } from "../lesson-lab.js";
 import { LAB_ERROR_EVENT, type LabErrorPayload } from "../../shared/lab-api.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { CLIENT_NAME } from "../../shared/network.js";
@@ -32,7 +32,7 @@ export function clientName(socket: Socket): string {
  */
 export class LabServer {
   readonly heartbeat: { pingInterval: number; pingTimeout: number };
-  private readonly recovery: LessonServerOptions["connectionStateRecovery"];
+  private readonly ioOptions: Partial<ServerOptions>;
   private readonly engine: EngineServer;
   private readonly io: Server;
   /** Engine.IO sessions by id, so a cut can reach one whose poll was not in flight. */
@@ -46,7 +46,6 @@ export class LabServer {
     private readonly onStateChange: () => void = () => undefined,
     settings: Readonly<Record<string, number>> = {},
   ) {
-    this.recovery = lesson.options.connectionStateRecovery;
     this.heartbeat = {
       pingInterval: lesson.options.pingInterval ?? LAB_HEARTBEAT.pingInterval,
       pingTimeout: lesson.options.pingTimeout ?? LAB_HEARTBEAT.pingTimeout,
@@ -59,10 +58,12 @@ export class LabServer {
       perMessageDeflate: false,
       allowRequest: (req, callback) => this.allowRequest(req, callback),
     });
-    this.io = new Server({
+    // Socket.IO fills in this object's defaults (e.g. maxDisconnectionDuration): the inspector reads it back.
+    this.ioOptions = {
       connectionStateRecovery: lesson.options.connectionStateRecovery,
       cleanupEmptyChildNamespaces: true,
-    });
+    };
+    this.io = new Server(this.ioOptions);
     this.io.bind(this.engine);
     this.engine.on("connection", (session: EngineSocket) => {
       // Engine.IO documents `socket.id` as public; only its type declaration marks it private.
@@ -102,7 +103,7 @@ export class LabServer {
     // The adapter's recovery buffer and a socket's pending acks are private fields: the only way to show
     // the real numbers is to read them (socket.io-adapter SessionAwareAdapter, socket.io Socket).
     const adapter = namespace.adapter as unknown as { packets?: { id: string }[]; sessions?: Map<string, unknown> };
-    const recovery = this.recovery;
+    const recovery = this.ioOptions.connectionStateRecovery;
     return {
       at: Date.now(),
       sockets: sockets.map((socket) => ({
@@ -124,14 +125,12 @@ export class LabServer {
         sessions: adapter.sessions?.size ?? 0,
       },
       options: {
-        ...this.heartbeat,
-        maxHttpBufferSize: this.limits.maxPayloadBytes,
-        transports: ["polling", "websocket"],
+        pingInterval: this.engine.opts.pingInterval ?? this.heartbeat.pingInterval,
+        pingTimeout: this.engine.opts.pingTimeout ?? this.heartbeat.pingTimeout,
+        maxHttpBufferSize: this.engine.opts.maxHttpBufferSize ?? this.limits.maxPayloadBytes,
+        transports: (this.engine.opts.transports ?? []).map(String),
         connectionStateRecovery: recovery
-          ? {
-              maxDisconnectionDuration: recovery.maxDisconnectionDuration ?? 120_000,
-              skipMiddlewares: recovery.skipMiddlewares ?? true,
-            }
+          ? { maxDisconnectionDuration: recovery.maxDisconnectionDuration ?? 0, skipMiddlewares: recovery.skipMiddlewares ?? false }
           : false,
       },
     };
@@ -190,7 +189,8 @@ export class LabServer {
     socket.conn.on("packet", (packet: { type: string; data?: FrameData }) => {
       if (packet.type !== "message" || packet.data === undefined) return;
       this.log.add({ at: Date.now(), kind: "received", ...entry, frame: truncate(messageFrame(packet.data), FRAME_CHARS) });
-      if (!flooded && !rate.take(Date.now())) {
+      // Binary attachments ride with the event they belong to: only text frames count as events.
+      if (!flooded && typeof packet.data === "string" && !rate.take(Date.now())) {
         flooded = true;
         this.disconnectFlood(socket, entry.client);
       }

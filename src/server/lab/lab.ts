@@ -8,8 +8,11 @@ import { CLIENT_NAME, type LinkState } from "../../shared/network.js";
 import { LabServer, LAB_HEARTBEAT } from "./lab-server.js";
 import { NetworkLink } from "./network-link.js";
 import { ServerLog } from "./server-log.js";
+import { sendError } from "../http-json.js";
 
 export { LAB_HEARTBEAT };
+
+const TOO_MANY_NAMES = "This lab has seen too many client names with faults or connections still open. Reset their faults or remove a client first.";
 
 export function labPath(id: string): string {
   return `/labs/${id}/socket.io`;
@@ -120,6 +123,7 @@ export class Lab {
     this.touch();
     const { name, sid } = linkQuery(req);
     const link = this.linkFor(name);
+    if (link === "full") return sendError(res, 429, "too_many_clients", TOO_MANY_NAMES);
     if (!link) return this.server.handleRequest(req, res);
     link.request(req, res, sid, () => this.server.handleRequest(req, res));
   }
@@ -128,6 +132,7 @@ export class Lab {
     this.touch();
     const { name, sid } = linkQuery(req);
     const link = this.linkFor(name);
+    if (link === "full") return void socket.end(`HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\n\r\n`);
     if (!link) return this.server.handleUpgrade(req, socket, head);
     link.upgrade(socket, head, sid, (labSide, rest) => this.server.handleUpgrade(req, labSide, rest));
   }
@@ -144,17 +149,23 @@ export class Lab {
     const before = link.state;
     const after = link.set(change);
     for (const message of describeChange(before, after)) this.log.add({ at: Date.now(), kind: "fault", client: name, message });
+    if (after.offline && !before.offline) this.cut(name, link, "Offline");
     return { ok: true, value: after };
   }
 
   drop(name: string): FaultResult<LinkState> {
     const link = this.links.get(name);
     if (!link) return { ok: false, reason: "client_not_found" };
+    this.cut(name, link, "Drop");
+    return { ok: true, value: link.state };
+  }
+
+  /** Cuts a client's connections (Drop, or going Offline), saying what was lost, and tells the server. */
+  private cut(name: string, link: NetworkLink, why: string): void {
     const { sessions, lost } = link.drop();
     const inFlight = lost > 0 ? ` (${lost} ${lost === 1 ? "delivery" : "deliveries"} in flight lost)` : "";
-    this.log.add({ at: Date.now(), kind: "fault", client: name, message: `Drop: the connection is cut${inFlight}` });
+    this.log.add({ at: Date.now(), kind: "fault", client: name, message: `${why}: the connection is cut${inFlight}` });
     for (const sid of sessions) this.server.failPolling(sid);
-    return { ok: true, value: link.state };
   }
 
   /** The server disconnects the client's socket, as `socket.disconnect()` in a handler would. */
@@ -188,14 +199,22 @@ export class Lab {
     this.closeListeners.clear();
   }
 
-  private linkFor(name: string | undefined): NetworkLink | undefined {
+  /**
+   * The link of a named client, made on its first request. Links outlive connections (Offline must refuse
+   * the next attempt), so their number is capped: idle healthy links are forgotten first, and past the cap a
+   * new name is refused rather than let through with no link.
+   */
+  private linkFor(name: string | undefined): NetworkLink | "full" | undefined {
     if (name === undefined) return undefined;
-    let link = this.links.get(name);
-    // Links outlive connections (Offline must refuse the next attempt), so their number is capped instead.
-    if (!link && this.links.size < this.limits.maxClientsPerLab * 4) {
-      link = new NetworkLink(name);
-      this.links.set(name, link);
+    const existing = this.links.get(name);
+    if (existing) return existing;
+    const cap = this.limits.maxClientsPerLab * 4;
+    if (this.links.size >= cap) {
+      for (const [known, link] of this.links) if (link.isIdle) this.links.delete(known);
     }
+    if (this.links.size >= cap) return "full";
+    const link = new NetworkLink(name);
+    this.links.set(name, link);
     return link;
   }
 }

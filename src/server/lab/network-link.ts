@@ -139,15 +139,19 @@ export class NetworkLink {
     return latencyMs + (jitterMs > 0 ? Math.random() * jitterMs : 0);
   }
 
-  /** Applies a change of faults; see docs/lab-api.md for how they combine. */
+  /** A healthy link with nothing on it can be forgotten: a new one would behave the same. */
+  get isIdle(): boolean {
+    const { blackhole, offline, latencyMs, jitterMs } = this.state;
+    return !blackhole && !offline && latencyMs === 0 && jitterMs === 0 && this.connections.size === 0;
+  }
+
+  /** Applies a change of faults; see docs/lab-api.md for how they combine. Going offline also needs a drop. */
   set(change: Partial<LinkState>): LinkState {
     const next = { ...this.state, ...change };
     next.latencyMs = Math.min(Math.max(0, Math.round(next.latencyMs)), FAULT_LIMITS.maxLatencyMs);
     next.jitterMs = Math.min(Math.max(0, Math.round(next.jitterMs)), FAULT_LIMITS.maxJitterMs);
     const lifted = this.state.blackhole && !next.blackhole;
-    const goingOffline = !this.state.offline && next.offline;
     this.state = next;
-    if (goingOffline) this.drop();
     if (lifted) {
       this.toServer.release();
       this.toClient.release();
