@@ -1,15 +1,13 @@
 // Measures the timeline with many entries: how long 5,000 imported entries take to render, and how smooth
 // scrolling through them is. Needs a production build (npm run build) and Debian's Chromium.
 //   node bench/timeline.mjs [entries]
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { CHROMIUM_LAUNCH, startProductionServer } from "../scripts/production-server.mjs";
 
 const count = Number(process.argv[2] ?? 5000);
-const port = 4800 + Math.floor(Math.random() * 500);
-const origin = `http://127.0.0.1:${port}`;
 
 /** A realistic mix: events with acks, their acks, heartbeats, status marks, on three lanes. */
 function entries(n) {
@@ -48,19 +46,10 @@ function entries(n) {
 const file = join(mkdtempSync(join(tmpdir(), "timeline-bench-")), "timeline.json");
 writeFileSync(file, JSON.stringify({ version: 1, exportedAt: Date.now(), entries: entries(count) }));
 
-const server = spawn(process.execPath, ["dist/host/start.mjs"], { env: { ...process.env, PORT: String(port), HOST: "127.0.0.1" } });
+const server = await startProductionServer({ stdio: "ignore" });
+const origin = server.origin;
 try {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${origin}/api/health`)).ok) break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-  });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(`${origin}/lessons/emit`);
   await page.getByRole("group", { name: "Alice" }).getByRole("status").filter({ hasText: /^connected/ }).waitFor();
@@ -99,5 +88,5 @@ try {
   };
   console.log(JSON.stringify(result, null, 2));
 } finally {
-  server.kill("SIGTERM");
+  await server.stop();
 }

@@ -1,30 +1,17 @@
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { launchBrowser, openPage } from "../support/browser.js";
+import type { Locator } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { useLabPage } from "../support/browser.js";
 
-const origin = inject("origin");
-let browser: Browser;
-let page: Page;
+const lab = useLabPage("/lessons/acks", ["Alice"]);
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
-beforeEach(async () => {
-  ({ page } = await openPage(browser));
-  await page.goto(`${origin}/lessons/acks`);
-  await alice().getByRole("status").filter({ hasText: /^connected/ }).waitFor();
-});
-afterEach(() => page.context().close());
-
-const alice = () => page.getByRole("group", { name: "Alice" });
+const alice = () => lab.page().getByRole("group", { name: "Alice" });
 const received = (panel: Locator) => panel.getByRole("list", { name: "Received" });
 
 async function setServerDelay(ms: number): Promise<void> {
-  const delay = page.getByRole("spinbutton", { name: "Server delay (ms)" });
+  const delay = lab.page().getByRole("spinbutton", { name: "Server delay (ms)" });
   await delay.fill(String(ms));
   await delay.press("Enter");
-  await page.getByRole("list", { name: "Server log" }).getByText(`setting delayMs = ${ms}`).waitFor();
+  await lab.page().getByRole("list", { name: "Server log" }).getByText(`setting delayMs = ${ms}`).waitFor();
 }
 
 async function emitAdd(args: string, options: { style?: "Callback" | "emitWithAck (promise)"; timeoutMs?: number } = {}) {

@@ -1,26 +1,11 @@
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { launchBrowser, openPage } from "../support/browser.js";
+import type { Locator } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { useLabPage } from "../support/browser.js";
 
-const origin = inject("origin");
-let browser: Browser;
-let page: Page;
-let errors: string[];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
-
-beforeEach(async () => {
-  ({ page, errors } = await openPage(browser));
-  await page.goto(`${origin}/lessons/emit`);
-  for (const name of ["Alice", "Bob"]) await connected(client(name));
-});
-afterEach(() => page.context().close());
+const lab = useLabPage("/lessons/emit", ["Alice", "Bob"]);
 
 function client(name: string): Locator {
-  return page.getByRole("group", { name });
+  return lab.page().getByRole("group", { name });
 }
 
 async function connected(panel: Locator): Promise<void> {
@@ -45,9 +30,9 @@ describe("the Emit lesson page", () => {
     await entry.waitFor();
     expect(await entry.textContent()).toContain('"hi", {"mood":"curious"}, 42');
     expect(await entry.textContent()).toContain('42["greet","hi",{"mood":"curious"},42]');
-    const serverLog = page.getByRole("list", { name: "Server log" });
+    const serverLog = lab.page().getByRole("list", { name: "Server log" });
     await serverLog.getByRole("listitem").filter({ hasText: '← Alice 42["greet"' }).waitFor();
-    expect(errors).toEqual([]);
+    expect(lab.errors()).toEqual([]);
   });
 
   it("shows binary sent as $bytes arriving at Bob as an ArrayBuffer, with the binary event frame", async () => {
@@ -94,11 +79,11 @@ describe("the Emit lesson page", () => {
   });
 
   it("adds a third client that receives Alice's emits, and removes it again", async () => {
-    await page.getByRole("button", { name: "Add client" }).click();
+    await lab.page().getByRole("button", { name: "Add client" }).click();
     await connected(client("Carol"));
     await emitFrom(client("Alice"), "hello-all", '"everyone"');
     await received(client("Carol")).filter({ hasText: "hello-all" }).waitFor();
-    await page.getByRole("button", { name: "Remove Carol" }).click();
+    await lab.page().getByRole("button", { name: "Remove Carol" }).click();
     expect(await client("Carol").count()).toBe(0);
   });
 });

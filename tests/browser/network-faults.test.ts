@@ -1,24 +1,10 @@
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { launchBrowser, openPage } from "../support/browser.js";
+import type { Locator } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { useLabPage } from "../support/browser.js";
 
-const origin = inject("origin");
-let browser: Browser;
-let page: Page;
+const lab = useLabPage("/lessons/emit", ["Alice"]);
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
-
-beforeEach(async () => {
-  ({ page } = await openPage(browser));
-  await page.goto(`${origin}/lessons/emit`);
-  await statusMatching(alice(), /^connected/);
-});
-afterEach(() => page.context().close());
-
-const alice = () => page.getByRole("group", { name: "Alice" });
+const alice = () => lab.page().getByRole("group", { name: "Alice" });
 
 async function statusMatching(panel: Locator, pattern: RegExp, timeout = 15_000): Promise<void> {
   await panel.getByRole("status").filter({ hasText: pattern }).waitFor({ timeout });
@@ -60,7 +46,7 @@ describe("network faults on the lesson page", () => {
     const reconnect = alice().getByRole("button", { name: "Reconnect" });
     await reconnect.waitFor();
     // The server log shows its side of the same disconnect.
-    await page.getByRole("list", { name: "Server log" }).getByText("Alice disconnected: server namespace disconnect").waitFor();
+    await lab.page().getByRole("list", { name: "Server log" }).getByText("Alice disconnected: server namespace disconnect").waitFor();
     expect(await alice().getByRole("status").textContent()).toMatch(/^disconnected/);
     await reconnect.click();
     await statusMatching(alice(), /^connected/);

@@ -1,33 +1,19 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { launchBrowser, openPage } from "../support/browser.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { useLabPage } from "../support/browser.js";
 
-const origin = inject("origin");
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
+const lab = useLabPage("/lessons/rooms", ["Alice", "Bob", "Carol", "Dave"]);
 beforeEach(async () => {
-  ({ page } = await openPage(browser));
-  await page.goto(`${origin}/lessons/rooms`);
-  for (const name of ["Alice", "Bob", "Carol", "Dave"]) {
-    await page.getByRole("group", { name }).getByRole("status").filter({ hasText: /^connected/ }).waitFor();
-  }
   for (const [name, room] of [["Alice", "red"], ["Bob", "red"], ["Bob", "blue"], ["Carol", "blue"]]) {
-    const panel = page.getByRole("group", { name });
+    const panel = lab.page().getByRole("group", { name });
     await panel.getByRole("textbox", { name: "Room" }).fill(room!);
     await panel.getByRole("button", { name: "Join room" }).click();
   }
   // The matrix comes from the server: wait until it shows all four memberships.
   await expect.poll(() => matrix().getByText("✓ member").count(), { timeout: 10_000 }).toBe(4);
 });
-afterEach(() => page.context().close());
 
-const matrix = () => page.getByRole("table", { name: "Room membership, from the server" });
-const runner = () => page.getByRole("region", { name: "Predict, then run" });
+const matrix = () => lab.page().getByRole("table", { name: "Room membership, from the server" });
+const runner = () => lab.page().getByRole("region", { name: "Predict, then run" });
 
 async function predictAndRun(from: string, target: string, predicted: string[]): Promise<string> {
   await runner().getByRole("combobox", { name: "Send from" }).selectOption(from);
@@ -51,13 +37,13 @@ describe("the Broadcast & rooms lesson page", () => {
   it("to(a).to(b) is a union: Bob, in both rooms, receives the event once", async () => {
     const result = await predictAndRun("Dave", "io.to(room).to(second room): either room", ["Alice", "Bob"]);
     expect(result).toBe("Received by: Alice, Bob, Carol. Your prediction: 3 of 4 right (wrong about Carol).");
-    await expect.poll(() => page.getByRole("region", { name: "Predict, then run" }).getByText(/Your score in this lesson/).textContent()).toBe(
+    await expect.poll(() => lab.page().getByRole("region", { name: "Predict, then run" }).getByText(/Your score in this lesson/).textContent()).toBe(
       "Your score in this lesson: 3 of 4 predictions right.",
     );
   });
 
   it("Drop takes a client out of its rooms: its memberships vanish from the matrix", async () => {
-    await page.getByRole("group", { name: "Alice" }).getByRole("button", { name: "Drop" }).click();
+    await lab.page().getByRole("group", { name: "Alice" }).getByRole("button", { name: "Drop" }).click();
     await expect.poll(() => matrix().getByText("✓ member").count(), { timeout: 10_000 }).toBe(3);
     const bobRow = matrix().getByRole("row", { name: /Bob/ });
     expect(await bobRow.getByText("✓ member").count()).toBe(2);

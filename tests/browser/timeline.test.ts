@@ -1,34 +1,19 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { launchBrowser, openPage } from "../support/browser.js";
+import { describe, expect, it } from "vitest";
+import { useLabPage } from "../support/browser.js";
 
-const origin = inject("origin");
-let browser: Browser;
-let page: Page;
-let errors: string[];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
-beforeEach(async () => {
-  ({ page, errors } = await openPage(browser));
-  await page.goto(`${origin}/lessons/emit`);
-  await page.getByRole("group", { name: "Alice" }).getByRole("status").filter({ hasText: /^connected/ }).waitFor();
-});
-afterEach(() => page.context().close());
+const lab = useLabPage("/lessons/emit", ["Alice"]);
 
 describe("the timeline and the inspector", () => {
   it("links Alice's emit with its acknowledgement, showing both frames and the round trip", async () => {
-    const alice = page.getByRole("group", { name: "Alice" });
+    const alice = lab.page().getByRole("group", { name: "Alice" });
     await alice.getByRole("textbox", { name: "Event name" }).fill("ping");
     await alice.getByRole("textbox", { name: "Arguments (JSON)" }).fill("");
     await alice.getByRole("checkbox", { name: "Expect acknowledgement" }).check();
     await alice.getByRole("button", { name: "Emit" }).click();
     await alice.getByRole("list", { name: "Received" }).getByText("ack for ping").waitFor();
 
-    await page.getByRole("button", { name: "Table view" }).click();
-    const table = page.getByRole("table", { name: /Timeline entries/ });
+    await lab.page().getByRole("button", { name: "Table view" }).click();
+    const table = lab.page().getByRole("table", { name: /Timeline entries/ });
     const emitRow = table.getByRole("row").filter({ hasText: '420["ping"]' });
     const ackRow = table.getByRole("row").filter({ hasText: '430[{"status":"ok"}]' });
     await emitRow.waitFor();
@@ -41,14 +26,14 @@ describe("the timeline and the inspector", () => {
     expect(ackCells[2]).toBe("server → Alice");
     expect(ackCells[5]).toMatch(new RegExp(`^answers ${emitSeq} after \\d+ ms$`));
     expect(emitCells[5]).toBe(`answered by ${ackSeq}`);
-    expect(errors).toEqual([]);
+    expect(lab.errors()).toEqual([]);
   });
 
   it("shows the server's own view of its sockets in the inspector", async () => {
-    const sockets = page.getByRole("table", { name: "Sockets" });
+    const sockets = lab.page().getByRole("table", { name: "Sockets" });
     await sockets.getByRole("row").filter({ hasText: "Alice" }).waitFor();
     await sockets.getByRole("row").filter({ hasText: "Bob" }).waitFor();
-    const options = page.locator("[data-inspector] dl");
+    const options = lab.page().locator("[data-inspector] dl");
     expect(await options.textContent()).toContain("pingInterval3000 ms");
   });
 });

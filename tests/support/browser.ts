@@ -1,22 +1,10 @@
 import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from "vitest";
+import { CHROMIUM_LAUNCH } from "../../scripts/production-server.mjs";
 
 /** Debian's Chromium; playwright-core never downloads a browser. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  return chromium.launch(CHROMIUM_LAUNCH);
 }
 
 /** A fresh page (own storage, so a fresh learner) that records every console error and uncaught exception. */
@@ -32,4 +20,26 @@ export async function openPage(
   });
   page.on("pageerror", (error) => errors.push(error.message));
   return { page, errors };
+}
+
+/**
+ * One browser for the file and a fresh page per test, opened on `path` of the production build with the
+ * named clients connected. Returns accessors, valid inside tests.
+ */
+export function useLabPage(path: string, connected: readonly string[] = ["Alice", "Bob"]) {
+  let browser: Browser;
+  let current: { page: Page; errors: string[] };
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(() => browser.close());
+  beforeEach(async () => {
+    current = await openPage(browser);
+    await current.page.goto(`${inject("origin")}${path}`);
+    for (const name of connected) {
+      await current.page.getByRole("group", { name }).getByRole("status").filter({ hasText: /^connected/ }).waitFor();
+    }
+  });
+  afterEach(() => current.page.context().close());
+  return { page: () => current.page, errors: () => current.errors };
 }

@@ -1,0 +1,8 @@
+import type { LaunchOptions } from "playwright-core";
+
+export function startProductionServer(options?: {
+  stdio?: "inherit" | "ignore";
+  timeoutMs?: number;
+}): Promise<{ origin: string; stop(): Promise<void> }>;
+
+export const CHROMIUM_LAUNCH: LaunchOptions & { executablePath: string; args: string[] };
