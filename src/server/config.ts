@@ -19,6 +19,8 @@ export interface PlaygroundConfig {
   port: number;
   host: string | undefined;
   limits: PlaygroundLimits;
+  /** Where labs keep their SQLite files (PLAYGROUND_DATA_DIR, default "data"). */
+  dataDir: string;
 }
 
 export const defaultLimits: PlaygroundLimits = {
@@ -57,5 +59,5 @@ export function configFromEnv(env: Record<string, string | undefined>): Playgrou
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be a port number, got "${env.PORT}"`);
   }
-  return { port, host: env.HOST || undefined, limits };
+  return { port, host: env.HOST || undefined, limits, dataDir: env.PLAYGROUND_DATA_DIR || "data" };
 }

@@ -4,5 +4,6 @@ import { lessonLabs } from "./lessons.js";
 
 /** The playground for `astro dev`, where Vite owns the HTTP server. */
 export function startDevPlayground(): Playground {
-  return createPlayground(lessonLabs, configFromEnv(process.env).limits);
+  const config = configFromEnv(process.env);
+  return createPlayground(lessonLabs, config.limits, config.dataDir);
 }

@@ -1,3 +1,4 @@
+import type { Database } from "better-sqlite3";
 import type { Server } from "socket.io";
 
 /** Server options a lesson may set on its lab; everything else is the lab's business. */
@@ -22,6 +23,8 @@ export interface LessonSetting {
 export interface LessonContext {
   log: LessonLog;
   settings: Readonly<Record<string, number>>;
+  /** The lab's SQLite database (better-sqlite3), opened on first call; it survives "Restart server". */
+  database(): Database;
 }
 
 /**

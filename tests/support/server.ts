@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { defaultLimits, type PlaygroundLimits } from "../../src/server/config.js";
 import { listen, type RunningPlayground } from "../../src/server/host/listen.js";
@@ -7,12 +10,16 @@ import type { LabInfo } from "../../src/shared/lab-api.js";
 import type { InspectorSnapshot } from "../../src/shared/inspector.js";
 import type { ServerLogEntry } from "../../src/shared/server-log.js";
 
+/** Tests keep lab databases out of the project's data/ folder. */
+export const testDataDir = mkdtempSync(join(tmpdir(), "playground-test-data-"));
+
 /** Starts the real playground server on an ephemeral port, with limits a test may tighten. */
 export function startServer(
   limits: Partial<PlaygroundLimits> = {},
   lessons: ReadonlyMap<string, LessonLab> = lessonLabs,
+  dataDir = testDataDir,
 ): Promise<RunningPlayground> {
-  return listen({ port: 0, host: "127.0.0.1", limits: { ...defaultLimits, ...limits } }, lessons);
+  return listen({ port: 0, host: "127.0.0.1", limits: { ...defaultLimits, ...limits }, dataDir }, lessons);
 }
 
 let learnerCount = 0;

@@ -5,6 +5,7 @@ describe("configFromEnv", () => {
   it("uses the documented defaults when nothing is set", () => {
     const config = configFromEnv({});
     expect(config.port).toBe(4321);
+    expect(config.dataDir).toBe("data");
     expect(config.limits).toEqual(defaultLimits);
     expect(defaultLimits).toEqual({
       maxLabs: 5000,

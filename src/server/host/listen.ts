@@ -22,7 +22,7 @@ export async function listen(
   lessons: ReadonlyMap<string, LessonLab>,
   site: SiteHandler = noSite,
 ): Promise<RunningPlayground> {
-  const playground = createPlayground(lessons, config.limits);
+  const playground = createPlayground(lessons, config.limits, config.dataDir);
   const server = createServer((req, res) => playground.handleRequest(req, res, () => site(req, res)));
   server.on("upgrade", (req, socket, head) => {
     if (!playground.handleUpgrade(req, socket, head)) socket.destroy();

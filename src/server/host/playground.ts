@@ -27,8 +27,12 @@ function pathOf(url: string | undefined): string {
  * The one dispatcher in front of every lab: a request or upgrade is routed by its path, with one map lookup,
  * whatever the number of labs. No lab adds listeners to the HTTP server.
  */
-export function createPlayground(lessons: ReadonlyMap<string, LessonLab>, limits: PlaygroundLimits): Playground {
-  const labs = new LabRegistry(lessons, limits);
+export function createPlayground(
+  lessons: ReadonlyMap<string, LessonLab>,
+  limits: PlaygroundLimits,
+  dataDir?: string,
+): Playground {
+  const labs = new LabRegistry(lessons, limits, dataDir);
   const handleApi = createControlApi(labs);
 
   return {

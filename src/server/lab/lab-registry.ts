@@ -23,6 +23,7 @@ export class LabRegistry extends EventEmitter<{ evicted: [Lab] }> {
   constructor(
     private readonly lessons: ReadonlyMap<string, LessonLab>,
     private readonly limits: PlaygroundLimits,
+    private readonly dataDir = "data",
   ) {
     super();
     const every = Math.max(50, Math.min(limits.labIdleMs / 2, 30_000));
@@ -45,7 +46,7 @@ export class LabRegistry extends EventEmitter<{ evicted: [Lab] }> {
       return { ok: true, lab: existing, created: false };
     }
     if (this.labs.size >= this.limits.maxLabs) return { ok: false, reason: "lab_limit" };
-    const lab = new Lab(newLabId(), lesson, this.limits);
+    const lab = new Lab(newLabId(), lesson, this.limits, this.dataDir);
     this.labs.set(lab.id, lab);
     this.byOwner.set(owner, lab);
     this.owners.set(lab, owner);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import type { Database } from "better-sqlite3";
 import { Server as EngineServer, type Socket as EngineSocket } from "engine.io";
 import { Server, type ServerOptions, type Socket } from "socket.io";
 import type { PlaygroundLimits } from "../config.js";
@@ -45,6 +46,9 @@ export class LabServer {
     private readonly onActivity: () => void,
     private readonly onStateChange: () => void = () => undefined,
     settings: Readonly<Record<string, number>> = {},
+    database: () => Database = () => {
+      throw new Error("This lab has no database.");
+    },
   ) {
     this.heartbeat = {
       pingInterval: lesson.options.pingInterval ?? LAB_HEARTBEAT.pingInterval,
@@ -76,7 +80,7 @@ export class LabServer {
     this.io.use((socket, next) => this.admit(socket, next));
     this.io.on("connection", (socket) => this.watch(socket));
     const lessonLog = (message: string) => this.log.add({ at: Date.now(), kind: "log", message: truncate(message) });
-    lesson.setup(this.io, { log: lessonLog, settings });
+    lesson.setup(this.io, { log: lessonLog, settings, database });
   }
 
   get clientCount(): number {

@@ -7,6 +7,7 @@ import type { LabInfo } from "../../shared/lab-api.js";
 import { CLIENT_NAME, type LinkState } from "../../shared/network.js";
 import { LabServer, LAB_HEARTBEAT } from "./lab-server.js";
 import { NetworkLink } from "./network-link.js";
+import { LabDatabase } from "./lab-database.js";
 import { ServerLog } from "./server-log.js";
 import { sendError } from "../http-json.js";
 
@@ -43,6 +44,7 @@ export class Lab {
   private lastActive = Date.now();
   /** The lesson's live settings: one object, read by the handlers of every server this lab starts. */
   private readonly settings: Record<string, number>;
+  private readonly database: LabDatabase;
   private readonly closeListeners = new Set<() => void>();
   private readonly stateListeners = new Set<() => void>();
 
@@ -50,13 +52,17 @@ export class Lab {
     readonly id: string,
     readonly lesson: LessonLab,
     private readonly limits: PlaygroundLimits,
+    dataDir = "data",
   ) {
+    this.database = new LabDatabase(dataDir, id);
     this.settings = Object.fromEntries(Object.entries(lesson.settings ?? {}).map(([name, spec]) => [name, spec.default]));
     this.server = this.startServer();
   }
 
   private startServer(): LabServer {
-    return new LabServer(this.lesson, this.limits, this.log, () => this.touch(), () => this.stateChanged(), this.settings);
+    return new LabServer(this.lesson, this.limits, this.log, () => this.touch(), () => this.stateChanged(), this.settings, () =>
+      this.database.open(),
+    );
   }
 
   /** Changes the lesson's live settings; values are clamped to each setting's range. Unknown names are refused. */
@@ -193,6 +199,7 @@ export class Lab {
   /** Disconnects every client ("server shutting down") and frees the server. */
   async close(): Promise<void> {
     await this.server.close();
+    this.database.purge();
     for (const link of this.links.values()) link.drop();
     this.links.clear();
     for (const listener of this.closeListeners) listener();

@@ -1,0 +1,40 @@
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+
+/**
+ * A lab's own SQLite database, in a file of its own under the data directory: it survives "Restart server"
+ * (the lab keeps it, not the Socket.IO server) and is deleted with the lab. Opened only when a lesson asks.
+ */
+export class LabDatabase {
+  private db: Database.Database | undefined;
+  private readonly file: string;
+
+  constructor(
+    private readonly dir: string,
+    labId: string,
+  ) {
+    this.file = join(dir, `lab-${labId}.sqlite`);
+  }
+
+  get path(): string {
+    return this.file;
+  }
+
+  /** The database, opened (and its file created) on first use. */
+  open(): Database.Database {
+    if (!this.db) {
+      mkdirSync(this.dir, { recursive: true });
+      this.db = new Database(this.file);
+      this.db.pragma("journal_mode = WAL");
+    }
+    return this.db;
+  }
+
+  /** Closes the database and deletes its files: a lab's data goes with the lab. */
+  purge(): void {
+    this.db?.close();
+    this.db = undefined;
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${this.file}${suffix}`, { force: true });
+  }
+}

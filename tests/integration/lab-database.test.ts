@@ -1,0 +1,65 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningPlayground } from "../../src/server/host/listen.js";
+import type { LessonLab } from "../../src/server/lesson-lab.js";
+import { connectClient, createLab, fault, nextEvent, startServer, testDataDir } from "../support/server.js";
+
+/** A lab that keeps notes in its database. */
+const notesLab: LessonLab = {
+  slug: "emit",
+  options: {},
+  setup(io, { database }) {
+    io.on("connection", (socket) => {
+      socket.on("note", (text: string, ack: (count: number) => void) => {
+        const db = database();
+        db.exec("CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)");
+        db.prepare("INSERT INTO notes (text) VALUES (?)").run(String(text));
+        ack((db.prepare("SELECT COUNT(*) AS n FROM notes").get() as { n: number }).n);
+      });
+    });
+  },
+};
+
+let running: RunningPlayground;
+beforeAll(async () => {
+  running = await startServer({}, new Map([["emit", notesLab]]));
+});
+afterAll(() => running.close());
+
+const labFiles = (id: string) => readdirSync(testDataDir).filter((file) => file.startsWith(`lab-${id}`));
+
+describe("a lab's database", () => {
+  it("is a file of the lab's own under the data directory, created on first use", async () => {
+    const lab = await createLab(running.origin);
+    expect(labFiles(lab.id)).toEqual([]);
+    const alice = await connectClient(running.origin, lab, "Alice");
+    expect(await alice.timeout(3000).emitWithAck("note", "first")).toBe(1);
+    expect(existsSync(join(testDataDir, `lab-${lab.id}.sqlite`))).toBe(true);
+    alice.disconnect();
+  });
+
+  it("survives Restart server, while the server's in-memory state does not", async () => {
+    const lab = await createLab(running.origin);
+    const alice = await connectClient(running.origin, lab, "Alice", "websocket", { reconnection: true, reconnectionDelay: 50 });
+    await alice.timeout(3000).emitWithAck("note", "before the restart");
+    await fault(running.origin, lab, "/restart", "POST");
+    await nextEvent(alice, "connect", 5000);
+    expect(await alice.timeout(3000).emitWithAck("note", "after the restart")).toBe(2);
+    alice.disconnect();
+  });
+
+  it("is deleted with its lab, and one lab never sees another's rows", async () => {
+    const first = await createLab(running.origin);
+    const second = await createLab(running.origin);
+    const a = await connectClient(running.origin, first, "Alice");
+    const b = await connectClient(running.origin, second, "Bob");
+    await a.timeout(3000).emitWithAck("note", "one");
+    await a.timeout(3000).emitWithAck("note", "two");
+    expect(await b.timeout(3000).emitWithAck("note", "only mine")).toBe(1);
+    a.disconnect();
+    b.disconnect();
+    await fetch(`${running.origin}/api/labs/${first.id}`, { method: "DELETE" });
+    expect(labFiles(first.id)).toEqual([]);
+  });
+});
