@@ -14,7 +14,11 @@ export interface LabInfo {
   path: string;
   /** Server-sent events stream of the lab's server log. */
   logUrl: string;
-  server: { pingInterval: number; pingTimeout: number; connectionStateRecovery: boolean };
+  server: {
+    pingInterval: number;
+    pingTimeout: number;
+    connectionStateRecovery: false | { maxDisconnectionDuration: number };
+  };
   limits: LabLimits;
   /** The lesson's live settings, e.g. how long the server waits before it acks. */
   settings: LabSetting[];

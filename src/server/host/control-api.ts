@@ -132,7 +132,7 @@ export function createControlApi(labs: LabRegistry) {
     if (path === "/api/labs") {
       return method === "POST" ? createLab(req, res) : methodNotAllowed(res, "POST");
     }
-    const match = /^\/api\/labs\/([^/]+)(?:\/(log|restart|inspect|settings)|\/clients\/([^/]+)\/(link|drop|kick))?$/.exec(path);
+    const match = /^\/api\/labs\/([^/]+)(?:\/(log|restart|inspect|settings|recovery)|\/clients\/([^/]+)\/(link|drop|kick))?$/.exec(path);
     if (!match) return sendError(res, 404, "not_found", `No API route at ${path.slice(0, 200)}.`);
     const [, id = "", labAction, clientPart, clientAction] = match;
     const lab = labs.get(id);
@@ -148,6 +148,12 @@ export function createControlApi(labs: LabRegistry) {
       }
       const result = lab.setSettings(body as Record<string, unknown>);
       return result.ok ? sendJson(res, 200, result.value) : sendError(res, 400, "invalid_setting", result.reason);
+    }
+    if (labAction === "recovery") {
+      if (method !== "PUT") return methodNotAllowed(res, "PUT");
+      const recovery = parseRecovery(await readJsonBody(req, MAX_BODY_BYTES));
+      if (typeof recovery === "string") return sendError(res, 400, "invalid_recovery", recovery);
+      return sendJson(res, 200, await lab.setRecovery(recovery));
     }
     if (labAction === "restart") {
       if (method !== "POST") return methodNotAllowed(res, "POST");
@@ -177,4 +183,18 @@ export function createControlApi(labs: LabRegistry) {
 function methodNotAllowed(res: ServerResponse, allow: string): void {
   res.setHeader("allow", allow);
   sendError(res, 405, "method_not_allowed", `Use ${allow} here.`);
+}
+
+/** `{"enabled": false}` or `{"enabled": true, "maxDisconnectionDuration": 15000}` (1 s to 10 min). */
+function parseRecovery(body: unknown): { maxDisconnectionDuration: number } | false | string {
+  const { enabled, maxDisconnectionDuration = 15_000 } = (body ?? {}) as { enabled?: unknown; maxDisconnectionDuration?: unknown };
+  if (typeof enabled !== "boolean") return 'Send {"enabled": true|false}, and optionally "maxDisconnectionDuration" in ms.';
+  if (!enabled) return false;
+  if (typeof maxDisconnectionDuration !== "number" || !Number.isInteger(maxDisconnectionDuration)) {
+    return '"maxDisconnectionDuration" must be a whole number of milliseconds.';
+  }
+  if (maxDisconnectionDuration < 1000 || maxDisconnectionDuration > 600_000) {
+    return '"maxDisconnectionDuration" must be between 1000 and 600000 ms.';
+  }
+  return { maxDisconnectionDuration };
 }

@@ -4,7 +4,7 @@ import type { Database } from "better-sqlite3";
 import { Server as EngineServer, type Socket as EngineSocket } from "engine.io";
 import { Server, type ServerOptions, type Socket } from "socket.io";
 import type { PlaygroundLimits } from "../config.js";
-import type { LessonLab } from "../lesson-lab.js";
+import type { LessonLab, LessonServerOptions } from "../lesson-lab.js";
 import { LAB_ERROR_EVENT, type LabErrorPayload } from "../../shared/lab-api.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { CLIENT_NAME } from "../../shared/network.js";
@@ -27,6 +27,18 @@ export function clientName(socket: Socket): string {
   return typeof fromAuth === "string" && CLIENT_NAME.test(fromAuth) ? fromAuth : socket.id;
 }
 
+/** What a lab server is made of: the lesson, the options in force, and the lab's log, settings and database. */
+export interface LabServerParts {
+  lesson: LessonLab;
+  options: LessonServerOptions;
+  limits: PlaygroundLimits;
+  log: ServerLog;
+  onActivity(): void;
+  onStateChange(): void;
+  settings: Readonly<Record<string, number>>;
+  database(): Database;
+}
+
 /**
  * The real Socket.IO server inside a lab, running the lesson's handlers with the lesson's options.
  * It is bound to its own Engine.IO server and attached to no HTTP server: the lab hands it requests.
@@ -39,20 +51,19 @@ export class LabServer {
   /** Engine.IO sessions by id, so a cut can reach one whose poll was not in flight. */
   private readonly sessions = new Map<string, EngineSocket>();
 
-  constructor(
-    lesson: LessonLab,
-    private readonly limits: PlaygroundLimits,
-    private readonly log: ServerLog,
-    private readonly onActivity: () => void,
-    private readonly onStateChange: () => void = () => undefined,
-    settings: Readonly<Record<string, number>> = {},
-    database: () => Database = () => {
-      throw new Error("This lab has no database.");
-    },
-  ) {
+  private readonly limits: PlaygroundLimits;
+  private readonly log: ServerLog;
+  private readonly onActivity: () => void;
+  private readonly onStateChange: () => void;
+
+  constructor({ lesson, options, limits, log, onActivity, onStateChange, settings, database }: LabServerParts) {
+    this.limits = limits;
+    this.log = log;
+    this.onActivity = onActivity;
+    this.onStateChange = onStateChange;
     this.heartbeat = {
-      pingInterval: lesson.options.pingInterval ?? LAB_HEARTBEAT.pingInterval,
-      pingTimeout: lesson.options.pingTimeout ?? LAB_HEARTBEAT.pingTimeout,
+      pingInterval: options.pingInterval ?? LAB_HEARTBEAT.pingInterval,
+      pingTimeout: options.pingTimeout ?? LAB_HEARTBEAT.pingTimeout,
     };
     this.engine = new EngineServer({
       ...this.heartbeat,
@@ -64,7 +75,7 @@ export class LabServer {
     });
     // Socket.IO fills in this object's defaults (e.g. maxDisconnectionDuration): the inspector reads it back.
     this.ioOptions = {
-      connectionStateRecovery: lesson.options.connectionStateRecovery,
+      connectionStateRecovery: options.connectionStateRecovery && { ...options.connectionStateRecovery },
       cleanupEmptyChildNamespaces: true,
     };
     this.io = new Server(this.ioOptions);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { PlaygroundLimits } from "../config.js";
-import type { LessonLab } from "../lesson-lab.js";
+import type { LessonLab, LessonServerOptions } from "../lesson-lab.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import type { LabInfo } from "../../shared/lab-api.js";
 import { CLIENT_NAME, type LinkState } from "../../shared/network.js";
@@ -45,6 +45,8 @@ export class Lab {
   /** The lesson's live settings: one object, read by the handlers of every server this lab starts. */
   private readonly settings: Record<string, number>;
   private readonly database: LabDatabase;
+  /** The server options in force: the lesson's, until the learner switches one (e.g. recovery). */
+  private options: LessonServerOptions;
   private readonly closeListeners = new Set<() => void>();
   private readonly stateListeners = new Set<() => void>();
 
@@ -55,14 +57,22 @@ export class Lab {
     dataDir = "data",
   ) {
     this.database = new LabDatabase(dataDir, id);
+    this.options = { ...lesson.options };
     this.settings = Object.fromEntries(Object.entries(lesson.settings ?? {}).map(([name, spec]) => [name, spec.default]));
     this.server = this.startServer();
   }
 
   private startServer(): LabServer {
-    return new LabServer(this.lesson, this.limits, this.log, () => this.touch(), () => this.stateChanged(), this.settings, () =>
-      this.database.open(),
-    );
+    return new LabServer({
+      lesson: this.lesson,
+      options: this.options,
+      limits: this.limits,
+      log: this.log,
+      onActivity: () => this.touch(),
+      onStateChange: () => this.stateChanged(),
+      settings: this.settings,
+      database: () => this.database.open(),
+    });
   }
 
   /** Changes the lesson's live settings; values are clamped to each setting's range. Unknown names are refused. */
@@ -118,7 +128,9 @@ export class Lab {
       logUrl: `/api/labs/${this.id}/log`,
       server: {
         ...this.server.heartbeat,
-        connectionStateRecovery: this.lesson.options.connectionStateRecovery !== undefined,
+        connectionStateRecovery: this.options.connectionStateRecovery
+          ? { maxDisconnectionDuration: this.options.connectionStateRecovery.maxDisconnectionDuration ?? 120_000 }
+          : false,
       },
       limits: { maxClientsPerLab, maxEventsPerSecond, maxPayloadBytes, labIdleMs },
       settings: Object.entries(this.lesson.settings ?? {}).map(([name, spec]) => ({ name, ...spec, value: this.settings[name] ?? spec.default })),
@@ -182,9 +194,21 @@ export class Lab {
     return kicked > 0 ? { ok: true, value: kicked } : { ok: false, reason: "not_connected" };
   }
 
+  /**
+   * Switches connection state recovery on (with its window) or off. Socket.IO reads its options once, so
+   * the switch restarts the lab's server with them, as a deploy would.
+   */
+  async setRecovery(recovery: { maxDisconnectionDuration: number } | false): Promise<LabInfo> {
+    const { connectionStateRecovery: _old, ...rest } = this.options;
+    this.options = recovery ? { ...rest, connectionStateRecovery: { maxDisconnectionDuration: recovery.maxDisconnectionDuration } } : rest;
+    const described = recovery ? `on, maxDisconnectionDuration ${recovery.maxDisconnectionDuration} ms` : "off";
+    await this.restart(`Restart server with connectionStateRecovery ${described}`);
+    return this.info();
+  }
+
   /** Shuts the lab's Socket.IO server down and starts a fresh one with the same options and handlers. */
-  async restart(): Promise<void> {
-    this.log.add({ at: Date.now(), kind: "fault", message: "Restart server: every socket, room and buffered packet is gone" });
+  async restart(why = "Restart server"): Promise<void> {
+    this.log.add({ at: Date.now(), kind: "fault", message: `${why}: every socket, room and buffered packet is gone` });
     const old = this.server;
     this.server = this.startServer();
     await old.close();
