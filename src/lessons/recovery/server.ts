@@ -1,0 +1,52 @@
+import type { Server } from "socket.io";
+import type { LessonLab } from "../../server/lesson-lab.js";
+import { RESEND, type ClientToServerEvents, type ServerToClientEvents, type StoredMessage } from "./events.js";
+
+interface SocketData {
+  name: string;
+  firstSeenAt: number;
+}
+
+export const recoveryLab: LessonLab = {
+  slug: "recovery",
+  // Short, so that "the window expired" is something you can wait for.
+  options: { connectionStateRecovery: { maxDisconnectionDuration: 15_000 } },
+  settings: {
+    resend: { label: "Resend when not recovered (0 none, 1 full state, 2 offset)", default: 0, min: 0, max: 2 },
+  },
+  setup(server, { log, settings, database }) {
+    const io = server as Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+    const db = () => {
+      const handle = database();
+      handle.exec("CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY AUTOINCREMENT, sender TEXT NOT NULL, text TEXT NOT NULL)");
+      return handle;
+    };
+    const rowsAfter = (id: number) =>
+      db().prepare("SELECT id, sender AS \"from\", text FROM messages WHERE id > ? ORDER BY id").all(id) as StoredMessage[];
+
+    io.on("connection", (socket) => {
+      if (socket.recovered) {
+        // Same id, same rooms, same data: and the missed packets were already sent, before this runs.
+        log(`${socket.data.name} recovered: rooms ${JSON.stringify([...socket.rooms])}, data ${JSON.stringify(socket.data)}`);
+      } else {
+        socket.data = { name: String(socket.handshake.query.client ?? socket.id), firstSeenAt: Date.now() };
+        void socket.join("chat");
+        const strategy = settings.resend ?? RESEND.none;
+        if (strategy === RESEND.fullState) {
+          socket.emit("state", rowsAfter(0));
+        } else if (strategy === RESEND.offset) {
+          const offset = Number((socket.handshake.auth as { serverOffset?: unknown }).serverOffset ?? 0);
+          socket.emit("missed", rowsAfter(Number.isFinite(offset) ? offset : 0));
+        }
+      }
+
+      socket.on("message", (text, ack) => {
+        const from = socket.data.name;
+        const { lastInsertRowid } = db().prepare("INSERT INTO messages (sender, text) VALUES (?, ?)").run(from, String(text));
+        const message: StoredMessage = { id: Number(lastInsertRowid), from, text: String(text) };
+        io.to("chat").emit("message", message);
+        if (typeof ack === "function") ack(message.id);
+      });
+    });
+  },
+};
