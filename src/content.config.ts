@@ -24,6 +24,8 @@ const lessons = defineCollection({
         acks: z.boolean().default(false),
         /** Adds room controls, the membership matrix and the "Predict, then run" broadcast runner. */
         rooms: z.boolean().default(false),
+        /** Adds the recovery switch and window, the away countdown, and offset tracking per client. */
+        recovery: z.boolean().default(false),
       })
       .optional(),
   }),

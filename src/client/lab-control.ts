@@ -20,6 +20,8 @@ export const labControl = {
   setLink: (lab: LabInfo, name: string, change: Partial<LinkState>) => call<LinkState>(lab, `${client(name)}/link`, "PUT", change),
   drop: (lab: LabInfo, name: string) => call<LinkState>(lab, `${client(name)}/drop`, "POST"),
   kick: (lab: LabInfo, name: string) => call<{ kicked: number }>(lab, `${client(name)}/kick`, "POST"),
+  setRecovery: (lab: LabInfo, recovery: { enabled: boolean; maxDisconnectionDuration?: number }) =>
+    call<LabInfo>(lab, "/recovery", "PUT", recovery),
   restart: (lab: LabInfo) => call<{ restarted: boolean }>(lab, "/restart", "POST"),
   setSettings: (lab: LabInfo, change: Record<string, number>) => call<Record<string, number>>(lab, "/settings", "PUT", change),
 };

@@ -68,6 +68,11 @@ export interface BufferedEvent {
 /** Client options a lesson lets the learner set. */
 export interface ClientOptions {
   ackTimeout?: number;
+  /**
+   * Resend strategy "offset": keep the id of the last `message` received in `socket.auth.serverOffset`,
+   * so the next connection tells the server where this client stopped.
+   */
+  trackOffset?: boolean;
 }
 
 export type TransportChoice = "default" | "websocket" | "polling";
@@ -102,6 +107,7 @@ export class VirtualClient {
   status: ClientStatus = { state: "connecting" };
   reconnection: Reconnection = { attempts: [] };
   readonly received: ReceivedEntry[] = [];
+  /** Message frames received but not yet matched to the event or ack they carried. */
   private pendingFrames: string[] = [];
   private readonly listeners: Listeners = {
     status: new Set(),
@@ -136,7 +142,7 @@ export class VirtualClient {
   emit(event: string, args: readonly unknown[], ack: AckStyle | null): void {
     const queuedBefore = this.socket.sendBuffer.length;
     const answered = (how: string, reply: unknown[]) =>
-      this.record({ at: Date.now(), kind: "ack", event, how, args: reply, frames: this.takeFrames() });
+      this.record({ at: Date.now(), kind: "ack", event, how, args: reply, frames: this.takeFrames("3") });
     const sender = ack?.timeoutMs === undefined ? this.socket : this.socket.timeout(ack.timeoutMs);
     if (ack === null) {
       this.socket.emit(event, ...args);
@@ -155,6 +161,11 @@ export class VirtualClient {
   /** Connects again after the server or the learner ended the connection. */
   connect(): void {
     if (!this.socket.connected) this.socket.connect();
+  }
+
+  /** `socket.disconnect()`: the client leaves on purpose, and will not reconnect by itself. */
+  disconnect(): void {
+    this.socket.disconnect();
   }
 
   get clientOptions(): ClientOptions {
@@ -185,14 +196,21 @@ export class VirtualClient {
   }
 
   private open(): Socket {
+    const { trackOffset, ...socketOptions } = this.options;
     const socket = io(this.origin, {
       path: this.lab.path,
       forceNew: true,
       autoConnect: false,
       query: { client: this.name },
       transports: TRANSPORTS[this.transport],
-      ...this.options,
+      ...socketOptions,
     });
+    if (trackOffset) {
+      socket.auth = { serverOffset: 0 };
+      socket.on("message", (message: { id?: unknown }) => {
+        if (typeof message?.id === "number") socket.auth = { serverOffset: message.id };
+      });
+    }
     this.watchReconnection(socket);
     // Each (re)connection makes a new engine inside `open`: wrapping it catches the engine before its
     // handshake, so the timeline sees the open packet too.
@@ -223,7 +241,7 @@ export class VirtualClient {
       const kind = event === LAB_ERROR_EVENT ? "lab-error" : "event";
       const last = args.at(-1);
       const answer = typeof last === "function" ? (args.pop() as (reply: unknown) => void) : undefined;
-      this.record({ at: Date.now(), kind, event, args, frames: this.takeFrames(), ...(answer ? { answer } : {}) });
+      this.record({ at: Date.now(), kind, event, args, frames: this.takeFrames("2"), ...(answer ? { answer } : {}) });
     });
     socket.connect();
     return socket;
@@ -316,11 +334,20 @@ export class VirtualClient {
     };
   }
 
-  private takeFrames(): string[] {
-    const frames = this.pendingFrames;
-    this.pendingFrames = [];
-    return frames;
+  /**
+   * The frames that carried one event (Socket.IO type "2", or binary "5") or one ack ("3", or "6"): frames
+   * up to and including the first of that kind, plus its binary attachments. Events a client holds until
+   * `connect` (replayed ones) are delivered one by one, so each must take only its own frames.
+   */
+  private takeFrames(kind: "2" | "3"): string[] {
+    const binaryKind = kind === "2" ? "5" : "6";
+    const index = this.pendingFrames.findIndex((frame) => frame[1] === kind || frame[1] === binaryKind);
+    if (index === -1) return [];
+    let end = index + 1;
+    while (this.pendingFrames[end]?.startsWith("<binary")) end += 1;
+    return this.pendingFrames.splice(0, end).slice(index === 0 ? 0 : index);
   }
+
 
   private record(entry: ReceivedEntry): void {
     this.received.push(entry);

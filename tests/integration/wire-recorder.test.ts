@@ -111,6 +111,9 @@ describe("the wire recorder on a real client", () => {
     await fault(running.origin, lab, "/clients/Alice/link", "PUT", { offline: false });
     const back = await statusWhere(alice.client, (s) => s.state === "connected");
     expect(back).toMatchObject({ recovered: true });
+    // On reconnect the client's CONNECT asks for recovery with its private session id and last offset.
+    const ask = alice.timeline.entries.findLast((e) => e.direction === "to-server" && e.frame?.packet?.type === "CONNECT");
+    expect(ask?.frame?.packet?.auth).toEqual({ pid: expect.any(String), offset: expect.any(String) });
     const recovered = alice.timeline.entries.filter((e) => e.mark === "recovered");
     expect(recovered.map((e) => e.frame?.packet?.args?.[0])).toEqual(["one", "two", "three"]);
     expect(recovered.every((e) => typeof e.offset === "string")).toBe(true);

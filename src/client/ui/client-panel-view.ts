@@ -31,7 +31,7 @@ function statusText(status: ClientStatus): string {
     case "connecting":
       return "connecting…";
     case "connected":
-      return `connected · id ${status.socketId} · ${status.transport}`;
+      return `connected · id ${status.socketId} · ${status.transport}${status.recovered ? " · recovered" : ""}`;
     case "disconnected": {
       const why = status.description ? `${status.reason} (${status.description})` : status.reason;
       return `disconnected: ${why}${status.willReconnect ? " · reconnecting" : ""}`;
@@ -111,10 +111,13 @@ export function mountClientPanel(panel: HTMLElement, client: VirtualClient, opti
   reconnect.addEventListener("click", () => client.connect());
 
   mountNetworkControls(panel, client, options.lab);
+  const trackOffset = panel.querySelector<HTMLInputElement>("input[name=track-offset]");
+  trackOffset?.addEventListener("change", () => client.useOptions({ ...client.clientOptions, trackOffset: trackOffset.checked }));
   const ackTimeoutOption = panel.querySelector<HTMLInputElement>("input[name=ack-timeout-option]");
   ackTimeoutOption?.addEventListener("change", () => {
     const ms = Number(ackTimeoutOption.value);
-    client.useOptions(ms > 0 ? { ackTimeout: ms } : {});
+    const { ackTimeout: _previous, ...others } = client.clientOptions;
+    client.useOptions(ms > 0 ? { ...others, ackTimeout: ms } : others);
   });
   mountCountdowns(panel, client);
 
@@ -205,6 +208,7 @@ function mountNetworkControls(panel: HTMLElement, client: VirtualClient, lab: La
     .getLink(lab, client.name)
     .then(show)
     .catch(() => undefined);
+  query<HTMLButtonElement>(panel, ".client-disconnect").addEventListener("click", () => client.disconnect());
   query<HTMLButtonElement>(panel, ".fault-drop").addEventListener("click", () => void run(() => labControl.drop(lab, client.name)));
   query<HTMLButtonElement>(panel, ".fault-kick").addEventListener("click", () => void run(() => labControl.kick(lab, client.name)));
   blackhole.addEventListener("click", () => void run(() => labControl.setLink(lab, client.name, { blackhole: !pressed(blackhole) })));
@@ -223,9 +227,20 @@ function mountCountdowns(panel: HTMLElement, client: VirtualClient): void {
   const heartbeatLine = query<HTMLElement>(panel, ".heartbeat");
   let heartbeat: Heartbeat | undefined;
   client.on("heartbeat", (beat) => (heartbeat = beat));
+  let awaySince: number | undefined;
+  client.on("status", (status) => {
+    if (status.state === "disconnected" && awaySince === undefined) awaySince = Date.now();
+    if (status.state === "connected") awaySince = undefined;
+  });
   const render = () => {
     const now = Date.now();
-    const schedule = describeReconnection(client.reconnection, now);
+    // The lab sets its recovery window on its root; read it now, as it changes when the learner switches it.
+    const windowMs = Number(panel.closest<HTMLElement>("[data-lab]")?.dataset.recoveryWindow ?? 0);
+    const away =
+      windowMs > 0 && awaySince !== undefined && client.status.state === "disconnected"
+        ? ` Away for ${seconds(now - awaySince)}: the recovery window ${now - awaySince < windowMs ? `closes in ${seconds(awaySince + windowMs - now)}` : "has closed"}.`
+        : "";
+    const schedule = describeReconnection(client.reconnection, now) + away;
     reconnection.hidden = schedule === "";
     reconnection.textContent = schedule;
     const live = client.status.state === "connected" && heartbeat !== undefined;

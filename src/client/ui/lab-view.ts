@@ -45,6 +45,8 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const timeline = new Timeline();
   mountTimeline(part(root, "[data-timeline]"), timeline);
   mountSettings(part(root, ".lab-settings"), lab);
+  const recoverySwitch = root.querySelector<HTMLFieldSetElement>(".recovery-switch");
+  if (recoverySwitch) mountRecoverySwitch(recoverySwitch, root, lab);
   const showInspector = mountInspector(part(root, "[data-inspector]"));
   const matrix = root.querySelector<HTMLElement>("[data-rooms-matrix]");
   const showMatrix = matrix ? mountRoomsMatrix(matrix) : undefined;
@@ -132,4 +134,28 @@ function mountSettings(fieldset: HTMLFieldSetElement, lab: LabInfo): void {
     });
     fields.append(label);
   }
+}
+
+/** Recovery on or off, and its window: the lab answers with the options now in force (after a restart). */
+function mountRecoverySwitch(fieldset: HTMLFieldSetElement, root: HTMLElement, lab: LabInfo): void {
+  const enabled = part<HTMLInputElement>(fieldset, "input[name=recovery-enabled]");
+  const windowMs = part<HTMLInputElement>(fieldset, "input[name=recovery-window]");
+  const show = (info: LabInfo) => {
+    const recovery = info.server.connectionStateRecovery;
+    enabled.checked = recovery !== false;
+    if (recovery) windowMs.value = String(recovery.maxDisconnectionDuration);
+    // The client panels count the window down from this.
+    root.dataset.recoveryWindow = recovery ? String(recovery.maxDisconnectionDuration) : "0";
+  };
+  show(lab);
+  const apply = () => {
+    fieldset.disabled = true;
+    labControl
+      .setRecovery(lab, { enabled: enabled.checked, maxDisconnectionDuration: Number(windowMs.value) })
+      .then(show)
+      .catch(() => show(lab))
+      .finally(() => (fieldset.disabled = false));
+  };
+  enabled.addEventListener("change", apply);
+  windowMs.addEventListener("change", apply);
 }
