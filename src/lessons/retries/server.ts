@@ -1,0 +1,59 @@
+import type { Server } from "socket.io";
+import type { LessonLab } from "../../server/lesson-lab.js";
+import type { ClientToServerEvents, ServerToClientEvents, StoreAck } from "./events.js";
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const retriesLab: LessonLab = {
+  slug: "retries",
+  options: {},
+  settings: {
+    ackDelayMs: { label: "Slow ack: delay (ms)", default: 0, min: 0, max: 30_000 },
+    lostAck: { label: "Lost ack: store but never answer (0 off, 1 on)", default: 0, min: 0, max: 1 },
+    databaseDown: { label: "Database down (0 off, 1 on)", default: 0, min: 0, max: 1 },
+  },
+  setup(server, { log, settings, database }) {
+    const io = server as Server<ClientToServerEvents, ServerToClientEvents>;
+    let duplicatesRejected = 0;
+    const db = () => {
+      const handle = database();
+      // UNIQUE on the client's message id: a retry of a stored message cannot be stored twice.
+      // Messages sent without an id (NULL) are never considered equal, so their retries do duplicate.
+      handle.exec(
+        "CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY AUTOINCREMENT, client_id TEXT UNIQUE, sender TEXT NOT NULL, text TEXT NOT NULL)",
+      );
+      return handle;
+    };
+
+    io.on("connection", (socket) => {
+      const name = String(socket.handshake.query.client ?? socket.id);
+
+      socket.on("message", async (message, ack) => {
+        if (typeof ack !== "function") return;
+        if (settings.databaseDown) return log(`database down: ${name}'s message not stored, no ack`);
+        let result: StoreAck;
+        try {
+          db().prepare("INSERT INTO messages (client_id, sender, text) VALUES (?, ?, ?)").run(message?.id ?? null, name, String(message?.text));
+          result = { stored: true, duplicate: false };
+          socket.broadcast.emit("message", { from: name, text: String(message?.text) });
+        } catch (error) {
+          if ((error as { code?: string }).code !== "SQLITE_CONSTRAINT_UNIQUE") {
+            return log(`store failed, no ack: ${(error as Error).message}`);
+          }
+          // Already stored by an earlier try: the work is done, so acknowledge, but do not rebroadcast.
+          duplicatesRejected += 1;
+          result = { stored: false, duplicate: true };
+        }
+        if (settings.lostAck) return log(`lost ack: ${name}'s message stored, the answer never leaves`);
+        if (settings.ackDelayMs) await wait(settings.ackDelayMs);
+        ack(result);
+      });
+
+      socket.on("stats", (ack) => {
+        if (typeof ack !== "function") return;
+        const { stored } = db().prepare("SELECT COUNT(*) AS stored FROM messages").get() as { stored: number };
+        ack({ stored, duplicatesRejected });
+      });
+    });
+  },
+};
