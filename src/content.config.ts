@@ -26,6 +26,8 @@ const lessons = defineCollection({
         rooms: z.boolean().default(false),
         /** Adds the recovery switch and window, the away countdown, and offset tracking per client. */
         recovery: z.boolean().default(false),
+        /** Adds the retries and ackTimeout client options and the "Send and count" panel. */
+        retries: z.boolean().default(false),
       })
       .optional(),
   }),

@@ -68,6 +68,8 @@ export interface BufferedEvent {
 /** Client options a lesson lets the learner set. */
 export interface ClientOptions {
   ackTimeout?: number;
+  /** socket.io-client's `retries`: resend an unacknowledged emit up to this many more times, one at a time. */
+  retries?: number;
   /**
    * Resend strategy "offset": keep the id of the last `message` received in `socket.auth.serverOffset`,
    * so the next connection tells the server where this client stopped.

@@ -22,9 +22,9 @@ describe("the site", () => {
     const emit = items.nth(1);
     expect(await emit.getByRole("link", { name: "Emit" }).getAttribute("href")).toBe("/lessons/emit");
     expect(await emit.textContent()).not.toContain("coming soon");
-    const retries = items.nth(5);
-    expect(await retries.textContent()).toContain("coming soon");
-    expect(await retries.getByRole("link").count()).toBe(0);
+    const transports = items.nth(6);
+    expect(await transports.textContent()).toContain("coming soon");
+    expect(await transports.getByRole("link").count()).toBe(0);
   });
 
   for (const path of pages) {
@@ -32,7 +32,7 @@ describe("the site", () => {
       const { page, errors } = await openPage(browser);
       const response = await page.goto(`${origin}${path}`);
       expect(response?.status()).toBe(200);
-      if (["/lessons/emit", "/lessons/acks", "/lessons/rooms", "/lessons/recovery"].includes(path)) {
+      if (["/lessons/emit", "/lessons/acks", "/lessons/rooms", "/lessons/recovery", "/lessons/retries"].includes(path)) {
         await page.getByRole("group", { name: "Bob" }).getByRole("status").filter({ hasText: /^connected/ }).waitFor();
       }
       const hrefs = await page.locator("a[href^='/']").evaluateAll((links) => links.map((a) => a.getAttribute("href")));

@@ -113,12 +113,18 @@ export function mountClientPanel(panel: HTMLElement, client: VirtualClient, opti
   mountNetworkControls(panel, client, options.lab);
   const trackOffset = panel.querySelector<HTMLInputElement>("input[name=track-offset]");
   trackOffset?.addEventListener("change", () => client.useOptions({ ...client.clientOptions, trackOffset: trackOffset.checked }));
-  const ackTimeoutOption = panel.querySelector<HTMLInputElement>("input[name=ack-timeout-option]");
-  ackTimeoutOption?.addEventListener("change", () => {
-    const ms = Number(ackTimeoutOption.value);
-    const { ackTimeout: _previous, ...others } = client.clientOptions;
-    client.useOptions(ms > 0 ? { ...others, ackTimeout: ms } : others);
-  });
+  // Client options take effect on a new connection, as they would in an app: the client starts over.
+  for (const [selector, option] of [
+    ["input[name=ack-timeout-option]", "ackTimeout"],
+    ["input[name=retries-option]", "retries"],
+  ] as const) {
+    const input = panel.querySelector<HTMLInputElement>(selector);
+    input?.addEventListener("change", () => {
+      const value = Number(input.value);
+      const { [option]: _previous, ...others } = client.clientOptions;
+      client.useOptions(value > 0 ? { ...others, [option]: value } : others);
+    });
+  }
   mountCountdowns(panel, client);
 
   const received = query<HTMLOListElement>(panel, ".received");

@@ -8,6 +8,7 @@ import { recordClient, recordServerLog } from "../timeline/wire-recorder.js";
 import { mountClientPanel } from "./client-panel-view.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { mountInspector } from "./inspector-view.js";
+import { mountRetries } from "./retries-view.js";
 import { mountBroadcast, mountRoomsMatrix } from "./rooms-view.js";
 import { mountTimeline } from "./timeline-view.js";
 import { showServerLog } from "./server-log-view.js";
@@ -81,6 +82,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
         clients.delete(name);
         updateAddButton();
         refreshBroadcast?.();
+        refreshRetries?.();
         addButton.focus();
       },
     });
@@ -88,12 +90,17 @@ export async function startLab(root: HTMLElement): Promise<void> {
     clients.set(name, { client, panel });
     updateAddButton();
     refreshBroadcast?.();
+    refreshRetries?.();
   }
 
   const broadcast = root.querySelector<HTMLElement>("[data-broadcast]");
-  const refreshBroadcast = broadcast ? mountBroadcast(broadcast, lesson, () => [...clients.values()].map(({ client }) => client)) : undefined;
+  const current = () => [...clients.values()].map(({ client }) => client);
+  const refreshBroadcast = broadcast ? mountBroadcast(broadcast, lesson, current) : undefined;
+  const retriesPanel = root.querySelector<HTMLElement>("[data-retries]");
+  const refreshRetries = retriesPanel ? mountRetries(retriesPanel, current) : undefined;
   for (const name of initialClients) addClient(name);
   refreshBroadcast?.();
+  refreshRetries?.();
   restartButton.disabled = false;
   restartButton.addEventListener("click", () => {
     restartButton.disabled = true;

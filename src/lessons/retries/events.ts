@@ -17,9 +17,15 @@ export interface ServerStats {
   duplicatesRejected: number;
 }
 
+/** One distinct message text in the database, and how many rows hold it (more than one is a duplicate). */
+export interface StoredRow {
+  text: string;
+  copies: number;
+}
+
 export interface ClientToServerEvents {
   message: (message: OutgoingMessage, ack: (result: StoreAck) => void) => void;
-  stats: (ack: (stats: ServerStats) => void) => void;
+  stats: (ack: (stats: ServerStats & { rows: StoredRow[] }) => void) => void;
 }
 
 export interface ServerToClientEvents {

@@ -1,6 +1,6 @@
 import type { Server } from "socket.io";
 import type { LessonLab } from "../../server/lesson-lab.js";
-import type { ClientToServerEvents, ServerToClientEvents, StoreAck } from "./events.js";
+import type { ClientToServerEvents, ServerToClientEvents, StoredRow, StoreAck } from "./events.js";
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -52,7 +52,8 @@ export const retriesLab: LessonLab = {
       socket.on("stats", (ack) => {
         if (typeof ack !== "function") return;
         const { stored } = db().prepare("SELECT COUNT(*) AS stored FROM messages").get() as { stored: number };
-        ack({ stored, duplicatesRejected });
+        const rows = db().prepare("SELECT text, COUNT(*) AS copies FROM messages GROUP BY text ORDER BY MIN(id) DESC LIMIT 50").all();
+        ack({ stored, duplicatesRejected, rows: rows as StoredRow[] });
       });
     });
   },

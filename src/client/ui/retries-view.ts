@@ -1,0 +1,132 @@
+import type { ServerStats, StoredRow } from "../../lessons/retries/events.js";
+import type { VirtualClient } from "../virtual-client.js";
+
+function part<T extends Element>(root: ParentNode, selector: string): T {
+  const found = root.querySelector<T>(selector);
+  if (!found) throw new Error(`retries markup lacks ${selector}`);
+  return found;
+}
+
+/** What socket.io-client keeps for `retries`: one packet in flight at a time, the rest waiting behind it. */
+interface QueuedPacket {
+  tryCount: number;
+  pending: boolean;
+  args: unknown[];
+}
+
+/** The client's own queues, read live: its send buffer and, with `retries`, its private retry queue. */
+export function describeQueues(client: VirtualClient): string {
+  const socket = client.socket as unknown as { sendBuffer: unknown[]; _queue?: QueuedPacket[] };
+  const parts = [`${client.name}: ${socket.sendBuffer.length} in the send buffer`];
+  const queue = socket._queue ?? [];
+  if (queue.length > 0) {
+    const head = queue[0];
+    const text = (head?.args[1] as { text?: string } | undefined)?.text ?? String(head?.args[0]);
+    parts.push(`retry queue ${queue.length} (head: ${text}, try ${head?.tryCount ?? 0}${head?.pending ? ", in flight" : ""})`);
+  }
+  return parts.join(" · ");
+}
+
+/** Sends batches from a chosen client, counts sent, acked and failed here and stored and rejected on the server. */
+export function mountRetries(root: HTMLElement, clients: () => VirtualClient[]): () => void {
+  const from = part<HTMLSelectElement>(root, "select[name=retries-from]");
+  const count = part<HTMLInputElement>(root, "input[name=retries-count]");
+  const ids = part<HTMLInputElement>(root, "input[name=retries-ids]");
+  const volatile = part<HTMLInputElement>(root, "input[name=retries-volatile]");
+  const guard = part<HTMLInputElement>(root, "input[name=retries-guard]");
+  const queue = part<HTMLElement>(root, ".retries-queue");
+  const counters = part<HTMLDListElement>(root, ".retries-counters");
+  const rows = part<HTMLTableSectionElement>(root, ".stored-rows");
+  const totals = { sent: 0, skipped: 0, acked: 0, failed: 0 };
+  let server: ServerStats & { rows: StoredRow[] } = { stored: 0, duplicatesRejected: 0, rows: [] };
+  let batch = 0;
+
+  const render = () => {
+    const shown: [string, number][] = [
+      ["Sent", totals.sent],
+      ["Not sent (disconnected)", totals.skipped],
+      ["Acked", totals.acked],
+      ["Failed", totals.failed],
+      ["Stored", server.stored],
+      ["Duplicates rejected", server.duplicatesRejected],
+    ];
+    counters.replaceChildren(
+      ...shown.map(([name, value]) => {
+        const div = document.createElement("div");
+        const dt = document.createElement("dt");
+        dt.textContent = name;
+        const dd = document.createElement("dd");
+        dd.textContent = String(value);
+        div.append(dt, dd);
+        return div;
+      }),
+    );
+    rows.replaceChildren(
+      ...server.rows.map((row) => {
+        const tr = document.createElement("tr");
+        for (const text of [row.text, String(row.copies)]) {
+          const td = document.createElement("td");
+          td.textContent = text;
+          tr.append(td);
+        }
+        return tr;
+      }),
+    );
+  };
+
+  /** Asks the server through any connected client: the counts come from its database, not from here. */
+  const refresh = async () => {
+    const asker = clients().find((client) => client.socket.connected);
+    if (!asker) return;
+    try {
+      server = (await asker.socket.timeout(2000).emitWithAck("stats")) as typeof server;
+      render();
+    } catch {
+      // The asker dropped meanwhile; the next refresh tries again.
+    }
+  };
+
+  part<HTMLButtonElement>(root, ".retries-send").addEventListener("click", () => {
+    const sender = clients().find((client) => client.name === from.value);
+    if (!sender) return;
+    batch += 1;
+    const n = Math.min(100, Math.max(1, Number(count.value) || 1));
+    for (let i = 1; i <= n; i++) {
+      if (guard.checked && !sender.socket.connected) {
+        totals.skipped += 1;
+        continue;
+      }
+      const message = { text: `batch ${batch} #${i}`, ...(ids.checked ? { id: crypto.randomUUID() } : {}) };
+      const target = volatile.checked ? sender.socket.volatile : sender.socket;
+      totals.sent += 1;
+      // With the ackTimeout option (or retries) set, the callback is error-first.
+      target.emit("message", message, (...reply: unknown[]) => {
+        const failed = reply[0] instanceof Error;
+        if (failed) totals.failed += 1;
+        else totals.acked += 1;
+        render();
+        void refresh();
+      });
+    }
+    render();
+  });
+
+  const refreshClients = () => {
+    const names = clients().map((client) => client.name);
+    const kept = from.value;
+    from.replaceChildren(...names.map((name) => new Option(name, name)));
+    if (names.includes(kept)) from.value = kept;
+  };
+  const ticker = setInterval(() => {
+    if (!root.isConnected) return clearInterval(ticker);
+    const sender = clients().find((client) => client.name === from.value);
+    queue.textContent = sender ? describeQueues(sender) : "";
+  }, 200);
+  const poll = setInterval(() => {
+    if (!root.isConnected) return clearInterval(poll);
+    void refresh();
+  }, 2000);
+  render();
+  refreshClients();
+  return refreshClients;
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { useLabPage } from "../support/browser.js";
+
+const lab = useLabPage("/lessons/retries", ["Alice", "Bob"]);
+
+const panel = () => lab.page().getByRole("region", { name: "Send and count" });
+const serverLog = () => lab.page().getByRole("list", { name: "Server log" });
+
+async function setServer(name: string, value: number): Promise<void> {
+  const field = lab.page().getByRole("spinbutton", { name });
+  await field.fill(String(value));
+  await field.press("Enter");
+  await serverLog().getByText(new RegExp(`setting \\w+ = ${value}$`)).last().waitFor();
+}
+
+/** Alice retries unacknowledged emits: up to 3 more tries, each after 800 ms without an ack. */
+async function aliceRetries(): Promise<void> {
+  const alice = lab.page().getByRole("group", { name: "Alice" });
+  for (const [name, value] of [["retries option", "3"], ["ackTimeout option (ms)", "800"]]) {
+    const field = alice.getByRole("spinbutton", { name });
+    await field.fill(value!);
+    await field.press("Enter");
+    await alice.getByRole("status").filter({ hasText: /^connected/ }).waitFor();
+  }
+}
+
+/** Sends one message while the server loses its ack, then lets the retry through. */
+async function sendThroughLostAck(withIds: boolean): Promise<void> {
+  await setServer("Lost ack: store but never answer (0 off, 1 on)", 1);
+  await panel().getByRole("combobox", { name: "From" }).selectOption("Alice");
+  await panel().getByRole("spinbutton", { name: "How many" }).fill("1");
+  await panel().getByRole("checkbox", { name: "With unique ids (crypto.randomUUID())" }).setChecked(withIds);
+  await panel().getByRole("button", { name: "Send" }).click();
+  await serverLog().getByText(/lost ack: Alice's message stored/).last().waitFor();
+  await setServer("Lost ack: store but never answer (0 off, 1 on)", 0);
+}
+
+const copies = (text: string) =>
+  panel().getByRole("table", { name: "Stored messages" }).getByRole("row").filter({ hasText: text }).getByRole("cell").nth(1);
+const counter = (name: string) => panel().locator("dt", { hasText: new RegExp(`^${name}$`) }).locator("xpath=following-sibling::dd");
+
+describe("the Retries lesson page", () => {
+  it("stores a retried message twice without an id, and once with one, counting the duplicate rejected", async () => {
+    await aliceRetries();
+    await sendThroughLostAck(false);
+    await expect.poll(() => copies("batch 1 #1").textContent(), { timeout: 10_000 }).toMatch(/^[2-9]$/);
+    await expect.poll(() => counter("Acked").textContent(), { timeout: 10_000 }).toBe("1");
+
+    await sendThroughLostAck(true);
+    await expect.poll(() => counter("Duplicates rejected").textContent(), { timeout: 10_000 }).not.toBe("0");
+    await expect.poll(() => counter("Acked").textContent(), { timeout: 10_000 }).toBe("2");
+    expect(await copies("batch 2 #1").textContent()).toBe("1");
+  });
+});
