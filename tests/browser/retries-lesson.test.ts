@@ -51,4 +51,16 @@ describe("the Retries lesson page", () => {
     await expect.poll(() => counter("Acked").textContent(), { timeout: 10_000 }).toBe("2");
     expect(await copies("batch 2 #1").textContent()).toBe("1");
   });
+
+  it("retries by hand with timeout(ms) until the lost ack is fixed, then counts it acked", async () => {
+    await setServer("Lost ack: store but never answer (0 off, 1 on)", 1);
+    await panel().getByRole("combobox", { name: "From" }).selectOption("Alice");
+    await panel().getByRole("spinbutton", { name: "How many" }).fill("1");
+    await panel().getByRole("checkbox", { name: /Retry by hand/ }).check();
+    await panel().getByRole("spinbutton", { name: "Timeout (ms)" }).fill("300");
+    await panel().getByRole("button", { name: "Send" }).click();
+    await expect.poll(() => counter("Retried by hand").textContent(), { timeout: 10_000 }).not.toBe("0");
+    await setServer("Lost ack: store but never answer (0 off, 1 on)", 0);
+    await expect.poll(() => counter("Acked").textContent(), { timeout: 10_000 }).toBe("1");
+  });
 });

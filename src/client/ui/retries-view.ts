@@ -34,10 +34,12 @@ export function mountRetries(root: HTMLElement, clients: () => VirtualClient[]):
   const ids = part<HTMLInputElement>(root, "input[name=retries-ids]");
   const volatile = part<HTMLInputElement>(root, "input[name=retries-volatile]");
   const guard = part<HTMLInputElement>(root, "input[name=retries-guard]");
+  const byHand = part<HTMLInputElement>(root, "input[name=retries-by-hand]");
+  const timeoutMs = part<HTMLInputElement>(root, "input[name=retries-timeout]");
   const queue = part<HTMLElement>(root, ".retries-queue");
   const counters = part<HTMLDListElement>(root, ".retries-counters");
   const rows = part<HTMLTableSectionElement>(root, ".stored-rows");
-  const totals = { sent: 0, skipped: 0, acked: 0, failed: 0 };
+  const totals = { sent: 0, skipped: 0, acked: 0, failed: 0, retriedByHand: 0 };
   let server: ServerStats & { rows: StoredRow[] } = { stored: 0, duplicatesRejected: 0, rows: [] };
   let batch = 0;
 
@@ -47,6 +49,7 @@ export function mountRetries(root: HTMLElement, clients: () => VirtualClient[]):
       ["Not sent (disconnected)", totals.skipped],
       ["Acked", totals.acked],
       ["Failed", totals.failed],
+      ["Retried by hand", totals.retriedByHand],
       ["Stored", server.stored],
       ["Duplicates rejected", server.duplicatesRejected],
     ];
@@ -97,16 +100,29 @@ export function mountRetries(root: HTMLElement, clients: () => VirtualClient[]):
         continue;
       }
       const message = { text: `batch ${batch} #${i}`, ...(ids.checked ? { id: crypto.randomUUID() } : {}) };
-      const target = volatile.checked ? sender.socket.volatile : sender.socket;
       totals.sent += 1;
-      // With the ackTimeout option (or retries) set, the callback is error-first.
-      target.emit("message", message, (...reply: unknown[]) => {
-        const failed = reply[0] instanceof Error;
+      const settled = (failed: boolean) => {
         if (failed) totals.failed += 1;
         else totals.acked += 1;
         render();
         void refresh();
-      });
+      };
+      if (byHand.checked) {
+        // At-least-once by hand: a timed-out emit is simply emitted again, until an ack comes back.
+        const ms = Math.max(50, Number(timeoutMs.value) || 1000);
+        const attempt = () =>
+          sender.socket.timeout(ms).emit("message", message, (error: Error | null) => {
+            if (!error) return settled(false);
+            totals.retriedByHand += 1;
+            render();
+            attempt();
+          });
+        attempt();
+        continue;
+      }
+      const target = volatile.checked ? sender.socket.volatile : sender.socket;
+      // With the ackTimeout option (or retries) set, the callback is error-first.
+      target.emit("message", message, (...reply: unknown[]) => settled(reply[0] instanceof Error));
     }
     render();
   });
