@@ -84,6 +84,21 @@ describe("control API", () => {
     aborts.forEach((abort) => abort.abort());
   });
 
+  it("refuses a malformed recovery switch with 400, and answers a valid one with the options now in force", async () => {
+    const lab = await createLab(running.origin, "recovery");
+    const put = (body: unknown) =>
+      fetch(`${running.origin}/api/labs/${lab.id}/recovery`, { method: "PUT", body: JSON.stringify(body) });
+    for (const bad of [{}, { enabled: "yes" }, { enabled: true, maxDisconnectionDuration: 10 }, { enabled: true, maxDisconnectionDuration: 1.5 }]) {
+      const response = await put(bad);
+      expect(response.status).toBe(400);
+      expect((await response.json()).error.code).toBe("invalid_recovery");
+    }
+    const on = await put({ enabled: true, maxDisconnectionDuration: 5000 });
+    expect((await on.json()).server.connectionStateRecovery).toEqual({ maxDisconnectionDuration: 5000 });
+    const off = await put({ enabled: false });
+    expect((await off.json()).server.connectionStateRecovery).toBe(false);
+  });
+
   it("answers 400 when the lesson is missing from the request", async () => {
     const response = await post("/api/labs", JSON.stringify({ learner: newLearner() }));
     expect(response.status).toBe(400);
