@@ -8,6 +8,8 @@ export interface LinkState {
   latencyMs: number;
   /** Up to this much more, at random, per frame. */
   jitterMs: number;
+  /** WebSocket upgrades are refused (403), as a strict proxy would; HTTP long-polling still passes. */
+  blockWebSocket: boolean;
 }
 
 export const FAULT_LIMITS = { maxLatencyMs: 10_000, maxJitterMs: 5_000 };

@@ -51,4 +51,19 @@ describe("network faults on the lesson page", () => {
     await reconnect.click();
     await statusMatching(alice(), /^connected/);
   });
+
+  it("Block WebSocket: after a drop the client comes back over polling and stays there", async () => {
+    const block = alice().getByRole("button", { name: "Block WebSocket" });
+    await block.click();
+    await expect.poll(() => block.getAttribute("aria-pressed")).toBe("true");
+    await alice().getByRole("button", { name: "Drop" }).click();
+    await statusMatching(alice(), /^disconnected/);
+    await statusMatching(alice(), /^connected · id \S+ · polling$/);
+    // Its upgrade was refused: emits still work, over polling.
+    await alice().getByRole("textbox", { name: "Event name" }).fill("still-here");
+    await alice().getByRole("checkbox", { name: "Expect acknowledgement" }).check();
+    await alice().getByRole("button", { name: "Emit" }).click();
+    await alice().getByRole("list", { name: "Received" }).getByText("ack for still-here").waitFor();
+    expect(await alice().getByRole("status").textContent()).toMatch(/· polling$/);
+  });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Socket } from "socket.io-client";
+import { io, type Socket } from "socket.io-client";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
 import type { LessonLab } from "../../src/server/lesson-lab.js";
 import type { LabInfo } from "../../src/shared/lab-api.js";
@@ -187,7 +187,7 @@ describe("fault control API", () => {
     });
     expect(wrongType.status).toBe(400);
     const capped = await fault(running.origin, lab, "/clients/Alice/link", "PUT", { latencyMs: 60_000, jitterMs: 60_000 });
-    expect(capped).toEqual({ blackhole: false, offline: false, latencyMs: 10_000, jitterMs: 5_000 });
+    expect(capped).toEqual({ blackhole: false, offline: false, latencyMs: 10_000, jitterMs: 5_000, blockWebSocket: false });
     socket.disconnect();
   });
 
@@ -219,7 +219,7 @@ describe("fault control API", () => {
     const { lab, socket } = await labWith("Alice", "websocket");
     await fault(running.origin, lab, "/clients/Alice/link", "PUT", { latencyMs: 100, blackhole: true });
     const state = await fault(running.origin, lab, "/clients/Alice/link", "PUT", { offline: true });
-    expect(state).toEqual({ blackhole: true, offline: true, latencyMs: 100, jitterMs: 0 });
+    expect(state).toEqual({ blackhole: true, offline: true, latencyMs: 100, jitterMs: 0, blockWebSocket: false });
     // Drop while offline: nothing more to cut, still offline.
     expect(await fault(running.origin, lab, "/clients/Alice/drop", "POST")).toMatchObject({ offline: true });
     await fault(running.origin, lab, "/clients/Alice/link", "PUT", { offline: false });
@@ -271,6 +271,34 @@ describe("fault control API", () => {
     await expect(alice.timeout(300).emitWithAck("ping")).rejects.toThrow(/timed out/);
     alice.disconnect();
     bob.disconnect();
+  });
+});
+
+describe("Block WebSocket", () => {
+  it("keeps a default client working over polling: its upgrade is refused", async () => {
+    const lab = await createLab(running.origin);
+    await connectClient(running.origin, lab, "Alice", "polling").then((probe) => probe.disconnect());
+    await fault(running.origin, lab, "/clients/Alice/link", "PUT", { blockWebSocket: true });
+    const alice = io(running.origin, { path: lab.path, forceNew: true, query: { client: "Alice" }, reconnection: false });
+    await Promise.all([nextEvent(alice, "connect", 5000), nextEvent(alice.io.engine, "upgradeError", 5000)]);
+    expect(alice.connected).toBe(true);
+    expect(alice.io.engine.transport.name).toBe("polling");
+    expect(await alice.timeout(2000).emitWithAck("ping")).toBe("pong");
+    alice.disconnect();
+  });
+
+  it("fails a WebSocket-first client, unless tryAllTransports lets it fall back to polling", async () => {
+    const lab = await createLab(running.origin);
+    await connectClient(running.origin, lab, "Alice", "polling").then((probe) => probe.disconnect());
+    await fault(running.origin, lab, "/clients/Alice/link", "PUT", { blockWebSocket: true });
+    const options = { path: lab.path, forceNew: true, query: { client: "Alice" }, reconnection: false, transports: ["websocket", "polling"] };
+    const strict = io(running.origin, options);
+    expect((await nextEvent<[Error]>(strict, "connect_error"))[0].message).toBe("websocket error");
+    strict.disconnect();
+    const flexible = io(running.origin, { ...options, tryAllTransports: true });
+    await nextEvent(flexible, "connect", 5000);
+    expect(flexible.io.engine.transport.name).toBe("polling");
+    flexible.disconnect();
   });
 });
 

@@ -188,6 +188,7 @@ function mountNetworkControls(panel: HTMLElement, client: VirtualClient, lab: La
   const error = query<HTMLElement>(panel, ".fault-error");
   const blackhole = query<HTMLButtonElement>(panel, ".fault-blackhole");
   const offline = query<HTMLButtonElement>(panel, ".fault-offline");
+  const blockWebSocket = query<HTMLButtonElement>(panel, ".fault-block-websocket");
   const latency = query<HTMLInputElement>(panel, "input[name=latency]");
   const jitter = query<HTMLInputElement>(panel, "input[name=jitter]");
   const transport = query<HTMLSelectElement>(panel, "select[name=transport]");
@@ -195,6 +196,7 @@ function mountNetworkControls(panel: HTMLElement, client: VirtualClient, lab: La
   const show = (state: LinkState) => {
     blackhole.setAttribute("aria-pressed", String(state.blackhole));
     offline.setAttribute("aria-pressed", String(state.offline));
+    blockWebSocket.setAttribute("aria-pressed", String(state.blockWebSocket));
     latency.value = String(state.latencyMs);
     jitter.value = String(state.jitterMs);
   };
@@ -219,6 +221,10 @@ function mountNetworkControls(panel: HTMLElement, client: VirtualClient, lab: La
   query<HTMLButtonElement>(panel, ".fault-kick").addEventListener("click", () => void run(() => labControl.kick(lab, client.name)));
   blackhole.addEventListener("click", () => void run(() => labControl.setLink(lab, client.name, { blackhole: !pressed(blackhole) })));
   offline.addEventListener("click", () => void run(() => labControl.setLink(lab, client.name, { offline: !pressed(offline) })));
+  blockWebSocket.addEventListener(
+    "click",
+    () => void run(() => labControl.setLink(lab, client.name, { blockWebSocket: !pressed(blockWebSocket) })),
+  );
   const setDelay = () =>
     void run(() => labControl.setLink(lab, client.name, { latencyMs: Number(latency.value) || 0, jitterMs: Number(jitter.value) || 0 }));
   latency.addEventListener("change", setDelay);

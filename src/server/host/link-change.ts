@@ -1,6 +1,6 @@
 import type { LinkState } from "../../shared/network.js";
 
-const BOOLEAN_KEYS = ["blackhole", "offline"] as const;
+const BOOLEAN_KEYS = ["blackhole", "offline", "blockWebSocket"] as const;
 const NUMBER_KEYS = ["latencyMs", "jitterMs"] as const;
 
 /** Reads a PUT body of link faults; returns what to change, or why the body is refused. */
@@ -15,7 +15,7 @@ export function parseLinkChange(body: unknown): Partial<LinkState> | string {
       if (typeof value !== "number" || !Number.isFinite(value) || value < 0) return `"${key}" must be a number of milliseconds, 0 or more.`;
       change[key as (typeof NUMBER_KEYS)[number]] = value;
     } else {
-      return `Unknown fault "${key.slice(0, 32)}": use blackhole, offline, latencyMs or jitterMs.`;
+      return `Unknown fault "${key.slice(0, 32)}": use blackhole, offline, blockWebSocket, latencyMs or jitterMs.`;
     }
   }
   return change;

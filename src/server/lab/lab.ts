@@ -256,6 +256,9 @@ function describeChange(before: LinkState, after: LinkState): string[] {
   if (before.blackhole !== after.blackhole) {
     changes.push(after.blackhole ? "Blackhole: nothing flows either way, nothing is closed" : "Blackhole lifted");
   }
+  if (before.blockWebSocket !== after.blockWebSocket) {
+    changes.push(after.blockWebSocket ? "Block WebSocket: upgrades refused, polling still passes" : "WebSocket allowed again");
+  }
   if (before.latencyMs !== after.latencyMs || before.jitterMs !== after.jitterMs) {
     changes.push(`Latency ${after.latencyMs} ms${after.jitterMs ? ` (+ up to ${after.jitterMs} ms jitter)` : ""}`);
   }

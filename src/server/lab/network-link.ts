@@ -116,7 +116,7 @@ function remember(set: Set<string>, sid: string, keep = 8): void {
   }
 }
 
-export const HEALTHY_LINK: LinkState = { blackhole: false, offline: false, latencyMs: 0, jitterMs: 0 };
+export const HEALTHY_LINK: LinkState = { blackhole: false, offline: false, latencyMs: 0, jitterMs: 0, blockWebSocket: false };
 
 /**
  * The network between one named client and its lab, as toxiproxy would model it: faults apply to the real
@@ -141,8 +141,8 @@ export class NetworkLink {
 
   /** A healthy link with nothing on it can be forgotten: a new one would behave the same. */
   get isIdle(): boolean {
-    const { blackhole, offline, latencyMs, jitterMs } = this.state;
-    return !blackhole && !offline && latencyMs === 0 && jitterMs === 0 && this.connections.size === 0;
+    const { blackhole, offline, latencyMs, jitterMs, blockWebSocket } = this.state;
+    return !blackhole && !offline && !blockWebSocket && latencyMs === 0 && jitterMs === 0 && this.connections.size === 0;
   }
 
   /** Applies a change of faults; see docs/lab-api.md for how they combine. Going offline also needs a drop. */
@@ -201,6 +201,9 @@ export class NetworkLink {
   /** A WebSocket upgrade from this client: the lab gets a socket whose bytes all cross this link. */
   upgrade(socket: Duplex, head: Buffer, sid: string | undefined, deliver: (labSide: Duplex, head: Buffer) => void): void {
     if (this.state.offline || (sid !== undefined && this.cutSessions.has(sid))) return void socket.destroy();
+    if (this.state.blockWebSocket) {
+      return void socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    }
     const labSide = new LinkSocket(this, socket);
     const connection = { cut: () => labSide.cut() };
     this.connections.add(connection);
