@@ -5,6 +5,7 @@ import { labControl } from "../lab-control.js";
 import { describeValue } from "../../shared/wire.js";
 import type { AckStyle, ClientStatus, Heartbeat, ReceivedEntry, Reconnection, TransportChoice, VirtualClient } from "../virtual-client.js";
 import { appendToLog, describeArgs, logItem } from "./format.js";
+import { part } from "./dom.js";
 
 export interface ClientPanelOptions {
   lab: LabInfo;
@@ -81,25 +82,19 @@ function receivedItem(entry: ReceivedEntry): HTMLLIElement {
   return item;
 }
 
-function query<T extends Element>(root: ParentNode, selector: string): T {
-  const found = root.querySelector<T>(selector);
-  if (!found) throw new Error(`client panel template lacks ${selector}`);
-  return found;
-}
-
 /** Fills one cloned client panel and keeps it in step with its virtual client. */
 export function mountClientPanel(panel: HTMLElement, client: VirtualClient, options: ClientPanelOptions): void {
-  const heading = query<HTMLElement>(panel, ".client-name");
+  const heading = part<HTMLElement>(panel, ".client-name");
   heading.id = `client-${client.name.toLowerCase()}-name`;
   heading.textContent = client.name;
   panel.setAttribute("aria-labelledby", heading.id);
 
-  const remove = query<HTMLButtonElement>(panel, ".client-remove");
+  const remove = part<HTMLButtonElement>(panel, ".client-remove");
   remove.setAttribute("aria-label", `Remove ${client.name}`);
   remove.addEventListener("click", options.onRemove);
 
-  const status = query<HTMLElement>(panel, ".client-status");
-  const reconnect = query<HTMLButtonElement>(panel, ".client-connect");
+  const status = part<HTMLElement>(panel, ".client-status");
+  const reconnect = part<HTMLButtonElement>(panel, ".client-connect");
   const showStatus = (current: ClientStatus) => {
     status.textContent = statusText(current);
     status.dataset.state = current.state;
@@ -127,7 +122,7 @@ export function mountClientPanel(panel: HTMLElement, client: VirtualClient, opti
   }
   mountCountdowns(panel, client);
 
-  const received = query<HTMLOListElement>(panel, ".received");
+  const received = part<HTMLOListElement>(panel, ".received");
   const shared = panel.querySelector<HTMLTextAreaElement>("textarea[name=shared]");
   mountRoomControls(panel, client);
   const autoAnswer = panel.querySelector<HTMLInputElement>("input[name=auto-answer]");
@@ -156,8 +151,8 @@ export function mountClientPanel(panel: HTMLElement, client: VirtualClient, opti
   });
   shared?.addEventListener("input", () => client.emit("editing", [shared.value], null));
 
-  const form = query<HTMLFormElement>(panel, ".emit-form");
-  const error = query<HTMLElement>(panel, ".emit-error");
+  const form = part<HTMLFormElement>(panel, ".emit-form");
+  const error = part<HTMLElement>(panel, ".emit-error");
   form.addEventListener("submit", (submit) => {
     submit.preventDefault();
     const data = new FormData(form);
@@ -185,13 +180,13 @@ export function mountClientPanel(panel: HTMLElement, client: VirtualClient, opti
 
 /** Drop, Blackhole, Offline, Latency, Kick and Transport: each a call to the lab, whose answer sets the control. */
 function mountNetworkControls(panel: HTMLElement, client: VirtualClient, lab: LabInfo): void {
-  const error = query<HTMLElement>(panel, ".fault-error");
-  const blackhole = query<HTMLButtonElement>(panel, ".fault-blackhole");
-  const offline = query<HTMLButtonElement>(panel, ".fault-offline");
-  const blockWebSocket = query<HTMLButtonElement>(panel, ".fault-block-websocket");
-  const latency = query<HTMLInputElement>(panel, "input[name=latency]");
-  const jitter = query<HTMLInputElement>(panel, "input[name=jitter]");
-  const transport = query<HTMLSelectElement>(panel, "select[name=transport]");
+  const error = part<HTMLElement>(panel, ".fault-error");
+  const blackhole = part<HTMLButtonElement>(panel, ".fault-blackhole");
+  const offline = part<HTMLButtonElement>(panel, ".fault-offline");
+  const blockWebSocket = part<HTMLButtonElement>(panel, ".fault-block-websocket");
+  const latency = part<HTMLInputElement>(panel, "input[name=latency]");
+  const jitter = part<HTMLInputElement>(panel, "input[name=jitter]");
+  const transport = part<HTMLSelectElement>(panel, "select[name=transport]");
 
   const show = (state: LinkState) => {
     blackhole.setAttribute("aria-pressed", String(state.blackhole));
@@ -216,9 +211,9 @@ function mountNetworkControls(panel: HTMLElement, client: VirtualClient, lab: La
     .getLink(lab, client.name)
     .then(show)
     .catch(() => undefined);
-  query<HTMLButtonElement>(panel, ".client-disconnect").addEventListener("click", () => client.disconnect());
-  query<HTMLButtonElement>(panel, ".fault-drop").addEventListener("click", () => void run(() => labControl.drop(lab, client.name)));
-  query<HTMLButtonElement>(panel, ".fault-kick").addEventListener("click", () => void run(() => labControl.kick(lab, client.name)));
+  part<HTMLButtonElement>(panel, ".client-disconnect").addEventListener("click", () => client.disconnect());
+  part<HTMLButtonElement>(panel, ".fault-drop").addEventListener("click", () => void run(() => labControl.drop(lab, client.name)));
+  part<HTMLButtonElement>(panel, ".fault-kick").addEventListener("click", () => void run(() => labControl.kick(lab, client.name)));
   blackhole.addEventListener("click", () => void run(() => labControl.setLink(lab, client.name, { blackhole: !pressed(blackhole) })));
   offline.addEventListener("click", () => void run(() => labControl.setLink(lab, client.name, { offline: !pressed(offline) })));
   blockWebSocket.addEventListener(
@@ -235,8 +230,8 @@ function mountNetworkControls(panel: HTMLElement, client: VirtualClient, lab: La
 
 /** The reconnection schedule and the heartbeat deadline, counted down live from what the client reports. */
 function mountCountdowns(panel: HTMLElement, client: VirtualClient): void {
-  const reconnection = query<HTMLElement>(panel, ".reconnection");
-  const heartbeatLine = query<HTMLElement>(panel, ".heartbeat");
+  const reconnection = part<HTMLElement>(panel, ".reconnection");
+  const heartbeatLine = part<HTMLElement>(panel, ".heartbeat");
   let heartbeat: Heartbeat | undefined;
   client.on("heartbeat", (beat) => (heartbeat = beat));
   let awaySince: number | undefined;
@@ -274,9 +269,9 @@ function mountCountdowns(panel: HTMLElement, client: VirtualClient): void {
 function mountRoomControls(panel: HTMLElement, client: VirtualClient): void {
   const join = panel.querySelector<HTMLButtonElement>(".join-room");
   if (!join) return;
-  const leave = query<HTMLButtonElement>(panel, ".leave-room");
-  const room = query<HTMLInputElement>(panel, "input[name=room]");
-  const error = query<HTMLElement>(panel, ".room-error");
+  const leave = part<HTMLButtonElement>(panel, ".leave-room");
+  const room = part<HTMLInputElement>(panel, "input[name=room]");
+  const error = part<HTMLElement>(panel, ".room-error");
   const act = async (event: "join" | "leave") => {
     try {
       const answer = (await client.socket.timeout(3000).emitWithAck(event, room.value.trim())) as string[] | { error: string };

@@ -1,10 +1,5 @@
 import type { InspectorSnapshot } from "../../shared/inspector.js";
-
-function part<T extends Element>(root: ParentNode, selector: string): T {
-  const found = root.querySelector<T>(selector);
-  if (!found) throw new Error(`inspector markup lacks ${selector}`);
-  return found;
-}
+import { part } from "./dom.js";
 
 function cell(text: string): HTMLTableCellElement {
   const td = document.createElement("td");

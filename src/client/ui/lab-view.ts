@@ -12,15 +12,10 @@ import { mountRetries } from "./retries-view.js";
 import { mountBroadcast, mountRoomsMatrix } from "./rooms-view.js";
 import { mountTimeline } from "./timeline-view.js";
 import { showServerLog } from "./server-log-view.js";
+import { part } from "./dom.js";
 
 /** Names for clients the learner adds, in order; a lab allows at most as many as its client limit. */
 const CLIENT_NAMES = ["Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi"];
-
-function part<T extends Element>(root: ParentNode, selector: string): T {
-  const found = root.querySelector<T>(selector);
-  if (!found) throw new Error(`lab markup lacks ${selector}`);
-  return found;
-}
 
 /** Opens the learner's lab for this lesson and drives its clients and server log. */
 export async function startLab(root: HTMLElement): Promise<void> {

@@ -1,11 +1,6 @@
 import type { ServerStats, StoredRow } from "../../lessons/retries/events.js";
 import type { VirtualClient } from "../virtual-client.js";
-
-function part<T extends Element>(root: ParentNode, selector: string): T {
-  const found = root.querySelector<T>(selector);
-  if (!found) throw new Error(`retries markup lacks ${selector}`);
-  return found;
-}
+import { part } from "./dom.js";
 
 /** What socket.io-client keeps for `retries`: one packet in flight at a time, the rest waiting behind it. */
 interface QueuedPacket {

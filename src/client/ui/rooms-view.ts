@@ -2,12 +2,7 @@ import type { InspectorSnapshot } from "../../shared/inspector.js";
 import type { News, SendPlan, Target } from "../../lessons/rooms/events.js";
 import { addToScore, readProgress } from "../progress.js";
 import type { VirtualClient } from "../virtual-client.js";
-
-function part<T extends Element>(root: ParentNode, selector: string): T {
-  const found = root.querySelector<T>(selector);
-  if (!found) throw new Error(`rooms markup lacks ${selector}`);
-  return found;
-}
+import { part } from "./dom.js";
 
 /** The membership matrix, redrawn from each server snapshot: clients down, rooms across. */
 export function mountRoomsMatrix(root: HTMLElement): (snapshot: InspectorSnapshot) => void {

@@ -1,17 +1,12 @@
 import { SERVER_LANE, SHOW_ALL, type Timeline, type TimelineEntry, type TimelineFilter } from "../timeline/timeline.js";
 import { clockTime } from "./format.js";
+import { part } from "./dom.js";
 
 const ROW_HEIGHT = 26;
 /** Rows drawn above and below the visible window, so fast scrolling never shows a gap. */
 const OVERSCAN = 12;
 /** The table view lists at most this many of the newest entries; export for all of them. */
 const TABLE_ROWS = 1000;
-
-function part<T extends Element>(root: ParentNode, selector: string): T {
-  const found = root.querySelector<T>(selector);
-  if (!found) throw new Error(`timeline markup lacks ${selector}`);
-  return found;
-}
 
 /** What links an entry to another: the ack it got, or the emit it answers. */
 export function linkText(entry: TimelineEntry): string {
