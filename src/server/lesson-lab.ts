@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Database } from "better-sqlite3";
 import type { Server } from "socket.io";
 
@@ -19,12 +20,19 @@ export interface LessonSetting {
   max: number;
 }
 
+/** A plain Node HTTP handler, for lessons that compare Socket.IO with ordinary requests. */
+export type LessonRoute = (req: IncomingMessage, res: ServerResponse) => void;
+
 /** What a lesson's handlers get besides the server: the log, and the current value of each setting. */
 export interface LessonContext {
   log: LessonLog;
   settings: Readonly<Record<string, number>>;
   /** The lab's SQLite database (better-sqlite3), opened on first call; it survives "Restart server". */
   database(): Database;
+  /** Serves a plain HTTP GET at `<lab>/http<path>` (e.g. `/labs/<id>/http/tick`), next to the Socket.IO server. */
+  get(path: `/${string}`, route: LessonRoute): void;
+  /** Runs when this server stops (a restart, or the lab closing): clear timers the handlers started. */
+  onClose(cleanup: () => void): void;
 }
 
 /**
@@ -35,5 +43,7 @@ export interface LessonLab {
   slug: string;
   options: LessonServerOptions;
   settings?: Record<string, LessonSetting>;
+  /** Log every HTTP request of a named client, with its bytes and body: for lessons about the wire itself. */
+  logRequests?: boolean;
   setup(io: Server, context: LessonContext): void;
 }

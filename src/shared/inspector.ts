@@ -1,3 +1,5 @@
+import type { LinkTraffic } from "./network.js";
+
 /** A snapshot of a lab server's state, read from the real server (docs/lab-api.md, "Server inspector"). */
 export interface InspectorSnapshot {
   at: number;
@@ -21,6 +23,8 @@ export interface InspectorSnapshot {
     /** Disconnected sessions the adapter keeps for recovery. */
     sessions: number;
   };
+  /** Each named client's traffic as the lab's network link counted it. */
+  links: LinkTraffic[];
   options: {
     pingInterval: number;
     pingTimeout: number;

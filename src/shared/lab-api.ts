@@ -12,6 +12,8 @@ export interface LabInfo {
   lesson: string;
   /** The Socket.IO `path` option a client passes to reach this lab on the site's origin. */
   path: string;
+  /** Where the lab serves its lesson's plain HTTP routes, e.g. `<httpPath>/tick`. */
+  httpPath: string;
   /** Server-sent events stream of the lab's server log. */
   logUrl: string;
   server: {

@@ -7,6 +7,19 @@ export type ServerLogEntry = { at: number } & (
   | { kind: "refused"; client: string; message: string }
   | { kind: "log"; message: string }
   | { kind: "fault"; client?: string; message: string }
+  | {
+      /** One HTTP request and its response, logged by lessons about the wire (e.g. Transports). */
+      kind: "http";
+      client: string;
+      method: string;
+      /** The path after the lab's prefix, without the `client` parameter. */
+      path: string;
+      status: number;
+      bytesToServer: number;
+      bytesToClient: number;
+      /** The body that carried data: a POST's request body, or a GET's response body (cut short). */
+      body?: string;
+    }
   | { kind: "room"; client: string; socketId: string; room: string; action: "joined" | "left" }
 );
 

@@ -21,6 +21,11 @@ function describe(entry: ServerLogEntry): string {
       return `log: ${entry.message}`;
     case "room":
       return `${entry.client} ${entry.action} room "${entry.room}"`;
+    case "http": {
+      // Packets batched in one polling body are joined by the record separator (0x1E): show it as ␞.
+      const body = entry.body ? ` · ${entry.body.replaceAll("\x1e", "␞")}` : "";
+      return `${entry.client} ${entry.method} ${entry.path} → ${entry.status} · ${entry.bytesToServer} B up, ${entry.bytesToClient} B down${body}`;
+    }
     case "fault":
       return `⚡ ${entry.client ? `${entry.client}: ` : ""}${entry.message}`;
   }

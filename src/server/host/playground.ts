@@ -6,7 +6,7 @@ import type { LessonLab } from "../lesson-lab.js";
 import { createControlApi } from "./control-api.js";
 import { sendError } from "../http-json.js";
 
-const LAB_PATH = /^\/labs\/([A-Za-z0-9_-]+)\/socket\.io\//;
+const LAB_PATH = /^\/labs\/([A-Za-z0-9_-]+)\/(?:socket\.io|http)\//;
 
 export interface Playground {
   labs: LabRegistry;

@@ -4,7 +4,7 @@ import type { Database } from "better-sqlite3";
 import { Server as EngineServer, type Socket as EngineSocket } from "engine.io";
 import { Server, type ServerOptions, type Socket } from "socket.io";
 import type { PlaygroundLimits } from "../config.js";
-import type { LessonLab, LessonServerOptions } from "../lesson-lab.js";
+import type { LessonLab, LessonRoute, LessonServerOptions } from "../lesson-lab.js";
 import { LAB_ERROR_EVENT, type LabErrorPayload } from "../../shared/lab-api.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { CLIENT_NAME } from "../../shared/network.js";
@@ -48,6 +48,9 @@ export class LabServer {
   private readonly ioOptions: Partial<ServerOptions>;
   private readonly engine: EngineServer;
   private readonly io: Server;
+  /** The lesson's plain HTTP routes by path, and what to clear when this server stops. */
+  private readonly routes = new Map<string, LessonRoute>();
+  private readonly cleanups: (() => void)[] = [];
   /** Engine.IO sessions by id, so a cut can reach one whose poll was not in flight. */
   private readonly sessions = new Map<string, EngineSocket>();
 
@@ -91,7 +94,13 @@ export class LabServer {
     this.io.use((socket, next) => this.admit(socket, next));
     this.io.on("connection", (socket) => this.watch(socket));
     const lessonLog = (message: string) => this.log.add({ at: Date.now(), kind: "log", message: truncate(message) });
-    lesson.setup(this.io, { log: lessonLog, settings, database });
+    lesson.setup(this.io, {
+      log: lessonLog,
+      settings,
+      database,
+      get: (path, route) => void this.routes.set(path, route),
+      onClose: (cleanup) => void this.cleanups.push(cleanup),
+    });
   }
 
   get clientCount(): number {
@@ -110,8 +119,13 @@ export class LabServer {
     this.engine.handleUpgrade(req, socket, head);
   }
 
+  /** The lesson's own HTTP route at `path`, if it has one. */
+  route(path: string): LessonRoute | undefined {
+    return this.routes.get(path);
+  }
+
   /** The server's state as the real server holds it: sockets, rooms, recovery buffer, options. */
-  inspect(): InspectorSnapshot {
+  inspect(): Omit<InspectorSnapshot, "links"> {
     const namespace = this.io.of("/");
     const sockets = [...namespace.sockets.values()];
     const ownRooms = new Set(sockets.map((socket) => socket.id));
@@ -171,6 +185,7 @@ export class LabServer {
 
   /** Disconnects every client ("server shutting down") and frees the server. */
   close(): Promise<void> {
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
     return new Promise((resolve) => this.io.close(() => resolve()));
   }
 

@@ -7,6 +7,7 @@ import type { LabInfo } from "../../shared/lab-api.js";
 import { CLIENT_NAME, type LinkState } from "../../shared/network.js";
 import { LabServer, LAB_HEARTBEAT } from "./lab-server.js";
 import { NetworkLink } from "./network-link.js";
+import type { HttpExchange } from "./http-exchange.js";
 import { LabDatabase } from "./lab-database.js";
 import { ServerLog } from "./server-log.js";
 import { sendError } from "../http-json.js";
@@ -17,6 +18,11 @@ const TOO_MANY_NAMES = "This lab has seen too many client names with faults or c
 
 export function labPath(id: string): string {
   return `/labs/${id}/socket.io`;
+}
+
+/** Where a lab serves its lesson's plain HTTP routes, e.g. `/labs/<id>/http/tick`. */
+export function labHttpPath(id: string): string {
+  return `/labs/${id}/http`;
 }
 
 /**
@@ -92,6 +98,26 @@ export class Lab {
     return { ok: true, value: { ...this.settings } };
   }
 
+  /** Traffic moves the inspector; lessons about the wire also log each HTTP exchange. */
+  private trafficCounted(client: string, exchange: HttpExchange | undefined): void {
+    this.stateChanged();
+    if (!exchange || !this.lesson.logRequests) return;
+    const { method, url, status, bytesToServer, bytesToClient, body } = exchange;
+    this.log.add({ at: Date.now(), kind: "http", client, method, path: this.shortPath(url), status, bytesToServer, bytesToClient, ...(body ? { body } : {}) });
+  }
+
+  /** `/labs/<id>/socket.io/?EIO=4&transport=polling&client=Alice&sid=…` reads as `/socket.io/?EIO=4&transport=polling&sid=…`. */
+  private shortPath(url: string): string {
+    const prefix = `/labs/${this.id}`;
+    const rest = url.startsWith(prefix) ? url.slice(prefix.length) : url;
+    const [path = "/", query] = rest.split("?");
+    if (query === undefined) return path;
+    const params = new URLSearchParams(query);
+    params.delete("client");
+    const shown = params.toString();
+    return shown ? `${path}?${shown}` : path;
+  }
+
   private stateChanged(): void {
     for (const listener of this.stateListeners) listener();
   }
@@ -103,7 +129,7 @@ export class Lab {
   }
 
   inspect(): InspectorSnapshot {
-    return this.server.inspect();
+    return { ...this.server.inspect(), links: [...this.links.values()].map((link) => link.traffic) };
   }
 
   get clientCount(): number {
@@ -125,6 +151,7 @@ export class Lab {
       id: this.id,
       lesson: this.lesson.slug,
       path: labPath(this.id),
+      httpPath: labHttpPath(this.id),
       logUrl: `/api/labs/${this.id}/log`,
       server: {
         ...this.server.heartbeat,
@@ -142,8 +169,29 @@ export class Lab {
     const { name, sid } = linkQuery(req);
     const link = this.linkFor(name);
     if (link === "full") return sendError(res, 429, "too_many_clients", TOO_MANY_NAMES);
-    if (!link) return this.server.handleRequest(req, res);
-    link.request(req, res, sid, () => this.server.handleRequest(req, res));
+    const serve = () => this.serve(req, res);
+    if (!link) return serve();
+    link.request(req, res, sid, serve);
+  }
+
+  /** Socket.IO's own requests go to its server; `<lab>/http/...` goes to the lesson's plain HTTP routes. */
+  private serve(req: IncomingMessage, res: ServerResponse): void {
+    const prefix = labHttpPath(this.id);
+    const url = req.url ?? "/";
+    if (!url.startsWith(`${prefix}/`)) return this.server.handleRequest(req, res);
+    const path = url.slice(prefix.length).split("?")[0] ?? "/";
+    const route = this.server.route(path);
+    if (!route) return sendError(res, 404, "route_not_found", `This lab serves no HTTP route at ${path.slice(0, 100)}.`);
+    if (req.method !== "GET") {
+      res.setHeader("allow", "GET");
+      return sendError(res, 405, "method_not_allowed", "Use GET here.");
+    }
+    try {
+      route(req, res);
+    } catch (error) {
+      console.error("lesson route error", error);
+      if (!res.headersSent) sendError(res, 500, "internal", "The lesson's route failed to answer.");
+    }
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -152,7 +200,7 @@ export class Lab {
     const link = this.linkFor(name);
     if (link === "full") return void socket.end(`HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\n\r\n`);
     if (!link) return this.server.handleUpgrade(req, socket, head);
-    link.upgrade(socket, head, sid, (labSide, rest) => this.server.handleUpgrade(req, labSide, rest));
+    link.upgrade(req, socket, head, sid, (labSide, rest) => this.server.handleUpgrade(req, labSide, rest));
   }
 
   /** The faults on a named client's link; a client is known once it has sent a request. */
@@ -244,7 +292,7 @@ export class Lab {
       for (const [known, link] of this.links) if (link.isIdle) this.links.delete(known);
     }
     if (this.links.size >= cap) return "full";
-    const link = new NetworkLink(name);
+    const link = new NetworkLink(name, (exchange) => this.trafficCounted(name, exchange));
     this.links.set(name, link);
     return link;
   }

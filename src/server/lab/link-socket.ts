@@ -6,12 +6,15 @@ import { LANE_HIGH_WATER, type NetworkLink } from "./network-link.js";
  * while every byte, end and close actually crosses the client's NetworkLink to and from the real socket.
  */
 export class LinkSocket extends Duplex {
+  private answered = false;
+
   constructor(
     private readonly link: NetworkLink,
     private readonly real: Duplex,
   ) {
     super({ allowHalfOpen: false });
     real.on("data", (chunk: Buffer) => {
+      link.count("toServer", chunk.length);
       link.toServer.send(() => void this.push(chunk), chunk.length);
       // A full lane stops reading from the client, as a full TCP window would.
       if (link.toServer.pendingBytes > LANE_HIGH_WATER) {
@@ -36,6 +39,12 @@ export class LinkSocket extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    // The lab's first write on a new WebSocket is its handshake answer (101 Switching Protocols).
+    if (!this.answered) {
+      this.answered = true;
+      this.link.answered(chunk.toString("latin1", 0, Math.min(chunk.length, 2048)));
+    }
+    this.link.count("toClient", chunk.length);
     this.link.toClient.send(() => {
       if (!this.real.destroyed) this.real.write(chunk);
     }, chunk.length);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { FAULT_LIMITS, type LinkState } from "../../shared/network.js";
+import { FAULT_LIMITS, type Handshake, type LinkState, type LinkTraffic } from "../../shared/network.js";
+import { measureExchange, requestHead, requestHeadBytes, responseHead, type HttpExchange } from "./http-exchange.js";
 import { LinkSocket } from "./link-socket.js";
 
 type Action = () => void;
@@ -125,6 +126,9 @@ export const HEALTHY_LINK: LinkState = { blackhole: false, offline: false, laten
  */
 export class NetworkLink {
   state: LinkState = { ...HEALTHY_LINK };
+  /** What this client's traffic has cost so far, counted at the lab's end of its connections. */
+  private readonly counts = { requests: 0, websockets: 0, bytesToServer: 0, bytesToClient: 0 };
+  private handshake: Handshake | undefined;
   readonly toServer = new Lane(this);
   readonly toClient = new Lane(this);
   private readonly connections = new Set<Connection>();
@@ -132,7 +136,27 @@ export class NetworkLink {
   private readonly sessions = new Set<string>();
   private readonly cutSessions = new Set<string>();
 
-  constructor(readonly name: string) {}
+  /** `onTraffic` hears of every byte counted, and of each HTTP exchange once it ends. */
+  constructor(
+    readonly name: string,
+    private readonly onTraffic: (exchange?: HttpExchange) => void = () => undefined,
+  ) {}
+
+  get traffic(): LinkTraffic {
+    return { client: this.name, ...this.counts, ...(this.handshake ? { handshake: this.handshake } : {}) };
+  }
+
+  /** Bytes of a WebSocket that crossed the link: frames, and the 101 answer the lab wrote first. */
+  count(direction: "toServer" | "toClient", bytes: number): void {
+    if (direction === "toServer") this.counts.bytesToServer += bytes;
+    else this.counts.bytesToClient += bytes;
+    this.onTraffic();
+  }
+
+  /** The lab's answer to this client's latest upgrade request: the head of what it wrote first. */
+  answered(raw: string): void {
+    if (this.handshake && this.handshake.response.length === 0) this.handshake.response = responseHead(raw);
+  }
 
   delay(): number {
     const { latencyMs, jitterMs } = this.state;
@@ -180,6 +204,12 @@ export class NetworkLink {
     // A request of a cut session fails as the next request over a cut cable would.
     if (this.state.offline || (sid !== undefined && this.cutSessions.has(sid))) return void req.socket.destroy();
     if (sid !== undefined) remember(this.sessions, sid);
+    this.counts.requests += 1;
+    measureExchange(req, res, (exchange) => {
+      this.counts.bytesToServer += exchange.bytesToServer;
+      this.counts.bytesToClient += exchange.bytesToClient;
+      this.onTraffic(exchange);
+    });
     const connection = { cut: () => req.socket.destroy() };
     this.track(connection, res);
     // The response, too, crosses the link: hold or delay its body like any frame.
@@ -199,11 +229,26 @@ export class NetworkLink {
   }
 
   /** A WebSocket upgrade from this client: the lab gets a socket whose bytes all cross this link. */
-  upgrade(socket: Duplex, head: Buffer, sid: string | undefined, deliver: (labSide: Duplex, head: Buffer) => void): void {
+  upgrade(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    sid: string | undefined,
+    deliver: (labSide: Duplex, head: Buffer) => void,
+  ): void {
     if (this.state.offline || (sid !== undefined && this.cutSessions.has(sid))) return void socket.destroy();
+    this.counts.requests += 1;
+    this.counts.bytesToServer += requestHeadBytes(req) + head.length;
+    this.handshake = { at: Date.now(), request: requestHead(req), response: [] };
     if (this.state.blockWebSocket) {
-      return void socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      const refusal = "HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+      this.answered(refusal);
+      this.counts.bytesToClient += Buffer.byteLength(refusal);
+      this.onTraffic();
+      return void socket.end(refusal);
     }
+    this.counts.websockets += 1;
+    this.onTraffic();
     const labSide = new LinkSocket(this, socket);
     const connection = { cut: () => labSide.cut() };
     this.connections.add(connection);

@@ -1,0 +1,124 @@
+import { connect } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningPlayground } from "../../src/server/host/listen.js";
+import type { LabInfo } from "../../src/shared/lab-api.js";
+import type { InspectorSnapshot } from "../../src/shared/inspector.js";
+import type { LinkTraffic } from "../../src/shared/network.js";
+import type { Tick } from "../../src/lessons/why-websocket/events.js";
+import { connectClient, createLab, fault, nextEvent, startServer, waitForLogEntry } from "../support/server.js";
+
+let running: RunningPlayground;
+beforeAll(async () => {
+  running = await startServer();
+});
+afterAll(() => running.close());
+
+async function traffic(lab: LabInfo, client: string): Promise<LinkTraffic | undefined> {
+  const response = await fetch(`${running.origin}/api/labs/${lab.id}/inspect`);
+  const snapshot = (await response.json()) as InspectorSnapshot;
+  return snapshot.links.find((link) => link.client === client);
+}
+
+async function poll(lab: LabInfo, client = "Poll"): Promise<Tick> {
+  const response = await fetch(`${running.origin}${lab.httpPath}/tick?client=${client}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as Tick;
+}
+
+/** A raw HTTP/1.1 exchange on its own TCP connection: the exact bytes sent, and every byte received. */
+function rawExchange(request: string): Promise<{ sent: number; received: Buffer }> {
+  const { port } = new URL(running.origin);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), "127.0.0.1", () => socket.write(request));
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk) => chunks.push(chunk));
+    socket.on("end", () => resolve({ sent: Buffer.byteLength(request), received: Buffer.concat(chunks) }));
+    socket.on("error", reject);
+    socket.setTimeout(3000, () => reject(new Error("no answer within 3000 ms")));
+  });
+}
+
+describe("the Why WebSocket lesson's lab", () => {
+  it("counts a polling client's requests as they grow, while a push client makes no request after its WebSocket opens", async () => {
+    const lab = await createLab(running.origin, "why-websocket");
+    await fault(running.origin, lab, "/settings", "PUT", { tickMs: 200 });
+    const push = await connectClient(running.origin, lab, "Push", "websocket");
+    const before = await traffic(lab, "Push");
+    expect(before).toMatchObject({ requests: 1, websockets: 1 });
+
+    for (let i = 0; i < 3; i++) await poll(lab);
+    // Two changes pushed while the poller asked three times.
+    await nextEvent(push, "tick");
+    await nextEvent(push, "tick");
+
+    const polled = await traffic(lab, "Poll");
+    expect(polled).toMatchObject({ requests: 3, websockets: 0 });
+    // Every poll re-sends its request line and headers: hundreds of bytes for a few bytes of news.
+    expect(polled?.bytesToServer).toBeGreaterThan(3 * 100);
+    const after = await traffic(lab, "Push");
+    expect(after?.requests).toBe(before?.requests);
+    expect(after?.bytesToClient).toBeGreaterThan(before?.bytesToClient ?? 0);
+    push.disconnect();
+  });
+
+  it("counts a request's and its response's bytes exactly as they cross the connection, headers included", async () => {
+    const lab = await createLab(running.origin, "why-websocket");
+    const request = `GET ${lab.httpPath}/tick?client=Raw HTTP/1.1\r\nHost: lab.test\r\nX-Padding: ${"p".repeat(50)}\r\nConnection: close\r\n\r\n`;
+    const { sent, received } = await rawExchange(request);
+    expect(received.toString("latin1")).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(await traffic(lab, "Raw")).toMatchObject({ requests: 1, bytesToServer: sent, bytesToClient: received.length });
+  });
+
+  it("pushes each change the moment it happens, while a poll answers with a value that has been waiting", async () => {
+    const lab = await createLab(running.origin, "why-websocket");
+    const push = await connectClient(running.origin, lab, "Push", "websocket");
+    const [pushed] = await nextEvent<[Tick]>(push, "tick", 3000);
+    expect(pushed.sentAt - pushed.changedAt).toBe(0);
+    push.disconnect();
+
+    // Between two changes, every poll gets the same value, staler each time. A restart starts the counter
+    // over, with the next change 10 s away.
+    await fault(running.origin, lab, "/settings", "PUT", { tickMs: 10_000 });
+    await fault(running.origin, lab, "/restart", "POST");
+    const first = await poll(lab);
+    await fault(running.origin, lab, "/clients/Poll/link", "PUT", { latencyMs: 100 });
+    const second = await poll(lab);
+    expect(second.n).toBe(first.n);
+    expect(second.sentAt - second.changedAt).toBeGreaterThanOrEqual(first.sentAt - first.changedAt + 100);
+  });
+
+  it("shows the WebSocket handshake the lab received and the 101 it answered", async () => {
+    const lab = await createLab(running.origin, "why-websocket");
+    const push = await connectClient(running.origin, lab, "Push", "websocket");
+    const handshake = (await traffic(lab, "Push"))?.handshake;
+    expect(handshake?.request[0]).toMatch(/^GET \/labs\/[\w-]+\/socket\.io\/\?.*transport=websocket.* HTTP\/1\.1$/);
+    expect(handshake?.request).toContainEqual(expect.stringMatching(/^Upgrade: websocket$/i));
+    expect(handshake?.request).toContainEqual(expect.stringMatching(/^Sec-WebSocket-Key: /i));
+    expect(handshake?.response[0]).toBe("HTTP/1.1 101 Switching Protocols");
+    expect(handshake?.response).toContainEqual(expect.stringMatching(/^Sec-WebSocket-Accept: /i));
+    push.disconnect();
+  });
+
+  it("hides cookies in the handshake it shows, but counts their bytes", async () => {
+    const lab = await createLab(running.origin, "why-websocket");
+    const push = await connectClient(running.origin, lab, "Push", "websocket", { extraHeaders: { Cookie: "session=secret-value" } });
+    const link = await traffic(lab, "Push");
+    expect(link?.handshake?.request).toContain("Cookie: (hidden by the lab)");
+    expect(JSON.stringify(link)).not.toContain("secret-value");
+    push.disconnect();
+  });
+
+  it("logs each poll with its size, and answers unknown routes and other methods with a JSON error", async () => {
+    const lab = await createLab(running.origin, "why-websocket");
+    const logged = waitForLogEntry(running.origin, lab, (e) => e.kind === "http" && e.client === "Poll");
+    await poll(lab);
+    expect(await logged).toMatchObject({ method: "GET", path: "/http/tick", status: 200, body: expect.stringMatching(/^\{"n":\d+/) });
+
+    const missing = await fetch(`${running.origin}${lab.httpPath}/nothing`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: "route_not_found" } });
+    const posted = await fetch(`${running.origin}${lab.httpPath}/tick`, { method: "POST", body: "x" });
+    expect(posted.status).toBe(405);
+    expect(posted.headers.get("allow")).toBe("GET");
+  });
+});
