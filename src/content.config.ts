@@ -17,7 +17,7 @@ const lessons = defineCollection({
     lab: z
       .object({
         /** The virtual clients the lab starts with, in order. */
-        clients: z.array(z.string().min(1).max(32)).min(2).max(8).default(["Alice", "Bob"]),
+        clients: z.array(z.string().min(1).max(32)).max(8).default(["Alice", "Bob"]),
         /** Adds a "Shared text" box to each client, wired to the `editing` event. */
         sharedText: z.boolean().default(false),
         /** Adds acknowledgement controls: callback or emitWithAck, timeout(ms), answering the server, ackTimeout. */
@@ -28,6 +28,12 @@ const lessons = defineCollection({
         recovery: z.boolean().default(false),
         /** Adds the retries and ackTimeout client options and the "Send and count" panel. */
         retries: z.boolean().default(false),
+        /** Adds "One counter, two ways": HTTP polling and Socket.IO push following the same server counter. */
+        feed: z.boolean().default(false),
+        /** Adds the WebSocket handshake each client's upgrade request got, as the lab saw it. */
+        handshake: z.boolean().default(false),
+        /** Adds "On the wire" buttons to each client: a burst of server events, and an emit over the size limit. */
+        wire: z.boolean().default(false),
       })
       .optional(),
   }),

@@ -77,12 +77,15 @@ export interface ClientOptions {
   trackOffset?: boolean;
 }
 
-export type TransportChoice = "default" | "websocket" | "polling";
+export type TransportChoice = "default" | "websocket" | "polling" | "websocket-first" | "websocket-first-try-all";
 
-const TRANSPORTS: Record<TransportChoice, ("polling" | "websocket")[]> = {
-  default: ["polling", "websocket"],
-  websocket: ["websocket"],
-  polling: ["polling"],
+/** The `transports` option of each choice, and whether a failed first transport may fall back to the next. */
+const TRANSPORTS: Record<TransportChoice, { transports: ("polling" | "websocket")[]; tryAllTransports: boolean }> = {
+  default: { transports: ["polling", "websocket"], tryAllTransports: false },
+  websocket: { transports: ["websocket"], tryAllTransports: false },
+  polling: { transports: ["polling"], tryAllTransports: false },
+  "websocket-first": { transports: ["websocket", "polling"], tryAllTransports: false },
+  "websocket-first-try-all": { transports: ["websocket", "polling"], tryAllTransports: true },
 };
 
 interface ClientEvents {
@@ -204,7 +207,7 @@ export class VirtualClient {
       forceNew: true,
       autoConnect: false,
       query: { client: this.name },
-      transports: TRANSPORTS[this.transport],
+      ...TRANSPORTS[this.transport],
       ...socketOptions,
     });
     if (trackOffset) {

@@ -22,9 +22,9 @@ describe("the site", () => {
     const emit = items.nth(1);
     expect(await emit.getByRole("link", { name: "Emit" }).getAttribute("href")).toBe("/lessons/emit");
     expect(await emit.textContent()).not.toContain("coming soon");
-    const transports = items.nth(6);
-    expect(await transports.textContent()).toContain("coming soon");
-    expect(await transports.getByRole("link").count()).toBe(0);
+    const scaling = items.nth(7);
+    expect(await scaling.textContent()).toContain("coming soon");
+    expect(await scaling.getByRole("link").count()).toBe(0);
   });
 
   for (const path of pages) {
@@ -32,9 +32,10 @@ describe("the site", () => {
       const { page, errors } = await openPage(browser);
       const response = await page.goto(`${origin}${path}`);
       expect(response?.status()).toBe(200);
-      if (["/lessons/emit", "/lessons/acks", "/lessons/rooms", "/lessons/recovery", "/lessons/retries"].includes(path)) {
+      if (["/lessons/emit", "/lessons/acks", "/lessons/rooms", "/lessons/recovery", "/lessons/retries", "/lessons/transports"].includes(path)) {
         await page.getByRole("group", { name: "Bob" }).getByRole("status").filter({ hasText: /^connected/ }).waitFor();
       }
+      if (path === "/lessons/why-websocket") await page.getByRole("status").filter({ hasText: "Push: connected over websocket" }).waitFor();
       const hrefs = await page.locator("a[href^='/']").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
       for (const href of new Set(hrefs)) {
         const linked = await fetch(`${origin}${href}`);

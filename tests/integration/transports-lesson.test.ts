@@ -126,4 +126,24 @@ describe("the Transports lesson's lab", () => {
     const entry = await waitForLogEntry(running.origin, lab, (e) => e.kind === "disconnect" && e.client === "Alice");
     expect(entry).toMatchObject({ reason: "transport error", description: expect.stringMatching(/Max payload size exceeded/) });
   });
+
+  it("answers a polling request for a session it does not hold with 400 Session ID unknown, as another node would", async () => {
+    const lab = await createLab(running.origin, "transports");
+    const alice = await connectClient(running.origin, lab, "Alice", "polling");
+    // A sid this server never issued: what a node behind a load balancer without sticky sessions receives.
+    const response = await fetch(`${running.origin}${lab.path}/?EIO=4&transport=polling&sid=not-a-session-here`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ code: 1, message: "Session ID unknown" });
+    alice.disconnect();
+  });
+
+  it("keeps the socket id across the upgrade: the same Socket.IO connection changes transport", async () => {
+    const lab = await createLab(running.origin, "transports");
+    const alice = io(running.origin, { path: lab.path, forceNew: true, query: { client: "Alice" }, reconnection: false });
+    const entries = await logEntries(lab, (all) => all.some((e) => e.kind === "upgrade"));
+    const connected = entries.find((e) => e.kind === "connect");
+    expect(entries.find((e) => e.kind === "upgrade")).toMatchObject({ socketId: connected?.kind === "connect" ? connected.socketId : "?" });
+    expect(alice.id).toBe(connected?.kind === "connect" ? connected.socketId : "?");
+    alice.disconnect();
+  });
 });

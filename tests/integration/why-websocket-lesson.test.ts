@@ -1,4 +1,7 @@
+import { createServer } from "node:http";
 import { connect } from "node:net";
+import { io } from "socket.io-client";
+import { WebSocket, WebSocketServer } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
 import type { LabInfo } from "../../src/shared/lab-api.js";
@@ -120,5 +123,44 @@ describe("the Why WebSocket lesson's lab", () => {
     const posted = await fetch(`${running.origin}${lab.httpPath}/tick`, { method: "POST", body: "x" });
     expect(posted.status).toBe(405);
     expect(posted.headers.get("allow")).toBe("GET");
+  });
+
+  it("keeps counting an idle push connection's bytes: the heartbeat's pong goes up even when nothing changes", async () => {
+    const lab = await createLab(running.origin, "why-websocket");
+    await fault(running.origin, lab, "/settings", "PUT", { tickMs: 10_000 });
+    await fault(running.origin, lab, "/restart", "POST");
+    const push = await connectClient(running.origin, lab, "Push", "websocket");
+    const before = (await traffic(lab, "Push"))?.bytesToServer ?? 0;
+    // The client answers each ping with a pong at once; 3 s is the labs' pingInterval.
+    await nextEvent(push.io.engine, "ping", 5000);
+    await expect.poll(async () => (await traffic(lab, "Push"))?.bytesToServer, { timeout: 2000 }).toBeGreaterThan(before);
+    push.disconnect();
+  });
+
+  it("greets a plain WebSocket with Engine.IO's open packet, and closes it when it sends a message that is not Engine.IO", async () => {
+    const lab = await createLab(running.origin, "why-websocket");
+    const url = `${running.origin.replace("http", "ws")}${lab.path}/?EIO=4&transport=websocket`;
+    const plain = new WebSocket(url);
+    const [greeting] = await nextEvent<[Buffer]>(plain, "message");
+    expect(greeting.toString()).toMatch(/^0\{"sid":/);
+    const closed = nextEvent(plain, "close");
+    plain.send("hello");
+    await closed;
+  });
+
+  it("never connects a Socket.IO client to a plain WebSocket server", async () => {
+    const http = createServer();
+    const plain = new WebSocketServer({ server: http });
+    plain.on("connection", (socket) => socket.send("hello from a plain WebSocket server"));
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const address = http.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    const client = io(`http://127.0.0.1:${port}`, { transports: ["websocket"], reconnection: false, timeout: 1000 });
+    const [error] = await nextEvent<[Error]>(client, "connect_error", 3000);
+    expect(client.connected).toBe(false);
+    expect(error.message).toBeTruthy();
+    client.close();
+    plain.close();
+    http.close();
   });
 });

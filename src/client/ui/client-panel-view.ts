@@ -1,10 +1,10 @@
 import type { LabInfo } from "../../shared/lab-api.js";
-import type { LinkState } from "../../shared/network.js";
+import type { LinkState, LinkTraffic } from "../../shared/network.js";
 import { parseArguments, payloadBytes } from "../emit-args.js";
 import { labControl } from "../lab-control.js";
 import { describeValue } from "../../shared/wire.js";
 import type { AckStyle, ClientStatus, Heartbeat, ReceivedEntry, Reconnection, TransportChoice, VirtualClient } from "../virtual-client.js";
-import { appendToLog, describeArgs, logItem } from "./format.js";
+import { appendToLog, describeArgs, describeTraffic, logItem } from "./format.js";
 import { part } from "./dom.js";
 
 export interface ClientPanelOptions {
@@ -82,8 +82,12 @@ function receivedItem(entry: ReceivedEntry): HTMLLIElement {
   return item;
 }
 
-/** Fills one cloned client panel and keeps it in step with its virtual client. */
-export function mountClientPanel(panel: HTMLElement, client: VirtualClient, options: ClientPanelOptions): void {
+/** Fills one cloned client panel and keeps it in step with its virtual client; returns what the lab's snapshots update. */
+export function mountClientPanel(
+  panel: HTMLElement,
+  client: VirtualClient,
+  options: ClientPanelOptions,
+): { showTraffic(traffic: LinkTraffic): void } {
   const heading = part<HTMLElement>(panel, ".client-name");
   heading.id = `client-${client.name.toLowerCase()}-name`;
   heading.textContent = client.name;
@@ -151,6 +155,8 @@ export function mountClientPanel(panel: HTMLElement, client: VirtualClient, opti
   });
   shared?.addEventListener("input", () => client.emit("editing", [shared.value], null));
 
+  mountWireControls(panel, client, options.lab);
+
   const form = part<HTMLFormElement>(panel, ".emit-form");
   const error = part<HTMLElement>(panel, ".emit-error");
   form.addEventListener("submit", (submit) => {
@@ -176,6 +182,31 @@ export function mountClientPanel(panel: HTMLElement, client: VirtualClient, opti
       fail(thrown instanceof Error ? thrown.message : String(thrown));
     }
   });
+
+  const traffic = part<HTMLElement>(panel, ".traffic");
+  return {
+    showTraffic(counted) {
+      traffic.hidden = false;
+      traffic.textContent = `On the wire: ${describeTraffic(counted)}`;
+    },
+  };
+}
+
+/**
+ * The Transports lesson's buttons: a burst the server answers with several events (batched in one body over
+ * polling, one frame each over WebSocket), and one emit over the lab's size limit, sent past the form's check
+ * so the real server's refusal shows.
+ */
+function mountWireControls(panel: HTMLElement, client: VirtualClient, lab: LabInfo): void {
+  const burst = panel.querySelector<HTMLButtonElement>(".ask-burst");
+  if (!burst) return;
+  const oversized = part<HTMLButtonElement>(panel, ".send-oversized");
+  const note = part<HTMLElement>(panel, ".wire-note");
+  const max = lab.limits.maxPayloadBytes;
+  const size = max + 1024;
+  note.textContent = `The lab's maxHttpBufferSize is ${max.toLocaleString("en")} bytes; the oversized message carries ${size.toLocaleString("en")}.`;
+  burst.addEventListener("click", () => client.emit("burst", [5], null));
+  oversized.addEventListener("click", () => client.emit("big", ["x".repeat(size)], null));
 }
 
 /** Drop, Blackhole, Offline, Latency, Kick and Transport: each a call to the lab, whose answer sets the control. */

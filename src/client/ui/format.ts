@@ -1,3 +1,4 @@
+import type { LinkTraffic } from "../../shared/network.js";
 import { describeValue } from "../../shared/wire.js";
 
 /** A wall-clock time with milliseconds, for ordering what happened in a log. */
@@ -28,4 +29,20 @@ export function appendToLog(list: HTMLElement, item: HTMLElement, keep = 300): v
   list.append(item);
   while (list.childElementCount > keep) list.firstElementChild?.remove();
   if (following) list.scrollTop = list.scrollHeight;
+}
+
+/** A byte count as a person reads it: exact below 10 kB, then in kB with one decimal. */
+export function formatBytes(bytes: number): string {
+  return bytes < 10_000 ? `${bytes.toLocaleString("en")} B` : `${(bytes / 1000).toFixed(1)} kB`;
+}
+
+/** "4 HTTP requests · 1 WebSocket · 1,203 B up · 56.1 kB down" */
+export function describeTraffic(traffic: LinkTraffic): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  return [
+    plural(traffic.requests, "HTTP request"),
+    plural(traffic.websockets, "WebSocket"),
+    `${formatBytes(traffic.bytesToServer)} up`,
+    `${formatBytes(traffic.bytesToClient)} down`,
+  ].join(" · ");
 }

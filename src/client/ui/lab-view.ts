@@ -1,4 +1,5 @@
 import type { LabInfo } from "../../shared/lab-api.js";
+import type { LinkTraffic } from "../../shared/network.js";
 import { openLab } from "../lab-api.js";
 import { labControl } from "../lab-control.js";
 import { learnerId } from "../learner.js";
@@ -8,6 +9,8 @@ import { recordClient, recordServerLog } from "../timeline/wire-recorder.js";
 import { mountClientPanel } from "./client-panel-view.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { mountInspector } from "./inspector-view.js";
+import { mountHandshakes } from "./handshake-view.js";
+import { mountPollVsPush } from "./poll-push-view.js";
 import { mountRetries } from "./retries-view.js";
 import { mountBroadcast, mountRoomsMatrix } from "./rooms-view.js";
 import { mountTimeline } from "./timeline-view.js";
@@ -38,6 +41,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const { pingInterval, pingTimeout } = lab.server;
   status.textContent = `Lab ready: a real Socket.IO server for you alone. Heartbeat: pingInterval ${pingInterval / 1000} s, pingTimeout ${pingTimeout / 1000} s.`;
 
+  const clients = new Map<string, { client: VirtualClient; panel: HTMLElement; showTraffic(traffic: LinkTraffic): void }>();
   const timeline = new Timeline();
   mountTimeline(part(root, "[data-timeline]"), timeline);
   mountSettings(part(root, ".lab-settings"), lab);
@@ -46,9 +50,16 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const showInspector = mountInspector(part(root, "[data-inspector]"));
   const matrix = root.querySelector<HTMLElement>("[data-rooms-matrix]");
   const showMatrix = matrix ? mountRoomsMatrix(matrix) : undefined;
+  const handshakes = root.querySelector<HTMLElement>("[data-handshakes]");
+  const showHandshakes = handshakes ? mountHandshakes(handshakes) : undefined;
+  const feed = root.querySelector<HTMLElement>("[data-feed]");
+  const showFeedTraffic = feed ? mountPollVsPush(feed, lab, timeline) : undefined;
   const showSnapshot = (snapshot: InspectorSnapshot) => {
     showInspector(snapshot);
     showMatrix?.(snapshot);
+    showHandshakes?.(snapshot.links);
+    showFeedTraffic?.(snapshot.links);
+    for (const traffic of snapshot.links) clients.get(traffic.client)?.showTraffic(traffic);
   };
   showServerLog(part(root, ".server-log"), lab, {
     onEntry: (entry) => recordServerLog(timeline, entry),
@@ -59,7 +70,6 @@ export async function startLab(root: HTMLElement): Promise<void> {
     },
   });
 
-  const clients = new Map<string, { client: VirtualClient; panel: HTMLElement }>();
   const updateAddButton = () => {
     addButton.disabled = clients.size >= Math.min(lab.limits.maxClientsPerLab, CLIENT_NAMES.length);
   };
@@ -68,7 +78,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
     const client = new VirtualClient(name, lab);
     const stopRecording = recordClient(timeline, client);
     const panel = (template.content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
-    mountClientPanel(panel, client, {
+    const { showTraffic } = mountClientPanel(panel, client, {
       lab,
       onRemove: () => {
         stopRecording();
@@ -82,7 +92,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
       },
     });
     container.append(panel);
-    clients.set(name, { client, panel });
+    clients.set(name, { client, panel, showTraffic });
     updateAddButton();
     refreshBroadcast?.();
     refreshRetries?.();

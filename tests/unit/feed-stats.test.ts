@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { FeedStats } from "../../src/client/feed/feed-stats.js";
+
+const tick = (n: number, changedAt: number, sentAt: number) => ({ n, changedAt, sentAt });
+
+describe("FeedStats", () => {
+  it("measures staleness as sentAt minus changedAt, by the server's clock", () => {
+    const stats = new FeedStats();
+    expect(stats.add(tick(1, 1000, 1400)).staleMs).toBe(400);
+    stats.add(tick(2, 2000, 2200));
+    expect(stats.lastStaleMs).toBe(200);
+    expect(stats.averageStaleMs).toBe(300);
+  });
+
+  it("counts an answer that repeats the known value as nothing new", () => {
+    const stats = new FeedStats();
+    stats.add(tick(3, 0, 10));
+    expect(stats.add(tick(3, 0, 500)).fresh).toBe(false);
+    expect(stats.unchanged).toBe(1);
+    expect(stats.missed).toBe(0);
+  });
+
+  it("counts the values skipped between two readings as changes missed", () => {
+    const stats = new FeedStats();
+    stats.add(tick(1, 0, 0));
+    expect(stats.add(tick(4, 0, 0)).missed).toBe(2);
+    expect(stats.missed).toBe(2);
+    expect(stats.value).toBe(4);
+  });
+
+  it("starts over without counting misses when a restarted server counts from zero again", () => {
+    const stats = new FeedStats();
+    stats.add(tick(9, 0, 0));
+    expect(stats.add(tick(1, 0, 0))).toMatchObject({ fresh: true, missed: 0 });
+  });
+});
