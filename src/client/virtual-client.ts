@@ -283,6 +283,7 @@ export class VirtualClient {
     // The client gives up when no ping arrives for pingInterval + pingTimeout (the values its handshake carried).
     const { pingInterval, pingTimeout } = this.lab.server;
     const beat = () => {
+      if (socket !== this.socket) return;
       const now = Date.now();
       this.emitTo("heartbeat", { lastPingAt: now, timeoutAt: now + pingInterval + pingTimeout });
     };
@@ -296,10 +297,14 @@ export class VirtualClient {
       this.emitTo("wire", { at: Date.now(), direction: "to-server", type: packet.type, data: packet.data });
     });
     this.watchProbes(engine);
+    // An engine closed while it probes finishes its upgrade first: once the client has started over with a
+    // new socket (another transport choice), the old engine's news is no longer this client's.
+    const current = () => socket === this.socket;
     engine.on("upgrading", (transport: { name: string }) => {
-      this.emitTo("transport", { at: Date.now(), stage: "upgrading", transport: transport.name });
+      if (current()) this.emitTo("transport", { at: Date.now(), stage: "upgrading", transport: transport.name });
     });
     engine.on("upgrade", (transport: { name: string }) => {
+      if (!current()) return;
       this.emitTo("transport", { at: Date.now(), stage: "upgraded", transport: transport.name });
       if (this.status.state === "connected") this.setStatus({ ...this.status, transport: engine.transport.name });
     });

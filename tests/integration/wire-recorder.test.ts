@@ -77,6 +77,20 @@ describe("the wire recorder on a real client", () => {
     client.close();
   });
 
+  it("ignores an upgrade its previous engine reports after the client started over on polling", async () => {
+    const lab = await createLab(running.origin);
+    const client = new VirtualClient("Alice", lab, "default", running.origin);
+    await statusWhere(client, (s) => s.state === "connected" && s.transport === "websocket");
+    const oldEngine = client.socket.io.engine;
+    client.useTransport("polling");
+    await statusWhere(client, (s) => s.state === "connected");
+    // A browser engine closed while probing finishes its upgrade first, and that can land after the new
+    // socket connected (seen in Chromium): replay that late event on the old engine.
+    oldEngine.emit("upgrade", oldEngine.transport);
+    expect(client.status).toMatchObject({ state: "connected", transport: "polling" });
+    client.close();
+  });
+
   it("marks an emit made while offline as buffered, and its flush on reconnect", async () => {
     const lab = await createLab(running.origin);
     const { client, timeline } = recorded(lab, "Alice");

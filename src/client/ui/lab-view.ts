@@ -70,8 +70,11 @@ export async function startLab(root: HTMLElement): Promise<void> {
     },
   });
 
+  const argsHint = root.querySelector<HTMLElement>("#args-hint");
   const updateAddButton = () => {
     addButton.disabled = clients.size >= Math.min(lab.limits.maxClientsPerLab, CLIENT_NAMES.length);
+    // The hint explains the emit form: a lab with no client panel (Why WebSocket) has none to explain.
+    if (argsHint) argsHint.hidden = clients.size === 0;
   };
 
   function addClient(name: string): void {
@@ -104,6 +107,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const retriesPanel = root.querySelector<HTMLElement>("[data-retries]");
   const refreshRetries = retriesPanel ? mountRetries(retriesPanel, current) : undefined;
   for (const name of initialClients) addClient(name);
+  updateAddButton();
   refreshBroadcast?.();
   refreshRetries?.();
   restartButton.disabled = false;
