@@ -86,7 +86,7 @@ describe("the wire recorder on a real client", () => {
     await statusWhere(client, (s) => s.state === "connected");
     // A browser engine closed while probing finishes its upgrade first, and that can land after the new
     // socket connected (seen in Chromium): replay that late event on the old engine.
-    oldEngine.emit("upgrade", oldEngine.transport);
+    (oldEngine as unknown as { emit(event: string, ...args: unknown[]): void }).emit("upgrade", oldEngine.transport);
     expect(client.status).toMatchObject({ state: "connected", transport: "polling" });
     client.close();
   });
