@@ -132,7 +132,7 @@ export function createControlApi(labs: LabRegistry) {
     if (path === "/api/labs") {
       return method === "POST" ? createLab(req, res) : methodNotAllowed(res, "POST");
     }
-    const match = /^\/api\/labs\/([^/]+)(?:\/(log|restart|inspect|settings|recovery)|\/clients\/([^/]+)\/(link|drop|kick))?$/.exec(path);
+    const match = /^\/api\/labs\/([^/]+)(?:\/(log|restart|inspect|settings|recovery|runs)|\/clients\/([^/]+)\/(link|drop|kick))?$/.exec(path);
     if (!match) return sendError(res, 404, "not_found", `No API route at ${path.slice(0, 200)}.`);
     const [, id = "", labAction, clientPart, clientAction] = match;
     const lab = labs.get(id);
@@ -154,6 +154,12 @@ export function createControlApi(labs: LabRegistry) {
       const recovery = parseRecovery(await readJsonBody(req, MAX_BODY_BYTES));
       if (typeof recovery === "string") return sendError(res, 400, "invalid_recovery", recovery);
       return sendJson(res, 200, await lab.setRecovery(recovery));
+    }
+    if (labAction === "runs") {
+      if (method !== "POST") return methodNotAllowed(res, "POST");
+      const issued = lab.issueRunTicket();
+      if (!issued) return sendError(res, 429, "too_many_runs", "This lab has too many code runs under way. Stop one, or wait a few minutes.");
+      return sendJson(res, 201, issued);
     }
     if (labAction === "restart") {
       if (method !== "POST") return methodNotAllowed(res, "POST");

@@ -9,7 +9,6 @@ import { LAB_ERROR_EVENT, type LabErrorPayload } from "../../shared/lab-api.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { CLIENT_NAME } from "../../shared/network.js";
 import { messageFrame, truncate, type FrameData } from "../../shared/wire.js";
-import { isSameOrigin } from "./origin.js";
 import { RateLimit } from "./rate-limit.js";
 import type { ServerLog } from "./server-log.js";
 
@@ -37,6 +36,8 @@ export interface LabServerParts {
   onStateChange(): void;
   settings: Readonly<Record<string, number>>;
   database(): Database;
+  /** Whether a browser request's Origin may reach this lab (the lab's own pages, and code runs it admitted). */
+  acceptsOrigin(req: IncomingMessage): boolean;
 }
 
 /**
@@ -58,8 +59,10 @@ export class LabServer {
   private readonly log: ServerLog;
   private readonly onActivity: () => void;
   private readonly onStateChange: () => void;
+  private readonly acceptsOrigin: (req: IncomingMessage) => boolean;
 
-  constructor({ lesson, options, limits, log, onActivity, onStateChange, settings, database }: LabServerParts) {
+  constructor({ lesson, options, limits, log, onActivity, onStateChange, settings, database, acceptsOrigin }: LabServerParts) {
+    this.acceptsOrigin = acceptsOrigin;
     this.limits = limits;
     this.log = log;
     this.onActivity = onActivity;
@@ -190,7 +193,7 @@ export class LabServer {
   }
 
   private allowRequest(req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void): void {
-    if (!isSameOrigin(req)) return callback("Cross-origin connections to a lab are not allowed", false);
+    if (!this.acceptsOrigin(req)) return callback("Cross-origin connections to a lab are not allowed", false);
     // Raw Engine.IO connections that never join a namespace still cost memory: cap them too.
     if (this.engine.clientsCount >= this.limits.maxClientsPerLab * 2) {
       return callback("Too many open connections to this lab", false);

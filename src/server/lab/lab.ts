@@ -11,6 +11,8 @@ import type { HttpExchange } from "./http-exchange.js";
 import { LabDatabase } from "./lab-database.js";
 import { ServerLog } from "./server-log.js";
 import { sendError } from "../http-json.js";
+import { isOpaqueOrigin, isSameOrigin } from "./origin.js";
+import { RunTickets } from "./run-tickets.js";
 
 export { LAB_HEARTBEAT };
 
@@ -29,13 +31,20 @@ export function labHttpPath(id: string): string {
  * The `client` query parameter names the client on every request, so its link follows it across
  * reconnections; `sid` names its Engine.IO session.
  */
-function linkQuery(req: IncomingMessage): { name: string | undefined; sid: string | undefined } {
+function linkQuery(req: IncomingMessage): { name: string | undefined; sid: string | undefined; ticket: string | undefined } {
   const query = req.url?.indexOf("?") ?? -1;
-  if (query === -1) return { name: undefined, sid: undefined };
+  if (query === -1) return { name: undefined, sid: undefined, ticket: undefined };
   const params = new URLSearchParams(req.url?.slice(query + 1));
   const name = params.get("client");
-  return { name: name !== null && CLIENT_NAME.test(name) ? name : undefined, sid: params.get("sid") ?? undefined };
+  return {
+    name: name !== null && CLIENT_NAME.test(name) ? name : undefined,
+    sid: params.get("sid") ?? undefined,
+    ticket: params.get("ticket") ?? undefined,
+  };
 }
+
+/** The name a code run's client has in the lab: its lane, its log lines and its network link. */
+export const CODE_CLIENT = "Code";
 
 export type FaultResult<T> = { ok: true; value: T } | { ok: false; reason: "client_not_found" | "not_connected" };
 
@@ -55,6 +64,7 @@ export class Lab {
   private options: LessonServerOptions;
   private readonly closeListeners = new Set<() => void>();
   private readonly stateListeners = new Set<() => void>();
+  private readonly runTickets = new RunTickets();
 
   constructor(
     readonly id: string,
@@ -78,7 +88,20 @@ export class Lab {
       onStateChange: () => this.stateChanged(),
       settings: this.settings,
       database: () => this.database.open(),
+      acceptsOrigin: (req) => this.acceptsOrigin(req),
     });
+  }
+
+  /** A ticket that lets a sandboxed code run (Origin: null) connect as the client "Code", for a few minutes. */
+  issueRunTicket(): { ticket: string; client: string; expiresAt: number } | undefined {
+    const issued = this.runTickets.issue();
+    return issued && { ...issued, client: CODE_CLIENT };
+  }
+
+  /** The lab's own pages, scripts with no Origin, and sandboxed code runs that hold a ticket. */
+  private acceptsOrigin(req: IncomingMessage): boolean {
+    if (isOpaqueOrigin(req)) return this.runTickets.admits(linkQuery(req).ticket);
+    return isSameOrigin(req);
   }
 
   /** Changes the lesson's live settings; values are clamped to each setting's range. Unknown names are refused. */
@@ -169,6 +192,8 @@ export class Lab {
     const { name, sid } = linkQuery(req);
     const link = this.linkFor(name);
     if (link === "full") return sendError(res, 429, "too_many_clients", TOO_MANY_NAMES);
+    // A code run's polling requests are cross-origin (its origin is opaque): let it read the answers.
+    if (isOpaqueOrigin(req) && this.acceptsOrigin(req)) res.setHeader("access-control-allow-origin", "null");
     const serve = () => this.serve(req, res);
     if (!link) return serve();
     link.request(req, res, sid, serve);

@@ -13,3 +13,8 @@ export function isSameOrigin(req: IncomingMessage): boolean {
     return false;
   }
 }
+
+/** A sandboxed page (the code playground's iframe) has an opaque origin: browsers send `Origin: null`. */
+export function isOpaqueOrigin(req: IncomingMessage): boolean {
+  return req.headers.origin === "null";
+}
