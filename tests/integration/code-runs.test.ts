@@ -42,7 +42,8 @@ describe("code runs from the sandbox (Origin: null)", () => {
 
     it(`refuses a sandboxed client without a valid ticket (${transport})`, async () => {
       const lab = await createLab(running.origin);
-      for (const query of [{ client: "Code" }, { client: "Code", ticket: "made-up-ticket" }]) {
+      const queries: Record<string, string>[] = [{ client: "Code" }, { client: "Code", ticket: "made-up-ticket" }];
+      for (const query of queries) {
         const socket = sandboxed(lab, transport, query);
         const [error] = await nextEvent<[Error]>(socket, "connect_error");
         expect(error).toBeInstanceOf(Error);

@@ -163,3 +163,30 @@ export async function fault(origin: string, lab: LabInfo, path: string, method: 
   if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(answer)}`);
   return answer;
 }
+
+/** Follows the lab's server log live, calling `onEntry` for each entry (the kept ones first); returns a stop function. */
+export function followLog(origin: string, lab: LabInfo, onEntry: (entry: ServerLogEntry) => void): () => void {
+  const abort = new AbortController();
+  void (async () => {
+    try {
+      const response = await fetch(`${origin}${lab.logUrl}`, { signal: abort.signal });
+      if (!response.body) return;
+      const decoder = new TextDecoder();
+      let buffered = "";
+      for await (const chunk of response.body) {
+        buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+        let end: number;
+        while ((end = buffered.indexOf("\n\n")) !== -1) {
+          const lines = buffered.slice(0, end).split("\n");
+          buffered = buffered.slice(end + 2);
+          if (lines.some((line) => line.startsWith("event: "))) continue;
+          const data = lines.find((line) => line.startsWith("data: "));
+          if (data) onEntry(JSON.parse(data.slice(6)) as ServerLogEntry);
+        }
+      }
+    } catch {
+      // Stopped.
+    }
+  })();
+  return () => abort.abort();
+}

@@ -6,7 +6,7 @@ import type { InspectorSnapshot } from "../../shared/inspector.js";
 import type { LabInfo } from "../../shared/lab-api.js";
 import { CLIENT_NAME, type LinkState } from "../../shared/network.js";
 import { LabServer, LAB_HEARTBEAT } from "./lab-server.js";
-import { NetworkLink } from "./network-link.js";
+import { HEALTHY_LINK, NetworkLink } from "./network-link.js";
 import type { HttpExchange } from "./http-exchange.js";
 import { LabDatabase } from "./lab-database.js";
 import { ServerLog } from "./server-log.js";
@@ -95,7 +95,11 @@ export class Lab {
   /** A ticket that lets a sandboxed code run (Origin: null) connect as the client "Code", for a few minutes. */
   issueRunTicket(): { ticket: string; client: string; expiresAt: number } | undefined {
     const issued = this.runTickets.issue();
-    return issued && { ...issued, client: CODE_CLIENT };
+    if (!issued) return undefined;
+    // Each run starts on a healthy link that already exists, so an exercise can set faults before it connects.
+    const link = this.linkFor(CODE_CLIENT);
+    if (link && link !== "full") link.set({ ...HEALTHY_LINK });
+    return { ...issued, client: CODE_CLIENT };
   }
 
   /** The lab's own pages, scripts with no Origin, and sandboxed code runs that hold a ticket. */

@@ -1,0 +1,15 @@
+import { describeEntry, describeFrame, RUN_CLIENT, runFrames, type Exercise } from "../../shared/exercise.js";
+
+export const exercise: Exercise = {
+  task: 'Join the room "red", then ask the server to send news to it with io.to(room): your own client receives it too.',
+  withinMs: 10_000,
+  judge(entries) {
+    const joined = entries.find((entry) => entry.kind === "room" && entry.client === RUN_CLIENT && entry.room === "red" && entry.action === "joined");
+    const news = runFrames(entries).find(
+      (frame) => frame.kind === "sent" && frame.packet?.event === "news" && (frame.packet.args?.[0] as { target?: string })?.target === "io.to(room)",
+    );
+    const evidence = [...(joined ? [describeEntry(joined)] : ['Code has not joined "red".']), ...(news ? [describeFrame(news)] : [])];
+    if (!joined || !news) return { pass: false, evidence: news ? evidence : [...evidence, "No news sent with io.to(room) reached Code."] };
+    return { pass: true, evidence };
+  },
+};
