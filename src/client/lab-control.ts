@@ -24,4 +24,6 @@ export const labControl = {
     call<LabInfo>(lab, "/recovery", "PUT", recovery),
   restart: (lab: LabInfo) => call<{ restarted: boolean }>(lab, "/restart", "POST"),
   setSettings: (lab: LabInfo, change: Record<string, number>) => call<Record<string, number>>(lab, "/settings", "PUT", change),
+  /** A ticket that lets one sandboxed code run connect, as the client it names ("Code"). */
+  runTicket: (lab: LabInfo) => call<{ ticket: string; client: string; expiresAt: number }>(lab, "/runs", "POST"),
 };

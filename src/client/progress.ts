@@ -4,6 +4,8 @@ export interface LessonProgress {
   completed: boolean;
   /** Predictions the learner got right, of all they made, in the lesson's "Predict, then run". */
   score?: { right: number; total: number };
+  /** The lesson's code exercise passed, judged by what the lab observed. */
+  exercisePassed?: boolean;
 }
 
 export type CourseProgress = Record<string, LessonProgress>;
@@ -40,4 +42,9 @@ export function setCompleted(slug: string, completed: boolean, storage: Storage 
 export function addToScore(slug: string, right: number, total: number, storage: Storage = localStorage): CourseProgress {
   const before = readProgress(storage)[slug]?.score ?? { right: 0, total: 0 };
   return update(slug, { visited: true, score: { right: before.right + right, total: before.total + total } }, storage);
+}
+
+/** The lesson's code exercise passed: remembered with the rest of the lesson's progress. */
+export function markExercisePassed(slug: string, storage: Storage = localStorage): CourseProgress {
+  return update(slug, { visited: true, exercisePassed: true }, storage);
 }

@@ -71,5 +71,5 @@ export function describeEntry(entry: ServerLogEntry): string {
 
 /** A verdict for a judge that found nothing from the run client at all. */
 export function nothingSeen(what: string): Verdict {
-  return { pass: false, evidence: [`The server saw ${what} from ${RUN_CLIENT} yet.`] };
+  return { pass: false, evidence: [`The server has not seen ${what} from ${RUN_CLIENT} yet.`] };
 }

@@ -34,22 +34,22 @@ export function generatedLine(error: unknown): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-type Io = (uri?: string | Partial<ManagerOptions & SocketOptions>, options?: Partial<ManagerOptions & SocketOptions>) => {
-  close(): unknown;
-};
+type Io = typeof import("socket.io-client").io;
+type IoSocket = ReturnType<Io>;
 
 /**
  * socket.io-client's `io`, bound to the lab: every connection a run opens goes to the lab's path with the
  * run's name and ticket, whatever options the code passes, and a new Manager each time, so Stop can close
  * them all.
  */
-export function labIo<T extends Io>(io: T, lab: RunLab, opened: { close(): unknown }[]): T {
+export function labIo(io: Io, lab: RunLab, opened: { close(): unknown }[], watch?: (socket: IoSocket) => void): Io {
   const bound = (uri?: string | Partial<ManagerOptions & SocketOptions>, options?: Partial<ManagerOptions & SocketOptions>) => {
     const given = typeof uri === "object" ? uri : (options ?? {});
     const query = { ...(typeof given.query === "object" ? given.query : {}), ...lab.options.query };
     const socket = io(lab.url, { ...given, path: lab.options.path, query, forceNew: true });
     opened.push(socket);
+    watch?.(socket);
     return socket;
   };
-  return bound as unknown as T;
+  return Object.assign(bound, io) as Io;
 }

@@ -1,11 +1,11 @@
 import type { LabInfo } from "../../shared/lab-api.js";
-import type { LinkState, LinkTraffic } from "../../shared/network.js";
+import type { LinkTraffic } from "../../shared/network.js";
 import { parseArguments, payloadBytes } from "../emit-args.js";
-import { labControl } from "../lab-control.js";
 import { describeValue } from "../../shared/wire.js";
 import type { AckStyle, ClientStatus, Heartbeat, ReceivedEntry, Reconnection, TransportChoice, VirtualClient } from "../virtual-client.js";
 import { appendToLog, describeArgs, describeTraffic, logItem } from "./format.js";
 import { part } from "./dom.js";
+import { mountLinkControls } from "./link-controls-view.js";
 
 export interface ClientPanelOptions {
   lab: LabInfo;
@@ -209,52 +209,11 @@ function mountWireControls(panel: HTMLElement, client: VirtualClient, lab: LabIn
   oversized.addEventListener("click", () => client.emit("big", ["x".repeat(size)], null));
 }
 
-/** Drop, Blackhole, Offline, Latency, Kick and Transport: each a call to the lab, whose answer sets the control. */
+/** The link controls, plus what only a page client has: Disconnect and the choice of transports. */
 function mountNetworkControls(panel: HTMLElement, client: VirtualClient, lab: LabInfo): void {
-  const error = part<HTMLElement>(panel, ".fault-error");
-  const blackhole = part<HTMLButtonElement>(panel, ".fault-blackhole");
-  const offline = part<HTMLButtonElement>(panel, ".fault-offline");
-  const blockWebSocket = part<HTMLButtonElement>(panel, ".fault-block-websocket");
-  const latency = part<HTMLInputElement>(panel, "input[name=latency]");
-  const jitter = part<HTMLInputElement>(panel, "input[name=jitter]");
-  const transport = part<HTMLSelectElement>(panel, "select[name=transport]");
-
-  const show = (state: LinkState) => {
-    blackhole.setAttribute("aria-pressed", String(state.blackhole));
-    offline.setAttribute("aria-pressed", String(state.offline));
-    blockWebSocket.setAttribute("aria-pressed", String(state.blockWebSocket));
-    latency.value = String(state.latencyMs);
-    jitter.value = String(state.jitterMs);
-  };
-  const run = async (action: () => Promise<LinkState | unknown>) => {
-    try {
-      const answer = await action();
-      error.textContent = "";
-      if (answer && typeof answer === "object" && "blackhole" in answer) show(answer as LinkState);
-    } catch (thrown) {
-      error.textContent = thrown instanceof Error ? thrown.message : String(thrown);
-    }
-  };
-  const pressed = (button: HTMLButtonElement) => button.getAttribute("aria-pressed") === "true";
-
-  // Faults outlive the page: show what the lab says this client's link is now (unknown yet means healthy).
-  void labControl
-    .getLink(lab, client.name)
-    .then(show)
-    .catch(() => undefined);
+  mountLinkControls(panel, lab, client.name);
   part<HTMLButtonElement>(panel, ".client-disconnect").addEventListener("click", () => client.disconnect());
-  part<HTMLButtonElement>(panel, ".fault-drop").addEventListener("click", () => void run(() => labControl.drop(lab, client.name)));
-  part<HTMLButtonElement>(panel, ".fault-kick").addEventListener("click", () => void run(() => labControl.kick(lab, client.name)));
-  blackhole.addEventListener("click", () => void run(() => labControl.setLink(lab, client.name, { blackhole: !pressed(blackhole) })));
-  offline.addEventListener("click", () => void run(() => labControl.setLink(lab, client.name, { offline: !pressed(offline) })));
-  blockWebSocket.addEventListener(
-    "click",
-    () => void run(() => labControl.setLink(lab, client.name, { blockWebSocket: !pressed(blockWebSocket) })),
-  );
-  const setDelay = () =>
-    void run(() => labControl.setLink(lab, client.name, { latencyMs: Number(latency.value) || 0, jitterMs: Number(jitter.value) || 0 }));
-  latency.addEventListener("change", setDelay);
-  jitter.addEventListener("change", setDelay);
+  const transport = part<HTMLSelectElement>(panel, "select[name=transport]");
   transport.value = client.transportChoice;
   transport.addEventListener("change", () => client.useTransport(transport.value as TransportChoice));
 }

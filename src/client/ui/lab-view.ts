@@ -9,6 +9,8 @@ import { recordClient, recordServerLog } from "../timeline/wire-recorder.js";
 import { mountClientPanel } from "./client-panel-view.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { mountInspector } from "./inspector-view.js";
+import { mountCodePlayground } from "./code-playground-view.js";
+import type { ServerLogEntry } from "../../shared/server-log.js";
 import { mountHandshakes } from "./handshake-view.js";
 import { mountPollVsPush } from "./poll-push-view.js";
 import { mountRetries } from "./retries-view.js";
@@ -61,8 +63,12 @@ export async function startLab(root: HTMLElement): Promise<void> {
     showFeedTraffic?.(snapshot.links);
     for (const traffic of snapshot.links) clients.get(traffic.client)?.showTraffic(traffic);
   };
+  const logListeners = new Set<(entry: ServerLogEntry) => void>();
   showServerLog(part(root, ".server-log"), lab, {
-    onEntry: (entry) => recordServerLog(timeline, entry),
+    onEntry: (entry) => {
+      recordServerLog(timeline, entry);
+      for (const listener of logListeners) listener(entry);
+    },
     onSnapshot: showSnapshot,
     onClosed: () => {
       status.dataset.state = "error";
@@ -101,6 +107,18 @@ export async function startLab(root: HTMLElement): Promise<void> {
     refreshRetries?.();
   }
 
+  const playground = root.querySelector<HTMLElement>("[data-code-playground]");
+  if (playground) {
+    mountCodePlayground(playground, {
+      lab,
+      slug: lesson,
+      timeline,
+      subscribeLog: (listener) => {
+        logListeners.add(listener);
+        return () => logListeners.delete(listener);
+      },
+    });
+  }
   const broadcast = root.querySelector<HTMLElement>("[data-broadcast]");
   const current = () => [...clients.values()].map(({ client }) => client);
   const refreshBroadcast = broadcast ? mountBroadcast(broadcast, lesson, current) : undefined;

@@ -7,7 +7,7 @@ export function showCourseProgress(root: ParentNode): void {
     const badge = card.querySelector<HTMLElement>("[data-progress]");
     const state = progress[card.dataset.lesson ?? ""];
     if (!badge || !state?.visited) continue;
-    badge.textContent = state.completed ? "completed" : "visited";
+    badge.textContent = `${state.completed ? "completed" : "visited"}${state.exercisePassed ? " · exercise passed" : ""}`;
     badge.hidden = false;
   }
 }

@@ -1,0 +1,163 @@
+/**
+ * Monaco, set up for a lesson: TypeScript with socket.io-client's own types and the lesson's event map, so
+ * `socket.emit("` completes the lab's event names. Loaded only when the learner opens the editor.
+ */
+import * as monaco from "monaco-editor/editor";
+import "monaco-editor/features/register.all";
+import "monaco-editor/languages/definitions/typescript/register";
+import {
+  getTypeScriptWorker,
+  ModuleKind,
+  ModuleResolutionKind,
+  ScriptTarget,
+  typescriptDefaults,
+} from "monaco-editor/languages/features/typescript/register";
+import EditorWorker from "monaco-editor/editor/editor.worker?worker";
+import TsWorker from "monaco-editor/language/typescript/ts.worker?worker";
+import labGlobal from "../../lessons/lab-global.d.ts?raw";
+import { originalLines } from "./source-lines.js";
+
+declare global {
+  interface Window {
+    MonacoEnvironment?: { getWorker(workerId: string, label: string): Worker };
+  }
+}
+
+self.MonacoEnvironment = {
+  getWorker: (_id, label) => (label === "typescript" || label === "javascript" ? new TsWorker() : new EditorWorker()),
+};
+
+/** socket.io-client's declaration files and those they import, at the paths TypeScript resolves bare imports to. */
+const typeFiles = import.meta.glob(
+  [
+    "/node_modules/socket.io-client/build/esm/**/*.d.ts",
+    "/node_modules/engine.io-client/build/esm/**/*.d.ts",
+    "/node_modules/socket.io-parser/build/esm/**/*.d.ts",
+    "/node_modules/engine.io-parser/build/esm/**/*.d.ts",
+    "/node_modules/@socket.io/component-emitter/lib/esm/*.d.ts",
+  ],
+  { query: "?raw", import: "default", eager: true },
+) as Record<string, string>;
+
+const PACKAGES: Record<string, string> = {
+  "socket.io-client": "build/esm/index.d.ts",
+  "engine.io-client": "build/esm/index.d.ts",
+  "socket.io-parser": "build/esm/index.d.ts",
+  "engine.io-parser": "build/esm/index.d.ts",
+  "@socket.io/component-emitter": "lib/esm/index.d.ts",
+};
+
+let configured = false;
+function configureTypeScript(): void {
+  if (configured) return;
+  configured = true;
+  typescriptDefaults.setCompilerOptions({
+    target: ScriptTarget.ES2020,
+    module: ModuleKind.CommonJS,
+    moduleResolution: ModuleResolutionKind.NodeJs,
+    strict: true,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    allowNonTsExtensions: true,
+    sourceMap: true,
+    lib: ["es2022", "dom"],
+  });
+  typescriptDefaults.setEagerModelSync(true);
+  for (const [path, text] of Object.entries(typeFiles)) typescriptDefaults.addExtraLib(text, `file://${path}`);
+  for (const [name, types] of Object.entries(PACKAGES)) {
+    typescriptDefaults.addExtraLib(JSON.stringify({ name, types }), `file:///node_modules/${name}/package.json`);
+  }
+  typescriptDefaults.addExtraLib(labGlobal, "file:///lesson/lab-global.d.ts");
+}
+
+export interface Compiled {
+  code: string;
+  /** For each compiled line, the learner's line it came from. */
+  lines: (number | undefined)[];
+  /** Type errors, which do not stop a run (as with `tsc`, the code is still emitted). */
+  typeErrors: number;
+}
+
+export interface CodeEditor {
+  readonly code: string;
+  setCode(code: string): void;
+  compile(): Promise<Compiled>;
+  /** Underlines the line a run's error came from, with its message. */
+  markRunError(line: number, message: string): void;
+  clearRunErrors(): void;
+  showSolution(solution: string): void;
+  hideSolution(): void;
+  focus(): void;
+  onRun(run: () => void): void;
+}
+
+const dark = () => window.matchMedia("(prefers-color-scheme: dark)").matches;
+
+/** Creates the editor in `host` and the solution's diff view in `diffHost` (shown on demand). */
+export function createCodeEditor(host: HTMLElement, diffHost: HTMLElement, initial: string, events: string, onChange: (code: string) => void): CodeEditor {
+  configureTypeScript();
+  const eventsUri = monaco.Uri.parse("file:///lesson/events.ts");
+  monaco.editor.getModel(eventsUri)?.dispose();
+  monaco.editor.createModel(events, "typescript", eventsUri);
+  const uri = monaco.Uri.parse("file:///lesson/main.ts");
+  monaco.editor.getModel(uri)?.dispose();
+  const model = monaco.editor.createModel(initial, "typescript", uri);
+  const options = {
+    automaticLayout: true,
+    minimap: { enabled: false },
+    fontSize: 13,
+    scrollBeyondLastLine: false,
+    theme: dark() ? "vs-dark" : "vs",
+  };
+  const editor = monaco.editor.create(host, { ...options, model, ariaLabel: "Your code" });
+  model.onDidChangeContent(() => onChange(model.getValue()));
+  let diff: monaco.editor.IStandaloneDiffEditor | undefined;
+  let solutionModel: monaco.editor.ITextModel | undefined;
+
+  return {
+    get code() {
+      return model.getValue();
+    },
+    setCode(code) {
+      // An edit rather than setValue: the learner can undo a reset with Ctrl+Z.
+      editor.pushUndoStop();
+      editor.executeEdits("reset", [{ range: model.getFullModelRange(), text: code }]);
+      editor.pushUndoStop();
+    },
+    async compile() {
+      const worker = await getTypeScriptWorker();
+      const client = await worker(uri);
+      const [output, syntactic, semantic] = await Promise.all([
+        client.getEmitOutput(uri.toString()),
+        client.getSyntacticDiagnostics(uri.toString()),
+        client.getSemanticDiagnostics(uri.toString()),
+      ]);
+      const js = output.outputFiles.find((file) => file.name.endsWith(".js"))?.text ?? "";
+      const map = output.outputFiles.find((file) => file.name.endsWith(".js.map"))?.text;
+      const mappings = map ? ((JSON.parse(map) as { mappings?: string }).mappings ?? "") : "";
+      return { code: js, lines: originalLines(mappings), typeErrors: syntactic.length + semantic.length };
+    },
+    markRunError(line, message) {
+      monaco.editor.setModelMarkers(model, "run", [
+        { severity: monaco.MarkerSeverity.Error, message, startLineNumber: line, endLineNumber: line, startColumn: 1, endColumn: model.getLineMaxColumn(line) },
+      ]);
+    },
+    clearRunErrors() {
+      monaco.editor.setModelMarkers(model, "run", []);
+    },
+    showSolution(solution) {
+      solutionModel ??= monaco.editor.createModel(solution, "typescript", monaco.Uri.parse("file:///lesson/solution.ts"));
+      diff ??= monaco.editor.createDiffEditor(diffHost, { ...options, readOnly: true, originalEditable: false, renderSideBySide: true });
+      diff.setModel({ original: model, modified: solutionModel });
+    },
+    hideSolution() {
+      diff?.setModel(null);
+    },
+    focus() {
+      editor.focus();
+    },
+    onRun(run) {
+      editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, run);
+    },
+  };
+}

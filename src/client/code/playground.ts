@@ -1,0 +1,185 @@
+/**
+ * The code playground of one lesson, loaded when the learner opens it: Monaco, the sandbox that runs the
+ * code as the lab client "Code", its console, and the exercise judged from the lab's server log.
+ */
+import workerUrl from "./sandbox-worker.ts?worker&url";
+import type { LabInfo } from "../../shared/lab-api.js";
+import type { ServerLogEntry } from "../../shared/server-log.js";
+import { decodeEnginePacket, summarize } from "../../shared/frame-decoder.js";
+import type { Exercise, Verdict } from "../../shared/exercise.js";
+import { labControl } from "../lab-control.js";
+import { markExercisePassed } from "../progress.js";
+import type { Timeline } from "../timeline/timeline.js";
+import { createCodeEditor, type CodeEditor } from "./editor.js";
+import { ExerciseRun } from "./exercise-run.js";
+import { Sandbox } from "./sandbox.js";
+import type { SandboxMessage } from "./sandbox-protocol.js";
+import { loadCode, saveCode } from "./saved-code.js";
+import { part } from "../ui/dom.js";
+
+/** A run that goes on longer than this is stopped, with a message saying so. */
+export const RUN_LIMIT_MS = 60_000;
+
+export interface PlaygroundContext {
+  lab: LabInfo;
+  slug: string;
+  timeline: Timeline;
+  /** Every entry the lab's server log streams from now on; returns a function that stops listening. */
+  subscribeLog(listener: (entry: ServerLogEntry) => void): () => void;
+  /** Told when a run has its ticket: the run client's link now exists, with the exercise's faults on it. */
+  onRunStarted?(): void;
+}
+
+const raw = (pattern: Record<string, () => Promise<unknown>>, slug: string, file: string) =>
+  pattern[`../../lessons/${slug}/${file}`]?.() as Promise<string> | undefined;
+const starters = import.meta.glob("../../lessons/*/starter.ts", { query: "?raw", import: "default" });
+const solutions = import.meta.glob("../../lessons/*/solution.ts", { query: "?raw", import: "default" });
+const eventMaps = import.meta.glob("../../lessons/*/events.ts", { query: "?raw", import: "default" });
+const exercises = import.meta.glob("../../lessons/*/exercise.ts", { import: "exercise" });
+
+function consoleItem(level: string, text: string): HTMLLIElement {
+  const item = document.createElement("li");
+  item.dataset.level = level;
+  item.textContent = text;
+  return item;
+}
+
+export async function openPlayground(root: HTMLElement, context: PlaygroundContext): Promise<void> {
+  const { lab, slug, timeline } = context;
+  const [starter, solution, events, exercise] = await Promise.all([
+    raw(starters, slug, "starter.ts"),
+    raw(solutions, slug, "solution.ts"),
+    raw(eventMaps, slug, "events.ts"),
+    exercises[`../../lessons/${slug}/exercise.ts`]?.() as Promise<Exercise> | undefined,
+  ]);
+  if (starter === undefined || solution === undefined || events === undefined || exercise === undefined) {
+    throw new Error(`This lesson has no code exercise yet.`);
+  }
+
+  const area = part<HTMLElement>(root, ".editor-area");
+  const output = part<HTMLOListElement>(root, ".run-console");
+  const status = part<HTMLElement>(root, ".run-status");
+  const verdictLine = part<HTMLElement>(root, ".verdict");
+  const evidenceList = part<HTMLUListElement>(root, ".evidence");
+  const runButton = part<HTMLButtonElement>(root, ".run-code");
+  const stopButton = part<HTMLButtonElement>(root, ".stop-code");
+  const resetButton = part<HTMLButtonElement>(root, ".reset-code");
+  const solutionButton = part<HTMLButtonElement>(root, ".show-solution");
+  const diffHost = part<HTMLElement>(root, ".solution-host");
+  const saveNote = part<HTMLElement>(root, ".save-note");
+  area.hidden = false;
+
+  const editor: CodeEditor = createCodeEditor(part(root, ".editor-host"), diffHost, loadCode(slug) ?? starter, String(events), (code) => {
+    saveNote.textContent = saveCode(slug, code) ? "" : "Your code is too long to keep in this browser; it will not survive a reload.";
+  });
+
+  const print = (level: string, text: string) => {
+    output.append(consoleItem(level, text));
+    while (output.childElementCount > 500) output.firstElementChild?.remove();
+    output.scrollTop = output.scrollHeight;
+  };
+  const showVerdict = (verdict: Verdict, final: boolean) => {
+    verdictLine.dataset.state = verdict.pass ? "pass" : final ? "fail" : "pending";
+    verdictLine.textContent = verdict.pass
+      ? "Exercise passed: the lab saw it happen."
+      : final
+        ? "Exercise not passed this run."
+        : "Exercise: watching what the lab sees…";
+    evidenceList.replaceChildren(
+      ...verdict.evidence.map((line) => {
+        const item = document.createElement("li");
+        item.textContent = line;
+        return item;
+      }),
+    );
+    if (verdict.pass) markExercisePassed(slug);
+  };
+
+  let sandbox: Sandbox | undefined;
+  let judged: ExerciseRun | undefined;
+  let stopLog: (() => void) | undefined;
+  let limit: ReturnType<typeof setTimeout> | undefined;
+
+  const stop = (why: string) => {
+    if (!sandbox?.running) return;
+    sandbox.stop();
+    clearTimeout(limit);
+    stopLog?.();
+    judged?.finish();
+    status.textContent = why;
+    runButton.disabled = false;
+    stopButton.disabled = true;
+  };
+
+  const run = async () => {
+    stop("Stopped: a new run started.");
+    runButton.disabled = true;
+    output.replaceChildren();
+    editor.clearRunErrors();
+    status.textContent = "Compiling…";
+    try {
+      const [compiled, ticket] = await Promise.all([editor.compile(), labControl.runTicket(lab)]);
+      if (compiled.typeErrors > 0) {
+        print("warn", `${compiled.typeErrors} type error${compiled.typeErrors === 1 ? "" : "s"} (underlined): running anyway, as JavaScript would.`);
+      }
+      judged = new ExerciseRun(exercise, {
+        setLink: (change) => labControl.setLink(lab, ticket.client, change),
+        onVerdict: showVerdict,
+      });
+      await judged.start();
+      context.onRunStarted?.();
+      const run = judged;
+      stopLog = context.subscribeLog((entry) => run.add(entry));
+      const onMessage = (message: SandboxMessage) => {
+        switch (message.type) {
+          case "console":
+            return print(message.level, message.text);
+          case "error": {
+            const line = message.line === undefined ? undefined : compiled.lines[message.line - 1];
+            print("error", line === undefined ? message.message : `Line ${line}: ${message.message}`);
+            if (line !== undefined) editor.markRunError(line, message.message);
+            return;
+          }
+          case "wire": {
+            const frame = decodeEnginePacket(message.packetType, message.data);
+            const heartbeat = frame.engine === "ping" || frame.engine === "pong";
+            timeline.add({ at: message.at, lane: ticket.client, direction: message.direction, frame, summary: summarize(frame), ...(heartbeat ? { heartbeat: !frame.probe } : {}) });
+            return;
+          }
+          case "ready":
+            return;
+        }
+      };
+      sandbox = new Sandbox(root, { type: "run", code: compiled.code, lab: { url: location.origin, options: { path: lab.path, query: { client: ticket.client, ticket: ticket.ticket } } } }, {
+        workerUrl,
+        moduleWorker: import.meta.env.DEV,
+        onMessage,
+      });
+      stopButton.disabled = false;
+      status.textContent = `Running as the lab client "${ticket.client}". Stop ends it; after ${RUN_LIMIT_MS / 1000} s it stops by itself.`;
+      limit = setTimeout(() => stop(`Stopped: the run reached its ${RUN_LIMIT_MS / 1000} s limit.`), RUN_LIMIT_MS);
+    } catch (error) {
+      status.textContent = `The run could not start: ${error instanceof Error ? error.message : String(error)}`;
+      runButton.disabled = false;
+    }
+  };
+
+  editor.onRun(() => void run());
+  runButton.addEventListener("click", () => void run());
+  stopButton.addEventListener("click", () => stop("Stopped."));
+  resetButton.addEventListener("click", () => {
+    editor.setCode(starter);
+    editor.focus();
+  });
+  solutionButton.addEventListener("click", () => {
+    const showing = solutionButton.getAttribute("aria-pressed") === "true";
+    solutionButton.setAttribute("aria-pressed", String(!showing));
+    diffHost.hidden = showing;
+    if (showing) editor.hideSolution();
+    else editor.showSolution(solution);
+  });
+  runButton.disabled = false;
+  resetButton.disabled = false;
+  solutionButton.disabled = false;
+  editor.focus();
+}

@@ -1,0 +1,39 @@
+import type { LabInfo } from "../../shared/lab-api.js";
+import type { ServerLogEntry } from "../../shared/server-log.js";
+import type { Timeline } from "../timeline/timeline.js";
+import { part } from "./dom.js";
+import { mountLinkControls } from "./link-controls-view.js";
+
+export interface CodePlaygroundContext {
+  lab: LabInfo;
+  slug: string;
+  timeline: Timeline;
+  subscribeLog(listener: (entry: ServerLogEntry) => void): () => void;
+}
+
+/**
+ * The "Try it in code" box before it opens: one button. Monaco and the sandbox (megabytes) load only when
+ * the learner presses it, so a lesson page never carries them up front.
+ */
+export function mountCodePlayground(root: HTMLElement, context: CodePlaygroundContext): void {
+  const open = part<HTMLButtonElement>(root, ".open-editor");
+  const status = part<HTMLElement>(root, ".run-status");
+  // The lab makes Code's link when a run gets its ticket: ask for its state then, not before.
+  const network = mountLinkControls(part(root, ".code-network"), context.lab, "Code", { syncNow: false });
+  open.addEventListener("click", () => {
+    open.disabled = true;
+    status.textContent = "Loading the editor…";
+    const started = performance.now();
+    import("../code/playground.js")
+      .then(({ openPlayground }) => openPlayground(root, { ...context, onRunStarted: network.refresh }))
+      .then(() => {
+        open.hidden = true;
+        root.dataset.editorReadyMs = String(Math.round(performance.now() - started));
+        status.textContent = "Ready. Run your code with the Run button or Ctrl+Enter (Cmd+Enter on a Mac).";
+      })
+      .catch((error: unknown) => {
+        open.disabled = false;
+        status.textContent = `The editor could not load: ${error instanceof Error ? error.message : String(error)}`;
+      });
+  });
+}
