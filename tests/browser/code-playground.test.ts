@@ -1,0 +1,121 @@
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { useLabPage } from "../support/browser.js";
+
+const lab = useLabPage("/lessons/emit", ["Alice"]);
+
+const playground = () => lab.page().getByRole("region", { name: "Try it in code" });
+const consoleList = () => playground().getByRole("list", { name: "Console" });
+
+/** Puts code where the editor keeps the learner's edits, so the editor opens with it. */
+async function useCode(page: Page, code: string): Promise<void> {
+  await page.evaluate((text) => localStorage.setItem("playground:code:emit", text), code);
+}
+
+async function openEditor(): Promise<void> {
+  await playground().getByRole("button", { name: "Open the code editor" }).click();
+  await playground().getByRole("button", { name: "Run", exact: true }).and(lab.page().locator(":enabled")).waitFor({ timeout: 20_000 });
+}
+
+describe("the code playground", () => {
+  it("opens the editor, runs the starter code, and shows its output and its client in the lab", async () => {
+    await openEditor();
+    await playground().getByRole("button", { name: "Run", exact: true }).click();
+    await consoleList().getByText(/^connected as \S+$/).waitFor();
+    await lab.page().getByRole("list", { name: "Server log" }).getByText(/Code connected \(id \S+, polling\)/).waitFor();
+    await lab.page().getByRole("table", { name: "Sockets" }).getByRole("row").filter({ hasText: "Code" }).waitFor();
+    await lab.page().getByRole("button", { name: "Table view" }).click();
+    await lab.page().getByRole("table", { name: /Timeline entries/ }).getByRole("row").filter({ hasText: "Code" }).first().waitFor();
+    expect(lab.errors()).toEqual([]);
+  });
+
+  it("stops an infinite loop with Stop, and the page stays responsive meanwhile", async () => {
+    await useCode(lab.page(), "console.log('looping');\nwhile (true) {}\n");
+    await openEditor();
+    await playground().getByRole("button", { name: "Run", exact: true }).click();
+    await consoleList().getByText("looping").waitFor();
+    // The loop runs in the sandbox's worker: the page still answers.
+    expect(await lab.page().evaluate(() => 6 * 7)).toBe(42);
+    await playground().getByRole("button", { name: "Stop" }).click();
+    await playground().getByRole("status").filter({ hasText: "Stopped." }).waitFor();
+    expect(await lab.page().locator("[data-code-playground] iframe").count()).toBe(0);
+  });
+
+  it("keeps sandboxed code away from the site's localStorage and cookies", async () => {
+    await lab.page().evaluate(() => localStorage.setItem("secret-of-the-site", "do-not-leak"));
+    await useCode(
+      lab.page(),
+      [
+        "const found: string[] = [];",
+        'try { found.push("localStorage " + typeof (globalThis as any).localStorage); } catch (e) { found.push("localStorage blocked"); }',
+        'try { found.push("cookie " + typeof (globalThis as any).document?.cookie); } catch (e) { found.push("cookie blocked"); }',
+        'try { indexedDB.open("probe").onerror = () => console.log("indexedDB refused"); } catch (e) { found.push("indexedDB blocked: " + (e as Error).name); }',
+        'try { found.push("parent storage " + (parent as any).localStorage.getItem("secret-of-the-site")); } catch (e) { found.push("parent blocked"); }',
+        'console.log(found.join("; "));',
+      ].join("\n"),
+    );
+    await openEditor();
+    await playground().getByRole("button", { name: "Run", exact: true }).click();
+    const line = consoleList().getByText(/localStorage/);
+    await line.waitFor();
+    const text = (await line.textContent()) ?? "";
+    expect(text).toContain("localStorage undefined");
+    expect(text).toContain("cookie undefined");
+    expect(text).not.toContain("do-not-leak");
+  });
+
+  it("passes the exercise with a correct solution and fails an incorrect one, with the evidence", async () => {
+    await useCode(lab.page(), 'import { io } from "socket.io-client";\nconst socket = io(lab.url, lab.options);\nsocket.on("connect", () => socket.emit("greet", "hi", 42));\n');
+    await openEditor();
+    const run = playground().getByRole("button", { name: "Run", exact: true });
+    await run.click();
+    await playground().getByText("Exercise passed: the lab saw it happen.").waitFor();
+    await playground().getByRole("list", { name: "Evidence" }).getByText('server received from Code: 42["greet","hi",42]').waitFor();
+
+    await lab.page().reload();
+    await useCode(lab.page(), 'import { io } from "socket.io-client";\nconst socket = io(lab.url, lab.options);\nsocket.on("connect", () => socket.emit("greet", 42, "hi"));\n');
+    await lab.page().reload();
+    await openEditor();
+    await run.click();
+    await lab.page().getByRole("list", { name: "Server log" }).getByText('← Code 42["greet",42,"hi"]').waitFor();
+    await playground().getByRole("button", { name: "Stop" }).click();
+    await playground().getByText("Exercise not passed this run.").waitFor();
+    await playground().getByRole("list", { name: "Evidence" }).getByText("Its arguments are not a string then a number.").waitFor();
+
+    // The pass is remembered with the course progress.
+    await lab.page().goto(new URL("/", lab.page().url()).href);
+    const emit = lab.page().getByRole("list", { name: "The course" }).getByRole("listitem").nth(1);
+    expect(await emit.textContent()).toContain("exercise passed");
+  });
+
+  it("shows a runtime error with the line of the learner's code it came from", async () => {
+    await useCode(lab.page(), "interface Unused {\n  a: number;\n}\nconst value: number = 1;\nthrow new Error(`boom ${value}`);\n");
+    await openEditor();
+    await playground().getByRole("button", { name: "Run", exact: true }).click();
+    await consoleList().getByText("Line 5: Error: boom 1").waitFor();
+  });
+
+  it("keeps the learner's edits across a reload, and Reset brings the starter back", async () => {
+    await openEditor();
+    const editor = playground().getByRole("textbox", { name: "Your code" });
+    await editor.focus();
+    await lab.page().keyboard.press("Control+End");
+    await lab.page().keyboard.type("\n// kept across reloads");
+    await lab.page().reload();
+    await openEditor();
+    await playground().locator(".editor-host").getByText("// kept across reloads").waitFor();
+    await playground().getByRole("button", { name: "Reset to starter code" }).click();
+    await expect.poll(() => playground().locator(".editor-host").getByText("// kept across reloads").count()).toBe(0);
+  });
+
+  it("shows the solution beside the learner's code without changing it", async () => {
+    await openEditor();
+    const solution = playground().getByRole("button", { name: "Show solution" });
+    await solution.click();
+    expect(await solution.getAttribute("aria-pressed")).toBe("true");
+    await playground().locator(".solution-host").getByText('socket.emit("greet", "hello", 42);').waitFor();
+    expect(await lab.page().evaluate(() => localStorage.getItem("playground:code:emit"))).toBeNull();
+    await solution.click();
+    expect(await playground().locator(".solution-host").isHidden()).toBe(true);
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { loadCode, MAX_SAVED_CHARS, saveCode } from "../../src/client/code/saved-code.js";
+import { markExercisePassed, readProgress } from "../../src/client/progress.js";
+
+class MemoryStorage implements Storage {
+  private items = new Map<string, string>();
+  constructor(private readonly quota = Infinity) {}
+  get length() {
+    return this.items.size;
+  }
+  clear() {
+    this.items.clear();
+  }
+  getItem(key: string) {
+    return this.items.get(key) ?? null;
+  }
+  key(index: number) {
+    return [...this.items.keys()][index] ?? null;
+  }
+  removeItem(key: string) {
+    this.items.delete(key);
+  }
+  setItem(key: string, value: string) {
+    if (value.length > this.quota) throw new DOMException("full", "QuotaExceededError");
+    this.items.set(key, value);
+  }
+}
+
+describe("the learner's saved code", () => {
+  it("keeps code per lesson", () => {
+    const storage = new MemoryStorage();
+    expect(saveCode("emit", "a", storage)).toBe(true);
+    saveCode("acks", "b", storage);
+    expect(loadCode("emit", storage)).toBe("a");
+    expect(loadCode("acks", storage)).toBe("b");
+    expect(loadCode("rooms", storage)).toBeUndefined();
+  });
+
+  it("says so instead of throwing when the code is too long or storage is full", () => {
+    expect(saveCode("emit", "x".repeat(MAX_SAVED_CHARS + 1), new MemoryStorage())).toBe(false);
+    expect(saveCode("emit", "x".repeat(100), new MemoryStorage(10))).toBe(false);
+  });
+
+  it("remembers a passed exercise in the lesson's progress", () => {
+    const storage = new MemoryStorage();
+    markExercisePassed("emit", storage);
+    expect(readProgress(storage).emit).toMatchObject({ visited: true, exercisePassed: true });
+  });
+});
