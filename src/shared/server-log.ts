@@ -14,6 +14,7 @@ export type ServerLogEntry = { at: number } & (
       method: string;
       /** The path after the lab's prefix, without the `client` parameter. */
       path: string;
+      /** 0 when the connection was cut before the response ended. */
       status: number;
       bytesToServer: number;
       bytesToClient: number;

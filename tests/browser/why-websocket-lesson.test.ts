@@ -30,7 +30,7 @@ describe("the Why WebSocket lesson page", () => {
     expect(pollBytes).toMatch(/^[\d,.]+ k?B$/);
 
     await page.getByRole("button", { name: "Stop polling" }).click();
-    expect(await page.getByRole("button", { name: "Start polling" }).getAttribute("aria-pressed")).toBe("false");
+    await page.getByRole("button", { name: "Start polling" }).waitFor();
     expect(lab.errors()).toEqual([]);
   });
 

@@ -53,6 +53,18 @@ describe("code runs from the sandbox (Origin: null)", () => {
     });
   }
 
+  it("never shows a run's ticket in the handshake it keeps", async () => {
+    const lab = await createLab(running.origin);
+    const { ticket, client } = await ticketFor(lab);
+    const socket = sandboxed(lab, "websocket", { client, ticket });
+    await nextEvent(socket, "connect");
+    const snapshot = (await (await fetch(`${running.origin}/api/labs/${lab.id}/inspect`)).json()) as { links: { client: string; handshake?: { request: string[] } }[] };
+    const handshake = snapshot.links.find((link) => link.client === "Code")?.handshake;
+    expect(handshake?.request[0]).toContain("ticket=(hidden)");
+    expect(JSON.stringify(snapshot)).not.toContain(ticket);
+    socket.disconnect();
+  });
+
   it("does not let one lab's ticket into another lab", async () => {
     const lab = await createLab(running.origin);
     const other = await createLab(running.origin);

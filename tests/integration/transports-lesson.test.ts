@@ -111,8 +111,12 @@ describe("the Transports lesson's lab", () => {
     const closed = nextEvent<[string]>(alice, "disconnect");
     alice.emit("big", "x".repeat(8000));
     expect((await closed)[0]).toBe("transport error");
-    const entries = await logEntries(lab, (all) => all.some((e) => e.kind === "http" && e.status === 413));
+    const entries = await logEntries(
+      lab,
+      (all) => all.some((e) => e.kind === "http" && e.status === 413) && all.some((e) => e.kind === "disconnect" && e.client === "Alice"),
+    );
     expect(entries.find((e) => e.kind === "http" && e.status === 413)).toMatchObject({ method: "POST", client: "Alice" });
+    expect(entries.find((e) => e.kind === "disconnect" && e.client === "Alice")).toMatchObject({ reason: "transport close" });
   });
 
   it("closes a WebSocket that carries a frame over maxHttpBufferSize with code 1009", async () => {
@@ -125,6 +129,15 @@ describe("the Transports lesson's lab", () => {
     expect(details.context?.code).toBe(1009);
     const entry = await waitForLogEntry(running.origin, lab, (e) => e.kind === "disconnect" && e.client === "Alice");
     expect(entry).toMatchObject({ reason: "transport error", description: expect.stringMatching(/Max payload size exceeded/) });
+  });
+
+  it("does not cut a WebSocket that is already open when WebSocket gets blocked", async () => {
+    const lab = await createLab(running.origin, "transports");
+    const alice = await connectClient(running.origin, lab, "Alice", "websocket");
+    await fault(running.origin, lab, "/clients/Alice/link", "PUT", { blockWebSocket: true });
+    expect(await alice.timeout(2000).emitWithAck("still-open")).toEqual({ status: "ok" });
+    expect(alice.io.engine.transport.name).toBe("websocket");
+    alice.disconnect();
   });
 
   it("answers a polling request for a session it does not hold with 400 Session ID unknown, as another node would", async () => {

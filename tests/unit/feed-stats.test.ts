@@ -12,6 +12,28 @@ describe("FeedStats", () => {
     expect(stats.averageStaleMs).toBe(300);
   });
 
+  it("leaves repeats out of staleness: only a new value is an update", () => {
+    const stats = new FeedStats();
+    stats.add(tick(1, 1000, 1100));
+    stats.add(tick(1, 1000, 1900));
+    expect(stats.lastStaleMs).toBe(100);
+    expect(stats.averageStaleMs).toBe(100);
+  });
+
+  it("shows lower average staleness for faster polling of the same changes", () => {
+    // Changes every 1000 ms; a poll sees a value at its first ask after the change. Intervals a little off
+    // the change interval keep polls and changes out of step, as they are in the lab.
+    const averageFor = (pollMs: number) => {
+      const stats = new FeedStats();
+      for (let at = 7; at < 60_000; at += pollMs) {
+        const n = Math.floor(at / 1000);
+        stats.add(tick(n, n * 1000, at));
+      }
+      return stats.averageStaleMs ?? 0;
+    };
+    expect(averageFor(251)).toBeLessThan(averageFor(1137) / 2);
+  });
+
   it("counts an answer that repeats the known value as nothing new", () => {
     const stats = new FeedStats();
     stats.add(tick(3, 0, 10));

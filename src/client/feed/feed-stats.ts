@@ -20,6 +20,7 @@ export class FeedStats {
   unchanged = 0;
   missed = 0;
   lastStaleMs: number | undefined;
+  private updates = 0;
   private staleTotal = 0;
   private lastN: number | undefined;
 
@@ -29,16 +30,22 @@ export class FeedStats {
     const fresh = this.lastN === undefined || tick.n !== this.lastN;
     const missed = this.lastN !== undefined && tick.n > this.lastN + 1 ? tick.n - this.lastN - 1 : 0;
     this.readings += 1;
-    if (!fresh) this.unchanged += 1;
     this.missed += missed;
-    this.lastStaleMs = staleMs;
-    this.staleTotal += staleMs;
     this.lastN = tick.n;
+    if (!fresh) {
+      this.unchanged += 1;
+    } else {
+      // Staleness is a property of an update: how late you learned of a change. A repeat teaches nothing new,
+      // so it does not count (averaging repeats in would hide how much faster polling lowers staleness).
+      this.updates += 1;
+      this.lastStaleMs = staleMs;
+      this.staleTotal += staleMs;
+    }
     return { tick, staleMs, fresh, missed };
   }
 
   get averageStaleMs(): number | undefined {
-    return this.readings === 0 ? undefined : this.staleTotal / this.readings;
+    return this.updates === 0 ? undefined : this.staleTotal / this.updates;
   }
 
   get value(): number | undefined {

@@ -14,6 +14,8 @@ export interface PollAnswer {
 export class Poller {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running = false;
+  /** Bumped by each start and stop: an answer that arrives for an older run is ignored, so loops never double. */
+  private generation = 0;
 
   constructor(
     private readonly url: string,
@@ -32,27 +34,30 @@ export class Poller {
   start(): void {
     if (this.running) return;
     this.running = true;
-    void this.ask();
+    this.generation += 1;
+    void this.ask(this.generation);
   }
 
   stop(): void {
     this.running = false;
+    this.generation += 1;
     clearTimeout(this.timer);
     this.timer = undefined;
   }
 
-  private async ask(): Promise<void> {
+  private async ask(generation: number): Promise<void> {
+    const current = () => this.running && generation === this.generation;
     const startedAt = Date.now();
     try {
       const response = await fetch(this.url, { cache: "no-store" });
       const tick = response.ok ? ((await response.json()) as Tick) : undefined;
-      if (!this.running) return;
+      if (!current()) return;
       this.listeners.onAnswer({ startedAt, at: Date.now(), status: response.status, ...(tick ? { tick } : {}) });
     } catch (error) {
-      if (!this.running) return;
+      if (!current()) return;
       this.listeners.onError(error instanceof Error ? error.message : String(error));
     }
-    if (!this.running) return;
-    this.timer = setTimeout(() => void this.ask(), Math.max(0, startedAt + this.intervalMs - Date.now()));
+    if (!current()) return;
+    this.timer = setTimeout(() => void this.ask(generation), Math.max(0, startedAt + this.intervalMs - Date.now()));
   }
 }

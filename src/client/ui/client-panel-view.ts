@@ -187,7 +187,7 @@ export function mountClientPanel(
   return {
     showTraffic(counted) {
       traffic.hidden = false;
-      traffic.textContent = `On the wire: ${describeTraffic(counted)}`;
+      traffic.textContent = `Traffic: ${describeTraffic(counted)}`;
     },
   };
 }

@@ -16,6 +16,7 @@ function block(caption: string, lines: string[]): HTMLElement {
 export function mountHandshakes(root: HTMLElement): (links: LinkTraffic[]) => void {
   const list = part<HTMLElement>(root, ".handshake-list");
   const empty = part<HTMLElement>(root, ".empty");
+  const latest = part<HTMLElement>(root, ".latest");
   let shown = "";
   return (links) => {
     const withHandshake = links.filter((link) => link.handshake);
@@ -23,6 +24,10 @@ export function mountHandshakes(root: HTMLElement): (links: LinkTraffic[]) => vo
     if (key === shown) return;
     shown = key;
     empty.hidden = withHandshake.length > 0;
+    // The newest answer, in one line a screen reader announces: the boxes below are too long to read out.
+    const newest = [...withHandshake].sort((a, b) => (b.handshake?.at ?? 0) - (a.handshake?.at ?? 0))[0];
+    const answer = newest?.handshake?.response[0];
+    latest.textContent = newest && answer ? `Latest: ${newest.client}'s upgrade request was answered ${answer}.` : "";
     list.replaceChildren(
       ...withHandshake.map(({ client, handshake }) => {
         const article = document.createElement("article");

@@ -58,7 +58,7 @@ export function mountPollVsPush(root: HTMLElement, lab: LabInfo, timeline: Timel
   const readInterval = () => Math.min(10_000, Math.max(100, Number(interval.value) || 1000));
   const poller = new Poller(`${lab.httpPath}/tick?client=${POLL_CLIENT}`, readInterval(), {
     onAnswer: ({ startedAt, at, status, tick }) => {
-      error.textContent = "";
+      if (error.textContent) error.textContent = "";
       timeline.add({ at: startedAt, lane: POLL_CLIENT, direction: "to-server", summary: "GET /tick" });
       const reading = tick ? pollStats.add(tick) : undefined;
       const news = reading ? (reading.fresh ? `value ${reading.tick.n}` : `value ${reading.tick.n} again, nothing new`) : "no value";
@@ -66,7 +66,9 @@ export function mountPollVsPush(root: HTMLElement, lab: LabInfo, timeline: Timel
       showStats("poll", pollStats);
     },
     onError: (message) => {
-      error.textContent = `The poll failed: ${message}. It tries again at the next interval.`;
+      const text = `The poll failed: ${message}. It tries again at the next interval.`;
+      // Set only on a change, so a screen reader hears it once rather than at every failed poll.
+      if (error.textContent !== text) error.textContent = text;
     },
   });
   interval.addEventListener("change", () => {
@@ -76,7 +78,8 @@ export function mountPollVsPush(root: HTMLElement, lab: LabInfo, timeline: Timel
   toggle.addEventListener("click", () => {
     if (poller.active) poller.stop();
     else poller.start();
-    toggle.setAttribute("aria-pressed", String(poller.active));
+    // The label says what a press does next; the state is in the label, so no aria-pressed as well.
+    toggle.dataset.running = String(poller.active);
     toggle.textContent = poller.active ? "Stop polling" : "Start polling";
   });
 

@@ -24,7 +24,7 @@ function describe(entry: ServerLogEntry): string {
     case "http": {
       // Packets batched in one polling body are joined by the record separator (0x1E): show it as ␞.
       const body = entry.body ? ` · ${entry.body.replaceAll("\x1e", "␞")}` : "";
-      return `${entry.client} ${entry.method} ${entry.path} → ${entry.status} · ${entry.bytesToServer} B up, ${entry.bytesToClient} B down${body}`;
+      return `${entry.client} ${entry.method} ${entry.path} → ${entry.status === 0 ? "cut" : entry.status} · ${entry.bytesToServer} B up, ${entry.bytesToClient} B down${body}`;
     }
     case "fault":
       return `⚡ ${entry.client ? `${entry.client}: ` : ""}${entry.message}`;

@@ -19,9 +19,10 @@ export const whyWebSocketLab: LessonLab = {
     onClose(() => clearTimeout(timer));
 
     function change() {
-      current = { n: current.n + 1, changedAt: Date.now() };
+      const now = Date.now();
+      current = { n: current.n + 1, changedAt: now };
       // Push: the server speaks first, to every connected client, the moment the value changes.
-      const tick: Tick = { ...current, sentAt: Date.now() };
+      const tick: Tick = { ...current, sentAt: now };
       io.emit("tick", tick);
       timer = setTimeout(change, settings.tickMs);
     }

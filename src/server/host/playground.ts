@@ -7,6 +7,8 @@ import { createControlApi } from "./control-api.js";
 import { sendError } from "../http-json.js";
 
 const LAB_PATH = /^\/labs\/([A-Za-z0-9_-]+)\/(?:socket\.io|http)\//;
+/** Only the lab's Socket.IO path takes upgrades; its plain HTTP routes never do. */
+const LAB_UPGRADE_PATH = /^\/labs\/([A-Za-z0-9_-]+)\/socket\.io\//;
 
 export interface Playground {
   labs: LabRegistry;
@@ -49,7 +51,7 @@ export function createPlayground(
     handleUpgrade(req, socket, head) {
       const path = pathOf(req.url);
       if (!path.startsWith("/labs/")) return false;
-      const id = LAB_PATH.exec(path)?.[1];
+      const id = LAB_UPGRADE_PATH.exec(path)?.[1];
       const lab = id === undefined ? undefined : labs.get(id);
       if (lab) {
         lab.handleUpgrade(req, socket, head);

@@ -5,9 +5,14 @@ const HIDDEN_HEADERS = new Set(["cookie", "authorization", "proxy-authorization"
 /** Bodies are kept this long: enough to see packets batched in one body, cheap to keep per lab. */
 const BODY_CHARS = 400;
 
+/** A code run's ticket admits connections to the lab: logs and views show that one was there, not its value. */
+export function hideTicket(url: string): string {
+  return url.replace(/([?&]ticket=)[^&]*/, "$1(hidden)");
+}
+
 /** The request line and headers in the order and spelling the client sent them. */
 export function requestHead(req: IncomingMessage): string[] {
-  const lines = [`${req.method ?? "GET"} ${req.url ?? "/"} HTTP/${req.httpVersion}`];
+  const lines = [`${req.method ?? "GET"} ${hideTicket(req.url ?? "/")} HTTP/${req.httpVersion}`];
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i] ?? "";
     const value = HIDDEN_HEADERS.has(name.toLowerCase()) ? "(hidden by the lab)" : (req.rawHeaders[i + 1] ?? "");
@@ -38,6 +43,7 @@ export function responseHead(raw: string): string[] {
 export interface HttpExchange {
   method: string;
   url: string;
+  /** The response's status, or 0 when the connection was cut before the response ended. */
   status: number;
   bytesToServer: number;
   bytesToClient: number;
@@ -95,7 +101,7 @@ export function measureExchange(req: IncomingMessage, res: ServerResponse, done:
     done({
       method,
       url: req.url ?? "/",
-      status: res.statusCode,
+      status: res.writableFinished ? res.statusCode : 0,
       bytesToServer,
       bytesToClient: Math.max(0, socket.bytesWritten - writtenBefore),
       body: body.length > BODY_CHARS ? `${body.slice(0, BODY_CHARS)}…` : body,

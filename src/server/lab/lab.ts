@@ -11,6 +11,7 @@ import type { HttpExchange } from "./http-exchange.js";
 import { LabDatabase } from "./lab-database.js";
 import { ServerLog } from "./server-log.js";
 import { sendError } from "../http-json.js";
+import { truncate } from "../../shared/wire.js";
 import { isOpaqueOrigin, isSameOrigin } from "./origin.js";
 import { RunTickets } from "./run-tickets.js";
 
@@ -133,7 +134,10 @@ export class Lab {
     this.log.add({ at: Date.now(), kind: "http", client, method, path: this.shortPath(url), status, bytesToServer, bytesToClient, ...(body ? { body } : {}) });
   }
 
-  /** `/labs/<id>/socket.io/?EIO=4&transport=polling&client=Alice&sid=…` reads as `/socket.io/?EIO=4&transport=polling&sid=…`. */
+  /**
+   * `/labs/<id>/socket.io/?EIO=4&transport=polling&client=Alice&sid=…` reads as `/socket.io/?EIO=4&transport=polling&sid=…`,
+   * with a run's ticket left out and a long query cut short.
+   */
   private shortPath(url: string): string {
     const prefix = `/labs/${this.id}`;
     const rest = url.startsWith(prefix) ? url.slice(prefix.length) : url;
@@ -141,8 +145,9 @@ export class Lab {
     if (query === undefined) return path;
     const params = new URLSearchParams(query);
     params.delete("client");
+    params.delete("ticket");
     const shown = params.toString();
-    return shown ? `${path}?${shown}` : path;
+    return truncate(shown ? `${path}?${shown}` : path, 300);
   }
 
   private stateChanged(): void {

@@ -11,6 +11,8 @@ export class LinkSocket extends Duplex {
   constructor(
     private readonly link: NetworkLink,
     private readonly real: Duplex,
+    /** Told of the lab's first write on this connection: its handshake answer (101 Switching Protocols). */
+    private readonly onAnswer: (raw: string) => void,
   ) {
     super({ allowHalfOpen: false });
     real.on("data", (chunk: Buffer) => {
@@ -42,7 +44,7 @@ export class LinkSocket extends Duplex {
     // The lab's first write on a new WebSocket is its handshake answer (101 Switching Protocols).
     if (!this.answered) {
       this.answered = true;
-      this.link.answered(chunk.toString("latin1", 0, Math.min(chunk.length, 2048)));
+      this.onAnswer(chunk.toString("latin1", 0, Math.min(chunk.length, 2048)));
     }
     this.link.count("toClient", chunk.length);
     this.link.toClient.send(() => {

@@ -153,9 +153,9 @@ export class NetworkLink {
     this.onTraffic();
   }
 
-  /** The lab's answer to this client's latest upgrade request: the head of what it wrote first. */
-  answered(raw: string): void {
-    if (this.handshake && this.handshake.response.length === 0) this.handshake.response = responseHead(raw);
+  /** The lab's answer to one upgrade request: the head of what it wrote first on that connection. */
+  private answered(handshake: Handshake, raw: string): void {
+    if (handshake.response.length === 0) handshake.response = responseHead(raw);
   }
 
   delay(): number {
@@ -239,17 +239,19 @@ export class NetworkLink {
     if (this.state.offline || (sid !== undefined && this.cutSessions.has(sid))) return void socket.destroy();
     this.counts.requests += 1;
     this.counts.bytesToServer += requestHeadBytes(req) + head.length;
-    this.handshake = { at: Date.now(), request: requestHead(req), response: [] };
+    // Each upgrade fills in its own handshake: overlapping upgrades never mix one's request with another's answer.
+    const handshake: Handshake = { at: Date.now(), request: requestHead(req), response: [] };
+    this.handshake = handshake;
     if (this.state.blockWebSocket) {
       const refusal = "HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
-      this.answered(refusal);
+      this.answered(handshake, refusal);
       this.counts.bytesToClient += Buffer.byteLength(refusal);
       this.onTraffic();
       return void socket.end(refusal);
     }
     this.counts.websockets += 1;
     this.onTraffic();
-    const labSide = new LinkSocket(this, socket);
+    const labSide = new LinkSocket(this, socket, (raw) => this.answered(handshake, raw));
     const connection = { cut: () => labSide.cut() };
     this.connections.add(connection);
     socket.once("close", () => this.connections.delete(connection));
