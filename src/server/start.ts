@@ -1,4 +1,6 @@
 import { configFromEnv } from "./config.js";
+import { fileURLToPath } from "node:url";
+import { createCompressedFiles } from "./host/compressed-files.js";
 import { listen, type SiteHandler } from "./host/listen.js";
 import { lessonLabs } from "./lessons.js";
 
@@ -11,8 +13,14 @@ const { handler } = (await import(entry)) as { handler: SiteHandler };
 // One lesson handler's bug must not take every learner's lab down with it: log it and carry on.
 process.on("unhandledRejection", (reason) => console.error("unhandled rejection in a lab:", reason));
 
+// The adapter serves files as they are; browsers that accept brotli or gzip get the build's compressed copies.
+const compressed = createCompressedFiles(fileURLToPath(new URL("../client/", import.meta.url)));
+const site: SiteHandler = (req, res) => {
+  if (!compressed(req, res)) handler(req, res);
+};
+
 const config = configFromEnv(process.env);
-const running = await listen(config, lessonLabs, handler);
+const running = await listen(config, lessonLabs, site);
 console.log(`Socket.IO Playground is running at ${running.origin}`);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

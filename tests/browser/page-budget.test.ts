@@ -1,0 +1,36 @@
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { launchBrowser, openPage } from "../support/browser.js";
+import { COURSE_SLUGS } from "../../src/shared/course.js";
+
+/** A lesson page's JavaScript before the code editor opens, gzip -6 of each script it loads. */
+const BUDGET_BYTES = 60 * 1024;
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser.close());
+
+describe("page weight", () => {
+  for (const slug of COURSE_SLUGS) {
+    it(`/lessons/${slug} loads at most 60 KB gzip of JavaScript, and no editor code, before the editor opens`, async () => {
+      const { page } = await openPage(browser);
+      const scripts = new Map<string, number>();
+      page.on("response", (response) => {
+        if (response.request().resourceType() !== "script") return;
+        void response
+          .body()
+          .then((body) => scripts.set(response.url(), gzipSync(body, { level: 6 }).length))
+          .catch(() => undefined);
+      });
+      await page.goto(`${inject("origin")}/lessons/${slug}`, { waitUntil: "networkidle" });
+      const total = [...scripts.values()].reduce((sum, bytes) => sum + bytes, 0);
+      expect(total).toBeGreaterThan(0);
+      expect(total).toBeLessThanOrEqual(BUDGET_BYTES);
+      expect([...scripts.keys()].filter((url) => /playground|editor\.worker|ts\.worker|monaco/.test(url))).toEqual([]);
+      await page.context().close();
+    });
+  }
+});
