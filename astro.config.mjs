@@ -28,5 +28,5 @@ export default defineConfig({
   integrations: [playgroundInDev()],
   server: { port: Number(process.env.PORT ?? 4321) },
   devToolbar: { enabled: false },
-  markdown: { shikiConfig: { themes: { light: "github-light", dark: "github-dark" } } },
+  markdown: { shikiConfig: { themes: { light: "github-light-high-contrast", dark: "github-dark-high-contrast" } } },
 });

@@ -107,6 +107,8 @@ export function createCodeEditor(host: HTMLElement, diffHost: HTMLElement, initi
     minimap: { enabled: false },
     fontSize: 13,
     scrollBeyondLastLine: false,
+    // Monaco dims the number of the line after a final newline below the contrast a line number needs.
+    renderFinalNewline: "on" as const,
     theme: dark() ? "vs-dark" : "vs",
   };
   const editor = monaco.editor.create(host, { ...options, model, ariaLabel: "Your code" });

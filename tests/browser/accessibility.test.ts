@@ -1,0 +1,60 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser, openPage } from "../support/browser.js";
+import { COURSE_SLUGS } from "../../src/shared/course.js";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser.close());
+
+/** axe-core's serious and critical findings on the page as it is now, in light or dark mode. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: Violation[] }> } }).axe;
+    return (await axe.run(document)).violations;
+  });
+  return violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+}
+
+const pages = ["/", ...COURSE_SLUGS.map((slug) => `/lessons/${slug}`)];
+
+describe("accessibility (axe-core)", () => {
+  for (const colorScheme of ["light", "dark"] as const) {
+    for (const path of pages) {
+      it(`finds no serious or critical violations on ${path} (${colorScheme})`, async () => {
+        const { page } = await openPage(browser, { colorScheme });
+        await page.goto(`${inject("origin")}${path}`, { waitUntil: "networkidle" });
+        // Let the lab fill in: its clients connected, its panels rendered.
+        if (path.startsWith("/lessons/")) await page.locator(".lab-status").filter({ hasText: /Lab ready|coming soon/ }).count();
+        expect(await seriousViolations(page)).toEqual([]);
+        await page.context().close();
+      });
+    }
+  }
+
+  it("finds no serious or critical violations in the opened code editor", { timeout: 60_000 }, async () => {
+    const { page } = await openPage(browser);
+    await page.goto(`${inject("origin")}/lessons/emit`, { waitUntil: "networkidle" });
+    const playground = page.getByRole("region", { name: "Try it in code" });
+    await playground.getByRole("button", { name: "Open the code editor" }).click();
+    await playground.getByRole("button", { name: "Run", exact: true }).and(page.locator(":enabled")).waitFor({ timeout: 20_000 });
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+});
