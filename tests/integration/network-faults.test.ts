@@ -169,6 +169,10 @@ describe("fault control API", () => {
     const unknownClient = await fetch(`${running.origin}/api/labs/${lab.id}/clients/Nobody/drop`, { method: "POST" });
     expect(unknownClient.status).toBe(404);
     expect((await unknownClient.json()).error.code).toBe("client_not_found");
+    // Reading is not a fault: a client the lab has not seen yet has a healthy link.
+    const unseen = await fetch(`${running.origin}/api/labs/${lab.id}/clients/Nobody/link`);
+    expect(unseen.status).toBe(200);
+    expect(await unseen.json()).toEqual({ blackhole: false, offline: false, latencyMs: 0, jitterMs: 0, blockWebSocket: false });
     const unknownLab = await fetch(`${running.origin}/api/labs/AAAAAAAAAAAAAAAAAAAAAA/clients/Alice/drop`, { method: "POST" });
     expect(unknownLab.status).toBe(404);
     expect((await unknownLab.json()).error.code).toBe("lab_not_found");

@@ -237,10 +237,12 @@ export class Lab {
     link.upgrade(req, socket, head, sid, (labSide, rest) => this.server.handleUpgrade(req, labSide, rest));
   }
 
-  /** The faults on a named client's link; a client is known once it has sent a request. */
+  /**
+   * The faults on a named client's link. A name the lab has not seen yet has a healthy link: a page asks as
+   * its client starts connecting, and must not get an error for being first.
+   */
   link(name: string): FaultResult<LinkState> {
-    const link = this.links.get(name);
-    return link ? { ok: true, value: link.state } : { ok: false, reason: "client_not_found" };
+    return { ok: true, value: this.links.get(name)?.state ?? { ...HEALTHY_LINK } };
   }
 
   setLink(name: string, change: Partial<LinkState>): FaultResult<LinkState> {
