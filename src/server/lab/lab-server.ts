@@ -10,6 +10,7 @@ import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { CLIENT_NAME } from "../../shared/network.js";
 import { messageFrame, truncate, type FrameData } from "../../shared/wire.js";
 import { RateLimit } from "./rate-limit.js";
+import { labParser } from "./lab-parser.js";
 import type { ServerLog } from "./server-log.js";
 
 /** Labs answer heartbeats fast so that a dead link shows within seconds (Socket.IO's defaults take 45 s). */
@@ -83,6 +84,7 @@ export class LabServer {
     this.ioOptions = {
       connectionStateRecovery: options.connectionStateRecovery && { ...options.connectionStateRecovery },
       cleanupEmptyChildNamespaces: true,
+      parser: labParser,
     };
     this.io = new Server(this.ioOptions);
     this.io.bind(this.engine);
