@@ -26,4 +26,8 @@ export const labControl = {
   setSettings: (lab: LabInfo, change: Record<string, number>) => call<Record<string, number>>(lab, "/settings", "PUT", change),
   /** A ticket that lets one sandboxed code run connect, as the client it names ("Code"). */
   runTicket: (lab: LabInfo) => call<{ ticket: string; client: string; expiresAt: number }>(lab, "/runs", "POST"),
+  /** Gives a stopped run's ticket back. */
+  endRun: async (lab: LabInfo, ticket: string) => {
+    await fetch(`/api/labs/${lab.id}/runs/${encodeURIComponent(ticket)}`, { method: "DELETE" });
+  },
 };

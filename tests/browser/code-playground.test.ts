@@ -5,7 +5,7 @@ import { useLabPage } from "../support/browser.js";
 const lab = useLabPage("/lessons/emit", ["Alice"]);
 
 const playground = () => lab.page().getByRole("region", { name: "Try it in code" });
-const consoleList = () => playground().getByRole("list", { name: "Console" });
+const consoleList = () => playground().getByRole("log", { name: "Console" });
 
 /** Puts code where the editor keeps the learner's edits, so the editor opens with it. */
 async function useCode(page: Page, code: string): Promise<void> {
@@ -41,15 +41,25 @@ describe("the code playground", () => {
     expect(await lab.page().locator("[data-code-playground] iframe").count()).toBe(0);
   });
 
+  it("keeps the page responsive while the code floods the console, and says how much it left out", async () => {
+    await useCode(lab.page(), "setInterval(() => {\n  for (let i = 0; i < 5000; i++) console.log(i);\n}, 10);\n");
+    await openEditor();
+    await playground().getByRole("button", { name: "Run", exact: true }).click();
+    await consoleList().getByText(/more lines not shown/).first().waitFor();
+    expect(await lab.page().evaluate(() => 6 * 7)).toBe(42);
+    expect(await consoleList().getByRole("listitem").count()).toBeLessThanOrEqual(500);
+    await playground().getByRole("button", { name: "Stop" }).click();
+  });
+
   it("keeps sandboxed code away from the site's localStorage and cookies", async () => {
     await lab.page().evaluate(() => localStorage.setItem("secret-of-the-site", "do-not-leak"));
     await useCode(
       lab.page(),
       [
-        "const found: string[] = [];",
+        "const found: string[] = [`origin ${self.origin}`];",
         'try { found.push("localStorage " + typeof (globalThis as any).localStorage); } catch (e) { found.push("localStorage blocked"); }',
         'try { found.push("cookie " + typeof (globalThis as any).document?.cookie); } catch (e) { found.push("cookie blocked"); }',
-        'try { indexedDB.open("probe").onerror = () => console.log("indexedDB refused"); } catch (e) { found.push("indexedDB blocked: " + (e as Error).name); }',
+        'try { const request = indexedDB.open("probe"); request.onerror = () => console.log("indexedDB refused"); request.onsuccess = () => console.log("indexedDB opened"); } catch (e) { found.push("indexedDB blocked: " + (e as Error).name); }',
         'try { found.push("parent storage " + (parent as any).localStorage.getItem("secret-of-the-site")); } catch (e) { found.push("parent blocked"); }',
         'console.log(found.join("; "));',
       ].join("\n"),
@@ -59,9 +69,14 @@ describe("the code playground", () => {
     const line = consoleList().getByText(/localStorage/);
     await line.waitFor();
     const text = (await line.textContent()) ?? "";
+    // An opaque origin: no storage of this site is reachable from it, whatever API the code tries.
+    expect(text).toContain("origin null");
     expect(text).toContain("localStorage undefined");
     expect(text).toContain("cookie undefined");
     expect(text).not.toContain("do-not-leak");
+    expect(text).toMatch(/indexedDB blocked: SecurityError|parent blocked/);
+    expect(await lab.page().locator("[data-code-playground] iframe").getAttribute("sandbox")).toBe("allow-scripts");
+    expect(await consoleList().getByText("indexedDB opened").count()).toBe(0);
   });
 
   it("passes the exercise with a correct solution and fails an incorrect one, with the evidence", async () => {

@@ -18,14 +18,18 @@ describe("page weight", () => {
     it(`/lessons/${slug} loads at most 60 KB gzip of JavaScript, and no editor code, before the editor opens`, async () => {
       const { page } = await openPage(browser);
       const scripts = new Map<string, number>();
+      const bodies: Promise<void>[] = [];
       page.on("response", (response) => {
         if (response.request().resourceType() !== "script") return;
-        void response
-          .body()
-          .then((body) => scripts.set(response.url(), gzipSync(body, { level: 6 }).length))
-          .catch(() => undefined);
+        bodies.push(
+          response
+            .body()
+            .then((body) => void scripts.set(response.url(), gzipSync(body, { level: 6 }).length))
+            .catch(() => undefined),
+        );
       });
       await page.goto(`${inject("origin")}/lessons/${slug}`, { waitUntil: "networkidle" });
+      await Promise.all(bodies);
       const total = [...scripts.values()].reduce((sum, bytes) => sum + bytes, 0);
       expect(total).toBeGreaterThan(0);
       expect(total).toBeLessThanOrEqual(BUDGET_BYTES);

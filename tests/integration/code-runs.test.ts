@@ -65,6 +65,38 @@ describe("code runs from the sandbox (Origin: null)", () => {
     socket.disconnect();
   });
 
+  it("admits a ticket only as the client Code, and no longer once the run gives it back", async () => {
+    const lab = await createLab(running.origin);
+    const { ticket } = await ticketFor(lab);
+    const impostor = sandboxed(lab, "websocket", { client: "Alice", ticket });
+    await nextEvent(impostor, "connect_error");
+    impostor.disconnect();
+    const revoked = await fetch(`${running.origin}/api/labs/${lab.id}/runs/${ticket}`, { method: "DELETE" });
+    expect(revoked.status).toBe(204);
+    const late = sandboxed(lab, "websocket", { client: "Code", ticket });
+    await nextEvent(late, "connect_error");
+    late.disconnect();
+  });
+
+  it("refuses control API requests from another site's page or a sandbox", async () => {
+    const lab = await createLab(running.origin);
+    for (const origin of ["null", "https://evil.example"]) {
+      for (const [path, method] of [
+        ["/api/labs", "POST"],
+        [`/api/labs/${lab.id}/restart`, "POST"],
+        [`/api/labs/${lab.id}/runs`, "POST"],
+        [`/api/labs/${lab.id}/clients/Alice/drop`, "POST"],
+      ] as const) {
+        const response = await fetch(`${running.origin}${path}`, { method, headers: { Origin: origin, "content-type": "text/plain" }, body: "{}" });
+        expect(response.status, `${origin} ${method} ${path}`).toBe(403);
+        expect(await response.json()).toMatchObject({ error: { code: "cross_origin" } });
+      }
+    }
+    // The site's own pages send their own origin, and scripts send none.
+    const own = await fetch(`${running.origin}/api/labs/${lab.id}/runs`, { method: "POST", headers: { Origin: running.origin } });
+    expect(own.status).toBe(201);
+  });
+
   it("does not let one lab's ticket into another lab", async () => {
     const lab = await createLab(running.origin);
     const other = await createLab(running.origin);

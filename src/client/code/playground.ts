@@ -26,8 +26,8 @@ export interface PlaygroundContext {
   timeline: Timeline;
   /** Every entry the lab's server log streams from now on; returns a function that stops listening. */
   subscribeLog(listener: (entry: ServerLogEntry) => void): () => void;
-  /** Told when a run has its ticket: the run client's link now exists, with the exercise's faults on it. */
-  onRunStarted?(): void;
+  /** Told when the run client's link changed (a run's faults, or their reset): the network buttons re-read it. */
+  onLinkChanged?(): void;
 }
 
 const raw = (pattern: Record<string, () => Promise<unknown>>, slug: string, file: string) =>
@@ -78,13 +78,21 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
     while (output.childElementCount > 500) output.firstElementChild?.remove();
     output.scrollTop = output.scrollHeight;
   };
+  let shownVerdict = "";
   const showVerdict = (verdict: Verdict, final: boolean) => {
-    verdictLine.dataset.state = verdict.pass ? "pass" : final ? "fail" : "pending";
-    verdictLine.textContent = verdict.pass
+    const state = verdict.pass ? "pass" : final ? "fail" : "pending";
+    const text = verdict.pass
       ? "Exercise passed: the lab saw it happen."
       : final
         ? "Exercise not passed this run."
         : "Exercise: watching what the lab sees…";
+    if (verdict.pass) markExercisePassed(slug);
+    // Every log entry re-judges: redraw (and so re-announce) only when something changed.
+    const key = `${state}\n${text}\n${verdict.evidence.join("\n")}`;
+    if (key === shownVerdict) return;
+    shownVerdict = key;
+    verdictLine.dataset.state = state;
+    verdictLine.textContent = text;
     evidenceList.replaceChildren(
       ...verdict.evidence.map((line) => {
         const item = document.createElement("li");
@@ -92,48 +100,71 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
         return item;
       }),
     );
-    if (verdict.pass) markExercisePassed(slug);
   };
 
-  let sandbox: Sandbox | undefined;
-  let judged: ExerciseRun | undefined;
-  let stopLog: (() => void) | undefined;
-  let limit: ReturnType<typeof setTimeout> | undefined;
+  /** The run in progress, if any: each has its own number, so a late step of an old run changes nothing. */
+  let current: { id: number; sandbox?: Sandbox; judged?: ExerciseRun; stopLog?: () => void; limit?: ReturnType<typeof setTimeout>; ticket?: string } | undefined;
+  let runs = 0;
 
   const stop = (why: string) => {
-    if (!sandbox?.running) return;
-    sandbox.stop();
-    clearTimeout(limit);
-    stopLog?.();
-    judged?.finish();
+    const run = current;
+    if (!run) return;
+    // The judge gives its final word while this run is still the current one, so it is shown.
+    run.judged?.finish();
+    current = undefined;
+    run.sandbox?.stop();
+    clearTimeout(run.limit);
+    run.stopLog?.();
+    if (run.ticket) void labControl.endRun(lab, run.ticket).catch(() => undefined);
     status.textContent = why;
+    const hadFocus = document.activeElement === stopButton;
     runButton.disabled = false;
     stopButton.disabled = true;
+    if (hadFocus) runButton.focus();
   };
 
   const run = async () => {
+    // Ctrl+Enter can arrive while a run is starting: one at a time.
+    if (current && !current.sandbox) return;
     stop("Stopped: a new run started.");
+    const id = ++runs;
+    current = { id };
+    const isCurrent = () => current?.id === id;
+    const hadFocus = document.activeElement === runButton;
     runButton.disabled = true;
     output.replaceChildren();
     editor.clearRunErrors();
     status.textContent = "Compiling…";
     try {
       const [compiled, ticket] = await Promise.all([editor.compile(), labControl.runTicket(lab)]);
+      if (!isCurrent() || !current) {
+        void labControl.endRun(lab, ticket.ticket).catch(() => undefined);
+        return;
+      }
+      const state = current;
+      state.ticket = ticket.ticket;
       if (compiled.typeErrors > 0) {
         print("warn", `${compiled.typeErrors} type error${compiled.typeErrors === 1 ? "" : "s"} (underlined): running anyway, as JavaScript would.`);
       }
-      judged = new ExerciseRun(exercise, {
-        setLink: (change) => labControl.setLink(lab, ticket.client, change),
-        onVerdict: showVerdict,
+      const judged = new ExerciseRun(exercise, {
+        setLink: async (change) => {
+          const answer = await labControl.setLink(lab, ticket.client, change);
+          context.onLinkChanged?.();
+          return answer;
+        },
+        onVerdict: (verdict, final) => isCurrent() && showVerdict(verdict, final),
       });
+      state.judged = judged;
       await judged.start();
-      context.onRunStarted?.();
-      const run = judged;
-      stopLog = context.subscribeLog((entry) => run.add(entry));
+      if (!isCurrent()) return;
+      context.onLinkChanged?.();
+      state.stopLog = context.subscribeLog((entry) => judged.add(entry));
       const onMessage = (message: SandboxMessage) => {
         switch (message.type) {
           case "console":
-            return print(message.level, message.text);
+            for (const line of message.lines) print(message.level, line);
+            if (message.dropped) print("warn", `… ${message.dropped} more lines not shown (at most ${100 * 10} lines a second reach the console).`);
+            return;
           case "error": {
             const line = message.line === undefined ? undefined : compiled.lines[message.line - 1];
             print("error", line === undefined ? message.message : `Line ${line}: ${message.message}`);
@@ -150,17 +181,23 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
             return;
         }
       };
-      sandbox = new Sandbox(root, { type: "run", code: compiled.code, lab: { url: location.origin, options: { path: lab.path, query: { client: ticket.client, ticket: ticket.ticket } } } }, {
+      const runLab = { url: location.origin, options: { path: lab.path, query: { client: ticket.client, ticket: ticket.ticket } } };
+      state.sandbox = new Sandbox(root, { type: "run", code: compiled.code, lab: runLab }, {
         workerUrl,
         moduleWorker: import.meta.env.DEV,
+        labPrefix: `${lab.path.replace(/socket\.io$/, "")}`,
         onMessage,
       });
       stopButton.disabled = false;
+      if (hadFocus) stopButton.focus();
       status.textContent = `Running as the lab client "${ticket.client}". Stop ends it; after ${RUN_LIMIT_MS / 1000} s it stops by itself.`;
-      limit = setTimeout(() => stop(`Stopped: the run reached its ${RUN_LIMIT_MS / 1000} s limit.`), RUN_LIMIT_MS);
+      state.limit = setTimeout(() => isCurrent() && stop(`Stopped: the run reached its ${RUN_LIMIT_MS / 1000} s limit.`), RUN_LIMIT_MS);
     } catch (error) {
+      if (!isCurrent()) return;
+      current = undefined;
       status.textContent = `The run could not start: ${error instanceof Error ? error.message : String(error)}`;
       runButton.disabled = false;
+      if (hadFocus) runButton.focus();
     }
   };
 

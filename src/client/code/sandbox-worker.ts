@@ -27,8 +27,47 @@ function show(value: unknown): string {
   }
 }
 
+/** Lines wait here and go to the page ten times a second at most, at most 100 at a time; the rest are counted. */
+const FLUSH_MS = 100;
+const LINES_PER_FLUSH = 100;
+let pending: { level: ConsoleLevel; text: string }[] = [];
+let dropped = 0;
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+function flush(): void {
+  flushTimer = undefined;
+  const batch = pending;
+  pending = [];
+  let level: ConsoleLevel | undefined;
+  let lines: string[] = [];
+  const send = () => {
+    if (level && lines.length > 0) post({ type: "console", level, lines });
+  };
+  for (const line of batch) {
+    if (line.level !== level) {
+      send();
+      level = line.level;
+      lines = [];
+    }
+    lines.push(line.text);
+  }
+  send();
+  if (dropped > 0) post({ type: "console", level: "warn", lines: [], dropped });
+  dropped = 0;
+}
+
 function consoleFor(level: ConsoleLevel) {
-  return (...args: unknown[]) => post({ type: "console", level, text: args.map(show).join(" ") });
+  return (...args: unknown[]) => {
+    const text = args.map(show).join(" ").slice(0, 2000);
+    // The first line after a quiet spell goes at once: code that then loops forever has still said it.
+    if (flushTimer === undefined) {
+      post({ type: "console", level, lines: [text] });
+      flushTimer = setTimeout(flush, FLUSH_MS);
+      return;
+    }
+    if (pending.length >= LINES_PER_FLUSH) dropped += 1;
+    else pending.push({ level, text });
+  };
 }
 
 function reportError(error: unknown): void {
@@ -56,7 +95,7 @@ scope.addEventListener("message", (event) => {
   try {
     evaluate(request.code, {
       require: (name) => {
-        if (name === "socket.io-client") return { ...socketIoClient, io, default: io };
+        if (name === "socket.io-client") return { ...socketIoClient, io, connect: io, default: io };
         // Type-only imports (the lesson's events) compile to nothing that is read.
         if (name.startsWith("./")) return {};
         throw new Error(`Only "socket.io-client" and the lesson's "./events" can be imported here, not "${name}".`);

@@ -1,10 +1,30 @@
 import type { RunRequest, SandboxMessage } from "./sandbox-protocol.js";
 
 export interface SandboxOptions {
+  /** The only path the run may connect to: its lab (e.g. /labs/<id>/). */
+  labPrefix: string;
   /** The worker script's URL (a classic script in a production build, an ES module under Vite's dev server). */
   workerUrl: string;
   moduleWorker: boolean;
   onMessage(message: SandboxMessage): void;
+}
+
+/** Messages come from code the learner wrote: only well-formed ones are used, and only as display data. */
+function isSandboxMessage(value: unknown): value is SandboxMessage {
+  if (!value || typeof value !== "object") return false;
+  const message = value as Record<string, unknown>;
+  switch (message.type) {
+    case "ready":
+      return true;
+    case "console":
+      return typeof message.level === "string" && Array.isArray(message.lines) && message.lines.every((line) => typeof line === "string");
+    case "error":
+      return typeof message.message === "string" && (message.line === undefined || typeof message.line === "number");
+    case "wire":
+      return typeof message.at === "number" && (message.direction === "to-server" || message.direction === "to-client") && typeof message.packetType === "string";
+    default:
+      return false;
+  }
 }
 
 function nonce(): string {
@@ -25,7 +45,8 @@ function sandboxDocument(options: SandboxOptions): string {
     "default-src 'none'",
     `script-src 'nonce-${key}' ${origin} blob: 'unsafe-eval'`,
     "worker-src blob:",
-    `connect-src ${origin} ${socketOrigin}`,
+    // Only the lab: the code cannot reach the control API or the rest of the site.
+    `connect-src ${origin}${options.labPrefix} ${socketOrigin}${options.labPrefix}`,
   ].join("; ");
   const boot = options.moduleWorker ? `import ${JSON.stringify(worker)};` : `importScripts(${JSON.stringify(worker)});`;
   return `<!doctype html><meta http-equiv="Content-Security-Policy" content="${policy}">
@@ -50,6 +71,7 @@ export class Sandbox {
   private readonly frame: HTMLIFrameElement;
   private readonly listener: (event: MessageEvent) => void;
   private stopped = false;
+  private sent = false;
 
   constructor(container: HTMLElement, request: RunRequest, options: SandboxOptions) {
     this.frame = document.createElement("iframe");
@@ -59,8 +81,14 @@ export class Sandbox {
     this.frame.srcdoc = sandboxDocument(options);
     this.listener = (event: MessageEvent) => {
       if (this.stopped || event.source !== this.frame.contentWindow) return;
-      const message = event.data as SandboxMessage;
-      if (message?.type === "ready") this.frame.contentWindow?.postMessage(request, "*");
+      const message = event.data as unknown;
+      if (!isSandboxMessage(message)) return;
+      // The worker says "ready" once; the learner's code could say it again, but the run is sent only once.
+      if (message.type === "ready") {
+        if (!this.sent) this.frame.contentWindow?.postMessage(request, "*");
+        this.sent = true;
+        return;
+      }
       options.onMessage(message);
     };
     window.addEventListener("message", this.listener);

@@ -25,11 +25,11 @@ export function mountCodePlayground(root: HTMLElement, context: CodePlaygroundCo
     status.textContent = "Loading the editor…";
     const started = performance.now();
     import("../code/playground.js")
-      .then(({ openPlayground }) => openPlayground(root, { ...context, onRunStarted: network.refresh }))
+      .then(({ openPlayground }) => openPlayground(root, { ...context, onLinkChanged: network.refresh }))
       .then(() => {
         open.hidden = true;
         root.dataset.editorReadyMs = String(Math.round(performance.now() - started));
-        status.textContent = "Ready. Run your code with the Run button or Ctrl+Enter (Cmd+Enter on a Mac).";
+        status.textContent = "Ready: the editor has the focus.";
       })
       .catch((error: unknown) => {
         open.disabled = false;

@@ -1,4 +1,4 @@
-import { describeFrame, nothingSeen, runFrames, type Exercise } from "../../shared/exercise.js";
+import { connections, describeEntry, describeFrame, nothingSeen, runFrames, type Exercise } from "../../shared/exercise.js";
 
 const MESSAGES = 10;
 
@@ -22,7 +22,11 @@ export const exercise: Exercise = {
       `${stored.length} stored (acks with "stored": true).`,
       ...stored.slice(-2).map((frame) => describeFrame(frame)),
     ];
+    // The blackhole must really have cut the connection: otherwise the messages got through before it.
+    const cut = connections(entries).find((entry) => entry.kind === "disconnect");
+    if (cut) evidence.unshift(describeEntry(cut));
     if (texts.size < MESSAGES || stored.length < MESSAGES) return { pass: false, evidence: [...evidence, `Not all ${MESSAGES} messages are stored yet.`] };
+    if (!cut) return { pass: false, evidence: [...evidence, "The connection never dropped: the messages were stored before the blackhole began."] };
     if (stored.length > MESSAGES) return { pass: false, evidence: [...evidence, "Some message was stored more than once: a duplicate."] };
     return { pass: true, evidence };
   },

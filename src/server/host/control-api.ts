@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { LabRegistry } from "../lab/lab-registry.js";
 import type { FaultResult, Lab } from "../lab/lab.js";
 import { parseLinkChange } from "./link-change.js";
+import { isSameOrigin } from "../lab/origin.js";
 import type { NumberedEntry } from "../lab/server-log.js";
 import { RequestBodyError, readJsonBody, sendError, sendJson } from "../http-json.js";
 
@@ -126,15 +127,20 @@ export function createControlApi(labs: LabRegistry) {
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const method = req.method ?? "GET";
+    // Another site's page, or a sandboxed one (a code run), may send simple requests here without a CORS
+    // preflight: a request that says where it comes from must come from this site.
+    if (!isSameOrigin(req)) {
+      return sendError(res, 403, "cross_origin", "The control API answers this site's own pages only.");
+    }
     if (path === "/api/health") {
       return method === "GET" ? sendJson(res, 200, { status: "ok" }) : methodNotAllowed(res, "GET");
     }
     if (path === "/api/labs") {
       return method === "POST" ? createLab(req, res) : methodNotAllowed(res, "POST");
     }
-    const match = /^\/api\/labs\/([^/]+)(?:\/(log|restart|inspect|settings|recovery|runs)|\/clients\/([^/]+)\/(link|drop|kick))?$/.exec(path);
+    const match = /^\/api\/labs\/([^/]+)(?:\/(log|restart|inspect|settings|recovery|runs)|\/runs\/([A-Za-z0-9_-]{1,64})|\/clients\/([^/]+)\/(link|drop|kick))?$/.exec(path);
     if (!match) return sendError(res, 404, "not_found", `No API route at ${path.slice(0, 200)}.`);
-    const [, id = "", labAction, clientPart, clientAction] = match;
+    const [, id = "", labAction, runTicket, clientPart, clientAction] = match;
     const lab = labs.get(id);
     if (!lab) return sendError(res, 404, "lab_not_found", "No lab has that id: it may have been evicted after sitting idle.");
     lab.touch();
@@ -154,6 +160,12 @@ export function createControlApi(labs: LabRegistry) {
       const recovery = parseRecovery(await readJsonBody(req, MAX_BODY_BYTES));
       if (typeof recovery === "string") return sendError(res, 400, "invalid_recovery", recovery);
       return sendJson(res, 200, await lab.setRecovery(recovery));
+    }
+    if (runTicket !== undefined) {
+      if (method !== "DELETE") return methodNotAllowed(res, "DELETE");
+      lab.revokeRunTicket(runTicket);
+      res.writeHead(204).end();
+      return;
     }
     if (labAction === "runs") {
       if (method !== "POST") return methodNotAllowed(res, "POST");

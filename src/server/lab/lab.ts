@@ -103,9 +103,17 @@ export class Lab {
     return { ...issued, client: CODE_CLIENT };
   }
 
+  /** Ends a run's ticket; its open connections stay, but no new one gets in with it. */
+  revokeRunTicket(ticket: string): boolean {
+    return this.runTickets.revoke(ticket);
+  }
+
   /** The lab's own pages, scripts with no Origin, and sandboxed code runs that hold a ticket. */
   private acceptsOrigin(req: IncomingMessage): boolean {
-    if (isOpaqueOrigin(req)) return this.runTickets.admits(linkQuery(req).ticket);
+    if (isOpaqueOrigin(req)) {
+      const { name, ticket } = linkQuery(req);
+      return name === CODE_CLIENT && this.runTickets.admits(ticket);
+    }
     return isSameOrigin(req);
   }
 

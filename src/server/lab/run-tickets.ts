@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 
 /** How long a ticket admits a code run's connections, and how many one lab may hold at once. */
-export const RUN_TICKET_MS = 5 * 60_000;
+export const RUN_TICKET_MS = 90_000;
 export const MAX_RUN_TICKETS = 16;
 
 /**
@@ -21,6 +21,11 @@ export class RunTickets {
     const expiresAt = now + RUN_TICKET_MS;
     this.tickets.set(ticket, expiresAt);
     return { ticket, expiresAt };
+  }
+
+  /** A run that stopped gives its ticket back, so a learner who runs often never meets the cap. */
+  revoke(ticket: string): boolean {
+    return this.tickets.delete(ticket);
   }
 
   admits(ticket: string | null | undefined, now = Date.now()): boolean {
