@@ -13,6 +13,10 @@ export interface PlaygroundLimits {
   maxPayloadBytes: number;
   /** A lab with no client connected for this long is evicted. */
   labIdleMs: number;
+  /** Rooms one lab may hold at once (each socket's own room not counted); a join past it is refused. */
+  maxRoomsPerLab: number;
+  /** Packets a lab keeps for connection state recovery; past it the oldest go, and a client that missed them is not recovered. */
+  maxRecoveryPackets: number;
 }
 
 export interface PlaygroundConfig {
@@ -29,6 +33,8 @@ export const defaultLimits: PlaygroundLimits = {
   maxEventsPerSecond: 50,
   maxPayloadBytes: 64 * 1024,
   labIdleMs: 10 * 60 * 1000,
+  maxRoomsPerLab: 100,
+  maxRecoveryPackets: 1000,
 };
 
 const limitVariables: Record<keyof PlaygroundLimits, string> = {
@@ -37,6 +43,8 @@ const limitVariables: Record<keyof PlaygroundLimits, string> = {
   maxEventsPerSecond: "PLAYGROUND_MAX_EVENTS_PER_SECOND",
   maxPayloadBytes: "PLAYGROUND_MAX_PAYLOAD_BYTES",
   labIdleMs: "PLAYGROUND_LAB_IDLE_MS",
+  maxRoomsPerLab: "PLAYGROUND_MAX_ROOMS_PER_LAB",
+  maxRecoveryPackets: "PLAYGROUND_MAX_RECOVERY_PACKETS",
 };
 
 function positiveInteger(name: string, raw: string): number {

@@ -41,7 +41,7 @@ export interface ApiError {
 
 /** What the lab sends a client, as the `lab:error` event, right before it refuses or disconnects it. */
 export interface LabErrorPayload {
-  code: "rate_limited" | "lab_full";
+  code: "rate_limited" | "lab_full" | "too_many_rooms";
   message: string;
 }
 

@@ -13,6 +13,8 @@ describe("configFromEnv", () => {
       maxEventsPerSecond: 50,
       maxPayloadBytes: 65536,
       labIdleMs: 600000,
+      maxRoomsPerLab: 100,
+      maxRecoveryPackets: 1000,
     });
   });
 
@@ -24,9 +26,19 @@ describe("configFromEnv", () => {
       PLAYGROUND_MAX_EVENTS_PER_SECOND: "7",
       PLAYGROUND_MAX_PAYLOAD_BYTES: "2048",
       PLAYGROUND_LAB_IDLE_MS: "1000",
+      PLAYGROUND_MAX_ROOMS_PER_LAB: "4",
+      PLAYGROUND_MAX_RECOVERY_PACKETS: "9",
     });
     expect(config.port).toBe(8080);
-    expect(config.limits).toEqual({ maxLabs: 10, maxClientsPerLab: 3, maxEventsPerSecond: 7, maxPayloadBytes: 2048, labIdleMs: 1000 });
+    expect(config.limits).toEqual({
+      maxLabs: 10,
+      maxClientsPerLab: 3,
+      maxEventsPerSecond: 7,
+      maxPayloadBytes: 2048,
+      labIdleMs: 1000,
+      maxRoomsPerLab: 4,
+      maxRecoveryPackets: 9,
+    });
   });
 
   it("stops with a clear message on a malformed value", () => {

@@ -95,6 +95,7 @@ export class LabServer {
       session.once("close", () => this.sessions.delete(id));
     });
     this.watchRooms();
+    this.capRecoveryBuffer();
     // The lab's own listeners go first, so limits and logging hold whatever the lesson's handlers do.
     this.io.use((socket, next) => this.admit(socket, next));
     this.io.on("connection", (socket) => this.watch(socket));
@@ -216,6 +217,8 @@ export class LabServer {
 
   private watch(socket: Socket): void {
     this.onActivity();
+    // Here rather than in a middleware: a recovered socket skips middlewares, but not this listener.
+    this.capRooms(socket);
     const entry = { client: clientName(socket), socketId: socket.id };
     this.log.add({ at: Date.now(), kind: "connect", ...entry, transport: socket.conn.transport.name });
 
@@ -242,6 +245,46 @@ export class LabServer {
       const description = describeDisconnect(details);
       this.log.add({ at: Date.now(), kind: "disconnect", ...entry, reason, ...(description ? { description } : {}) });
     });
+  }
+
+  /**
+   * Rooms cost memory in the adapter for as long as they have members: a join that would take the lab past
+   * its cap is skipped, and the client is told why. The lesson's handler carries on as if the join were
+   * a no-op (it must not throw: an exception in a handler would reach the process).
+   */
+  private capRooms(socket: Socket): void {
+    const join = socket.join.bind(socket);
+    const max = this.limits.maxRoomsPerLab;
+    socket.join = (rooms) => {
+      const namespace = this.io.of("/");
+      const wanted = (Array.isArray(rooms) ? rooms : [rooms]).filter((room) => !namespace.adapter.rooms.has(room));
+      const held = namespace.adapter.rooms.size - namespace.sockets.size;
+      if (wanted.length > 0 && held + wanted.length > max) {
+        const message = `This lab already has ${max} rooms, the most a lab allows. Leave or empty a room first.`;
+        this.log.add({ at: Date.now(), kind: "refused", client: clientName(socket), message });
+        const payload: LabErrorPayload = { code: "too_many_rooms", message };
+        socket.emit(LAB_ERROR_EVENT, payload);
+        return;
+      }
+      return join(rooms);
+    };
+  }
+
+  /**
+   * Connection state recovery keeps every broadcast packet for the whole recovery window, with no count
+   * limit (socket.io-adapter): a busy lab would grow without bound. Keep the newest ones only.
+   */
+  private capRecoveryBuffer(): void {
+    const adapter = this.io.of("/").adapter as unknown as { packets?: unknown[]; broadcast: (...args: unknown[]) => unknown };
+    if (!Array.isArray(adapter.packets)) return;
+    const broadcast = adapter.broadcast.bind(adapter);
+    const max = this.limits.maxRecoveryPackets;
+    adapter.broadcast = (...args: unknown[]) => {
+      const result = broadcast(...args);
+      const packets = adapter.packets ?? [];
+      if (packets.length > max) packets.splice(0, packets.length - max);
+      return result;
+    };
   }
 
   /** Joins and leaves go to the server log; each socket's own private room is left out as noise. */
