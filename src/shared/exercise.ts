@@ -8,10 +8,11 @@ export interface Verdict {
   evidence: string[];
 }
 
-/** A change to the run client's link, `atMs` after it first connects. */
+/** A change to the run client's link `atMs` after it first connects, or a Drop (a cut: what is in flight is lost). */
 export interface FaultStep {
   atMs: number;
-  change: Partial<LinkState>;
+  change?: Partial<LinkState>;
+  drop?: true;
 }
 
 /**

@@ -42,6 +42,7 @@ async function runExercise(slug: string, file: "starter" | "solution", waitMs?: 
   const verdict = await new Promise<Verdict>((resolve) => {
     const judged = new ExerciseRun({ ...exercise, withinMs: waitMs ?? exercise.withinMs }, {
       setLink: (change) => fault(running.origin, lab, `/clients/${ticket.client}/link`, "PUT", change),
+      drop: () => fault(running.origin, lab, `/clients/${ticket.client}/drop`, "POST"),
       onVerdict: (verdict, final) => final && resolve(verdict),
     });
     void judged.start().then(() => {
@@ -70,7 +71,7 @@ describe("each lesson's code exercise, judged from what the lab server observed"
     it(`fails the ${slug} starter, with evidence`, async () => {
       // Long enough to see the starter fail for the right reason: past the retries exercise's blackhole.
       const { verdict } = await runExercise(slug, "starter", slug === "retries" ? 15_000 : 6000);
-      expect(verdict.pass).toBe(false);
+      expect(verdict.pass, `evidence: ${verdict.evidence.join(" | ")}`).toBe(false);
       expect(verdict.evidence.length).toBeGreaterThan(0);
     }, 30_000);
   }

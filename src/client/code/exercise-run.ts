@@ -5,6 +5,8 @@ import type { ServerLogEntry } from "../../shared/server-log.js";
 export interface ExerciseHooks {
   /** Changes the run client's link through the lab's API. */
   setLink(change: Partial<LinkState>): Promise<unknown>;
+  /** Cuts the run client's connection (the lab's Drop). */
+  drop(): Promise<unknown>;
   /** Told of every new verdict; `final` once it passed, or the time ran out, or the run stopped. */
   onVerdict(verdict: Verdict, final: boolean): void;
 }
@@ -44,7 +46,11 @@ export class ExerciseRun {
     if (!this.connected && entry.kind === "connect" && entry.client === RUN_CLIENT) {
       this.connected = true;
       for (const step of this.exercise.steps ?? []) {
-        this.timers.push(setTimeout(() => void this.hooks.setLink(step.change).catch(() => undefined), step.atMs));
+        const act = async () => {
+          if (step.drop) await this.hooks.drop();
+          if (step.change) await this.hooks.setLink(step.change);
+        };
+        this.timers.push(setTimeout(() => void act().catch(() => undefined), step.atMs));
       }
     }
     this.last = this.exercise.judge(this.entries);

@@ -152,6 +152,7 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
           context.onLinkChanged?.();
           return answer;
         },
+        drop: () => labControl.drop(lab, ticket.client),
         onVerdict: (verdict, final) => isCurrent() && showVerdict(verdict, final),
       });
       state.judged = judged;

@@ -2,8 +2,8 @@ import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "./events";
 
 // retries + ackTimeout: each emit waits for its ack and is sent again until one comes.
-// An id per message lets the server store a retried message only once.
-const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(lab.url, { ...lab.options, retries: 10, ackTimeout: 2000 });
+// An id per message lets the server store a retried message only once. WebSocket only, as in the starter.
+const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(lab.url, { ...lab.options, transports: ["websocket"], retries: 10, ackTimeout: 2000 });
 
 socket.once("connect", () => {
   for (let n = 1; n <= 10; n++) {
@@ -13,6 +13,6 @@ socket.once("connect", () => {
         (result) => console.log(`message ${n}:`, result),
         (error: Error) => console.log(`message ${n} failed:`, error.message),
       );
-    }, n * 300);
+    }, 1000 + n * 300);
   }
 });
