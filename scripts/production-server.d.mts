@@ -3,6 +3,6 @@ import type { LaunchOptions } from "playwright-core";
 export function startProductionServer(options?: {
   stdio?: "inherit" | "ignore";
   timeoutMs?: number;
-}): Promise<{ origin: string; stop(): Promise<void> }>;
+}): Promise<{ origin: string; stop(): Promise<void>; pid: number | undefined }>;
 
 export const CHROMIUM_LAUNCH: LaunchOptions & { executablePath: string; args: string[] };

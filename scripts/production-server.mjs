@@ -15,7 +15,7 @@ function freePort() {
   });
 }
 
-/** @returns {Promise<{ origin: string, stop(): Promise<void> }>} */
+/** @returns {Promise<{ origin: string, stop(): Promise<void>, pid: number | undefined }>} */
 export async function startProductionServer({ stdio = "inherit", timeoutMs = 20_000 } = {}) {
   if (!existsSync("dist/host/start.mjs")) throw new Error("No production build: run `npm run build` first.");
   const port = await freePort();
@@ -33,7 +33,7 @@ export async function startProductionServer({ stdio = "inherit", timeoutMs = 20_
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`the production server exited with ${server.exitCode}`);
     try {
-      if ((await fetch(`${origin}/api/health`)).ok) return { origin, stop };
+      if ((await fetch(`${origin}/api/health`)).ok) return { origin, stop, pid: server.pid };
     } catch {
       // Not listening yet.
     }

@@ -1,0 +1,19 @@
+// The load benchmark's baseline: a plain Socket.IO server running the Broadcast & rooms lesson's own
+// handlers, with no lab layer (no dispatcher, links, log, inspector, limits). Bundled by bench/load.mjs.
+import { createServer } from "node:http";
+import { Server } from "socket.io";
+import { roomsLab } from "../src/lessons/rooms/server.js";
+import { LAB_HEARTBEAT } from "../src/server/lab/lab-server.js";
+
+const http = createServer();
+const io = new Server(http, { ...LAB_HEARTBEAT, maxHttpBufferSize: 64 * 1024, httpCompression: false, perMessageDeflate: false });
+roomsLab.setup(io, {
+  log: () => undefined,
+  settings: {},
+  database: () => {
+    throw new Error("the rooms lesson has no database");
+  },
+  get: () => undefined,
+  onClose: () => undefined,
+});
+http.listen(Number(process.env.PORT), "127.0.0.1", () => console.log("listening"));
