@@ -55,6 +55,15 @@ export class LinkSocket extends Duplex {
     else callback();
   }
 
+  /**
+   * ws corks the socket to write a frame's header and payload together; a net.Socket turns that into one
+   * write. Without this, each piece would cross the link, and reach the kernel, on its own.
+   */
+  override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
+    const data = chunks.length === 1 ? (chunks[0]?.chunk ?? Buffer.alloc(0)) : Buffer.concat(chunks.map(({ chunk }) => chunk));
+    this._write(data, "binary", callback);
+  }
+
   override _final(callback: (error?: Error | null) => void): void {
     this.link.toClient.send(() => void this.real.end());
     callback();
