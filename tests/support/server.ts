@@ -83,6 +83,24 @@ export function nextEvent<T extends unknown[] = unknown[]>(
   });
 }
 
+/** The lab's live stream as server-sent events: each message's name ("message" unless named) and data. */
+async function* streamMessages(origin: string, lab: LabInfo, signal: AbortSignal): AsyncGenerator<{ name: string; data: string }> {
+  const response = await fetch(`${origin}${lab.logUrl}`, { signal });
+  if (!response.body) throw new Error("the log stream has no body");
+  const decoder = new TextDecoder();
+  let buffered = "";
+  for await (const chunk of response.body) {
+    buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+    let end: number;
+    while ((end = buffered.indexOf("\n\n")) !== -1) {
+      const lines = buffered.slice(0, end).split("\n");
+      buffered = buffered.slice(end + 2);
+      const data = lines.find((line) => line.startsWith("data: "));
+      if (data) yield { name: lines.find((line) => line.startsWith("event: "))?.slice(7) ?? "message", data: data.slice(6) };
+    }
+  }
+}
+
 /** Reads the lab's live stream (server log and inspector snapshots) until a message matches, or fails after `ms`. */
 async function readStream<T>(
   origin: string,
@@ -94,22 +112,10 @@ async function readStream<T>(
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), ms);
   try {
-    const response = await fetch(`${origin}${lab.logUrl}`, { signal: abort.signal });
-    if (!response.body) throw new Error("the log stream has no body");
-    const decoder = new TextDecoder();
-    let buffered = "";
-    for await (const chunk of response.body) {
-      buffered += decoder.decode(chunk as Uint8Array, { stream: true });
-      let end: number;
-      while ((end = buffered.indexOf("\n\n")) !== -1) {
-        const lines = buffered.slice(0, end).split("\n");
-        buffered = buffered.slice(end + 2);
-        const name = lines.find((line) => line.startsWith("event: "))?.slice(7) ?? "message";
-        const data = lines.find((line) => line.startsWith("data: "));
-        if (!data || name !== eventName) continue;
-        const value = JSON.parse(data.slice(6)) as T;
-        if (matches(value)) return value;
-      }
+    for await (const { name, data } of streamMessages(origin, lab, abort.signal)) {
+      if (name !== eventName) continue;
+      const value = JSON.parse(data) as T;
+      if (matches(value)) return value;
     }
     throw new Error("the log stream ended before a matching message");
   } catch (error) {
@@ -169,20 +175,8 @@ export function followLog(origin: string, lab: LabInfo, onEntry: (entry: ServerL
   const abort = new AbortController();
   void (async () => {
     try {
-      const response = await fetch(`${origin}${lab.logUrl}`, { signal: abort.signal });
-      if (!response.body) return;
-      const decoder = new TextDecoder();
-      let buffered = "";
-      for await (const chunk of response.body) {
-        buffered += decoder.decode(chunk as Uint8Array, { stream: true });
-        let end: number;
-        while ((end = buffered.indexOf("\n\n")) !== -1) {
-          const lines = buffered.slice(0, end).split("\n");
-          buffered = buffered.slice(end + 2);
-          if (lines.some((line) => line.startsWith("event: "))) continue;
-          const data = lines.find((line) => line.startsWith("data: "));
-          if (data) onEntry(JSON.parse(data.slice(6)) as ServerLogEntry);
-        }
+      for await (const { name, data } of streamMessages(origin, lab, abort.signal)) {
+        if (name === "message") onEntry(JSON.parse(data) as ServerLogEntry);
       }
     } catch {
       // Stopped.

@@ -1,28 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { MemoryStorage } from "../support/memory-storage.js";
 import { markVisited, readProgress, setCompleted } from "../../src/client/progress.js";
 
-/** The Web Storage interface, in memory. */
-class MemoryStorage implements Storage {
-  private items = new Map<string, string>();
-  get length() {
-    return this.items.size;
-  }
-  clear() {
-    this.items.clear();
-  }
-  getItem(key: string) {
-    return this.items.get(key) ?? null;
-  }
-  key(index: number) {
-    return [...this.items.keys()][index] ?? null;
-  }
-  removeItem(key: string) {
-    this.items.delete(key);
-  }
-  setItem(key: string, value: string) {
-    this.items.set(key, value);
-  }
-}
 
 describe("course progress", () => {
   it("remembers visited and completed lessons", () => {

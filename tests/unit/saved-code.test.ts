@@ -1,30 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { MemoryStorage } from "../support/memory-storage.js";
 import { loadCode, MAX_SAVED_CHARS, saveCode } from "../../src/client/code/saved-code.js";
 import { markExercisePassed, readProgress } from "../../src/client/progress.js";
 
-class MemoryStorage implements Storage {
-  private items = new Map<string, string>();
-  constructor(private readonly quota = Infinity) {}
-  get length() {
-    return this.items.size;
-  }
-  clear() {
-    this.items.clear();
-  }
-  getItem(key: string) {
-    return this.items.get(key) ?? null;
-  }
-  key(index: number) {
-    return [...this.items.keys()][index] ?? null;
-  }
-  removeItem(key: string) {
-    this.items.delete(key);
-  }
-  setItem(key: string, value: string) {
-    if (value.length > this.quota) throw new DOMException("full", "QuotaExceededError");
-    this.items.set(key, value);
-  }
-}
 
 describe("the learner's saved code", () => {
   it("keeps code per lesson", () => {

@@ -30,10 +30,6 @@ export class ExerciseRun {
     private readonly hooks: ExerciseHooks,
   ) {}
 
-  get done(): boolean {
-    return this.finished;
-  }
-
   /** Applies the faults that must be in place before the code connects, then starts the clock. */
   async start(): Promise<void> {
     if (this.exercise.before) await this.hooks.setLink(this.exercise.before);

@@ -95,10 +95,6 @@ export class Sandbox {
     container.append(this.frame);
   }
 
-  get running(): boolean {
-    return !this.stopped;
-  }
-
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;

@@ -21,7 +21,3 @@ export function saveCode(slug: string, code: string, storage: Storage = localSto
     return false;
   }
 }
-
-export function forgetCode(slug: string, storage: Storage = localStorage): void {
-  storage.removeItem(KEY(slug));
-}

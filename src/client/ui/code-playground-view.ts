@@ -23,12 +23,10 @@ export function mountCodePlayground(root: HTMLElement, context: CodePlaygroundCo
   open.addEventListener("click", () => {
     open.disabled = true;
     status.textContent = "Loading the editor…";
-    const started = performance.now();
     import("../code/playground.js")
       .then(({ openPlayground }) => openPlayground(root, { ...context, onLinkChanged: network.refresh }))
       .then(() => {
         open.hidden = true;
-        root.dataset.editorReadyMs = String(Math.round(performance.now() - started));
         status.textContent = "Ready: the editor has the focus.";
       })
       .catch((error: unknown) => {
