@@ -1,5 +1,6 @@
 import type { LinkTraffic } from "../../shared/network.js";
 import { describeValue } from "../../shared/wire.js";
+import { stickToBottom, type StickToBottom } from "./stick-to-bottom.js";
 
 /** A wall-clock time with milliseconds, for ordering what happened in a log. */
 export function clockTime(at: number): string {
@@ -23,17 +24,55 @@ export function logItem(at: number): HTMLLIElement {
   return item;
 }
 
-/** Appends to a scrolling log list, dropping the oldest items past `keep`, and follows the newest. */
+/** Items waiting for the next frame, per log list, and how each list follows its newest line. */
+const pending = new WeakMap<HTMLElement, HTMLElement[]>();
+const stickers = new WeakMap<HTMLElement, StickToBottom>();
+
+/**
+ * Appends to a scrolling log list, dropping the oldest items past `keep`, and follows the newest. Items
+ * are added once per animation frame: a lab sends dozens of lines in a burst when it opens.
+ */
 export function appendToLog(list: HTMLElement, item: HTMLElement, keep = 300): void {
-  const following = list.scrollTop + list.clientHeight >= list.scrollHeight - 8;
-  list.append(item);
-  while (list.childElementCount > keep) list.firstElementChild?.remove();
-  if (following) list.scrollTop = list.scrollHeight;
+  const queued = pending.get(list);
+  if (queued) {
+    queued.push(item);
+    // A hidden tab gets no frames: keep no more than the list would show.
+    if (queued.length > keep) queued.splice(0, queued.length - keep);
+    return;
+  }
+  pending.set(list, [item]);
+  requestAnimationFrame(() => {
+    const items = pending.get(list) ?? [];
+    pending.delete(list);
+    list.append(...items);
+    while (list.childElementCount > keep) list.firstElementChild?.remove();
+    let sticker = stickers.get(list);
+    if (!sticker) stickers.set(list, (sticker = stickToBottom(list)));
+    sticker.added();
+  });
+}
+
+/** Calls `draw` with the newest value once per animation frame, however often `show` is called. */
+export function perFrame<T>(draw: (value: T) => void): (value: T) => void {
+  let latest: { value: T } | undefined;
+  return (value) => {
+    const scheduled = latest !== undefined;
+    latest = { value };
+    if (scheduled) return;
+    requestAnimationFrame(() => {
+      const { value: newest } = latest as { value: T };
+      latest = undefined;
+      draw(newest);
+    });
+  };
 }
 
 /** A byte count as a person reads it: exact below 10 kB, then in kB with one decimal. */
+const integer = new Intl.NumberFormat("en");
+
 export function formatBytes(bytes: number): string {
-  return bytes < 10_000 ? `${bytes.toLocaleString("en")} B` : `${(bytes / 1000).toFixed(1)} kB`;
+  // One formatter for all: toLocaleString builds a new one per call, and traffic lines update often.
+  return bytes < 10_000 ? `${integer.format(bytes)} B` : `${(bytes / 1000).toFixed(1)} kB`;
 }
 
 /** "4 HTTP requests · 1 WebSocket · 1,203 B up · 56.1 kB down" */

@@ -18,6 +18,7 @@ import { mountBroadcast, mountRoomsMatrix } from "./rooms-view.js";
 import { mountTimeline } from "./timeline-view.js";
 import { showServerLog } from "./server-log-view.js";
 import { part } from "./dom.js";
+import { perFrame } from "./format.js";
 
 /** Names for clients the learner adds, in order; a lab allows at most as many as its client limit. */
 const CLIENT_NAMES = ["Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi"];
@@ -56,13 +57,15 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const showHandshakes = handshakes ? mountHandshakes(handshakes) : undefined;
   const feed = root.querySelector<HTMLElement>("[data-feed]");
   const showFeedTraffic = feed ? mountPollVsPush(feed, lab, timeline) : undefined;
-  const showSnapshot = (snapshot: InspectorSnapshot) => {
+  // The server streams a snapshot on every state change, several a second while a client is busy: draw
+  // only the newest one each frame.
+  const showSnapshot = perFrame((snapshot: InspectorSnapshot) => {
     showInspector(snapshot);
     showMatrix?.(snapshot);
     showHandshakes?.(snapshot.links);
     showFeedTraffic?.(snapshot.links);
     for (const traffic of snapshot.links) clients.get(traffic.client)?.showTraffic(traffic);
-  };
+  });
   const logListeners = new Set<(entry: ServerLogEntry) => void>();
   showServerLog(part(root, ".server-log"), lab, {
     onEntry: (entry) => {

@@ -1,6 +1,7 @@
 import { SERVER_LANE, SHOW_ALL, type Timeline, type TimelineEntry, type TimelineFilter } from "../timeline/timeline.js";
 import { clockTime } from "./format.js";
 import { part } from "./dom.js";
+import { stickToBottom } from "./stick-to-bottom.js";
 
 const ROW_HEIGHT = 26;
 /** Rows drawn above and below the visible window, so fast scrolling never shows a gap. */
@@ -55,6 +56,12 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
   let selected: number | undefined;
   let paused = false;
   let scheduled = false;
+
+  // The viewport's scroll position and height are remembered from its own events rather than read while
+  // rendering: a read after the page changed makes the browser lay the whole page out there and then.
+  let scrollTop = 0;
+  let height = 18 * 16;
+  const sticker = stickToBottom(viewport, ROW_HEIGHT);
 
   const laneX = (lane: string) => ((lanes.indexOf(lane) + 0.5) / lanes.length) * 100;
 
@@ -115,8 +122,8 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
   }
 
   function drawRows(): void {
-    const first = Math.max(0, Math.floor(viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(shown.length, Math.ceil((viewport.scrollTop + viewport.clientHeight) / ROW_HEIGHT) + OVERSCAN);
+    const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(shown.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
     rows.replaceChildren(...shown.slice(first, last).map((entry, i) => row(entry, first + i)));
   }
 
@@ -165,7 +172,6 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
 
   function render(): void {
     scheduled = false;
-    const following = viewport.scrollTop + viewport.clientHeight >= viewport.scrollHeight - ROW_HEIGHT;
     lanes = [SERVER_LANE, ...timeline.lanes];
     shown = timeline.filtered(filter);
     spacer.style.height = `${shown.length * ROW_HEIGHT}px`;
@@ -173,7 +179,10 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
       timeline.entries.length === 0
         ? "Nothing on the wire yet: emit from a client to see its frames here."
         : `${shown.length} of ${timeline.entries.length} entries shown${paused ? " (paused)" : ""}`;
-    if (following) viewport.scrollTop = viewport.scrollHeight;
+    if (sticker.following) {
+      const bottom = Math.max(0, shown.length * ROW_HEIGHT - height);
+      if (bottom !== scrollTop) sticker.added((scrollTop = bottom));
+    }
     drawLanes();
     drawRows();
     drawTable();
@@ -187,7 +196,20 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
   }
 
   timeline.onChange(schedule);
-  viewport.addEventListener("scroll", () => drawRows(), { passive: true });
+  viewport.addEventListener(
+    "scroll",
+    () => {
+      if (viewport.scrollTop === scrollTop) return; // the render that scrolled has drawn these rows
+      scrollTop = viewport.scrollTop;
+      drawRows();
+    },
+    { passive: true },
+  );
+  new ResizeObserver(([entry]) => {
+    if (!entry || entry.contentRect.height === height) return;
+    height = entry.contentRect.height;
+    drawRows();
+  }).observe(viewport);
   rows.addEventListener("click", (click) => {
     const target = (click.target as HTMLElement).closest<HTMLElement>(".timeline-row");
     selected = target ? Number(target.dataset.seq) : undefined;
