@@ -14,7 +14,7 @@ export class LinkSocket extends Duplex {
     /** Told of the lab's first write on this connection: its handshake answer (101 Switching Protocols). */
     private readonly onAnswer: (raw: string) => void,
   ) {
-    super({ allowHalfOpen: false });
+    super({ allowHalfOpen: false, decodeStrings: false });
     real.on("data", (chunk: Buffer) => {
       link.count("toServer", chunk.length);
       link.toServer.send(() => void this.push(chunk), chunk.length);
@@ -40,28 +40,35 @@ export class LinkSocket extends Duplex {
     // Data is pushed as it crosses the link.
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    // The lab's first write on a new WebSocket is its handshake answer (101 Switching Protocols).
-    if (!this.answered) {
-      this.answered = true;
-      this.onAnswer(chunk.toString("latin1", 0, Math.min(chunk.length, 2048)));
-    }
-    this.link.count("toClient", chunk.length);
-    this.link.toClient.send(() => {
-      if (!this.real.destroyed) this.real.write(chunk);
-    }, chunk.length);
-    // The lab's writes wait while the lane is full, so its own buffers take the backpressure.
-    if (this.link.toClient.pendingBytes > LANE_HIGH_WATER) this.link.toClient.whenDrained(() => callback());
-    else callback();
+  override _write(chunk: Buffer | string, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this._writev([{ chunk, encoding }], callback);
   }
 
   /**
-   * ws corks the socket to write a frame's header and payload together; a net.Socket turns that into one
-   * write. Without this, each piece would cross the link, and reach the kernel, on its own.
+   * ws corks the socket to write a frame's header and payload together: they cross the link as one piece
+   * and reach the real socket corked as well, so the kernel gets one write, as it would without the lab.
+   * Strings stay strings (decodeStrings is off): ws writes text payloads as strings, and the real socket
+   * encodes them straight into the write, with no Buffer in between.
    */
-  override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
-    const data = chunks.length === 1 ? (chunks[0]?.chunk ?? Buffer.alloc(0)) : Buffer.concat(chunks.map(({ chunk }) => chunk));
-    this._write(data, "binary", callback);
+  override _writev(chunks: { chunk: Buffer | string; encoding: BufferEncoding }[], callback: (error?: Error | null) => void): void {
+    // The lab's first write on a new WebSocket is its handshake answer (101 Switching Protocols).
+    if (!this.answered && chunks[0]) {
+      this.answered = true;
+      const { chunk } = chunks[0];
+      this.onAnswer(typeof chunk === "string" ? chunk.slice(0, 2048) : chunk.toString("latin1", 0, Math.min(chunk.length, 2048)));
+    }
+    let bytes = 0;
+    for (const { chunk, encoding } of chunks) bytes += typeof chunk === "string" ? Buffer.byteLength(chunk, encoding) : chunk.length;
+    this.link.count("toClient", bytes);
+    this.link.toClient.send(() => {
+      if (this.real.destroyed) return;
+      if (chunks.length > 1) this.real.cork();
+      for (const { chunk, encoding } of chunks) this.real.write(chunk, encoding);
+      if (chunks.length > 1) this.real.uncork();
+    }, bytes);
+    // The lab's writes wait while the lane is full, so its own buffers take the backpressure.
+    if (this.link.toClient.pendingBytes > LANE_HIGH_WATER) this.link.toClient.whenDrained(() => callback());
+    else callback();
   }
 
   override _final(callback: (error?: Error | null) => void): void {
