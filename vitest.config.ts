@@ -7,6 +7,8 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
+          // The Scaling lab's node processes need their entry bundled, and its Redis tests a Redis.
+          globalSetup: ["tests/support/scaling-setup.ts"],
           testTimeout: 10_000,
         },
       },

@@ -1,5 +1,9 @@
 /** What a lab's server log shows: one entry per thing the real lab server saw or did. */
-export type ServerLogEntry = { at: number } & (
+export type ServerLogEntry = {
+  at: number;
+  /** In a lab of several server nodes (Scaling), the node that logged it. */
+  node?: string;
+} & (
   | { kind: "connect"; client: string; socketId: string; transport: string }
   | { kind: "disconnect"; client: string; socketId: string; reason: string; description?: string }
   | { kind: "received" | "sent"; client: string; socketId: string; frame: string }

@@ -1,0 +1,131 @@
+// One server node of a Scaling lab: a separate Node process running its own Socket.IO server on its own
+// loopback port, with the lesson's handlers and the adapter the learner picked. The host starts it with
+// child_process.fork, reads its port from the first IPC message, and routes the lab's clients to it.
+import { createServer } from "node:http";
+import { Server, type ServerOptions } from "socket.io";
+import { scalingHandlers, type ScalingServer } from "../../lessons/scaling/server.js";
+import { messageFrame, truncate } from "../../shared/wire.js";
+import type { ServerLogEntry } from "../../shared/server-log.js";
+import { NODE_CONFIG_ENV, type HostMessage, type NodeConfig, type NodeMessage } from "./node-protocol.js";
+import { CLIENT_NAME } from "../../shared/network.js";
+
+const FRAME_CHARS = 400;
+
+/** The name the page gave the client (`?client=Alice`), as the server log shows it. */
+function clientName(socket: { id: string; handshake: { query: Record<string, unknown> } }): string {
+  const name = socket.handshake.query.client;
+  return typeof name === "string" && CLIENT_NAME.test(name) ? name : socket.id;
+}
+
+const config = JSON.parse(process.env[NODE_CONFIG_ENV] ?? "null") as NodeConfig | null;
+if (!config || typeof process.send !== "function") {
+  console.error("A lab node is started by the playground, with an IPC channel and its configuration.");
+  process.exit(2);
+}
+const send = (message: NodeMessage) => process.send?.(message);
+const log = (entry: ServerLogEntry) => send({ type: "log", entry: { ...entry, node: config.name } });
+
+// The host gone (it crashed, or a test run was killed) means this node has no one to serve: exit at once.
+let closing = false;
+process.on("disconnect", () => {
+  if (!closing) process.exit(1);
+});
+
+/** The adapter, and what to close after the server: the Redis connections it opened. */
+async function createAdapter(): Promise<{ adapter: ServerOptions["adapter"] | undefined; close(): Promise<void> }> {
+  const { adapter: kind, labKey, redisUrl } = config as NodeConfig;
+  if (kind === "cluster") {
+    const { createAdapter } = await import("@socket.io/cluster-adapter");
+    return { adapter: createAdapter() as unknown as ServerOptions["adapter"], close: async () => undefined };
+  }
+  if (kind === "redis-streams") {
+    if (!redisUrl) throw new Error("The Redis Streams adapter needs REDIS_URL.");
+    const { createClient } = await import("redis");
+    const { createAdapter } = await import("@socket.io/redis-streams-adapter");
+    const client = createClient({ url: redisUrl });
+    // The adapter duplicates the client for its blocking XREAD loop and its subscriptions, and never hands
+    // the copies back; without destroying them, a closing node would wait out the XREAD block (5 s).
+    const copies: { destroy(): void }[] = [];
+    const duplicate = client.duplicate.bind(client);
+    client.duplicate = ((...args: Parameters<typeof duplicate>) => {
+      const copy = duplicate(...args);
+      copy.on("error", () => undefined);
+      copies.push(copy);
+      return copy;
+    }) as typeof client.duplicate;
+    client.on("error", (error: Error) => log({ at: Date.now(), kind: "log", message: `Redis: ${error.message}` }));
+    await client.connect();
+    const adapter = createAdapter(client, {
+      // One lab's nodes share a stream, channels and sessions that no other lab's nodes read.
+      streamName: `playground:${labKey}`,
+      channelPrefix: `playground:${labKey}`,
+      sessionKeyPrefix: `playground:${labKey}:session:`,
+      maxLen: 1000,
+    });
+    return {
+      adapter: adapter as unknown as ServerOptions["adapter"],
+      async close() {
+        for (const copy of copies) copy.destroy();
+        client.destroy();
+      },
+    };
+  }
+  return { adapter: undefined, close: async () => undefined };
+}
+
+async function main(node: NodeConfig): Promise<void> {
+  const { adapter, close: closeAdapter } = await createAdapter();
+  const http = createServer();
+  const io: ScalingServer = new Server(http, {
+    adapter,
+    pingInterval: node.pingInterval,
+    pingTimeout: node.pingTimeout,
+    maxHttpBufferSize: node.maxPayloadBytes,
+    httpCompression: false,
+    perMessageDeflate: false,
+    cleanupEmptyChildNamespaces: true,
+    ...(node.recoveryMs > 0 ? { connectionStateRecovery: { maxDisconnectionDuration: node.recoveryMs } } : {}),
+  });
+
+  // What the learner reads in the server log, from every node, marked with the node's name.
+  io.engine.on("connection_error", (error: { code: number; message: string; req: { url?: string } }) => {
+    const client = new URL(error.req.url ?? "/", "http://node").searchParams.get("client") ?? "a client";
+    log({ at: Date.now(), kind: "refused", client, message: `HTTP 400 ${JSON.stringify({ code: error.code, message: error.message })}` });
+  });
+  io.on("connection", (socket) => {
+    const entry = { client: clientName(socket), socketId: socket.id };
+    log({ at: Date.now(), kind: "connect", ...entry, transport: socket.conn.transport.name });
+    if (socket.recovered) log({ at: Date.now(), kind: "log", message: `${entry.client} recovered its session (first seen on node ${socket.data.node})` });
+    socket.conn.on("packet", (packet: { type: string; data?: unknown }) => {
+      if (packet.type === "message" && typeof packet.data === "string") {
+        log({ at: Date.now(), kind: "received", ...entry, frame: truncate(messageFrame(packet.data), FRAME_CHARS) });
+      }
+    });
+    socket.conn.on("packetCreate", (packet: { type: string; data?: unknown }) => {
+      if (packet.type === "message" && typeof packet.data === "string") {
+        log({ at: Date.now(), kind: "sent", ...entry, frame: truncate(messageFrame(packet.data), FRAME_CHARS) });
+      }
+    });
+    socket.conn.on("upgrade", (transport: { name: string }) => log({ at: Date.now(), kind: "upgrade", ...entry, transport: transport.name }));
+    socket.on("disconnect", (reason) => log({ at: Date.now(), kind: "disconnect", ...entry, reason }));
+  });
+  scalingHandlers(io, { node: node.name, log: (message) => log({ at: Date.now(), kind: "log", message }) });
+
+  process.on("message", (message: HostMessage) => {
+    if (message?.type !== "close") return;
+    closing = true;
+    void io
+      .close()
+      .then(closeAdapter)
+      .finally(() => process.exit(0));
+  });
+  http.listen(0, "127.0.0.1", () => {
+    const address = http.address();
+    send({ type: "ready", port: typeof address === "object" && address ? address.port : 0 });
+  });
+}
+
+main(config).catch((error: unknown) => {
+  send({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+});

@@ -1,0 +1,143 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import type { ServerLogEntry } from "../../shared/server-log.js";
+import { Balancer, handshakeSid, type Routing } from "./balancer.js";
+import { NodeGroup } from "./node-group.js";
+import type { AdapterKind } from "./node-protocol.js";
+import { forwardRequest, forwardUpgrade } from "./node-proxy.js";
+
+export interface ScalingLabOptions {
+  /** The bundled node entry: dist/host/scaling-node.mjs in production. */
+  entry: string;
+  /** Where the lab's URLs start, e.g. `/labs/<id>`. */
+  prefix: string;
+  /** Unique per lab: keeps its Redis keys apart from other labs'. */
+  labKey: string;
+  names?: readonly string[];
+  adapter: AdapterKind;
+  redisUrl?: string;
+  recoveryMs?: number;
+  pingInterval: number;
+  pingTimeout: number;
+  maxPayloadBytes: number;
+  routing?: Routing;
+  onLog(entry: ServerLogEntry): void;
+}
+
+/** What the learner can change: the adapter that joins the nodes, and recovery. Both need new nodes. */
+export interface ScalingSetup {
+  adapter: AdapterKind;
+  recoveryMs: number;
+}
+
+/**
+ * A Scaling lab: several real server nodes (separate processes) and a load balancer in front of them.
+ * A client reaches one node directly at `<prefix>/nodes/<name>/socket.io`, or goes through the balancer
+ * at `<prefix>/lb/socket.io`. Each node serves Socket.IO at its own `/socket.io`; this class only routes.
+ */
+export class ScalingLab {
+  readonly balancer: Balancer;
+  private group: NodeGroup;
+  private setup: ScalingSetup;
+
+  private constructor(
+    private readonly options: ScalingLabOptions,
+    group: NodeGroup,
+  ) {
+    this.group = group;
+    this.setup = { adapter: options.adapter, recoveryMs: options.recoveryMs ?? 0 };
+    this.balancer = new Balancer(group.nodes.map((node) => node.name), options.routing);
+  }
+
+  static async start(options: ScalingLabOptions): Promise<ScalingLab> {
+    return new ScalingLab(options, await NodeGroup.start(groupOptions(options, { adapter: options.adapter, recoveryMs: options.recoveryMs ?? 0 })));
+  }
+
+  get names(): string[] {
+    return this.group.nodes.map((node) => node.name);
+  }
+
+  get current(): ScalingSetup {
+    return { ...this.setup };
+  }
+
+  nodePath(name: string): string {
+    return `${this.options.prefix}/nodes/${name}/socket.io`;
+  }
+
+  get balancerPath(): string {
+    return `${this.options.prefix}/lb/socket.io`;
+  }
+
+  /** Stops every node and starts new ones with `setup`: their clients are cut and reconnect. */
+  async restart(setup: ScalingSetup): Promise<void> {
+    await this.group.stop();
+    this.setup = { ...setup };
+    this.group = await NodeGroup.start(groupOptions(this.options, setup));
+  }
+
+  close(): Promise<void> {
+    return this.group.stop();
+  }
+
+  /** Routes a request under the lab's node or balancer paths; false when the URL is not one of them. */
+  handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
+    const target = this.route(req);
+    if (!target) return false;
+    const { port, path, viaBalancer, node } = target;
+    const learn = viaBalancer && !hasSid(path) ? (body: string) => learnSid(this.balancer, body, node) : undefined;
+    forwardRequest(req, res, port, path, learn);
+    return true;
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const target = this.route(req);
+    if (!target) return false;
+    forwardUpgrade(req, socket, head, target.port, target.path);
+    return true;
+  }
+
+  private route(req: IncomingMessage): { port: number; path: string; node: string; viaBalancer: boolean } | undefined {
+    const url = req.url ?? "";
+    const balancer = `${this.balancerPath}/`;
+    if (url.startsWith(balancer)) {
+      const rest = url.slice(balancer.length);
+      const node = this.group.node(this.balancer.pick(sidOf(rest)));
+      return node && { port: node.port, path: `/socket.io/${rest}`, node: node.name, viaBalancer: true };
+    }
+    for (const node of this.group.nodes) {
+      const prefix = `${this.nodePath(node.name)}/`;
+      if (url.startsWith(prefix)) return { port: node.port, path: `/socket.io/${url.slice(prefix.length)}`, node: node.name, viaBalancer: false };
+    }
+    return undefined;
+  }
+}
+
+function groupOptions(options: ScalingLabOptions, setup: ScalingSetup) {
+  return {
+    entry: options.entry,
+    names: options.names ?? ["A", "B"],
+    labKey: options.labKey,
+    adapter: setup.adapter,
+    redisUrl: options.redisUrl,
+    recoveryMs: setup.recoveryMs,
+    pingInterval: options.pingInterval,
+    pingTimeout: options.pingTimeout,
+    maxPayloadBytes: options.maxPayloadBytes,
+    onLog: options.onLog,
+  };
+}
+
+function sidOf(pathAndQuery: string): string | undefined {
+  const query = pathAndQuery.indexOf("?");
+  return query === -1 ? undefined : (new URLSearchParams(pathAndQuery.slice(query + 1)).get("sid") ?? undefined);
+}
+
+function hasSid(path: string): boolean {
+  return sidOf(path) !== undefined;
+}
+
+function learnSid(balancer: Balancer, body: string, node: string): void {
+  const sid = handshakeSid(body);
+  if (sid) balancer.learn(sid, node);
+}
