@@ -226,7 +226,8 @@ export class LabServer {
     let flooded = false;
     socket.conn.on("packet", (packet: { type: string; data?: FrameData }) => {
       if (packet.type !== "message" || packet.data === undefined) return;
-      this.log.add({ at: Date.now(), kind: "received", ...entry, frame: truncate(messageFrame(packet.data), FRAME_CHARS) });
+      // Written out rather than spread from `entry`: this runs for every frame of every lab.
+      this.log.add({ at: Date.now(), kind: "received", client: entry.client, socketId: entry.socketId, frame: truncate(messageFrame(packet.data), FRAME_CHARS) });
       // Binary attachments ride with the event they belong to: only text frames count as events.
       if (!flooded && typeof packet.data === "string" && !rate.take(Date.now())) {
         flooded = true;
@@ -235,7 +236,7 @@ export class LabServer {
     });
     socket.conn.on("packetCreate", (packet: { type: string; data?: FrameData }) => {
       if (packet.type !== "message" || packet.data === undefined) return;
-      this.log.add({ at: Date.now(), kind: "sent", ...entry, frame: truncate(messageFrame(packet.data), FRAME_CHARS) });
+      this.log.add({ at: Date.now(), kind: "sent", client: entry.client, socketId: entry.socketId, frame: truncate(messageFrame(packet.data), FRAME_CHARS) });
     });
     socket.conn.on("upgrade", (transport: { name: string }) => {
       this.log.add({ at: Date.now(), kind: "upgrade", ...entry, transport: transport.name });

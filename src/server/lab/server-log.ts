@@ -10,7 +10,9 @@ type Listener = (numbered: NumberedEntry) => void;
 
 /** A lab's recent server log, kept short, with live subscribers (the page's log panel). */
 export class ServerLog {
+  /** A ring: the newest `keep` entries, oldest first from `start`. Every frame of every lab lands here. */
   private readonly entries: NumberedEntry[] = [];
+  private start = 0;
   private readonly listeners = new Set<Listener>();
   private seq = 0;
 
@@ -19,14 +21,18 @@ export class ServerLog {
   add(entry: ServerLogEntry): void {
     this.seq += 1;
     const numbered = { seq: this.seq, entry };
-    this.entries.push(numbered);
-    if (this.entries.length > this.keep) this.entries.shift();
+    if (this.entries.length < this.keep) this.entries.push(numbered);
+    else {
+      this.entries[this.start] = numbered;
+      this.start = (this.start + 1) % this.keep;
+    }
     for (const listener of this.listeners) listener(numbered);
   }
 
-  /** The kept entries after `seq` (all of them by default). */
+  /** The kept entries after `seq` (all of them by default), oldest first. */
   since(seq = 0): NumberedEntry[] {
-    return this.entries.filter((numbered) => numbered.seq > seq);
+    const ordered = this.start === 0 ? this.entries : [...this.entries.slice(this.start), ...this.entries.slice(0, this.start)];
+    return ordered.filter((numbered) => numbered.seq > seq);
   }
 
   subscribe(listener: Listener): () => void {
