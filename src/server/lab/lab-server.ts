@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Database } from "better-sqlite3";
 import { Server as EngineServer, type Socket as EngineSocket } from "engine.io";
-import { Server, type ServerOptions, type Socket } from "socket.io";
+import { Server, type Namespace, type ServerOptions, type Socket } from "socket.io";
+import { SessionAwareAdapter } from "socket.io-adapter";
 import type { PlaygroundLimits } from "../config.js";
 import type { LessonLab, LessonRoute, LessonServerOptions } from "../lesson-lab.js";
 import { LAB_ERROR_EVENT, type LabErrorPayload } from "../../shared/lab-api.js";
@@ -25,6 +26,38 @@ export function clientName(socket: Socket): string {
   if (typeof fromQuery === "string" && CLIENT_NAME.test(fromQuery)) return fromQuery;
   const fromAuth: unknown = socket.handshake.auth.name;
   return typeof fromAuth === "string" && CLIENT_NAME.test(fromAuth) ? fromAuth : socket.id;
+}
+
+/**
+ * Socket.IO's adapter for connection state recovery starts a 60 s sweep timer in its constructor and never
+ * stops it: its close() is the base adapter's no-op (socket.io-adapter 2.5.8). That timer holds the adapter,
+ * and through it the namespace, the server, this LabServer and the lab's log, for good: every recovery lab,
+ * and each of its restarts, stayed in memory after it closed. This one keeps the timer and stops it on close.
+ */
+class ClosableSessionAwareAdapter extends SessionAwareAdapter {
+  private readonly sweepers: ReturnType<typeof setInterval>[];
+
+  constructor(nsp: Namespace) {
+    // The timer is a local of the parent constructor: catch it as it is made (construction is synchronous).
+    const started: ReturnType<typeof setInterval>[] = [];
+    const setIntervalBefore = globalThis.setInterval;
+    globalThis.setInterval = ((...args: Parameters<typeof setInterval>) => {
+      const timer = setIntervalBefore(...args);
+      started.push(timer);
+      return timer;
+    }) as typeof setInterval;
+    try {
+      super(nsp);
+    } finally {
+      globalThis.setInterval = setIntervalBefore;
+    }
+    this.sweepers = started;
+  }
+
+  override close(): Promise<void> | void {
+    for (const timer of this.sweepers) clearInterval(timer);
+    return super.close();
+  }
 }
 
 /** What a lab server is made of: the lesson, the options in force, and the lab's log, settings and database. */
@@ -83,6 +116,7 @@ export class LabServer {
     // Socket.IO fills in this object's defaults (e.g. maxDisconnectionDuration): the inspector reads it back.
     this.ioOptions = {
       connectionStateRecovery: options.connectionStateRecovery && { ...options.connectionStateRecovery },
+      ...(options.connectionStateRecovery ? { adapter: ClosableSessionAwareAdapter } : {}),
       cleanupEmptyChildNamespaces: true,
       parser: labParser,
     };
