@@ -2,7 +2,8 @@
 // client joins its learner's room and, once a second, asks the server to send to the room with an ack
 // (socket.to(room): a room broadcast to the two others, then the ack). The same load runs against a plain
 // Socket.IO server with the same handlers and no lab layer, the baseline. Needs a production build.
-//   npm run build && npm run bench -- [learners=200] [seconds=30]
+//   npm run build && npm run bench -- [learners=200] [seconds=30] [--client=socket.io]
+// The clients are bench/wire-client.mjs unless --client=socket.io asks for the real socket.io-client.
 // Writes bench/results/load.json and bench/results/load.md.
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,10 +11,16 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { io } from "socket.io-client";
+import { WireClient } from "./wire-client.mjs";
 import { startProductionServer } from "../scripts/production-server.mjs";
 
-const LEARNERS = Number(process.argv[2] ?? 200);
-const SECONDS = Number(process.argv[3] ?? 30);
+const flags = process.argv.slice(2).filter((arg) => arg.startsWith("--"));
+const [learners = "200", seconds = "30"] = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+const LEARNERS = Number(learners);
+const SECONDS = Number(seconds);
+// e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the lab server.
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+const CLIENT = flags.includes("--client=socket.io") ? "socket.io-client" : "wire-client";
 const CLIENTS = ["Alice", "Bob", "Carol"];
 const TICK = 100; // clock ticks per second on Linux
 
@@ -24,7 +31,10 @@ function usage(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   const cpu = (Number(stat[11]) + Number(stat[12])) / TICK;
   const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) * 1024;
-  return { cpu, rss };
+  const io = readFileSync(`/proc/${pid}/io`, "utf8");
+  const writes = Number(/syscw:\s+(\d+)/.exec(io)?.[1] ?? 0);
+  const reads = Number(/syscr:\s+(\d+)/.exec(io)?.[1] ?? 0);
+  return { cpu, rss, writes, reads };
 }
 
 function freePort() {
@@ -41,9 +51,21 @@ async function startPlain() {
   const out = join("dist", "bench", "plain-server.mjs");
   await build({ entryPoints: ["bench/plain-server.ts"], outfile: out, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "warning", absWorkingDir: process.cwd() });
   const port = await freePort();
-  const child = spawn(process.execPath, [out], { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"], cwd: process.cwd() });
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, out], { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"], cwd: process.cwd() });
   await new Promise((resolve) => child.stdout.once("data", resolve));
   return { origin: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM"))) };
+}
+
+/** A connected client with `emitWithAck(timeoutMs, event, ...args)`, `on` and `close`. */
+async function connect(origin, path, name) {
+  if (CLIENT === "wire-client") return WireClient.connect(origin, path, { client: name });
+  const socket = io(origin, { path, forceNew: true, transports: ["websocket"], query: { client: name }, reconnection: false });
+  await new Promise((resolve, reject) => (socket.once("connect", resolve), socket.once("connect_error", reject)));
+  return {
+    emitWithAck: (timeoutMs, event, ...args) => socket.timeout(timeoutMs).emitWithAck(event, ...args),
+    on: (event, handler) => socket.on(event, handler),
+    close: () => socket.disconnect(),
+  };
 }
 
 function percentile(sorted, p) {
@@ -51,7 +73,7 @@ function percentile(sorted, p) {
 }
 
 async function run(kind) {
-  const server = kind === "lab" ? await startProductionServer({ stdio: "ignore" }) : await startPlain();
+  const server = kind === "lab" ? await startProductionServer({ stdio: "ignore", nodeArgs: SERVER_NODE_ARGS }) : await startPlain();
   await sleep(500);
   const idle = usage(server.pid);
   const sockets = [];
@@ -75,9 +97,8 @@ async function run(kind) {
         }
         await Promise.all(
           CLIENTS.map(async (name) => {
-            const socket = io(server.origin, { path, forceNew: true, transports: ["websocket"], query: { client: name }, reconnection: false });
-            await new Promise((resolve, reject) => (socket.once("connect", resolve), socket.once("connect_error", reject)));
-            await socket.timeout(10_000).emitWithAck("join", `room-${n}`);
+            const socket = await connect(server.origin, path, name);
+            await socket.emitWithAck(10_000, "join", `room-${n}`);
             sockets.push({ socket, room: `room-${n}` });
           }),
         );
@@ -92,14 +113,16 @@ async function run(kind) {
   let failures = 0;
   let running = true;
   const began = performance.now();
-  const startCpu = usage(server.pid).cpu;
+  const start = usage(server.pid);
+  const startCpu = start.cpu;
+  const startClientCpu = process.cpuUsage();
   await Promise.all(
     sockets.map(async ({ socket, room }, index) => {
       await sleep((index * 1000) / sockets.length); // spread the sends over each second
       while (running) {
         const sent = performance.now();
         try {
-          await socket.timeout(5000).emitWithAck("send", { target: "socket.to(room)", room, run: "bench" });
+          await socket.emitWithAck(5000, "send", { target: "socket.to(room)", room, run: "bench" });
           rtts.push(performance.now() - sent);
           acks += 1;
         } catch {
@@ -112,7 +135,8 @@ async function run(kind) {
   );
   const wallSeconds = (performance.now() - began) / 1000;
   const end = usage(server.pid);
-  for (const { socket } of sockets) socket.disconnect();
+  const clientCpu = process.cpuUsage(startClientCpu);
+  for (const { socket } of sockets) socket.close();
   await server.stop();
   rtts.sort((a, b) => a - b);
   createMs.sort((a, b) => a - b);
@@ -128,6 +152,8 @@ async function run(kind) {
     failures,
     serverCpuPercent: round(((end.cpu - startCpu) / wallSeconds) * 100),
     serverRssMB: round(end.rss / 1e6),
+    serverSyscallsPerSecond: { write: round((end.writes - start.writes) / wallSeconds), read: round((end.reads - start.reads) / wallSeconds) },
+    loadGeneratorCpuPercent: round(((clientCpu.user + clientCpu.system) / 1e6 / wallSeconds) * 100),
     memoryPerLearnerKB: round((loaded.rss - idle.rss) / LEARNERS / 1024),
     labCreateMs: kind === "lab" ? { p50: round(percentile(createMs, 50)), p99: round(percentile(createMs, 99)) } : null,
   };
@@ -139,6 +165,7 @@ const ratio = (a, b) => (a && b ? Math.round((a / b) * 100) / 100 : null);
 const result = {
   at: new Date().toISOString(),
   node: process.version,
+  client: CLIENT,
   lab,
   plain,
   ratios: {
@@ -150,7 +177,7 @@ const result = {
 };
 const row = (name, pick) => `| ${name} | ${pick(lab)} | ${pick(plain)} |`;
 const markdown = [
-  `Load: ${LEARNERS} learners × 3 clients, one acked room send per client per second, ${SECONDS} s (${process.version}).`,
+  `Load: ${LEARNERS} learners × 3 clients, one acked room send per client per second, ${SECONDS} s, clients: ${CLIENT} (${process.version}).`,
   "",
   "| measure | lab layer | plain Socket.IO |",
   "| --- | --- | --- |",
@@ -158,6 +185,7 @@ const markdown = [
   row("events per second (sends, acks, deliveries)", (r) => r.eventsPerSecond),
   row("server CPU (% of one core)", (r) => r.serverCpuPercent),
   row("server RSS (MB)", (r) => r.serverRssMB),
+  row("load generator CPU (% of one core)", (r) => r.loadGeneratorCpuPercent),
   row("memory per learner (KB)", (r) => r.memoryPerLearnerKB),
   row("time to create a lab p50 / p99 (ms)", (r) => (r.labCreateMs ? `${r.labCreateMs.p50} / ${r.labCreateMs.p99}` : "–")),
   row("failed sends", (r) => r.failures),

@@ -3,6 +3,7 @@ import type { LaunchOptions } from "playwright-core";
 export function startProductionServer(options?: {
   stdio?: "inherit" | "ignore";
   timeoutMs?: number;
+  nodeArgs?: string[];
 }): Promise<{ origin: string; stop(): Promise<void>; pid: number | undefined }>;
 
 export const CHROMIUM_LAUNCH: LaunchOptions & { executablePath: string; args: string[] };

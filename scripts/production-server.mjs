@@ -15,12 +15,15 @@ function freePort() {
   });
 }
 
-/** @returns {Promise<{ origin: string, stop(): Promise<void>, pid: number | undefined }>} */
-export async function startProductionServer({ stdio = "inherit", timeoutMs = 20_000 } = {}) {
+/**
+ * `nodeArgs` go to the server's node, e.g. ["--cpu-prof"] to profile it (NODE_OPTIONS refuses that flag).
+ * @returns {Promise<{ origin: string, stop(): Promise<void>, pid: number | undefined }>}
+ */
+export async function startProductionServer({ stdio = "inherit", timeoutMs = 20_000, nodeArgs = [] } = {}) {
   if (!existsSync("dist/host/start.mjs")) throw new Error("No production build: run `npm run build` first.");
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ["dist/host/start.mjs"], {
+  const server = spawn(process.execPath, [...nodeArgs, "dist/host/start.mjs"], {
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", stdio, stdio],
   });
