@@ -1,6 +1,7 @@
 // @ts-check
 import { defineConfig } from "astro/config";
 import node from "@astrojs/node";
+import { lazyMonacoCss } from "./scripts/lazy-monaco-css.mjs";
 
 /**
  * `astro dev` gets the same labs and control API as production: the playground is loaded through Vite
@@ -28,5 +29,6 @@ export default defineConfig({
   integrations: [playgroundInDev()],
   server: { port: Number(process.env.PORT ?? 4321) },
   devToolbar: { enabled: false },
+  vite: { plugins: [lazyMonacoCss()] },
   markdown: { shikiConfig: { themes: { light: "github-light-high-contrast", dark: "github-dark-high-contrast" } } },
 });

@@ -17,7 +17,22 @@ async function openEditor(): Promise<void> {
   await playground().getByRole("button", { name: "Run", exact: true }).and(lab.page().locator(":enabled")).waitFor({ timeout: 20_000 });
 }
 
+/** How many CSS rules on the page style Monaco's editor. */
+function monacoRules(page: Page): Promise<number> {
+  return page.evaluate(() =>
+    [...document.styleSheets].reduce((count, sheet) => count + [...sheet.cssRules].filter((rule) => rule.cssText.includes(".monaco-editor")).length, 0),
+  );
+}
+
 describe("the code playground", () => {
+  it("brings the editor's CSS with the editor: none on the page before it opens, all of it after", async () => {
+    expect(await monacoRules(lab.page())).toBe(0);
+    await openEditor();
+    expect(await monacoRules(lab.page())).toBeGreaterThan(100);
+    // Monaco's own layout rules apply, e.g. the editor is a positioned box.
+    expect(await playground().locator(".monaco-editor").first().evaluate((editor) => getComputedStyle(editor).position)).toBe("relative");
+  });
+
   it("opens the editor, runs the starter code, and shows its output and its client in the lab", async () => {
     await openEditor();
     await playground().getByRole("button", { name: "Run", exact: true }).click();
