@@ -27,3 +27,23 @@ describe("a lab's server log", () => {
     expect(heard).toEqual([1, 2]);
   });
 });
+
+describe("frames in the server log", () => {
+  it("show as the Engine.IO message, cut to 400 characters, and binary ones as their size", () => {
+    const log = new ServerLog();
+    const heard: string[] = [];
+    log.addFrame("received", "Alice", "s1", '2["hi"]');
+    log.subscribe(({ entry }) => heard.push(entry.kind === "sent" ? entry.frame : ""));
+    log.addFrame("sent", "Alice", "s1", "x".repeat(1000));
+    log.addFrame("sent", "Alice", "s1", new Uint8Array([1, 2, 3]));
+    const entries = log.since().map(({ entry }) => entry);
+    expect(entries[0]).toEqual({ at: expect.any(Number), kind: "received", client: "Alice", socketId: "s1", frame: '42["hi"]' });
+    expect(entries.map((entry) => (entry.kind === "received" || entry.kind === "sent" ? entry.frame : ""))).toEqual([
+      '42["hi"]',
+      `4${"x".repeat(399)}… (1001 characters)`,
+      "<binary frame, 3 bytes>",
+    ]);
+    // A subscriber hears the same entries as a reader of the log.
+    expect(heard).toEqual(entries.slice(1).map((entry) => (entry.kind === "sent" ? entry.frame : "")));
+  });
+});

@@ -9,7 +9,7 @@ import type { LessonLab, LessonRoute, LessonServerOptions } from "../lesson-lab.
 import { LAB_ERROR_EVENT, type LabErrorPayload } from "../../shared/lab-api.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { CLIENT_NAME } from "../../shared/network.js";
-import { messageFrame, truncate, type FrameData } from "../../shared/wire.js";
+import { truncate, type FrameData } from "../../shared/wire.js";
 import { RateLimit } from "./rate-limit.js";
 import { labParser } from "./lab-parser.js";
 import type { ServerLog } from "./server-log.js";
@@ -18,7 +18,6 @@ import type { ServerLog } from "./server-log.js";
 export const LAB_HEARTBEAT = { pingInterval: 3000, pingTimeout: 2000 };
 
 /** Frames in the server log are cut to this many characters: enough to read, cheap to keep per lab. */
-const FRAME_CHARS = 400;
 
 /** The name the page gave a client (the `client` query parameter, else `auth.name`), or its socket id. */
 export function clientName(socket: Socket): string {
@@ -260,8 +259,7 @@ export class LabServer {
     let flooded = false;
     socket.conn.on("packet", (packet: { type: string; data?: FrameData }) => {
       if (packet.type !== "message" || packet.data === undefined) return;
-      // Written out rather than spread from `entry`: this runs for every frame of every lab.
-      this.log.add({ at: Date.now(), kind: "received", client: entry.client, socketId: entry.socketId, frame: truncate(messageFrame(packet.data), FRAME_CHARS) });
+      this.log.addFrame("received", entry.client, entry.socketId, packet.data);
       // Binary attachments ride with the event they belong to: only text frames count as events.
       if (!flooded && typeof packet.data === "string" && !rate.take(Date.now())) {
         flooded = true;
@@ -270,7 +268,7 @@ export class LabServer {
     });
     socket.conn.on("packetCreate", (packet: { type: string; data?: FrameData }) => {
       if (packet.type !== "message" || packet.data === undefined) return;
-      this.log.add({ at: Date.now(), kind: "sent", client: entry.client, socketId: entry.socketId, frame: truncate(messageFrame(packet.data), FRAME_CHARS) });
+      this.log.addFrame("sent", entry.client, entry.socketId, packet.data);
     });
     socket.conn.on("upgrade", (transport: { name: string }) => {
       this.log.add({ at: Date.now(), kind: "upgrade", ...entry, transport: transport.name });
