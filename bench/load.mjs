@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { HOST_BUNDLE } from "../scripts/host-bundle.mjs";
 import { io } from "socket.io-client";
 import { WireClient } from "./wire-client.mjs";
 import { startProductionServer } from "../scripts/production-server.mjs";
@@ -49,7 +50,7 @@ function freePort() {
 async function startPlain() {
   // Inside the project, so its imports resolve from node_modules.
   const out = join("dist", "bench", "plain-server.mjs");
-  await build({ entryPoints: ["bench/plain-server.ts"], outfile: out, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "warning", absWorkingDir: process.cwd() });
+  await build({ entryPoints: ["bench/plain-server.ts"], outfile: out, ...HOST_BUNDLE, absWorkingDir: process.cwd() });
   const port = await freePort();
   const child = spawn(process.execPath, [...SERVER_NODE_ARGS, out], { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"], cwd: process.cwd() });
   await new Promise((resolve) => child.stdout.once("data", resolve));

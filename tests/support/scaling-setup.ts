@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { build } from "esbuild";
 import type { TestProject } from "vitest/node";
+import { HOST_BUNDLE } from "../../scripts/host-bundle.mjs";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -63,12 +64,7 @@ export default async function setup(project: TestProject) {
   await build({
     entryPoints: ["src/server/scaling/node-main.ts"],
     outfile: NODE_ENTRY,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    logLevel: "warning",
+    ...HOST_BUNDLE,
   });
   project.provide("scalingNodeEntry", NODE_ENTRY);
   const redis = await startRedis();

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import type { ServerLogEntry } from "../../shared/server-log.js";
-import { isAdapterMessage, NODE_CONFIG_ENV, type AdapterKind, type HostMessage, type NodeConfig, type NodeMessage } from "./node-protocol.js";
+import { isAdapterMessage, NODE_CONFIG_ENV, type HostMessage, type NodeConfig, type NodeMessage } from "./node-protocol.js";
 
 /** A running node: its name, its loopback port, and its process. */
 export interface LabNode {
@@ -9,23 +9,17 @@ export interface LabNode {
   readonly process: ChildProcess;
 }
 
-export interface NodeGroupOptions {
+/** What every node of the group is started with (each gets its own `name`), and how the group reports. */
+export type NodeGroupOptions = Omit<NodeConfig, "name"> & {
   /** The bundled node entry (dist/host/scaling-node.mjs in production). */
   entry: string;
   names: readonly string[];
-  labKey: string;
-  adapter: AdapterKind;
-  redisUrl?: string;
-  recoveryMs: number;
-  pingInterval: number;
-  pingTimeout: number;
-  maxPayloadBytes: number;
   /** Every node's server log entries, marked with the node's name. */
   onLog(entry: ServerLogEntry): void;
   /** Told when a node exits without being asked to, e.g. it crashed. */
   onExit?(name: string, code: number | null): void;
   startTimeoutMs?: number;
-}
+};
 
 /**
  * A lab's server nodes: one child process each, started together and stopped together.

@@ -8,8 +8,7 @@ import { messageFrame, truncate } from "../../shared/wire.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
 import { NODE_CONFIG_ENV, type HostMessage, type NodeConfig, type NodeMessage } from "./node-protocol.js";
 import { CLIENT_NAME } from "../../shared/network.js";
-
-const FRAME_CHARS = 400;
+import { FRAME_CHARS } from "../lab/server-log.js";
 
 /** The name the page gave the client (`?client=Alice`), as the server log shows it. */
 function clientName(socket: { id: string; handshake: { query: Record<string, unknown> } }): string {

@@ -1,28 +1,17 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import type { ServerLogEntry } from "../../shared/server-log.js";
 import { Balancer, handshakeSid, type Routing } from "./balancer.js";
-import { NodeGroup } from "./node-group.js";
+import { NodeGroup, type NodeGroupOptions } from "./node-group.js";
 import type { AdapterKind } from "./node-protocol.js";
 import { forwardRequest, forwardUpgrade } from "./node-proxy.js";
 
-export interface ScalingLabOptions {
-  /** The bundled node entry: dist/host/scaling-node.mjs in production. */
-  entry: string;
+export type ScalingLabOptions = Omit<NodeGroupOptions, "names" | "recoveryMs" | "onExit" | "startTimeoutMs"> & {
   /** Where the lab's URLs start, e.g. `/labs/<id>`. */
   prefix: string;
-  /** Unique per lab: keeps its Redis keys apart from other labs'. */
-  labKey: string;
   names?: readonly string[];
-  adapter: AdapterKind;
-  redisUrl?: string;
   recoveryMs?: number;
-  pingInterval: number;
-  pingTimeout: number;
-  maxPayloadBytes: number;
   routing?: Routing;
-  onLog(entry: ServerLogEntry): void;
-}
+};
 
 /** What the learner can change: the adapter that joins the nodes, and recovery. Both need new nodes. */
 export interface ScalingSetup {
@@ -113,19 +102,9 @@ export class ScalingLab {
   }
 }
 
-function groupOptions(options: ScalingLabOptions, setup: ScalingSetup) {
-  return {
-    entry: options.entry,
-    names: options.names ?? ["A", "B"],
-    labKey: options.labKey,
-    adapter: setup.adapter,
-    redisUrl: options.redisUrl,
-    recoveryMs: setup.recoveryMs,
-    pingInterval: options.pingInterval,
-    pingTimeout: options.pingTimeout,
-    maxPayloadBytes: options.maxPayloadBytes,
-    onLog: options.onLog,
-  };
+/** The node group for `setup`: the node group reads only the fields it knows. */
+function groupOptions(options: ScalingLabOptions, setup: ScalingSetup): NodeGroupOptions {
+  return { ...options, ...setup, names: options.names ?? ["A", "B"] };
 }
 
 function sidOf(pathAndQuery: string): string | undefined {

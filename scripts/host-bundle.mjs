@@ -1,0 +1,10 @@
+// How server-side entries are bundled for Node (build-host.mjs, and the tests' Scaling node entry):
+// one ESM file each, with packages left as imports, so the bundle must sit inside the project to find them.
+export const HOST_BUNDLE = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  logLevel: "warning",
+};
