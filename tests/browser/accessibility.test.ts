@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, openPage } from "../support/browser.js";
+import { launchBrowser, openCodeEditor, openPage } from "../support/browser.js";
 import { COURSE_SLUGS } from "../../src/shared/course.js";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -49,11 +49,9 @@ describe("accessibility (axe-core)", () => {
   }
 
   it("finds no serious or critical violations in the opened code editor", { timeout: 60_000 }, async () => {
-    const { page } = await openPage(browser);
+    const { page, errors } = await openPage(browser);
     await page.goto(`${inject("origin")}/lessons/emit`, { waitUntil: "networkidle" });
-    const playground = page.getByRole("region", { name: "Try it in code" });
-    await playground.getByRole("button", { name: "Open the code editor" }).click();
-    await playground.getByRole("button", { name: "Run", exact: true }).and(page.locator(":enabled")).waitFor({ timeout: 20_000 });
+    await openCodeEditor(page, errors);
     expect(await seriousViolations(page)).toEqual([]);
     await page.context().close();
   });

@@ -1,13 +1,12 @@
 import { describe, it } from "vitest";
-import { useLabPage } from "../support/browser.js";
+import { openCodeEditor, useLabPage } from "../support/browser.js";
 
 const lab = useLabPage("/lessons/acks", ["Alice"]);
 
-describe("the code editor's IntelliSense", () => {
+describe("the code editor's IntelliSense", { timeout: 60_000 }, () => {
   it("completes the lab's own event names after socket.emit(, from the lesson's typed event map", async () => {
     const playground = lab.page().getByRole("region", { name: "Try it in code" });
-    await playground.getByRole("button", { name: "Open the code editor" }).click();
-    await playground.getByRole("button", { name: "Run", exact: true }).and(lab.page().locator(":enabled")).waitFor({ timeout: 20_000 });
+    await openCodeEditor(lab.page(), lab.errors());
     await playground.getByRole("textbox", { name: "Your code" }).focus();
     await lab.page().keyboard.press("Control+End");
     await lab.page().keyboard.type('\nsocket.emit("');

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { useLabPage } from "../support/browser.js";
+import { openCodeEditor, useLabPage } from "../support/browser.js";
 
 const lab = useLabPage("/lessons/emit", ["Alice"]);
 
@@ -12,10 +12,7 @@ async function useCode(page: Page, code: string): Promise<void> {
   await page.evaluate((text) => localStorage.setItem("playground:code:emit", text), code);
 }
 
-async function openEditor(): Promise<void> {
-  await playground().getByRole("button", { name: "Open the code editor" }).click();
-  await playground().getByRole("button", { name: "Run", exact: true }).and(lab.page().locator(":enabled")).waitFor({ timeout: 20_000 });
-}
+const openEditor = () => openCodeEditor(lab.page(), lab.errors());
 
 /** How many CSS rules on the page style Monaco's editor. */
 function monacoRules(page: Page): Promise<number> {
@@ -24,7 +21,8 @@ function monacoRules(page: Page): Promise<number> {
   );
 }
 
-describe("the code playground", () => {
+// Opening Monaco takes seconds on a busy CI machine; each test opens it once.
+describe("the code playground", { timeout: 60_000 }, () => {
   it("brings the editor's CSS with the editor: none on the page before it opens, all of it after", async () => {
     expect(await monacoRules(lab.page())).toBe(0);
     await openEditor();

@@ -43,3 +43,23 @@ export function useLabPage(path: string, connected: readonly string[] = ["Alice"
   afterEach(() => current.page.context().close());
   return { page: () => current.page, errors: () => current.errors };
 }
+
+/**
+ * Opens the lesson's code editor and waits until it is ready (Run enabled). The editor loads Monaco on
+ * demand, a few seconds on a busy machine; when it does not become ready, the error says what the page
+ * reported (its status line and console errors) instead of only timing out.
+ */
+export async function openCodeEditor(page: Page, errors: readonly string[] = [], timeout = 25_000): Promise<void> {
+  const playground = page.getByRole("region", { name: "Try it in code" });
+  await playground.getByRole("button", { name: "Open the code editor" }).click();
+  const ready = playground.getByRole("button", { name: "Run", exact: true }).and(page.locator(":enabled"));
+  const failed = playground.getByRole("status").filter({ hasText: "The editor could not load" });
+  try {
+    await ready.or(failed).first().waitFor({ timeout });
+  } catch {
+    // Falls through to the report below.
+  }
+  if (await ready.isVisible()) return;
+  const status = await playground.locator(".run-status").textContent();
+  throw new Error(`The code editor did not become ready within ${timeout} ms. Status: "${status ?? ""}". Console errors: ${JSON.stringify(errors)}`);
+}
