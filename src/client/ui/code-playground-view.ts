@@ -20,6 +20,8 @@ export function mountCodePlayground(root: HTMLElement, context: CodePlaygroundCo
   const status = part<HTMLElement>(root, ".run-status");
   // The lab makes Code's link when a run gets its ticket: ask for its state then, not before.
   const network = mountLinkControls(part(root, ".code-network"), context.lab, "Code", { syncNow: false });
+  // Disabled in the page until now: a click before the lab is open would do nothing at all.
+  open.disabled = false;
   open.addEventListener("click", () => {
     open.disabled = true;
     status.textContent = "Loading the editor…";
