@@ -7,6 +7,7 @@ import { LAB_HEARTBEAT } from "../src/server/lab/lab-server.js";
 
 const http = createServer();
 const io = new Server(http, { ...LAB_HEARTBEAT, maxHttpBufferSize: 64 * 1024, httpCompression: false, perMessageDeflate: false });
+if (!roomsLab.setup) throw new Error("the rooms lesson runs its handlers in-process");
 roomsLab.setup(io, {
   log: () => undefined,
   settings: {},

@@ -1,9 +1,20 @@
+import { buildSync } from "esbuild";
+import { resolve } from "node:path";
+import { HOST_BUNDLE } from "../../scripts/host-bundle.mjs";
 import { configFromEnv } from "./config.js";
 import { createPlayground, type Playground } from "./host/playground.js";
 import { lessonLabs } from "./lessons.js";
 
+/** Inside node_modules, so the bundle's own imports (socket.io, redis, ...) resolve from the project. */
+const DEV_NODE_ENTRY = "node_modules/.cache/socket-io-playground/dev-scaling-node.mjs";
+
 /** The playground for `astro dev`, where Vite owns the HTTP server. */
 export function startDevPlayground(): Playground {
+  // The Scaling lab's nodes are separate processes: they need their entry bundled, as `npm run build` does.
+  if (!process.env.PLAYGROUND_SCALING_NODE) {
+    buildSync({ ...HOST_BUNDLE, entryPoints: ["src/server/scaling/node-main.ts"], outfile: DEV_NODE_ENTRY });
+    process.env.PLAYGROUND_SCALING_NODE = resolve(DEV_NODE_ENTRY);
+  }
   const config = configFromEnv(process.env);
   return createPlayground(lessonLabs, config.limits, config.dataDir);
 }

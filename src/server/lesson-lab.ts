@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Database } from "better-sqlite3";
 import type { Server } from "socket.io";
+import type { LabBackend, LabBackendParts } from "./lab/lab-backend.js";
 
 /** Server options a lesson may set on its lab; everything else is the lab's business. */
 export interface LessonServerOptions {
@@ -39,11 +40,17 @@ export interface LessonContext {
  * What a lesson brings to its lab: the server options it wants and the handlers it runs.
  * Handlers are plain Socket.IO code; they know nothing of labs, limits or faults.
  */
-export interface LessonLab {
+interface LessonLabBase {
   slug: string;
   options: LessonServerOptions;
   settings?: Record<string, LessonSetting>;
   /** Log every HTTP request of a named client, with its bytes and body: for lessons about the wire itself. */
   logRequests?: boolean;
-  setup(io: Server, context: LessonContext): void;
 }
+
+/**
+ * Most lessons run their handlers in one Socket.IO server inside the playground's process (`setup`). A
+ * lesson about several servers (Scaling) brings its own backend instead: its handlers run elsewhere.
+ */
+export type LessonLab = LessonLabBase &
+  ({ setup(io: Server, context: LessonContext): void; backend?: undefined } | { backend(parts: LabBackendParts): LabBackend; setup?: undefined });

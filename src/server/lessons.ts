@@ -6,8 +6,9 @@ import { roomsLab } from "../lessons/rooms/server.js";
 import { transportsLab } from "../lessons/transports/server.js";
 import { whyWebSocketLab } from "../lessons/why-websocket/server.js";
 import type { LessonLab } from "./lesson-lab.js";
+import { scalingLessonLab } from "./scaling/scaling-lesson.js";
 
 /** The lessons that have a lab, by slug. A lesson without an entry here has no lab yet. */
 export const lessonLabs: ReadonlyMap<string, LessonLab> = new Map(
-  [whyWebSocketLab, emitLab, acksLab, roomsLab, recoveryLab, retriesLab, transportsLab].map((lab) => [lab.slug, lab]),
+  [whyWebSocketLab, emitLab, acksLab, roomsLab, recoveryLab, retriesLab, transportsLab, scalingLessonLab()].map((lab) => [lab.slug, lab]),
 );

@@ -12,6 +12,8 @@ export interface InspectorSnapshot {
     recovered: boolean;
     /** Acknowledgements this socket's server side still waits for (server-to-client emits with an ack). */
     pendingAcks: number;
+    /** In a lab of several server nodes (Scaling), the node that holds the socket now. */
+    node?: string;
   }[];
   /** Rooms other than each socket's own private room, with their members' socket ids. */
   rooms: { name: string; members: string[] }[];

@@ -24,6 +24,34 @@ export interface LabInfo {
   limits: LabLimits;
   /** The lesson's live settings, e.g. how long the server waits before it acks. */
   settings: LabSetting[];
+  /** A lab of several server nodes (Scaling): where each node and the balancer are, and how they are set up. */
+  scaling?: ScalingInfo;
+}
+
+/** How a Scaling lab's nodes reach each other: not at all, the cluster adapter (IPC), or Redis Streams. */
+export type AdapterKind = "none" | "cluster" | "redis-streams";
+
+/** The Scaling lab's load balancer: round-robin spreads every request; sticky keeps a session on its node. */
+export type Routing = "round-robin" | "sticky";
+
+export interface ScalingInfo {
+  /** Each node's Socket.IO `path`: a client on it talks to that node only. */
+  nodes: { name: string; path: string }[];
+  /** The balancer's Socket.IO `path`: each request goes to the node it picks. */
+  balancerPath: string;
+  adapter: AdapterKind;
+  routing: Routing;
+  /** Connection state recovery on every node (the lab's recovery window), or off. */
+  recovery: boolean;
+  /** Whether the playground has a Redis (REDIS_URL), which the Redis Streams adapter needs. */
+  redis: boolean;
+}
+
+/** `PUT /api/labs/<id>/nodes`: any of these; a changed adapter or recovery restarts the nodes. */
+export interface ScalingChange {
+  adapter?: AdapterKind;
+  routing?: Routing;
+  recovery?: boolean;
 }
 
 export interface LabSetting {

@@ -45,6 +45,8 @@ async function startLab(options: Partial<ScalingLabOptions> = {}) {
     pingInterval: 2000,
     pingTimeout: 2000,
     maxPayloadBytes: 64 * 1024,
+    maxClients: 8,
+    maxEventsPerSecond: 50,
     onLog: (entry) => {
       log.push(entry);
       for (const check of [...waiters]) check();
@@ -97,7 +99,7 @@ async function arrives(client: ChatClient, text: string, ms: number): Promise<bo
 }
 
 describe("a Scaling lab's nodes", () => {
-  it("are separate processes: without an adapter, io.emit on node A reaches only node A's clients", async () => {
+  it("are separate processes: without an adapter, io.emit and room emits on node A reach only node A's clients", async () => {
     const { lab, log, connect } = await startLab({ adapter: "none" });
     const alice = await connect("Alice", lab.nodePath("A"));
     const bob = await connect("Bob", lab.nodePath("B"));
@@ -105,6 +107,14 @@ describe("a Scaling lab's nodes", () => {
     expect(await alice.timeout(5000).emitWithAck("chat", "hello from A")).toEqual({ node: "A" });
     expect((await aliceHears).node).toBe("A");
     expect(await arrives(bob, "hello from A", 500)).toBe(false);
+    // A room is a node's own: Bob joined "ops" on B, so A's emit to "ops" finds no one, while B's reaches him.
+    expect(await bob.timeout(5000).emitWithAck("join", "ops")).toContain("ops");
+    const bobMissesA = arrives(bob, "to ops from A", 500);
+    expect(await alice.timeout(5000).emitWithAck("chat-room", { room: "ops", text: "to ops from A" })).toEqual({ node: "A" });
+    expect(await bobMissesA).toBe(false);
+    const bobHearsB = nextLine(bob, "to ops from B");
+    await bob.timeout(5000).emitWithAck("chat-room", { room: "ops", text: "to ops from B" });
+    expect((await bobHearsB).node).toBe("B");
     // Each node sees only its own socket, and cannot reach the other at all.
     const seen = (await alice.timeout(5000).emitWithAck("who")) as SocketSummary[];
     expect(seen.map((socket) => socket.client)).toEqual(["Alice"]);

@@ -2,10 +2,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
+import { inject } from "vitest";
 import { defaultLimits, type PlaygroundLimits } from "../../src/server/config.js";
 import { listen, type RunningPlayground } from "../../src/server/host/listen.js";
 import type { LessonLab } from "../../src/server/lesson-lab.js";
 import { lessonLabs } from "../../src/server/lessons.js";
+import { scalingLessonLab } from "../../src/server/scaling/scaling-lesson.js";
 import type { LabInfo } from "../../src/shared/lab-api.js";
 import type { InspectorSnapshot } from "../../src/shared/inspector.js";
 import type { ServerLogEntry } from "../../src/shared/server-log.js";
@@ -13,10 +15,16 @@ import type { ServerLogEntry } from "../../src/shared/server-log.js";
 /** Tests keep lab databases out of the project's data/ folder. */
 export const testDataDir = mkdtempSync(join(tmpdir(), "playground-test-data-"));
 
+/** Every lesson's lab, the Scaling lab's nodes run from this test run's bundle, on its Redis if it has one. */
+export const testLessons: ReadonlyMap<string, LessonLab> = new Map([
+  ...lessonLabs,
+  ["scaling", scalingLessonLab(() => ({ entry: inject("scalingNodeEntry"), redisUrl: inject("redisUrl") || undefined }))],
+]);
+
 /** Starts the real playground server on an ephemeral port, with limits a test may tighten. */
 export function startServer(
   limits: Partial<PlaygroundLimits> = {},
-  lessons: ReadonlyMap<string, LessonLab> = lessonLabs,
+  lessons: ReadonlyMap<string, LessonLab> = testLessons,
   dataDir = testDataDir,
 ): Promise<RunningPlayground> {
   return listen({ port: 0, host: "127.0.0.1", limits: { ...defaultLimits, ...limits }, dataDir }, lessons);

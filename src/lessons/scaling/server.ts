@@ -8,6 +8,11 @@ const MAX_TEXT = 500;
 /** How long "ask-nodes" waits: the cluster adapter itself gives missing nodes 5 s. */
 const ASK_MS = 6000;
 
+/** The ack to call: a client may emit without asking for one (or send something else last), then no one is answered. */
+function answer<A extends (...args: never[]) => void>(ack: A | undefined): A {
+  return typeof ack === "function" ? ack : ((() => undefined) as unknown as A);
+}
+
 function within<T>(ms: number, promise: Promise<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
@@ -41,50 +46,50 @@ export function scalingHandlers(io: ScalingServer, { node, log }: NodeContext): 
 
     // #region chat
     socket.on("chat", (text, ack) => {
-      if (typeof ack !== "function") return;
-      if (typeof text !== "string" || text.length > MAX_TEXT) return ack({ error: `A line is a string of at most ${MAX_TEXT} characters.` });
+      const reply = answer(ack);
+      if (typeof text !== "string" || text.length > MAX_TEXT) return reply({ error: `A line is a string of at most ${MAX_TEXT} characters.` });
       io.emit("chat", { from, text, node }); // this node's clients; every node's with an adapter
-      ack({ node });
+      reply({ node });
     });
     // #endregion
 
     socket.on("join", async (room, ack) => {
-      if (typeof ack !== "function") return;
-      if (typeof room !== "string" || !ROOM_NAME.test(room)) return ack({ error: "A room name is 1 to 32 letters, digits, spaces, - or _." });
+      const reply = answer(ack);
+      if (typeof room !== "string" || !ROOM_NAME.test(room)) return reply({ error: "A room name is 1 to 32 letters, digits, spaces, - or _." });
       await socket.join(room);
-      ack([...socket.rooms]);
+      reply([...socket.rooms]);
     });
 
     socket.on("chat-room", (plan, ack) => {
-      if (typeof ack !== "function") return;
+      const reply = answer(ack);
       if (typeof plan?.room !== "string" || typeof plan.text !== "string" || plan.text.length > MAX_TEXT) {
-        return ack({ error: "Send { room, text }." });
+        return reply({ error: "Send { room, text }." });
       }
       io.to(plan.room).emit("chat", { from, text: plan.text, node });
-      ack({ node });
+      reply({ node });
     });
 
     // #region who
     socket.on("who", async (ack) => {
-      if (typeof ack !== "function") return;
+      const reply = answer(ack);
       try {
         const sockets = await io.timeout(2000).fetchSockets(); // every node's, with an adapter
-        ack(sockets.map((s): SocketSummary => ({ id: s.id, client: s.data.client, node: s.data.node, rooms: [...s.rooms] })));
+        reply(sockets.map((s): SocketSummary => ({ id: s.id, client: s.data.client, node: s.data.node, rooms: [...s.rooms] })));
       } catch (error) {
-        ack({ error: `fetchSockets failed: ${error instanceof Error ? error.message : String(error)}` });
+        reply({ error: `fetchSockets failed: ${error instanceof Error ? error.message : String(error)}` });
       }
     });
     // #endregion
 
     // #region ask-nodes
     socket.on("ask-nodes", async (ack) => {
-      if (typeof ack !== "function") return;
+      const reply = answer(ack);
       try {
         // The other nodes' answers, never this one's. Without an adapter the promise never settles (the
         // default adapter only prints a warning), so give up after a while.
-        ack(await within(ASK_MS, io.serverSideEmitWithAck("hello", node)));
+        reply(await within(ASK_MS, io.serverSideEmitWithAck("hello", node)));
       } catch (error) {
-        ack({ error: `serverSideEmitWithAck failed: ${error instanceof Error ? error.message : String(error)}` });
+        reply({ error: `serverSideEmitWithAck failed: ${error instanceof Error ? error.message : String(error)}` });
       }
     });
     // #endregion

@@ -138,7 +138,7 @@ export function createControlApi(labs: LabRegistry) {
     if (path === "/api/labs") {
       return method === "POST" ? createLab(req, res) : methodNotAllowed(res, "POST");
     }
-    const match = /^\/api\/labs\/([^/]+)(?:\/(log|restart|inspect|settings|recovery|runs)|\/runs\/([A-Za-z0-9_-]{1,64})|\/clients\/([^/]+)\/(link|drop|kick))?$/.exec(path);
+    const match = /^\/api\/labs\/([^/]+)(?:\/(log|restart|inspect|settings|recovery|runs|nodes)|\/runs\/([A-Za-z0-9_-]{1,64})|\/clients\/([^/]+)\/(link|drop|kick))?$/.exec(path);
     if (!match) return sendError(res, 404, "not_found", `No API route at ${path.slice(0, 200)}.`);
     const [, id = "", labAction, runTicket, clientPart, clientAction] = match;
     const lab = labs.get(id);
@@ -160,6 +160,11 @@ export function createControlApi(labs: LabRegistry) {
       const recovery = parseRecovery(await readJsonBody(req, MAX_BODY_BYTES));
       if (typeof recovery === "string") return sendError(res, 400, "invalid_recovery", recovery);
       return sendJson(res, 200, await lab.setRecovery(recovery));
+    }
+    if (labAction === "nodes") {
+      if (method !== "PUT") return methodNotAllowed(res, "PUT");
+      const result = await lab.configure(await readJsonBody(req, MAX_BODY_BYTES));
+      return result.ok ? sendJson(res, 200, result.value) : sendError(res, 400, "invalid_nodes", result.reason);
     }
     if (runTicket !== undefined) {
       if (method !== "DELETE") return methodNotAllowed(res, "DELETE");

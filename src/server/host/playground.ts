@@ -6,9 +6,10 @@ import type { LessonLab } from "../lesson-lab.js";
 import { createControlApi } from "./control-api.js";
 import { sendError } from "../http-json.js";
 
-const LAB_PATH = /^\/labs\/([A-Za-z0-9_-]+)\/(?:socket\.io|http)\//;
-/** Only the lab's Socket.IO path takes upgrades; its plain HTTP routes never do. */
-const LAB_UPGRADE_PATH = /^\/labs\/([A-Za-z0-9_-]+)\/socket\.io\//;
+/** A lab's Socket.IO server, its plain HTTP routes, and a Scaling lab's nodes and balancer. */
+const LAB_PATH = /^\/labs\/([A-Za-z0-9_-]+)\/(?:socket\.io|http|nodes\/[A-Za-z0-9]{1,8}\/socket\.io|lb\/socket\.io)\//;
+/** Only Socket.IO paths take upgrades; a lab's plain HTTP routes never do. */
+const LAB_UPGRADE_PATH = /^\/labs\/([A-Za-z0-9_-]+)\/(?:socket\.io|nodes\/[A-Za-z0-9]{1,8}\/socket\.io|lb\/socket\.io)\//;
 
 export interface Playground {
   labs: LabRegistry;

@@ -13,6 +13,7 @@ import { truncate, type FrameData } from "../../shared/wire.js";
 import { RateLimit } from "./rate-limit.js";
 import { labParser } from "./lab-parser.js";
 import type { ServerLog } from "./server-log.js";
+import type { LabBackend, LabBackendParts } from "./lab-backend.js";
 
 /** Labs answer heartbeats fast so that a dead link shows within seconds (Socket.IO's defaults take 45 s). */
 export const LAB_HEARTBEAT = { pingInterval: 3000, pingTimeout: 2000 };
@@ -60,24 +61,13 @@ class ClosableSessionAwareAdapter extends SessionAwareAdapter {
 }
 
 /** What a lab server is made of: the lesson, the options in force, and the lab's log, settings and database. */
-export interface LabServerParts {
-  lesson: LessonLab;
-  options: LessonServerOptions;
-  limits: PlaygroundLimits;
-  log: ServerLog;
-  onActivity(): void;
-  onStateChange(): void;
-  settings: Readonly<Record<string, number>>;
-  database(): Database;
-  /** Whether a browser request's Origin may reach this lab (the lab's own pages, and code runs it admitted). */
-  acceptsOrigin(req: IncomingMessage): boolean;
-}
+export type LabServerParts = LabBackendParts;
 
 /**
  * The real Socket.IO server inside a lab, running the lesson's handlers with the lesson's options.
  * It is bound to its own Engine.IO server and attached to no HTTP server: the lab hands it requests.
  */
-export class LabServer {
+export class LabServer implements LabBackend {
   readonly heartbeat: { pingInterval: number; pingTimeout: number };
   private readonly ioOptions: Partial<ServerOptions>;
   private readonly engine: EngineServer;
@@ -133,7 +123,7 @@ export class LabServer {
     this.io.use((socket, next) => this.admit(socket, next));
     this.io.on("connection", (socket) => this.watch(socket));
     const lessonLog = (message: string) => this.log.add({ at: Date.now(), kind: "log", message: truncate(message) });
-    lesson.setup(this.io, {
+    lesson.setup?.(this.io, {
       log: lessonLog,
       settings,
       database,

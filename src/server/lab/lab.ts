@@ -6,6 +6,7 @@ import type { InspectorSnapshot } from "../../shared/inspector.js";
 import type { LabInfo } from "../../shared/lab-api.js";
 import { CLIENT_NAME, type LinkState } from "../../shared/network.js";
 import { LabServer, LAB_HEARTBEAT } from "./lab-server.js";
+import type { LabBackend, LabBackendParts } from "./lab-backend.js";
 import { HEALTHY_LINK, NetworkLink } from "./network-link.js";
 import type { HttpExchange } from "./http-exchange.js";
 import { LabDatabase } from "./lab-database.js";
@@ -55,7 +56,7 @@ export type FaultResult<T> = { ok: true; value: T } | { ok: false; reason: "clie
  */
 export class Lab {
   readonly log = new ServerLog();
-  private server: LabServer;
+  private server: LabBackend;
   private readonly links = new Map<string, NetworkLink>();
   private lastActive = Date.now();
   /** The lesson's live settings: one object, read by the handlers of every server this lab starts. */
@@ -79,8 +80,9 @@ export class Lab {
     this.server = this.startServer();
   }
 
-  private startServer(): LabServer {
-    return new LabServer({
+  private startServer(): LabBackend {
+    const parts: LabBackendParts = {
+      id: this.id,
       lesson: this.lesson,
       options: this.options,
       limits: this.limits,
@@ -90,7 +92,15 @@ export class Lab {
       settings: this.settings,
       database: () => this.database.open(),
       acceptsOrigin: (req) => this.acceptsOrigin(req),
-    });
+    };
+    return this.lesson.backend ? this.lesson.backend(parts) : new LabServer(parts);
+  }
+
+  /** Changes the backend's own setup, e.g. the Scaling lab's adapter; refused for a lab that has none. */
+  async configure(change: unknown): Promise<{ ok: true; value: LabInfo } | { ok: false; reason: string }> {
+    if (!this.server.configure) return { ok: false, reason: "This lab has no server nodes to configure." };
+    const result = await this.server.configure(change);
+    return result.ok ? { ok: true, value: this.info() } : result;
   }
 
   /** A ticket that lets a sandboxed code run (Origin: null) connect as the client "Code", for a few minutes. */
@@ -201,6 +211,7 @@ export class Lab {
       },
       limits: { maxClientsPerLab, maxEventsPerSecond, maxPayloadBytes, labIdleMs },
       settings: Object.entries(this.lesson.settings ?? {}).map(([name, spec]) => ({ name, ...spec, value: this.settings[name] ?? spec.default })),
+      ...this.server.info?.(),
     };
   }
 
@@ -301,6 +312,10 @@ export class Lab {
   /** Shuts the lab's Socket.IO server down and starts a fresh one with the same options and handlers. */
   async restart(why = "Restart server"): Promise<void> {
     this.log.add({ at: Date.now(), kind: "fault", message: `${why}: every socket, room and buffered packet is gone` });
+    if (this.server.restart) {
+      await this.server.restart();
+      return this.stateChanged();
+    }
     const old = this.server;
     this.server = this.startServer();
     await old.close();

@@ -1,10 +1,13 @@
+import type { Routing } from "../../shared/lab-api.js";
+
+export type { Routing };
+
 /**
  * The lab's load balancer in front of its nodes, as a learner would configure one: round-robin, which
  * spreads every request, or sticky, which sends every request of an Engine.IO session to the node that
  * opened it. Round-robin is what breaks HTTP long-polling: a session's next request lands on a node that
  * never heard of it, and that node answers 400 "Session ID unknown".
  */
-export type Routing = "round-robin" | "sticky";
 
 /** Sessions remembered for sticky routing; the oldest are forgotten first. */
 const MAX_SESSIONS = 1000;

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import type { ServerLogEntry } from "../../shared/server-log.js";
-import { isAdapterMessage, NODE_CONFIG_ENV, type HostMessage, type NodeConfig, type NodeMessage } from "./node-protocol.js";
+import { isAdapterMessage, NODE_CONFIG_ENV, type HostMessage, type NodeConfig, type NodeMessage, type NodeState } from "./node-protocol.js";
 
 /** A running node: its name, its loopback port, and its process. */
 export interface LabNode {
@@ -16,6 +16,8 @@ export type NodeGroupOptions = Omit<NodeConfig, "name"> & {
   names: readonly string[];
   /** Every node's server log entries, marked with the node's name. */
   onLog(entry: ServerLogEntry): void;
+  /** Each node's sockets and rooms, soon after they change. */
+  onState?(name: string, state: NodeState): void;
   /** Told when a node exits without being asked to, e.g. it crashed. */
   onExit?(name: string, code: number | null): void;
   startTimeoutMs?: number;
@@ -53,6 +55,11 @@ export class NodeGroup {
     return this.nodes.find((node) => node.name === name);
   }
 
+  /** Sends every running node a message from the host, e.g. Kick a client wherever it is connected. */
+  tell(message: HostMessage): void {
+    for (const node of this.nodes) sendTo(node.process, message);
+  }
+
   /** Asks every node to close its server and adapter; one that does not exit in time is killed. */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -70,6 +77,8 @@ export class NodeGroup {
       pingInterval: options.pingInterval,
       pingTimeout: options.pingTimeout,
       maxPayloadBytes: options.maxPayloadBytes,
+      maxClients: options.maxClients,
+      maxEventsPerSecond: options.maxEventsPerSecond,
     };
     const child = fork(options.entry, [], {
       env: { ...process.env, [NODE_CONFIG_ENV]: JSON.stringify(config) },
@@ -97,6 +106,7 @@ export class NodeGroup {
           clearTimeout(timer);
           resolve({ name, port: typed.port, process: child });
         } else if (typed.type === "log") options.onLog(typed.entry);
+        else if (typed.type === "state") options.onState?.(name, typed.state);
         else if (typed.type === "failed") {
           clearTimeout(timer);
           reject(new Error(`node ${name} failed to start: ${typed.message}`));

@@ -1,7 +1,9 @@
+import type { InspectorSnapshot } from "../../shared/inspector.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
 
-/** How a lab's nodes reach each other: not at all, the cluster adapter over IPC, or Redis Streams. */
-export type AdapterKind = "none" | "cluster" | "redis-streams";
+import type { AdapterKind } from "../../shared/lab-api.js";
+
+export type { AdapterKind };
 
 /** What a node process is started with (JSON in its PLAYGROUND_NODE environment variable). */
 export interface NodeConfig {
@@ -16,16 +18,27 @@ export interface NodeConfig {
   pingInterval: number;
   pingTimeout: number;
   maxPayloadBytes: number;
+  /** Sockets one node holds at once; one more gets a connect_error saying so. */
+  maxClients: number;
+  /** Events one socket may send per second; a flood is disconnected. */
+  maxEventsPerSecond: number;
 }
+
+/** What a node reports of its state for the inspector: its sockets, rooms and recovery buffer. */
+export type NodeState = Pick<InspectorSnapshot, "sockets" | "rooms" | "recovery">;
 
 /** Node to host, over the IPC channel. The cluster adapter's own messages carry `source` instead of `type`. */
 export type NodeMessage =
   | { type: "ready"; port: number }
   | { type: "log"; entry: ServerLogEntry }
+  | { type: "state"; state: NodeState }
   | { type: "failed"; message: string };
 
-/** Host to node. */
-export type HostMessage = { type: "close" };
+/**
+ * Host to node: close; `socket.disconnect()` every socket of a client (Kick); fail a polling session whose
+ * connection the lab's network link cut (Drop), so the node notices now rather than at the next ping timeout.
+ */
+export type HostMessage = { type: "close" } | { type: "kick"; client: string } | { type: "fail-polling"; sid: string };
 
 export const NODE_CONFIG_ENV = "PLAYGROUND_NODE";
 

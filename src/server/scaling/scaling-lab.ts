@@ -2,10 +2,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { Balancer, handshakeSid, type Routing } from "./balancer.js";
 import { NodeGroup, type NodeGroupOptions } from "./node-group.js";
-import type { AdapterKind } from "./node-protocol.js";
+import type { AdapterKind, HostMessage } from "./node-protocol.js";
 import { forwardRequest, forwardUpgrade } from "./node-proxy.js";
 
-export type ScalingLabOptions = Omit<NodeGroupOptions, "names" | "recoveryMs" | "onExit" | "startTimeoutMs"> & {
+export type ScalingLabOptions = Omit<NodeGroupOptions, "names" | "recoveryMs" | "startTimeoutMs"> & {
   /** Where the lab's URLs start, e.g. `/labs/<id>`. */
   prefix: string;
   names?: readonly string[];
@@ -56,6 +56,11 @@ export class ScalingLab {
 
   get balancerPath(): string {
     return `${this.options.prefix}/lb/socket.io`;
+  }
+
+  /** Sends every node a message, e.g. Kick a client on whichever node holds it. */
+  tell(message: HostMessage): void {
+    this.group.tell(message);
   }
 
   /** Stops every node and starts new ones with `setup`: their clients are cut and reconnect. */

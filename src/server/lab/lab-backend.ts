@@ -1,0 +1,51 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import type { InspectorSnapshot } from "../../shared/inspector.js";
+import type { LabInfo } from "../../shared/lab-api.js";
+import type { Database } from "better-sqlite3";
+import type { PlaygroundLimits } from "../config.js";
+import type { LessonLab, LessonRoute, LessonServerOptions } from "../lesson-lab.js";
+import type { ServerLog } from "./server-log.js";
+
+/** What a lab gives the backend it starts: the lesson, the options in force, and the lab's log, settings and database. */
+export interface LabBackendParts {
+  /** The lab's id: its URLs start at `/labs/<id>`, and it keeps the lab's shared state (e.g. in Redis) apart. */
+  id: string;
+  lesson: LessonLab;
+  options: LessonServerOptions;
+  limits: PlaygroundLimits;
+  log: ServerLog;
+  onActivity(): void;
+  onStateChange(): void;
+  settings: Readonly<Record<string, number>>;
+  database(): Database;
+  /** Whether a browser request's Origin may reach this lab (the lab's own pages, and code runs it admitted). */
+  acceptsOrigin(req: IncomingMessage): boolean;
+}
+
+/**
+ * What a lab runs behind its network links and log: one in-process Socket.IO server (LabServer), or, for
+ * the Scaling lesson, several node processes behind a balancer. The lab hands it requests that already
+ * passed the client's link, and asks it for its state; it never knows which kind it holds.
+ */
+export interface LabBackend {
+  readonly heartbeat: { pingInterval: number; pingTimeout: number };
+  readonly clientCount: number;
+  readonly isEmpty: boolean;
+  handleRequest(req: IncomingMessage, res: ServerResponse): void;
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** The lesson's own HTTP route at `path`, if it has one. */
+  route(path: string): LessonRoute | undefined;
+  inspect(): Omit<InspectorSnapshot, "links">;
+  /** `socket.disconnect()` on every socket of that client; returns how many there were. */
+  disconnectClient(name: string): number;
+  /** A polling session whose connection the client's link cut: the server should notice now. */
+  failPolling(sid: string): void;
+  /** Starts over in place, if it knows how (keeping choices a new backend would not know); else the lab makes a new one. */
+  restart?(): Promise<void>;
+  /** What the backend adds to the lab's description, e.g. the Scaling lab's nodes. */
+  info?(): Partial<LabInfo>;
+  /** Changes the backend's own setup (the Scaling lab's adapter and balancer); a reason when the change is refused. */
+  configure?(change: unknown): Promise<{ ok: true } | { ok: false; reason: string }>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,246 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import type { LabBackend, LabBackendParts } from "../lab/lab-backend.js";
+import { LAB_HEARTBEAT } from "../lab/lab-server.js";
+import type { InspectorSnapshot } from "../../shared/inspector.js";
+import type { AdapterKind, LabInfo, Routing, ScalingChange } from "../../shared/lab-api.js";
+import { sendError } from "../http-json.js";
+import type { NodeState } from "./node-protocol.js";
+import { ScalingLab } from "./scaling-lab.js";
+
+/** Where the node processes' entry is, and the Redis the Redis Streams adapter uses (none: that adapter is off). */
+export interface ScalingConfig {
+  entry: string;
+  redisUrl?: string;
+}
+
+/** The recovery window every node gets when recovery is on: long enough to do the step, short enough to watch. */
+export const SCALING_RECOVERY_MS = 15_000;
+/** Requests that may wait while the nodes start; past it they are refused, and the client retries. */
+const MAX_WAITING = 64;
+
+const ADAPTERS: readonly AdapterKind[] = ["none", "cluster", "redis-streams"];
+const ROUTINGS: readonly Routing[] = ["round-robin", "sticky"];
+
+export const NO_REDIS =
+  "This playground has no Redis. Start one (Debian: apt-get install redis-server), then start the playground with REDIS_URL=redis://127.0.0.1:6379.";
+
+interface Setup {
+  adapter: AdapterKind;
+  routing: Routing;
+  recovery: boolean;
+}
+
+/** `{"adapter": "cluster", "routing": "sticky", "recovery": true}`, any of them; a string says what is wrong. */
+export function parseScalingChange(body: unknown, redis: boolean): ScalingChange | string {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return 'Send a JSON object, e.g. {"adapter": "cluster"}.';
+  const { adapter, routing, recovery, ...rest } = body as Record<string, unknown>;
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) return `The nodes have no setting called "${unknown.slice(0, 32)}".`;
+  if (adapter !== undefined && !ADAPTERS.includes(adapter as AdapterKind)) return `"adapter" is one of ${ADAPTERS.join(", ")}.`;
+  if (routing !== undefined && !ROUTINGS.includes(routing as Routing)) return `"routing" is one of ${ROUTINGS.join(", ")}.`;
+  if (recovery !== undefined && typeof recovery !== "boolean") return '"recovery" is true or false.';
+  if (adapter === "redis-streams" && !redis) return NO_REDIS;
+  return { ...(adapter !== undefined && { adapter: adapter as AdapterKind }), ...(routing !== undefined && { routing: routing as Routing }), ...(recovery !== undefined && { recovery }) };
+}
+
+/**
+ * The Scaling lesson's backend: its lab runs as real node processes behind a balancer (ScalingLab). The lab
+ * in front keeps doing what it does for every lesson (network links, the server log, the control API); this
+ * class routes what passes the links, gathers the nodes' state for the inspector, and applies the learner's
+ * choice of adapter, balancer and recovery.
+ */
+export class ScalingBackend implements LabBackend {
+  readonly heartbeat = { ...LAB_HEARTBEAT };
+  private lab: ScalingLab | undefined;
+  /** Set while nodes start or restart: requests wait for it rather than reach a node that is not there. */
+  private pending: Promise<void> | undefined;
+  private waiting = 0;
+  private failure: string | undefined;
+  private closed = false;
+  private readonly states = new Map<string, NodeState>();
+  private setup: Setup = { adapter: "none", routing: "round-robin", recovery: false };
+
+  constructor(
+    private readonly parts: LabBackendParts,
+    private readonly config: ScalingConfig,
+  ) {
+    this.pending = this.start();
+  }
+
+  private async start(): Promise<void> {
+    const { parts, config, setup } = this;
+    try {
+      const lab = await ScalingLab.start({
+        entry: config.entry,
+        prefix: `/labs/${parts.id}`,
+        labKey: parts.id,
+        adapter: setup.adapter,
+        redisUrl: config.redisUrl,
+        recoveryMs: setup.recovery ? SCALING_RECOVERY_MS : 0,
+        routing: setup.routing,
+        ...this.heartbeat,
+        maxPayloadBytes: parts.limits.maxPayloadBytes,
+        maxClients: parts.limits.maxClientsPerLab,
+        maxEventsPerSecond: parts.limits.maxEventsPerSecond,
+        onLog: (entry) => parts.log.add(entry),
+        onState: (name, state) => {
+          this.states.set(name, state);
+          parts.onStateChange();
+        },
+        onExit: (name, code) => {
+          this.states.delete(name);
+          parts.log.add({ at: Date.now(), kind: "fault", node: name, message: `Node ${name} stopped unexpectedly (exit code ${code})` });
+          parts.onStateChange();
+        },
+      });
+      if (this.closed) return void (await lab.close());
+      this.lab = lab;
+      parts.log.add({ at: Date.now(), kind: "log", message: `Nodes ${lab.names.join(" and ")} started: ${describe(setup)}` });
+    } catch (error) {
+      this.failure = error instanceof Error ? error.message : String(error);
+      parts.log.add({ at: Date.now(), kind: "fault", message: `The nodes could not start: ${this.failure}` });
+    } finally {
+      this.pending = undefined;
+    }
+  }
+
+  get clientCount(): number {
+    let count = 0;
+    for (const state of this.states.values()) count += state.sockets.length;
+    return count;
+  }
+
+  get isEmpty(): boolean {
+    return this.clientCount === 0;
+  }
+
+  handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.whenReady(
+      () => {
+        if (!this.parts.acceptsOrigin(req)) return sendError(res, 403, "cross_origin", "Cross-origin connections to a lab are not allowed.");
+        if (!this.lab?.handleRequest(req, res)) sendError(res, 404, "not_found", "This lab's nodes answer at <lab>/nodes/<name>/socket.io/ and <lab>/lb/socket.io/.");
+      },
+      (why) => sendError(res, 503, "nodes_unavailable", why),
+    );
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.whenReady(
+      () => {
+        if (!this.parts.acceptsOrigin(req)) return void socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
+        if (!this.lab?.handleUpgrade(req, socket, head)) socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+      },
+      () => void socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n"),
+    );
+  }
+
+  /** Runs `serve` once the nodes are up; `refuse` when they failed, closed, or too many requests already wait. */
+  private whenReady(serve: () => void, refuse: (why: string) => void): void {
+    if (this.closed) return refuse("This lab has closed.");
+    if (!this.pending) return this.failure && !this.lab ? refuse(`The lab's nodes could not start: ${this.failure}`) : serve();
+    if (this.waiting >= MAX_WAITING) return refuse("The lab's nodes are starting. Try again in a moment.");
+    this.waiting += 1;
+    void this.pending.then(() => {
+      this.waiting -= 1;
+      this.whenReady(serve, refuse);
+    });
+  }
+
+  route(): undefined {
+    return undefined;
+  }
+
+  inspect(): Omit<InspectorSnapshot, "links"> {
+    const states = [...this.states.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, state]) => state);
+    // With an adapter a room spans nodes; without one, same-named rooms on two nodes are still one name to show.
+    const rooms = new Map<string, string[]>();
+    for (const state of states) for (const room of state.rooms) rooms.set(room.name, [...(rooms.get(room.name) ?? []), ...room.members]);
+    const recovery = this.setup.recovery;
+    return {
+      at: Date.now(),
+      sockets: states.flatMap((state) => state.sockets),
+      rooms: [...rooms.entries()].map(([name, members]) => ({ name, members })),
+      recovery: { enabled: recovery, retainedPackets: 0, sessions: states.reduce((sum, state) => sum + state.recovery.sessions, 0) },
+      options: {
+        ...this.heartbeat,
+        maxHttpBufferSize: this.parts.limits.maxPayloadBytes,
+        transports: ["polling", "websocket"],
+        connectionStateRecovery: recovery ? { maxDisconnectionDuration: SCALING_RECOVERY_MS, skipMiddlewares: false } : false,
+      },
+    };
+  }
+
+  disconnectClient(name: string): number {
+    this.lab?.tell({ type: "kick", client: name });
+    let count = 0;
+    for (const state of this.states.values()) count += state.sockets.filter((socket) => socket.client === name).length;
+    return count;
+  }
+
+  failPolling(sid: string): void {
+    this.lab?.tell({ type: "fail-polling", sid });
+  }
+
+  info(): Partial<LabInfo> {
+    const names = this.lab?.names ?? ["A", "B"];
+    const prefix = `/labs/${this.parts.id}`;
+    return {
+      server: {
+        ...this.heartbeat,
+        connectionStateRecovery: this.setup.recovery ? { maxDisconnectionDuration: SCALING_RECOVERY_MS } : false,
+      },
+      scaling: {
+        nodes: names.map((name) => ({ name, path: `${prefix}/nodes/${name}/socket.io` })),
+        balancerPath: `${prefix}/lb/socket.io`,
+        ...this.setup,
+        redis: Boolean(this.config.redisUrl),
+      },
+    };
+  }
+
+  async configure(body: unknown): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const change = parseScalingChange(body, Boolean(this.config.redisUrl));
+    if (typeof change === "string") return { ok: false, reason: change };
+    const next: Setup = { ...this.setup, ...change };
+    if (next.routing !== this.setup.routing) {
+      this.setup.routing = next.routing;
+      if (this.lab) this.lab.balancer.routing = next.routing;
+      this.parts.log.add({ at: Date.now(), kind: "fault", message: `Load balancer: ${next.routing}` });
+    }
+    if (next.adapter !== this.setup.adapter || next.recovery !== this.setup.recovery) {
+      this.setup = next;
+      this.parts.log.add({ at: Date.now(), kind: "fault", message: `Restart nodes: ${describe(next)}` });
+      await this.restart();
+    }
+    return { ok: true };
+  }
+
+  /** Stops every node and starts new ones with the current setup; clients are cut and reconnect. */
+  async restart(): Promise<void> {
+    await this.pending;
+    const old = this.lab;
+    this.lab = undefined;
+    this.states.clear();
+    this.failure = undefined;
+    this.pending = (async () => {
+      await old?.close();
+      // start() clears `pending` when it is done.
+    })().then(() => this.start());
+    await this.pending;
+    this.parts.onStateChange();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.pending;
+    await this.lab?.close();
+    this.lab = undefined;
+    this.states.clear();
+  }
+}
+
+function describe({ adapter, recovery }: Setup): string {
+  const joined = { none: "no adapter", cluster: "the cluster adapter", "redis-streams": "the Redis Streams adapter" }[adapter];
+  return `${joined}, connectionStateRecovery ${recovery ? `on (${SCALING_RECOVERY_MS / 1000} s)` : "off"}`;
+}

@@ -1,0 +1,117 @@
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Socket } from "socket.io-client";
+import type { RunningPlayground } from "../../src/server/host/listen.js";
+import type { LabInfo } from "../../src/shared/lab-api.js";
+import type { Line } from "../../src/lessons/scaling/events.js";
+import { connectClient, createLab, fault, nextEvent, startServer, waitForLogEntry, waitForSnapshot } from "../support/server.js";
+
+let running: RunningPlayground;
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+  running = await startServer();
+});
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.disconnect();
+});
+afterAll(() => running.close());
+
+/** A client of the Scaling lab on one node's path (or the balancer's), through the playground's one port. */
+async function connectTo(lab: LabInfo, name: string, where: string, transport: "websocket" | "polling" = "websocket"): Promise<Socket> {
+  const scaling = lab.scaling;
+  if (!scaling) throw new Error("not a Scaling lab");
+  const path = where === "balancer" ? scaling.balancerPath : scaling.nodes.find((node) => node.name === where)?.path;
+  const socket = await connectClient(running.origin, { ...lab, path: path ?? "" }, name, transport);
+  sockets.push(socket);
+  return socket;
+}
+
+/** Resolves true if the chat line `text` reaches `socket` within `ms`. */
+function receives(socket: Socket, text: string, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => (socket.off("chat", listener), resolve(false)), ms);
+    const listener = (line: Line) => {
+      if (line.text !== text) return;
+      clearTimeout(timer);
+      socket.off("chat", listener);
+      resolve(true);
+    };
+    socket.on("chat", listener);
+  });
+}
+
+describe("the Scaling lab in the playground", () => {
+  it("describes its nodes and balancer, and routes a client to the node whose path it uses", async () => {
+    const lab = await createLab(running.origin, "scaling");
+    expect(lab.scaling).toMatchObject({
+      nodes: [
+        { name: "A", path: `/labs/${lab.id}/nodes/A/socket.io` },
+        { name: "B", path: `/labs/${lab.id}/nodes/B/socket.io` },
+      ],
+      balancerPath: `/labs/${lab.id}/lb/socket.io`,
+      adapter: "none",
+      routing: "round-robin",
+      recovery: false,
+      redis: inject("redisUrl") !== "",
+    });
+    await connectTo(lab, "Alice", "A");
+    await connectTo(lab, "Bob", "B");
+    const snapshot = await waitForSnapshot(running.origin, lab, (s) => s.sockets.length === 2, 5000);
+    expect(snapshot.sockets.map(({ client, node }) => ({ client, node }))).toEqual([
+      { client: "Alice", node: "A" },
+      { client: "Bob", node: "B" },
+    ]);
+  });
+
+  it("without an adapter io.emit stays on node A; after switching to the cluster adapter it reaches Bob on node B", async () => {
+    const lab = await createLab(running.origin, "scaling");
+    let alice = await connectTo(lab, "Alice", "A");
+    let bob = await connectTo(lab, "Bob", "B");
+    const bobGetsHi = receives(bob, "hi", 1500);
+    await alice.emitWithAck("chat", "hi");
+    expect(await bobGetsHi).toBe(false);
+
+    const info = (await fault(running.origin, lab, "/nodes", "PUT", { adapter: "cluster" })) as LabInfo;
+    expect(info.scaling?.adapter).toBe("cluster");
+    await waitForLogEntry(running.origin, lab, (entry) => entry.kind === "log" && entry.message.startsWith("Nodes A and B started: the cluster adapter"), 10_000);
+    alice = await connectTo(lab, "Alice", "A");
+    bob = await connectTo(lab, "Bob", "B");
+    const bobGetsHello = receives(bob, "hello", 5000);
+    expect(await alice.emitWithAck("chat", "hello")).toEqual({ node: "A" });
+    expect(await bobGetsHello).toBe(true);
+  });
+
+  it("refuses an unknown adapter or setting with a clear error", async () => {
+    const lab = await createLab(running.origin, "scaling");
+    await expect(fault(running.origin, lab, "/nodes", "PUT", { adapter: "memory" })).rejects.toThrow(/400.*adapter\W+ is one of none, cluster, redis-streams/);
+    await expect(fault(running.origin, lab, "/nodes", "PUT", { workers: 4 })).rejects.toThrow(/400.*no setting called \W+workers/);
+    const emit = await createLab(running.origin, "emit");
+    await expect(fault(running.origin, emit, "/nodes", "PUT", { adapter: "cluster" })).rejects.toThrow(/400.*no server nodes/);
+  });
+
+  it("applies the lab's network faults to a node's client: Offline cuts Bob, and his node logs the disconnect", async () => {
+    const lab = await createLab(running.origin, "scaling");
+    const bob = await connectTo(lab, "Bob", "B");
+    const disconnected = nextEvent(bob, "disconnect", 5000);
+    await fault(running.origin, lab, "/clients/Bob/link", "PUT", { offline: true });
+    await disconnected;
+    await waitForLogEntry(running.origin, lab, (entry) => entry.kind === "disconnect" && entry.client === "Bob" && entry.node === "B", 8000);
+  });
+
+  it("refuses a cross-site page's connection to a node, as it does for every lab", async () => {
+    const lab = await createLab(running.origin, "scaling");
+    const path = lab.scaling?.nodes[0]?.path ?? "";
+    const answer = await fetch(`${running.origin}${path}/?EIO=4&transport=polling&client=Mallory`, { headers: { Origin: "https://evil.example" } });
+    expect(answer.status).toBe(403);
+    await expect(connectClient(running.origin, { ...lab, path }, "Mallory", "websocket", { extraHeaders: { Origin: "https://evil.example" } })).rejects.toThrow();
+  });
+
+  it("Kick disconnects the client on whichever node holds it", async () => {
+    const lab = await createLab(running.origin, "scaling");
+    const alice = await connectTo(lab, "Alice", "A");
+    await waitForSnapshot(running.origin, lab, (s) => s.sockets.length === 1, 5000);
+    const disconnected = nextEvent<[string]>(alice, "disconnect", 5000);
+    expect(await fault(running.origin, lab, "/clients/Alice/kick", "POST")).toEqual({ kicked: 1 });
+    expect((await disconnected)[0]).toBe("io server disconnect");
+  });
+});
