@@ -16,15 +16,16 @@ function freePort() {
 }
 
 /**
- * `nodeArgs` go to the server's node, e.g. ["--cpu-prof"] to profile it (NODE_OPTIONS refuses that flag).
+ * `nodeArgs` go to the server's node, e.g. ["--cpu-prof"] to profile it (NODE_OPTIONS refuses that flag);
+ * `env` adds to its environment, e.g. REDIS_URL.
  * @returns {Promise<{ origin: string, stop(): Promise<void>, pid: number | undefined }>}
  */
-export async function startProductionServer({ stdio = "inherit", timeoutMs = 20_000, nodeArgs = [] } = {}) {
+export async function startProductionServer({ stdio = "inherit", timeoutMs = 20_000, nodeArgs = [], env = {} } = {}) {
   if (!existsSync("dist/host/start.mjs")) throw new Error("No production build: run `npm run build` first.");
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, [...nodeArgs, "dist/host/start.mjs"], {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1" },
+    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", stdio, stdio],
   });
   const stop = async () => {

@@ -34,6 +34,8 @@ const lessons = defineCollection({
         handshake: z.boolean().default(false),
         /** Adds "On the wire" buttons to each client: a burst of server events, and an emit over the size limit. */
         wire: z.boolean().default(false),
+        /** Runs the lab as several server nodes: the "Server nodes" box, and a "Connects to" choice per client. */
+        scaling: z.boolean().default(false),
       })
       .optional(),
   }),

@@ -1,4 +1,4 @@
-import type { ApiError, LabInfo } from "../shared/lab-api.js";
+import type { ApiError, LabInfo, ScalingChange } from "../shared/lab-api.js";
 import type { LinkState } from "../shared/network.js";
 
 async function call<T>(lab: LabInfo, path: string, method: string, body?: unknown): Promise<T> {
@@ -22,6 +22,8 @@ export const labControl = {
   kick: (lab: LabInfo, name: string) => call<{ kicked: number }>(lab, `${client(name)}/kick`, "POST"),
   setRecovery: (lab: LabInfo, recovery: { enabled: boolean; maxDisconnectionDuration?: number }) =>
     call<LabInfo>(lab, "/recovery", "PUT", recovery),
+  /** The Scaling lab's adapter, balancer and recovery; a changed adapter or recovery restarts its nodes. */
+  configureNodes: (lab: LabInfo, change: ScalingChange) => call<LabInfo>(lab, "/nodes", "PUT", change),
   restart: (lab: LabInfo) => call<{ restarted: boolean }>(lab, "/restart", "POST"),
   setSettings: (lab: LabInfo, change: Record<string, number>) => call<Record<string, number>>(lab, "/settings", "PUT", change),
   /** A ticket that lets one sandboxed code run connect, as the client it names ("Code"). */

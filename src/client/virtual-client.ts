@@ -75,6 +75,8 @@ export interface ClientOptions {
    * so the next connection tells the server where this client stopped.
    */
   trackOffset?: boolean;
+  /** Socket.IO's `path`, when not the lab's own: in the Scaling lab, one node's or the load balancer's. */
+  path?: string;
 }
 
 export type TransportChoice = "default" | "websocket" | "polling" | "websocket-first" | "websocket-first-try-all";

@@ -4,6 +4,7 @@ import { parseArguments, payloadBytes } from "../emit-args.js";
 import { describeValue } from "../../shared/wire.js";
 import type { AckStyle, ClientStatus, Heartbeat, ReceivedEntry, Reconnection, TransportChoice, VirtualClient } from "../virtual-client.js";
 import { appendToLog, describeArgs, describeTraffic, logItem } from "./format.js";
+import { pathTarget, targetPath } from "./scaling-view.js";
 import { part } from "./dom.js";
 import { mountLinkControls } from "./link-controls-view.js";
 
@@ -87,7 +88,7 @@ export function mountClientPanel(
   panel: HTMLElement,
   client: VirtualClient,
   options: ClientPanelOptions,
-): { showTraffic(traffic: LinkTraffic): void } {
+): { showTraffic(traffic: LinkTraffic): void; showNode(node: string | undefined): void } {
   const heading = part<HTMLElement>(panel, ".client-name");
   heading.id = `client-${client.name.toLowerCase()}-name`;
   heading.textContent = client.name;
@@ -99,8 +100,9 @@ export function mountClientPanel(
 
   const status = part<HTMLElement>(panel, ".client-status");
   const reconnect = part<HTMLButtonElement>(panel, ".client-connect");
+  let node: string | undefined;
   const showStatus = (current: ClientStatus) => {
-    status.textContent = statusText(current);
+    status.textContent = statusText(current) + (node && current.state === "connected" ? ` · on node ${node}` : "");
     status.dataset.state = current.state;
     // Offer a manual reconnect only when the real client will not reconnect by itself.
     reconnect.hidden = !(current.state === "disconnected" && !current.willReconnect);
@@ -159,6 +161,12 @@ export function mountClientPanel(
 
   const form = part<HTMLFormElement>(panel, ".emit-form");
   const error = part<HTMLElement>(panel, ".emit-error");
+  if (options.lab.scaling) {
+    // The Scaling lesson starts from its own event, `chat`, acknowledged with the node that handled it.
+    part<HTMLInputElement>(form, "input[name=event]").value = "chat";
+    part<HTMLTextAreaElement>(form, "textarea[name=args]").value = `"hi from ${client.name}"`;
+    part<HTMLInputElement>(form, "input[name=ack]").checked = true;
+  }
   form.addEventListener("submit", (submit) => {
     submit.preventDefault();
     const data = new FormData(form);
@@ -185,6 +193,11 @@ export function mountClientPanel(
 
   const traffic = part<HTMLElement>(panel, ".traffic");
   return {
+    showNode(current) {
+      if (current === node) return;
+      node = current;
+      showStatus(client.status);
+    },
     showTraffic(counted) {
       traffic.hidden = false;
       traffic.textContent = `Traffic: ${describeTraffic(counted)}`;
@@ -213,6 +226,13 @@ function mountWireControls(panel: HTMLElement, client: VirtualClient, lab: LabIn
 function mountNetworkControls(panel: HTMLElement, client: VirtualClient, lab: LabInfo): void {
   mountLinkControls(panel, lab, client.name);
   part<HTMLButtonElement>(panel, ".client-disconnect").addEventListener("click", () => client.disconnect());
+  const target = panel.querySelector<HTMLSelectElement>("select[name=target]");
+  const scaling = lab.scaling;
+  if (target && scaling) {
+    // A new connection to another node or the balancer, as a client configured with another URL would make.
+    target.value = pathTarget(scaling, client.clientOptions.path);
+    target.addEventListener("change", () => client.useOptions({ ...client.clientOptions, path: targetPath(scaling, target.value) }));
+  }
   const transport = part<HTMLSelectElement>(panel, "select[name=transport]");
   transport.value = client.transportChoice;
   transport.addEventListener("change", () => client.useTransport(transport.value as TransportChoice));

@@ -10,6 +10,7 @@ import { mountClientPanel } from "./client-panel-view.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { mountInspector } from "./inspector-view.js";
 import { mountCodePlayground } from "./code-playground-view.js";
+import { initialTarget, mountScalingNodes, targetPath } from "./scaling-view.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
 import { mountHandshakes } from "./handshake-view.js";
 import { mountPollVsPush } from "./poll-push-view.js";
@@ -44,12 +45,14 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const { pingInterval, pingTimeout } = lab.server;
   status.textContent = `Lab ready: a real Socket.IO server for you alone. Heartbeat: pingInterval ${pingInterval / 1000} s, pingTimeout ${pingTimeout / 1000} s.`;
 
-  const clients = new Map<string, { client: VirtualClient; panel: HTMLElement; showTraffic(traffic: LinkTraffic): void }>();
+  const clients = new Map<string, { client: VirtualClient; panel: HTMLElement; showTraffic(traffic: LinkTraffic): void; showNode(node: string | undefined): void }>();
   const timeline = new Timeline();
   mountTimeline(part(root, "[data-timeline]"), timeline);
   mountSettings(part(root, ".lab-settings"), lab);
   const recoverySwitch = root.querySelector<HTMLFieldSetElement>(".recovery-switch");
   if (recoverySwitch) mountRecoverySwitch(recoverySwitch, root, lab);
+  const scalingNodes = root.querySelector<HTMLFieldSetElement>("[data-scaling-nodes]");
+  if (scalingNodes) mountScalingNodes(scalingNodes, lab);
   const showInspector = mountInspector(part(root, "[data-inspector]"));
   const matrix = root.querySelector<HTMLElement>("[data-rooms-matrix]");
   const showMatrix = matrix ? mountRoomsMatrix(matrix) : undefined;
@@ -65,6 +68,13 @@ export async function startLab(root: HTMLElement): Promise<void> {
     showHandshakes?.(snapshot.links);
     showFeedTraffic?.(snapshot.links);
     for (const traffic of snapshot.links) clients.get(traffic.client)?.showTraffic(traffic);
+    // In a lab of several nodes, the node that holds each client's socket now, found by its socket id.
+    if (lab.scaling) {
+      for (const { client, showNode } of clients.values()) {
+        const id = client.status.state === "connected" ? client.status.socketId : undefined;
+        showNode(snapshot.sockets.find((socket) => socket.id === id)?.node);
+      }
+    }
   });
   const logListeners = new Set<(entry: ServerLogEntry) => void>();
   showServerLog(part(root, ".server-log"), lab, {
@@ -87,10 +97,13 @@ export async function startLab(root: HTMLElement): Promise<void> {
   };
 
   function addClient(name: string): void {
-    const client = new VirtualClient(name, lab);
+    // In the Scaling lab each client connects to one node (Alice to A, Bob to B) until the learner says otherwise.
+    const client = lab.scaling
+      ? new VirtualClient(name, lab, "default", location.origin, { path: targetPath(lab.scaling, initialTarget(lab.scaling, clients.size)) })
+      : new VirtualClient(name, lab);
     const stopRecording = recordClient(timeline, client);
     const panel = (template.content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
-    const { showTraffic } = mountClientPanel(panel, client, {
+    const { showTraffic, showNode } = mountClientPanel(panel, client, {
       lab,
       onRemove: () => {
         stopRecording();
@@ -104,7 +117,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
       },
     });
     container.append(panel);
-    clients.set(name, { client, panel, showTraffic });
+    clients.set(name, { client, panel, showTraffic, showNode });
     updateAddButton();
     refreshBroadcast?.();
     refreshRetries?.();
