@@ -85,7 +85,13 @@ export async function startLab(root: HTMLElement): Promise<void> {
     onSnapshot: showSnapshot,
     onClosed: () => {
       status.dataset.state = "error";
-      status.textContent = "This lab has closed (it was idle too long). Reload the page for a fresh one.";
+      // Idle eviction, or (with several playground processes) the process that held the lab restarted.
+      status.textContent = "This lab has closed: it sat idle too long, or the server that held it restarted. ";
+      const fresh = document.createElement("button");
+      fresh.type = "button";
+      fresh.textContent = "Open a fresh lab";
+      fresh.addEventListener("click", () => location.reload());
+      status.append(fresh);
     },
   });
 
