@@ -25,6 +25,11 @@ export interface PlaygroundConfig {
   limits: PlaygroundLimits;
   /** Where labs keep their SQLite files (PLAYGROUND_DATA_DIR, default "data"). */
   dataDir: string;
+  /**
+   * Several playground processes sharing one Redis (docs/deploy.md): this one's name (PLAYGROUND_NODE_ID),
+   * the Redis (REDIS_URL), and where the others reach it (PLAYGROUND_PEER_URL, default http://127.0.0.1:<port>).
+   */
+  peers?: { nodeId: string; redisUrl: string; url?: string };
 }
 
 export const defaultLimits: PlaygroundLimits = {
@@ -67,5 +72,9 @@ export function configFromEnv(env: Record<string, string | undefined>): Playgrou
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be a port number, got "${env.PORT}"`);
   }
-  return { port, host: env.HOST || undefined, limits, dataDir: env.PLAYGROUND_DATA_DIR || "data" };
+  const nodeId = env.PLAYGROUND_NODE_ID || undefined;
+  if (nodeId && !/^[a-z0-9]{1,16}$/.test(nodeId)) throw new Error(`PLAYGROUND_NODE_ID must be 1 to 16 lowercase letters or digits, got "${nodeId}"`);
+  if (nodeId && !env.REDIS_URL) throw new Error("PLAYGROUND_NODE_ID needs REDIS_URL: the playground processes find one another through Redis.");
+  const peers = nodeId && env.REDIS_URL ? { nodeId, redisUrl: env.REDIS_URL, url: env.PLAYGROUND_PEER_URL || undefined } : undefined;
+  return { port, host: env.HOST || undefined, limits, dataDir: env.PLAYGROUND_DATA_DIR || "data", ...(peers && { peers }) };
 }

@@ -5,12 +5,29 @@ import type { Duplex } from "node:stream";
 /** Largest response body read to find a handshake's session id; handshakes are a few hundred bytes. */
 const HANDSHAKE_BYTES = 4096;
 
+/** Where a request goes: a Scaling lab's node on a loopback port, or another playground process. */
+export interface Upstream {
+  host: string;
+  port: number;
+}
+
+const loopback = (target: number | Upstream): Upstream => (typeof target === "number" ? { host: "127.0.0.1", port: target } : target);
+
 /**
- * Forwards one HTTP request to a node on its loopback port, under `path`. `onBody` gets the start of the
- * response body (for a balancer learning session ids); the response streams on to the client regardless.
+ * Forwards one HTTP request to `target` (a loopback port, or a host and port), under `path`. Its headers go
+ * as they came, Host and Origin included, so the upstream's same-origin check sees the learner's page.
+ * `onBody` gets the start of the response body (for a balancer learning session ids); the response streams
+ * on to the client regardless. `onFail` answers when the upstream cannot be reached (default: 502).
  */
-export function forwardRequest(req: IncomingMessage, res: ServerResponse, port: number, path: string, onBody?: (start: string) => void): void {
-  const upstream = request({ host: "127.0.0.1", port, method: req.method, path, headers: req.headers }, (answer) => {
+export function forwardRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: number | Upstream,
+  path: string,
+  { onBody, onFail = unavailable }: { onBody?: (start: string) => void; onFail?: (res: ServerResponse) => void } = {},
+): void {
+  const { host, port } = loopback(target);
+  const upstream = request({ host, port, method: req.method, path, headers: req.headers }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers);
     if (onBody) {
       let seen = "";
@@ -22,16 +39,19 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, port: 
     answer.pipe(res);
   });
   upstream.on("error", () => {
-    if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
-    res.end("The lab's server node is not answering.");
+    if (res.headersSent) return void res.destroy();
+    onFail(res);
   });
   res.once("close", () => upstream.destroy());
   req.pipe(upstream);
 }
 
-/** Forwards a WebSocket upgrade to a node: the request head is rewritten for `path`, then bytes flow both ways. */
-export function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, port: number, path: string): void {
-  const upstream = connect(port, "127.0.0.1", () => {
+/** Forwards a WebSocket upgrade to `target`: the request head is rewritten for `path`, then bytes flow both ways. */
+export function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: number | Upstream, path: string, onFail?: () => void): void {
+  const { host, port } = loopback(target);
+  let connected = false;
+  const upstream = connect(port, host, () => {
+    connected = true;
     const lines = [`${req.method ?? "GET"} ${path} HTTP/1.1`];
     for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
     upstream.write(`${lines.join("\r\n")}\r\n\r\n`);
@@ -44,8 +64,35 @@ export function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffe
     upstream.destroy();
     socket.destroy();
   };
-  upstream.once("error", close);
-  upstream.once("close", close);
+  upstream.once("error", () => {
+    // Not even connected: the caller may still answer the client (e.g. a 404 for a lab whose process stopped).
+    if (!connected && onFail) return onFail();
+    close();
+  });
+  upstream.once("close", () => {
+    if (connected || !onFail) close();
+  });
   socket.once("error", close);
   socket.once("close", close);
+}
+
+function unavailable(res: ServerResponse): void {
+  res.writeHead(502, { "content-type": "application/json" });
+  res.end(JSON.stringify({ error: { code: "upstream_unavailable", message: "The server behind this lab is not answering. Reload the page for a fresh lab." } }));
+}
+
+/** Sends a JSON body already read from `req` on to `target`, with the request's own headers, and streams the answer back. */
+export function forwardJson(req: IncomingMessage, res: ServerResponse, target: Upstream, path: string, body: unknown, onFail = unavailable): void {
+  const text = JSON.stringify(body);
+  const headers = { ...req.headers, "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) };
+  delete headers["transfer-encoding"];
+  const upstream = request({ host: target.host, port: target.port, method: req.method, path, headers }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(res);
+  });
+  upstream.on("error", () => {
+    if (res.headersSent) return void res.destroy();
+    onFail(res);
+  });
+  upstream.end(text);
 }

@@ -9,11 +9,14 @@ declare module "vitest" {
     scalingNodeEntry: string;
     /** A Redis server of this test run's own, or "" when none could be started (never on CI). */
     redisUrl: string;
+    /** A whole playground process (listen(), no site), bundled, for tests of several processes. */
+    playgroundEntry: string;
   }
 }
 
 /** Inside node_modules, so the bundle's own imports (socket.io, redis, ...) resolve from the project. */
 export const NODE_ENTRY = "node_modules/.cache/socket-io-playground/scaling-node.mjs";
+const PLAYGROUND_ENTRY = "node_modules/.cache/socket-io-playground/playground.mjs";
 
 export default async function setup(project: TestProject) {
   await build({
@@ -22,6 +25,8 @@ export default async function setup(project: TestProject) {
     ...HOST_BUNDLE,
   });
   project.provide("scalingNodeEntry", NODE_ENTRY);
+  await build({ entryPoints: ["tests/support/playground-main.ts"], outfile: PLAYGROUND_ENTRY, ...HOST_BUNDLE });
+  project.provide("playgroundEntry", PLAYGROUND_ENTRY);
   const redis = await startRedis();
   project.provide("redisUrl", redis?.url ?? "");
   return () => redis?.stop();

@@ -45,4 +45,15 @@ describe("configFromEnv", () => {
     expect(() => configFromEnv({ PLAYGROUND_MAX_LABS: "lots" })).toThrow(/PLAYGROUND_MAX_LABS must be a positive integer/);
     expect(() => configFromEnv({ PORT: "99999" })).toThrow(/PORT must be a port number/);
   });
+
+  it("joins the peers through Redis only with a node id and REDIS_URL, and says what is missing otherwise", () => {
+    expect(configFromEnv({ REDIS_URL: "redis://r:6379" }).peers).toBeUndefined();
+    expect(configFromEnv({ REDIS_URL: "redis://r:6379", PLAYGROUND_NODE_ID: "p1", PLAYGROUND_PEER_URL: "http://10.0.0.1:4321" }).peers).toEqual({
+      nodeId: "p1",
+      redisUrl: "redis://r:6379",
+      url: "http://10.0.0.1:4321",
+    });
+    expect(() => configFromEnv({ PLAYGROUND_NODE_ID: "p1" })).toThrow(/PLAYGROUND_NODE_ID needs REDIS_URL/);
+    expect(() => configFromEnv({ PLAYGROUND_NODE_ID: "Node-1", REDIS_URL: "redis://r" })).toThrow(/lowercase letters or digits/);
+  });
 });

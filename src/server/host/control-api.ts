@@ -5,6 +5,18 @@ import { parseLinkChange } from "./link-change.js";
 import { isSameOrigin } from "../lab/origin.js";
 import type { NumberedEntry } from "../lab/server-log.js";
 import { RequestBodyError, readJsonBody, sendError, sendJson } from "../http-json.js";
+import { forwardJson, forwardRequest, type Upstream } from "../proxy.js";
+import type { PeerDirectory } from "./peers.js";
+
+/** With several playground processes: where the one holding a lab answers, and where learners' labs are remembered. */
+export interface ControlApiPeers {
+  ownerOf(labId: string): Promise<Upstream | undefined>;
+  /** The process holding `labId` did not answer: it is down, and so is the lab. */
+  lost(labId: string): void;
+  peers: PeerDirectory | undefined;
+  /** How long a learner's lab is remembered: as long as an idle lab lives. */
+  rememberMs: number;
+}
 
 /** A learner id is a random token the browser made; it only scopes labs, so its shape is all we check. */
 const LEARNER_ID = /^[A-Za-z0-9_-]{16,128}$/;
@@ -20,7 +32,7 @@ const MAX_STREAM_BACKLOG_BYTES = 1024 * 1024;
  * The HTTP control API under /api (docs/lab-api.md). The page, the tests and anyone's scripts all use it.
  * Returns false for paths outside /api so the host can pass them on.
  */
-export function createControlApi(labs: LabRegistry) {
+export function createControlApi(labs: LabRegistry, cluster?: ControlApiPeers) {
   const streams = new WeakMap<Lab, number>();
   async function createLab(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJsonBody(req, MAX_BODY_BYTES);
@@ -31,7 +43,24 @@ export function createControlApi(labs: LabRegistry) {
     if (typeof learner !== "string" || !LEARNER_ID.test(learner)) {
       return sendError(res, 400, "invalid_learner", 'Give a learner id as "learner": 16 to 128 letters, digits, "-" or "_".');
     }
+    // A learner who already has this lesson's lab on another process goes back to it, wherever they landed.
+    const peers = cluster?.peers;
+    const known = peers && !labs.hasLearner(lesson, learner) ? await peers.labFor(learner, lesson) : undefined;
+    const elsewhere = known === undefined ? undefined : await cluster?.ownerOf(known);
+    const openHere = () => openLab(res, lesson, learner);
+    if (known !== undefined && elsewhere) {
+      // That process stopped since: the learner gets a fresh lab here.
+      return forwardJson(req, res, elsewhere, "/api/labs", { lesson, learner }, () => {
+        cluster?.lost(known);
+        void openHere().catch(() => sendError(res, 500, "internal", "The server failed to answer this request."));
+      });
+    }
+    await openHere();
+  }
+
+  async function openLab(res: ServerResponse, lesson: string, learner: string): Promise<void> {
     const result = labs.open(lesson, learner);
+    if (result.ok && cluster?.peers) await cluster.peers.remember(learner, lesson, result.lab.id, cluster.rememberMs);
     if (!result.ok) {
       if (result.reason === "unknown_lesson") {
         return sendError(res, 404, "lesson_not_found", `There is no lab for a lesson called "${lesson.slice(0, 64)}".`);
@@ -142,7 +171,18 @@ export function createControlApi(labs: LabRegistry) {
     if (!match) return sendError(res, 404, "not_found", `No API route at ${path.slice(0, 200)}.`);
     const [, id = "", labAction, runTicket, clientPart, clientAction] = match;
     const lab = labs.get(id);
-    if (!lab) return sendError(res, 404, "lab_not_found", "No lab has that id: it may have been evicted after sitting idle.");
+    if (!lab) {
+      const notFound = () => sendError(res, 404, "lab_not_found", "No lab has that id: it may have been evicted after sitting idle.");
+      const owner = await cluster?.ownerOf(id);
+      if (!owner) return notFound();
+      // Another playground process holds it; if that process has stopped, so has the lab.
+      return forwardRequest(req, res, owner, req.url ?? path, {
+        onFail: () => {
+          cluster?.lost(id);
+          notFound();
+        },
+      });
+    }
     lab.touch();
     if (labAction === "log") return method === "GET" ? streamLog(req, res, lab) : methodNotAllowed(res, "GET");
     if (labAction === "inspect") return method === "GET" ? sendJson(res, 200, lab.inspect()) : methodNotAllowed(res, "GET");

@@ -3,6 +3,7 @@ import type { PlaygroundConfig } from "../config.js";
 import type { LessonLab } from "../lesson-lab.js";
 import { sendError } from "../http-json.js";
 import { createPlayground, type Playground } from "./playground.js";
+import { PeerDirectory } from "./peers.js";
 
 export type SiteHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -22,7 +23,8 @@ export async function listen(
   lessons: ReadonlyMap<string, LessonLab>,
   site: SiteHandler = noSite,
 ): Promise<RunningPlayground> {
-  const playground = createPlayground(lessons, config.limits, config.dataDir);
+  const peers = config.peers ? await PeerDirectory.connect(config.peers) : undefined;
+  const playground = createPlayground(lessons, config.limits, config.dataDir, peers);
   const server = createServer((req, res) => playground.handleRequest(req, res, () => site(req, res)));
   server.on("upgrade", (req, socket, head) => {
     if (!playground.handleUpgrade(req, socket, head)) socket.destroy();
@@ -33,11 +35,13 @@ export async function listen(
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
+  await peers?.announce(config.peers?.url ?? `http://127.0.0.1:${port}`);
   return {
     server,
     playground,
     origin: `http://${config.host && !config.host.includes(":") ? config.host : "localhost"}:${port}`,
     async close() {
+      await peers?.close();
       await playground.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -5,6 +5,8 @@ import { LabRegistry } from "../lab/lab-registry.js";
 import type { LessonLab } from "../lesson-lab.js";
 import { createControlApi } from "./control-api.js";
 import { sendError } from "../http-json.js";
+import { forwardRequest, forwardUpgrade, type Upstream } from "../proxy.js";
+import type { PeerDirectory } from "./peers.js";
 
 /** A lab's Socket.IO server, its plain HTTP routes, and a Scaling lab's nodes and balancer. */
 const LAB_PATH = /^\/labs\/([A-Za-z0-9_-]+)\/(?:socket\.io|http|nodes\/[A-Za-z0-9]{1,8}\/socket\.io|lb\/socket\.io)\//;
@@ -34,9 +36,19 @@ export function createPlayground(
   lessons: ReadonlyMap<string, LessonLab>,
   limits: PlaygroundLimits,
   dataDir?: string,
+  peers?: PeerDirectory,
 ): Playground {
-  const labs = new LabRegistry(lessons, limits, dataDir);
-  const handleApi = createControlApi(labs);
+  const labs = new LabRegistry(lessons, limits, dataDir, peers?.labPrefix ?? "");
+  /** Where another playground process that holds lab `id` answers, when this one does not hold it. */
+  const ownerOf = async (id: string): Promise<Upstream | undefined> => {
+    const owner = peers?.ownerOf(id);
+    return owner && owner !== peers?.nodeId ? peers?.addressOf(owner) : undefined;
+  };
+  const lost = (id: string) => {
+    const owner = peers?.ownerOf(id);
+    if (owner) peers?.forget(owner);
+  };
+  const handleApi = createControlApi(labs, { ownerOf, lost, peers, rememberMs: limits.labIdleMs });
 
   return {
     labs,
@@ -46,22 +58,29 @@ export function createPlayground(
       if (!path.startsWith("/labs/")) return next();
       const id = LAB_PATH.exec(path)?.[1];
       const lab = id === undefined ? undefined : labs.get(id);
-      if (!lab) return sendError(res, 404, "lab_not_found", "No lab has that id: it may have been evicted after sitting idle.");
-      lab.handleRequest(req, res);
+      if (lab) return lab.handleRequest(req, res);
+      const notFound = () => sendError(res, 404, "lab_not_found", "No lab has that id: it may have been evicted after sitting idle.");
+      if (id === undefined || !peers) return notFound();
+      // Another playground process holds it: any process answers any learner, by passing the request on.
+      void ownerOf(id).then((target) => {
+        if (!target) return notFound();
+        forwardRequest(req, res, target, req.url ?? "/", { onFail: () => (lost(id), notFound()) });
+      });
     },
     handleUpgrade(req, socket, head) {
       const path = pathOf(req.url);
       if (!path.startsWith("/labs/")) return false;
       const id = LAB_UPGRADE_PATH.exec(path)?.[1];
       const lab = id === undefined ? undefined : labs.get(id);
-      if (lab) {
-        lab.handleUpgrade(req, socket, head);
-      } else {
+      const notFound = () => {
         const body = JSON.stringify({ error: { code: "lab_not_found", message: "No lab has that id." } });
         socket.end(
           `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
         );
-      }
+      };
+      if (lab) lab.handleUpgrade(req, socket, head);
+      else if (id === undefined || !peers) notFound();
+      else void ownerOf(id).then((target) => (target ? forwardUpgrade(req, socket, head, target, req.url ?? "/", () => (lost(id), notFound())) : notFound()));
       return true;
     },
     close: () => labs.close(),

@@ -24,6 +24,8 @@ export class LabRegistry extends EventEmitter<{ evicted: [Lab] }> {
     private readonly lessons: ReadonlyMap<string, LessonLab>,
     private readonly limits: PlaygroundLimits,
     private readonly dataDir = "data",
+    /** Starts every lab id: with several playground processes, the id says which one holds the lab. */
+    private readonly idPrefix = "",
   ) {
     super();
     const every = Math.max(50, Math.min(limits.labIdleMs / 2, 30_000));
@@ -46,11 +48,16 @@ export class LabRegistry extends EventEmitter<{ evicted: [Lab] }> {
       return { ok: true, lab: existing, created: false };
     }
     if (this.labs.size >= this.limits.maxLabs) return { ok: false, reason: "lab_limit" };
-    const lab = new Lab(newLabId(), lesson, this.limits, this.dataDir);
+    const lab = new Lab(this.idPrefix + newLabId(), lesson, this.limits, this.dataDir);
     this.labs.set(lab.id, lab);
     this.byOwner.set(owner, lab);
     this.owners.set(lab, owner);
     return { ok: true, lab, created: true };
+  }
+
+  /** Whether this process holds the learner's lab for a lesson. */
+  hasLearner(lessonSlug: string, learner: string): boolean {
+    return this.byOwner.has(`${learner}\n${lessonSlug}`);
   }
 
   get(id: string): Lab | undefined {

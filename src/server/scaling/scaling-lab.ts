@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { Balancer, handshakeSid, type Routing } from "./balancer.js";
 import { NodeGroup, type NodeGroupOptions } from "./node-group.js";
 import type { AdapterKind, HostMessage } from "./node-protocol.js";
-import { forwardRequest, forwardUpgrade } from "./node-proxy.js";
+import { forwardRequest, forwardUpgrade } from "../proxy.js";
 
 export type ScalingLabOptions = Omit<NodeGroupOptions, "names" | "recoveryMs" | "startTimeoutMs"> & {
   /** Where the lab's URLs start, e.g. `/labs/<id>`. */
@@ -80,7 +80,7 @@ export class ScalingLab {
     if (!target) return false;
     const { port, path, viaBalancer, node } = target;
     const learn = viaBalancer && !hasSid(path) ? (body: string) => learnSid(this.balancer, body, node) : undefined;
-    forwardRequest(req, res, port, path, learn);
+    forwardRequest(req, res, port, path, { onBody: learn });
     return true;
   }
 

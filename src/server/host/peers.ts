@@ -1,0 +1,109 @@
+import { createHash } from "node:crypto";
+import { createClient } from "redis";
+import type { Upstream } from "../proxy.js";
+
+/** A peer's entry lives this long unless refreshed: a process that died is forgotten within it. */
+const PEER_TTL_S = 15;
+const REFRESH_MS = 5000;
+/** A peer's address is looked up at most this often per peer. */
+const CACHE_MS = 2000;
+export const NODE_ID = /^[a-z0-9]{1,16}$/;
+
+/** The few Redis commands the directory uses. */
+interface Store {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, options: { EX: number } | { PX: number }): Promise<unknown>;
+  del(key: string): Promise<unknown>;
+  destroy(): void;
+}
+
+export interface PeerConfig {
+  redisUrl: string;
+  /** This process's name among the peers, e.g. "p1"; the prefix of every lab id it makes. */
+  nodeId: string;
+}
+
+/**
+ * Several playground processes that share one Redis. Each process owns the labs it created: their ids
+ * start with its node id (`p1-…`), so any process can tell whose a lab is without asking. Redis holds two
+ * things: where each live process answers (`playground:peer:<id>`, refreshed while it runs), and which lab
+ * a learner has for a lesson (`playground:learner:<hash>`), so a learner who reaches another process is
+ * sent back to the lab they already have.
+ */
+export class PeerDirectory {
+  private readonly cache = new Map<string, { at: number; address: string | undefined }>();
+  private refresher: NodeJS.Timeout | undefined;
+
+  private constructor(
+    readonly nodeId: string,
+    private readonly redis: Store,
+  ) {}
+
+  static async connect({ redisUrl, nodeId }: PeerConfig): Promise<PeerDirectory> {
+    if (!NODE_ID.test(nodeId)) throw new Error(`PLAYGROUND_NODE_ID must be 1 to 16 lowercase letters or digits, got "${nodeId}"`);
+    const redis = createClient({ url: redisUrl });
+    // A Redis outage must not take the process down: lookups fail, and each learner's requests stay local.
+    redis.on("error", (error: Error) => console.error(`peers: Redis: ${error.message}`));
+    await redis.connect();
+    return new PeerDirectory(nodeId, redis as unknown as Store);
+  }
+
+  /** Says where this process answers, and keeps saying it while it runs. */
+  async announce(url: string): Promise<void> {
+    const key = `playground:peer:${this.nodeId}`;
+    await this.redis.set(key, url, { EX: PEER_TTL_S });
+    this.refresher = setInterval(() => void this.redis.set(key, url, { EX: PEER_TTL_S }).catch(() => undefined), REFRESH_MS);
+    this.refresher.unref();
+  }
+
+  /** The id prefix of this process's labs. */
+  get labPrefix(): string {
+    return `${this.nodeId}-`;
+  }
+
+  /** The process that made a lab, from its id; undefined for an id that is not a peer's. */
+  ownerOf(labId: string): string | undefined {
+    const dash = labId.indexOf("-");
+    const owner = dash > 0 ? labId.slice(0, dash) : "";
+    return NODE_ID.test(owner) ? owner : undefined;
+  }
+
+  /** Where another live process answers; undefined when it is not running (or Redis cannot say). */
+  async addressOf(nodeId: string): Promise<Upstream | undefined> {
+    const cached = this.cache.get(nodeId);
+    let address = cached && Date.now() - cached.at < CACHE_MS ? cached.address : undefined;
+    if (!cached || Date.now() - cached.at >= CACHE_MS) {
+      address = (await this.redis.get(`playground:peer:${nodeId}`).catch(() => null)) ?? undefined;
+      this.cache.set(nodeId, { at: Date.now(), address });
+    }
+    if (!address) return undefined;
+    const url = new URL(address);
+    return { host: url.hostname, port: Number(url.port || 80) };
+  }
+
+  /** A peer did not answer: treat it as gone until the cache would ask Redis again. */
+  forget(nodeId: string): void {
+    this.cache.set(nodeId, { at: Date.now(), address: undefined });
+  }
+
+  /** The lab a learner last had for a lesson, on whichever process. */
+  async labFor(learner: string, lesson: string): Promise<string | undefined> {
+    return (await this.redis.get(learnerKey(learner, lesson)).catch(() => null)) ?? undefined;
+  }
+
+  /** Remembers a learner's lab for as long as an idle lab lives. */
+  async remember(learner: string, lesson: string, labId: string, ttlMs: number): Promise<void> {
+    await this.redis.set(learnerKey(learner, lesson), labId, { PX: ttlMs }).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.refresher);
+    await this.redis.del(`playground:peer:${this.nodeId}`).catch(() => undefined);
+    this.redis.destroy();
+  }
+}
+
+/** Learner ids are capabilities of a kind: Redis keeps a hash of them, not the ids. */
+function learnerKey(learner: string, lesson: string): string {
+  return `playground:learner:${createHash("sha256").update(`${learner}\n${lesson}`).digest("base64url")}`;
+}
