@@ -115,3 +115,22 @@ describe("the Scaling lab in the playground", () => {
     expect((await disconnected)[0]).toBe("io server disconnect");
   });
 });
+
+describe("a Scaling lab's limits", () => {
+  it("caps the rooms a node holds: a join past the cap is refused with a lab:error saying why", async () => {
+    const small = await startServer({ maxRoomsPerLab: 2 });
+    try {
+      const lab = await createLab(small.origin, "scaling");
+      const path = lab.scaling?.nodes[0]?.path ?? "";
+      const alice = await connectClient(small.origin, { ...lab, path }, "Alice");
+      sockets.push(alice);
+      for (const room of ["one", "two"]) expect(await alice.emitWithAck("join", room)).toContain(room);
+      const refused = nextEvent<[{ code: string; message: string }]>(alice, "lab:error", 5000);
+      expect(await alice.emitWithAck("join", "three")).not.toContain("three");
+      expect((await refused)[0]).toEqual({ code: "too_many_rooms", message: "Node A already has 2 rooms, the most a node allows. Leave or empty a room first." });
+    } finally {
+      for (const socket of sockets.splice(0)) socket.disconnect();
+      await small.close();
+    }
+  });
+});

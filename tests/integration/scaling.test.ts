@@ -47,6 +47,7 @@ async function startLab(options: Partial<ScalingLabOptions> = {}) {
     maxPayloadBytes: 64 * 1024,
     maxClients: 8,
     maxEventsPerSecond: 50,
+    maxRooms: 100,
     onLog: (entry) => {
       log.push(entry);
       for (const check of [...waiters]) check();

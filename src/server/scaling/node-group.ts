@@ -79,6 +79,7 @@ export class NodeGroup {
       maxPayloadBytes: options.maxPayloadBytes,
       maxClients: options.maxClients,
       maxEventsPerSecond: options.maxEventsPerSecond,
+      maxRooms: options.maxRooms,
     };
     const child = fork(options.entry, [], {
       env: { ...process.env, [NODE_CONFIG_ENV]: JSON.stringify(config) },

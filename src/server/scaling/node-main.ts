@@ -3,8 +3,11 @@
 // child_process.fork, reads its port from the first IPC message, and routes the lab's clients to it.
 import { createServer } from "node:http";
 import type { Socket as EngineSocket } from "engine.io";
-import { Server, type ServerOptions } from "socket.io";
+import { Server, type ServerOptions, type Socket } from "socket.io";
 import { scalingHandlers, type ScalingServer } from "../../lessons/scaling/server.js";
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "../../lessons/scaling/events.js";
+
+type NodeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 import { messageFrame, truncate } from "../../shared/wire.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
 import { NODE_CONFIG_ENV, type HostMessage, type NodeConfig, type NodeMessage } from "./node-protocol.js";
@@ -153,6 +156,7 @@ async function main(node: NodeConfig): Promise<void> {
     const entry = { client: clientName(socket), socketId: socket.id };
     log({ at: Date.now(), kind: "connect", ...entry, transport: socket.conn.transport.name });
     if (socket.recovered) log({ at: Date.now(), kind: "log", message: `${entry.client} recovered its session (first seen on node ${socket.data.node})` });
+    capRooms(socket);
     const rate = new RateLimit(node.maxEventsPerSecond, Date.now());
     let flooded = false;
     socket.conn.on("packet", (packet: { type: string; data?: unknown }) => {
@@ -183,6 +187,23 @@ async function main(node: NodeConfig): Promise<void> {
       log({ at: Date.now(), kind: "disconnect", ...entry, reason });
     });
   });
+  /**
+   * Rooms cost memory for as long as they have members: a join that would take the node past its cap is
+   * skipped and the client told why, and the lesson's handler carries on as if it were a no-op.
+   */
+  function capRooms(socket: NodeSocket): void {
+    const join = socket.join.bind(socket);
+    socket.join = (rooms) => {
+      const namespace = io.of("/");
+      const wanted = (Array.isArray(rooms) ? rooms : [rooms]).filter((room) => !namespace.adapter.rooms.has(room));
+      const held = namespace.adapter.rooms.size - namespace.sockets.size;
+      if (wanted.length === 0 || held + wanted.length <= node.maxRooms) return join(rooms);
+      const message = `Node ${node.name} already has ${node.maxRooms} rooms, the most a node allows. Leave or empty a room first.`;
+      log({ at: Date.now(), kind: "refused", client: clientName(socket), message });
+      const payload: LabErrorPayload = { code: "too_many_rooms", message };
+      (socket as unknown as { emit(event: string, payload: LabErrorPayload): void }).emit(LAB_ERROR_EVENT, payload);
+    };
+  }
   scalingHandlers(io, { node: node.name, log: (message) => log({ at: Date.now(), kind: "log", message }) });
 
   process.on("message", (message: HostMessage) => {

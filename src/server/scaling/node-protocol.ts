@@ -22,6 +22,8 @@ export interface NodeConfig {
   maxClients: number;
   /** Events one socket may send per second; a flood is disconnected. */
   maxEventsPerSecond: number;
+  /** Rooms one node holds at once (each socket's own room not counted); a join past it is refused. */
+  maxRooms: number;
 }
 
 /** What a node reports of its state for the inspector: its sockets, rooms and recovery buffer. */

@@ -83,6 +83,7 @@ export class ScalingBackend implements LabBackend {
         maxPayloadBytes: parts.limits.maxPayloadBytes,
         maxClients: parts.limits.maxClientsPerLab,
         maxEventsPerSecond: parts.limits.maxEventsPerSecond,
+        maxRooms: parts.limits.maxRoomsPerLab,
         onLog: (entry) => parts.log.add(entry),
         onState: (name, state) => {
           this.states.set(name, state);
