@@ -1,4 +1,4 @@
-import { request, type IncomingMessage, type ServerResponse } from "node:http";
+import { request, type ClientRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { connect } from "node:net";
 import type { Duplex } from "node:stream";
 
@@ -12,6 +12,18 @@ export interface Upstream {
 }
 
 const loopback = (target: number | Upstream): Upstream => (typeof target === "number" ? { host: "127.0.0.1", port: target } : target);
+
+/** An upstream that has not accepted the connection by then is taken as down (a machine switched off never refuses). */
+const CONNECT_MS = 3000;
+
+/** Fails a request whose new connection does not open in time; a kept-alive connection is already open. */
+function connectTimeout(upstream: ClientRequest): void {
+  upstream.once("socket", (socket) => {
+    if (!socket.connecting) return;
+    socket.setTimeout(CONNECT_MS, () => upstream.destroy(new Error("connect timeout")));
+    socket.once("connect", () => socket.setTimeout(0));
+  });
+}
 
 /**
  * Forwards one HTTP request to `target` (a loopback port, or a host and port), under `path`. Its headers go
@@ -38,11 +50,18 @@ export function forwardRequest(
     }
     answer.pipe(res);
   });
+  connectTimeout(upstream);
+  // A learner who goes away (a long-poll aborted by a reload) ends the request: that is not the upstream failing.
+  let abandoned = false;
   upstream.on("error", () => {
+    if (abandoned) return;
     if (res.headersSent) return void res.destroy();
     onFail(res);
   });
-  res.once("close", () => upstream.destroy());
+  res.once("close", () => {
+    if (!res.writableFinished) abandoned = true;
+    upstream.destroy();
+  });
   req.pipe(upstream);
 }
 
@@ -52,6 +71,7 @@ export function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffe
   let connected = false;
   const upstream = connect(port, host, () => {
     connected = true;
+    upstream.setTimeout(0);
     const lines = [`${req.method ?? "GET"} ${path} HTTP/1.1`];
     for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
     upstream.write(`${lines.join("\r\n")}\r\n\r\n`);
@@ -60,6 +80,7 @@ export function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffe
     socket.pipe(upstream);
   });
   upstream.setNoDelay(true);
+  upstream.setTimeout(CONNECT_MS, () => upstream.destroy(new Error("connect timeout")));
   const close = () => {
     upstream.destroy();
     socket.destroy();
@@ -90,9 +111,12 @@ export function forwardJson(req: IncomingMessage, res: ServerResponse, target: U
     res.writeHead(answer.statusCode ?? 502, answer.headers);
     answer.pipe(res);
   });
+  connectTimeout(upstream);
   upstream.on("error", () => {
+    if (res.destroyed) return;
     if (res.headersSent) return void res.destroy();
     onFail(res);
   });
+  res.once("close", () => upstream.destroy());
   upstream.end(text);
 }

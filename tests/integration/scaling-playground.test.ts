@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { connect } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Socket } from "socket.io-client";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
@@ -113,6 +115,46 @@ describe("the Scaling lab in the playground", () => {
     const disconnected = nextEvent<[string]>(alice, "disconnect", 5000);
     expect(await fault(running.origin, lab, "/clients/Alice/kick", "POST")).toEqual({ kicked: 1 });
     expect((await disconnected)[0]).toBe("io server disconnect");
+  });
+});
+
+/** The Scaling node processes this test process has started and that are still running. */
+function nodeProcesses(): number {
+  const out = execFileSync("ps", ["-o", "args=", "--ppid", String(process.pid)], { encoding: "utf8" });
+  return out.split("\n").filter((line) => line.includes("scaling-node")).length;
+}
+
+describe("a Scaling lab's restarts", () => {
+  it("three restarts at once leave exactly one pair of nodes, and closing the lab leaves none", async () => {
+    const before = nodeProcesses();
+    const lab = await createLab(running.origin, "scaling");
+    await connectTo(lab, "Alice", "A");
+    const restart = () => fetch(`${running.origin}/api/labs/${lab.id}/restart`, { method: "POST" });
+    const answers = await Promise.all([restart(), restart(), restart()]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    expect(nodeProcesses() - before).toBe(2);
+    await fetch(`${running.origin}/api/labs/${lab.id}`, { method: "DELETE" });
+    await expect.poll(() => nodeProcesses() - before, { timeout: 5000 }).toBe(0);
+  });
+
+  it("survives a WebSocket upgrade that is reset while the nodes restart", async () => {
+    const lab = await createLab(running.origin, "scaling");
+    const restarted = fetch(`${running.origin}/api/labs/${lab.id}/restart`, { method: "POST" });
+    await waitForLogEntry(running.origin, lab, (entry) => entry.kind === "fault" && entry.message.startsWith("Restart server"));
+    const { port } = new URL(running.origin);
+    const raw = connect(Number(port), "127.0.0.1");
+    await new Promise<void>((resolve) => raw.once("connect", () => resolve()));
+    // Reset only once the server holds the upgrade, waiting for the new nodes.
+    const received = new Promise<void>((resolve) => running.server.once("upgrade", () => resolve()));
+    raw.write(
+      `GET ${lab.scaling?.balancerPath}/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+    );
+    await received;
+    raw.resetAndDestroy();
+    expect((await restarted).status).toBe(200);
+    // Still up, and the lab still answers.
+    await connectTo(lab, "Alice", "balancer");
   });
 });
 

@@ -60,7 +60,8 @@ export function createControlApi(labs: LabRegistry, cluster?: ControlApiPeers) {
 
   async function openLab(res: ServerResponse, lesson: string, learner: string): Promise<void> {
     const result = labs.open(lesson, learner);
-    if (result.ok && cluster?.peers) await cluster.peers.remember(learner, lesson, result.lab.id, cluster.rememberMs);
+    // Not awaited: a slow or absent Redis must not hold the learner's lab back.
+    if (result.ok && cluster?.peers) void cluster.peers.rememberLab(learner, lesson, result.lab.id, cluster.rememberMs);
     if (!result.ok) {
       if (result.reason === "unknown_lesson") {
         return sendError(res, 404, "lesson_not_found", `There is no lab for a lesson called "${lesson.slice(0, 64)}".`);

@@ -7,6 +7,7 @@ const PEER_TTL_S = 15;
 const REFRESH_MS = 5000;
 /** A peer's address is looked up at most this often per peer. */
 const CACHE_MS = 2000;
+const MAX_CACHED = 256;
 export const NODE_ID = /^[a-z0-9]{1,16}$/;
 
 /** The few Redis commands the directory uses. */
@@ -41,7 +42,8 @@ export class PeerDirectory {
 
   static async connect({ redisUrl, nodeId }: PeerConfig): Promise<PeerDirectory> {
     if (!NODE_ID.test(nodeId)) throw new Error(`PLAYGROUND_NODE_ID must be 1 to 16 lowercase letters or digits, got "${nodeId}"`);
-    const redis = createClient({ url: redisUrl });
+    // Without Redis, commands fail at once instead of queueing: a lookup that fails leaves the request local.
+    const redis = createClient({ url: redisUrl, disableOfflineQueue: true });
     // A Redis outage must not take the process down: lookups fail, and each learner's requests stay local.
     redis.on("error", (error: Error) => console.error(`peers: Redis: ${error.message}`));
     await redis.connect();
@@ -74,7 +76,7 @@ export class PeerDirectory {
     let address = cached && Date.now() - cached.at < CACHE_MS ? cached.address : undefined;
     if (!cached || Date.now() - cached.at >= CACHE_MS) {
       address = (await this.redis.get(`playground:peer:${nodeId}`).catch(() => null)) ?? undefined;
-      this.cache.set(nodeId, { at: Date.now(), address });
+      this.remember(nodeId, address);
     }
     if (!address) return undefined;
     const url = new URL(address);
@@ -83,7 +85,13 @@ export class PeerDirectory {
 
   /** A peer did not answer: treat it as gone until the cache would ask Redis again. */
   forget(nodeId: string): void {
-    this.cache.set(nodeId, { at: Date.now(), address: undefined });
+    this.remember(nodeId, undefined);
+  }
+
+  /** Cached per node id; ids come from request paths, so the cache is emptied when it grows past a real cluster's size. */
+  private remember(nodeId: string, address: string | undefined): void {
+    if (this.cache.size >= MAX_CACHED) this.cache.clear();
+    this.cache.set(nodeId, { at: Date.now(), address });
   }
 
   /** The lab a learner last had for a lesson, on whichever process. */
@@ -92,7 +100,7 @@ export class PeerDirectory {
   }
 
   /** Remembers a learner's lab for as long as an idle lab lives. */
-  async remember(learner: string, lesson: string, labId: string, ttlMs: number): Promise<void> {
+  async rememberLab(learner: string, lesson: string, labId: string, ttlMs: number): Promise<void> {
     await this.redis.set(learnerKey(learner, lesson), labId, { PX: ttlMs }).catch(() => undefined);
   }
 

@@ -62,14 +62,19 @@ export function createPlayground(
       const notFound = () => sendError(res, 404, "lab_not_found", "No lab has that id: it may have been evicted after sitting idle.");
       if (id === undefined || !peers) return notFound();
       // Another playground process holds it: any process answers any learner, by passing the request on.
-      void ownerOf(id).then((target) => {
-        if (!target) return notFound();
-        forwardRequest(req, res, target, req.url ?? "/", { onFail: () => (lost(id), notFound()) });
-      });
+      ownerOf(id)
+        .then((target) => {
+          if (!target) return notFound();
+          forwardRequest(req, res, target, req.url ?? "/", { onFail: () => (lost(id), notFound()) });
+        })
+        .catch(() => notFound());
     },
     handleUpgrade(req, socket, head) {
       const path = pathOf(req.url);
       if (!path.startsWith("/labs/")) return false;
+      // Node stops listening for errors on an upgrading socket; one reset while the upgrade waits (for a peer's
+      // address, or for a Scaling lab's nodes to start) would otherwise be an uncaught exception.
+      socket.on("error", () => socket.destroy());
       const id = LAB_UPGRADE_PATH.exec(path)?.[1];
       const lab = id === undefined ? undefined : labs.get(id);
       const notFound = () => {
@@ -80,7 +85,11 @@ export function createPlayground(
       };
       if (lab) lab.handleUpgrade(req, socket, head);
       else if (id === undefined || !peers) notFound();
-      else void ownerOf(id).then((target) => (target ? forwardUpgrade(req, socket, head, target, req.url ?? "/", () => (lost(id), notFound())) : notFound()));
+      else {
+        ownerOf(id)
+          .then((target) => (target ? forwardUpgrade(req, socket, head, target, req.url ?? "/", () => (lost(id), notFound())) : notFound()))
+          .catch(() => notFound());
+      }
       return true;
     },
     close: () => labs.close(),

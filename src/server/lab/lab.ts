@@ -302,6 +302,11 @@ export class Lab {
    * the switch restarts the lab's server with them, as a deploy would.
    */
   async setRecovery(recovery: { maxDisconnectionDuration: number } | false): Promise<LabInfo> {
+    // A backend with a setup of its own (the Scaling lab's nodes) switches recovery there, with its own window.
+    if (this.server.configure) {
+      await this.server.configure({ recovery: recovery !== false });
+      return this.info();
+    }
     const { connectionStateRecovery: _old, ...rest } = this.options;
     this.options = recovery ? { ...rest, connectionStateRecovery: { maxDisconnectionDuration: recovery.maxDisconnectionDuration } } : rest;
     const described = recovery ? `on, maxDisconnectionDuration ${recovery.maxDisconnectionDuration} ms` : "off";

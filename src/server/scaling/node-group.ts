@@ -88,6 +88,8 @@ export class NodeGroup {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     this.children.push(child);
+    // E.g. a send to a node that has just died (EPIPE): report it, never let it reach the process.
+    child.on("error", (error) => options.onLog({ at: Date.now(), node: name, kind: "log", message: `node ${name}: ${error.message}` }));
     // What a node prints goes to the lab's log: Socket.IO's own warnings (e.g. the default adapter's
     // "does not support the serverSideEmit() functionality") are part of what the learner should see.
     for (const stream of [child.stdout, child.stderr]) {

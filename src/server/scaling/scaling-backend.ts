@@ -55,6 +55,10 @@ export class ScalingBackend implements LabBackend {
   private lab: ScalingLab | undefined;
   /** Set while nodes start or restart: requests wait for it rather than reach a node that is not there. */
   private pending: Promise<void> | undefined;
+  /** Starts, restarts and the close run one after another: two at once would leave a node pair behind. */
+  private chain: Promise<void> = Promise.resolve();
+  /** Which node pair reports state: a closing pair's late reports must not show as the new pair's. */
+  private generation = 0;
   private waiting = 0;
   private failure: string | undefined;
   private closed = false;
@@ -65,11 +69,25 @@ export class ScalingBackend implements LabBackend {
     private readonly parts: LabBackendParts,
     private readonly config: ScalingConfig,
   ) {
-    this.pending = this.start();
+    void this.serially(() => this.start());
+  }
+
+  /** Runs `step` after every step before it; requests wait until the last one is done. */
+  private serially(step: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(step);
+    const settled = run.catch(() => undefined);
+    this.chain = settled;
+    this.pending = settled;
+    void settled.then(() => {
+      if (this.pending === settled) this.pending = undefined;
+    });
+    return run;
   }
 
   private async start(): Promise<void> {
     const { parts, config, setup } = this;
+    if (this.closed) return;
+    const generation = ++this.generation;
     try {
       const lab = await ScalingLab.start({
         entry: config.entry,
@@ -86,10 +104,12 @@ export class ScalingBackend implements LabBackend {
         maxRooms: parts.limits.maxRoomsPerLab,
         onLog: (entry) => parts.log.add(entry),
         onState: (name, state) => {
+          if (generation !== this.generation) return;
           this.states.set(name, state);
           parts.onStateChange();
         },
         onExit: (name, code) => {
+          if (generation !== this.generation) return;
           this.states.delete(name);
           parts.log.add({ at: Date.now(), kind: "fault", node: name, message: `Node ${name} stopped unexpectedly (exit code ${code})` });
           parts.onStateChange();
@@ -101,8 +121,6 @@ export class ScalingBackend implements LabBackend {
     } catch (error) {
       this.failure = error instanceof Error ? error.message : String(error);
       parts.log.add({ at: Date.now(), kind: "fault", message: `The nodes could not start: ${this.failure}` });
-    } finally {
-      this.pending = undefined;
     }
   }
 
@@ -213,31 +231,34 @@ export class ScalingBackend implements LabBackend {
       this.setup = next;
       this.parts.log.add({ at: Date.now(), kind: "fault", message: `Restart nodes: ${describe(next)}` });
       await this.restart();
+      if (this.failure) return { ok: false, reason: `The nodes could not start: ${this.failure}` };
     }
     return { ok: true };
   }
 
   /** Stops every node and starts new ones with the current setup; clients are cut and reconnect. */
-  async restart(): Promise<void> {
-    await this.pending;
-    const old = this.lab;
-    this.lab = undefined;
-    this.states.clear();
-    this.failure = undefined;
-    this.pending = (async () => {
+  restart(): Promise<void> {
+    return this.serially(async () => {
+      if (this.closed) return;
+      const old = this.lab;
+      this.lab = undefined;
+      this.generation += 1;
+      this.states.clear();
+      this.failure = undefined;
       await old?.close();
-      // start() clears `pending` when it is done.
-    })().then(() => this.start());
-    await this.pending;
-    this.parts.onStateChange();
+      await this.start();
+      this.parts.onStateChange();
+    });
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.pending;
-    await this.lab?.close();
-    this.lab = undefined;
-    this.states.clear();
+    await this.serially(async () => {
+      this.generation += 1;
+      await this.lab?.close();
+      this.lab = undefined;
+      this.states.clear();
+    });
   }
 }
 
