@@ -1,6 +1,6 @@
 // Starts the production build (dist/host/start.mjs) on a free loopback port and waits until it answers.
 // Shared by the scripts that drive a real browser against the real site.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 
@@ -24,7 +24,11 @@ export async function startProductionServer({ stdio = "inherit", timeoutMs = 20_
   if (!existsSync("dist/host/start.mjs")) throw new Error("No production build: run `npm run build` first.");
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [...nodeArgs, "dist/host/start.mjs"], {
+  // Under setpriv's parent-death signal when there is one: a test run killed outright still stops the
+  // server, and with it the Scaling labs' node processes (they exit when the server's IPC goes).
+  const command = [process.execPath, ...nodeArgs, "dist/host/start.mjs"];
+  const withSetpriv = spawnSync("setpriv", ["--version"]).status === 0;
+  const server = spawn(withSetpriv ? "setpriv" : command[0], withSetpriv ? ["--pdeathsig", "SIGTERM", "--", ...command] : command.slice(1), {
     env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", stdio, stdio],
   });
