@@ -17,6 +17,8 @@ export interface PlaygroundLimits {
   maxRoomsPerLab: number;
   /** Packets a lab keeps for connection state recovery; past it the oldest go, and a client that missed them is not recovered. */
   maxRecoveryPackets: number;
+  /** Node processes the Scaling labs of this server may run at once (two per lab); one lab more answers 503. */
+  maxLabProcesses: number;
 }
 
 export interface PlaygroundConfig {
@@ -40,6 +42,7 @@ export const defaultLimits: PlaygroundLimits = {
   labIdleMs: 10 * 60 * 1000,
   maxRoomsPerLab: 100,
   maxRecoveryPackets: 1000,
+  maxLabProcesses: 40,
 };
 
 const limitVariables: Record<keyof PlaygroundLimits, string> = {
@@ -50,6 +53,7 @@ const limitVariables: Record<keyof PlaygroundLimits, string> = {
   labIdleMs: "PLAYGROUND_LAB_IDLE_MS",
   maxRoomsPerLab: "PLAYGROUND_MAX_ROOMS_PER_LAB",
   maxRecoveryPackets: "PLAYGROUND_MAX_RECOVERY_PACKETS",
+  maxLabProcesses: "PLAYGROUND_MAX_LAB_PROCESSES",
 };
 
 function positiveInteger(name: string, raw: string): number {

@@ -46,6 +46,8 @@ interface LessonLabBase {
   settings?: Record<string, LessonSetting>;
   /** Log every HTTP request of a named client, with its bytes and body: for lessons about the wire itself. */
   logRequests?: boolean;
+  /** Separate processes each lab of this lesson runs (the Scaling lab's nodes), counted against maxLabProcesses. */
+  processes?: number;
 }
 
 /**

@@ -159,6 +159,23 @@ describe("a Scaling lab's restarts", () => {
 });
 
 describe("a Scaling lab's limits", () => {
+  it("caps the node processes: past the cap a Scaling lab answers 503 process_limit, while other lessons still open", async () => {
+    const small = await startServer({ maxLabProcesses: 3 });
+    try {
+      await createLab(small.origin, "scaling");
+      const refused = await fetch(`${small.origin}/api/labs`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ lesson: "scaling", learner: "another-learner-0123456789" }),
+      });
+      expect(refused.status).toBe(503);
+      expect(await refused.json()).toMatchObject({ error: { code: "process_limit" } });
+      await createLab(small.origin, "emit");
+    } finally {
+      await small.close();
+    }
+  });
+
   it("caps the rooms a node holds: a join past the cap is refused with a lab:error saying why", async () => {
     const small = await startServer({ maxRoomsPerLab: 2 });
     try {

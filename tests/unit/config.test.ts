@@ -15,6 +15,7 @@ describe("configFromEnv", () => {
       labIdleMs: 600000,
       maxRoomsPerLab: 100,
       maxRecoveryPackets: 1000,
+      maxLabProcesses: 40,
     });
   });
 
@@ -28,6 +29,7 @@ describe("configFromEnv", () => {
       PLAYGROUND_LAB_IDLE_MS: "1000",
       PLAYGROUND_MAX_ROOMS_PER_LAB: "4",
       PLAYGROUND_MAX_RECOVERY_PACKETS: "9",
+      PLAYGROUND_MAX_LAB_PROCESSES: "10",
     });
     expect(config.port).toBe(8080);
     expect(config.limits).toEqual({
@@ -38,6 +40,7 @@ describe("configFromEnv", () => {
       labIdleMs: 1000,
       maxRoomsPerLab: 4,
       maxRecoveryPackets: 9,
+      maxLabProcesses: 10,
     });
   });
 

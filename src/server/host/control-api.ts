@@ -66,6 +66,9 @@ export function createControlApi(labs: LabRegistry, cluster?: ControlApiPeers) {
       if (result.reason === "unknown_lesson") {
         return sendError(res, 404, "lesson_not_found", `There is no lab for a lesson called "${lesson.slice(0, 64)}".`);
       }
+      if (result.reason === "process_limit") {
+        return sendError(res, 503, "process_limit", "The playground runs as many multi-node labs as it allows. Try again in a few minutes.");
+      }
       return sendError(res, 503, "lab_limit", "The playground is at its limit of labs. Try again in a few minutes.");
     }
     sendJson(res, result.created ? 201 : 200, result.lab.info());

@@ -6,7 +6,7 @@ import { Lab } from "./lab.js";
 
 export type OpenLabResult =
   | { ok: true; lab: Lab; created: boolean }
-  | { ok: false; reason: "unknown_lesson" | "lab_limit" };
+  | { ok: false; reason: "unknown_lesson" | "lab_limit" | "process_limit" };
 
 /** 128 random bits, URL-safe: a lab id is a capability, so it must not be guessable. */
 export function newLabId(): string {
@@ -37,6 +37,13 @@ export class LabRegistry extends EventEmitter<{ evicted: [Lab] }> {
     return this.labs.size;
   }
 
+  /** The separate processes the labs of this server run (the Scaling labs' nodes). */
+  get processes(): number {
+    let count = 0;
+    for (const lab of this.labs.values()) count += lab.lesson.processes ?? 0;
+    return count;
+  }
+
   /** The learner's lab for a lesson: the existing one, or a new one when there is room. */
   open(lessonSlug: string, learner: string): OpenLabResult {
     const lesson = this.lessons.get(lessonSlug);
@@ -48,6 +55,7 @@ export class LabRegistry extends EventEmitter<{ evicted: [Lab] }> {
       return { ok: true, lab: existing, created: false };
     }
     if (this.labs.size >= this.limits.maxLabs) return { ok: false, reason: "lab_limit" };
+    if (lesson.processes && this.processes + lesson.processes > this.limits.maxLabProcesses) return { ok: false, reason: "process_limit" };
     const lab = new Lab(this.idPrefix + newLabId(), lesson, this.limits, this.dataDir);
     this.labs.set(lab.id, lab);
     this.byOwner.set(owner, lab);

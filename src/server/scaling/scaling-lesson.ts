@@ -16,5 +16,5 @@ export function scalingConfigFromEnv(env: Record<string, string | undefined> = p
 
 /** The Scaling lesson's lab: its handlers (src/lessons/scaling/server.ts) run in node processes, not here. */
 export function scalingLessonLab(config: () => ScalingConfig = () => scalingConfigFromEnv()): LessonLab {
-  return { slug: "scaling", options: {}, backend: (parts) => new ScalingBackend(parts, config()) };
+  return { slug: "scaling", options: {}, processes: 2, backend: (parts) => new ScalingBackend(parts, config()) };
 }
