@@ -42,7 +42,7 @@ export const defaultLimits: PlaygroundLimits = {
   labIdleMs: 10 * 60 * 1000,
   maxRoomsPerLab: 100,
   maxRecoveryPackets: 1000,
-  maxLabProcesses: 40,
+  maxLabProcesses: 20,
 };
 
 const limitVariables: Record<keyof PlaygroundLimits, string> = {

@@ -15,7 +15,7 @@ describe("configFromEnv", () => {
       labIdleMs: 600000,
       maxRoomsPerLab: 100,
       maxRecoveryPackets: 1000,
-      maxLabProcesses: 40,
+      maxLabProcesses: 20,
     });
   });
 
