@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Socket } from "socket.io-client";
 import type { LabInfo } from "../../src/shared/lab-api.js";
+import { PeerDirectory } from "../../src/server/host/peers.js";
 import { connectClient, newLearner, nextEvent, waitForLogEntry } from "../support/server.js";
 
 const redisUrl = inject("redisUrl");
@@ -123,5 +124,11 @@ describe.skipIf(!redisUrl)("two playground processes sharing one Redis", () => {
     expect(fresh.status).toBe(201);
     expect(fresh.lab.id).not.toBe(lab.id);
     sockets.push(await connectClient(p2.origin, fresh.lab, "Alice", "websocket"));
+  });
+});
+
+describe("a playground process joining its peers", () => {
+  it("stops at start with a clear error when REDIS_URL cannot be reached, instead of retrying for ever", async () => {
+    await expect(PeerDirectory.connect({ redisUrl: "redis://127.0.0.1:1", nodeId: "p9" })).rejects.toThrow(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(REDIS_URL\)/);
   });
 });

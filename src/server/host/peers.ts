@@ -42,11 +42,27 @@ export class PeerDirectory {
 
   static async connect({ redisUrl, nodeId }: PeerConfig): Promise<PeerDirectory> {
     if (!NODE_ID.test(nodeId)) throw new Error(`PLAYGROUND_NODE_ID must be 1 to 16 lowercase letters or digits, got "${nodeId}"`);
-    // Without Redis, commands fail at once instead of queueing: a lookup that fails leaves the request local.
-    const redis = createClient({ url: redisUrl, disableOfflineQueue: true });
+    let started = false;
+    const redis = createClient({
+      url: redisUrl,
+      // Without Redis, commands fail at once instead of queueing: a lookup that fails leaves the request local.
+      disableOfflineQueue: true,
+      socket: {
+        // At start, a Redis that cannot be reached is a configuration error: stop with it. Once running, an
+        // outage is waited out.
+        reconnectStrategy: (retries: number) =>
+          !started && retries >= 3 ? new Error(`cannot reach Redis at ${redisUrl} (REDIS_URL)`) : Math.min(100 * 2 ** retries, 2000),
+      },
+    });
     // A Redis outage must not take the process down: lookups fail, and each learner's requests stay local.
-    redis.on("error", (error: Error) => console.error(`peers: Redis: ${error.message}`));
+    let reported = "";
+    redis.on("error", (error: Error) => {
+      if (error.message !== reported) console.error(`peers: Redis: ${error.message}`);
+      reported = error.message;
+    });
+    redis.on("ready", () => (reported = ""));
     await redis.connect();
+    started = true;
     return new PeerDirectory(nodeId, redis as unknown as Store);
   }
 
