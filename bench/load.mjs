@@ -7,13 +7,12 @@
 // Writes bench/results/load.json and bench/results/load.md.
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { HOST_BUNDLE } from "../scripts/host-bundle.mjs";
 import { io } from "socket.io-client";
 import { WireClient } from "./wire-client.mjs";
-import { startProductionServer } from "../scripts/production-server.mjs";
+import { freePort, startProductionServer } from "../scripts/production-server.mjs";
 
 const flags = process.argv.slice(2).filter((arg) => arg.startsWith("--"));
 const [learners = "200", seconds = "30"] = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
@@ -36,15 +35,6 @@ function usage(pid) {
   const writes = Number(/syscw:\s+(\d+)/.exec(io)?.[1] ?? 0);
   const reads = Number(/syscr:\s+(\d+)/.exec(io)?.[1] ?? 0);
   return { cpu, rss, writes, reads };
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 async function startPlain() {

@@ -1,3 +1,4 @@
 import type { BuildOptions } from "esbuild";
 
 export const HOST_BUNDLE: BuildOptions;
+export const SCALING_NODE_SOURCE: string;

@@ -8,3 +8,6 @@ export const HOST_BUNDLE = {
   packages: "external",
   logLevel: "warning",
 };
+
+/** The entry of a Scaling lab's node processes, bundled by build-host.mjs, the tests and `astro dev`. */
+export const SCALING_NODE_SOURCE = "src/server/scaling/node-main.ts";

@@ -1,5 +1,9 @@
 import type { LaunchOptions } from "playwright-core";
 
+export function freePort(): Promise<number>;
+
+export function dyingWithParent(command: string[], signal: "SIGTERM" | "SIGKILL"): [string, string[]];
+
 export function startProductionServer(options?: {
   stdio?: "inherit" | "ignore";
   timeoutMs?: number;

@@ -4,7 +4,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 
-function freePort() {
+/** A loopback port nothing listens on right now. @returns {Promise<number>} */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);
@@ -16,6 +17,16 @@ function freePort() {
 }
 
 /**
+ * The command and arguments that run `command` under setpriv's parent-death signal, when setpriv exists:
+ * a process started for a test run then dies with the run, even when the run is killed outright.
+ * @param {string[]} command @param {"SIGTERM" | "SIGKILL"} signal @returns {[string, string[]]}
+ */
+export function dyingWithParent(command, signal) {
+  if (spawnSync("setpriv", ["--version"]).status !== 0) return [command[0], command.slice(1)];
+  return ["setpriv", ["--pdeathsig", signal, "--", ...command]];
+}
+
+/**
  * `nodeArgs` go to the server's node, e.g. ["--cpu-prof"] to profile it (NODE_OPTIONS refuses that flag);
  * `env` adds to its environment, e.g. REDIS_URL.
  * @returns {Promise<{ origin: string, stop(): Promise<void>, pid: number | undefined }>}
@@ -24,11 +35,8 @@ export async function startProductionServer({ stdio = "inherit", timeoutMs = 20_
   if (!existsSync("dist/host/start.mjs")) throw new Error("No production build: run `npm run build` first.");
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  // Under setpriv's parent-death signal when there is one: a test run killed outright still stops the
-  // server, and with it the Scaling labs' node processes (they exit when the server's IPC goes).
-  const command = [process.execPath, ...nodeArgs, "dist/host/start.mjs"];
-  const withSetpriv = spawnSync("setpriv", ["--version"]).status === 0;
-  const server = spawn(withSetpriv ? "setpriv" : command[0], withSetpriv ? ["--pdeathsig", "SIGTERM", "--", ...command] : command.slice(1), {
+  // The Scaling labs' node processes follow the server: they exit when its IPC channel goes.
+  const server = spawn(...dyingWithParent([process.execPath, ...nodeArgs, "dist/host/start.mjs"], "SIGTERM"), {
     env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", stdio, stdio],
   });

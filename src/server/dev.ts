@@ -1,6 +1,6 @@
 import { buildSync } from "esbuild";
 import { resolve } from "node:path";
-import { HOST_BUNDLE } from "../../scripts/host-bundle.mjs";
+import { HOST_BUNDLE, SCALING_NODE_SOURCE } from "../../scripts/host-bundle.mjs";
 import { configFromEnv } from "./config.js";
 import { createPlayground, type Playground } from "./host/playground.js";
 import { lessonLabs } from "./lessons.js";
@@ -12,7 +12,7 @@ const DEV_NODE_ENTRY = "node_modules/.cache/socket-io-playground/dev-scaling-nod
 export function startDevPlayground(): Playground {
   // The Scaling lab's nodes are separate processes: they need their entry bundled, as `npm run build` does.
   if (!process.env.PLAYGROUND_SCALING_NODE) {
-    buildSync({ ...HOST_BUNDLE, entryPoints: ["src/server/scaling/node-main.ts"], outfile: DEV_NODE_ENTRY });
+    buildSync({ ...HOST_BUNDLE, entryPoints: [SCALING_NODE_SOURCE], outfile: DEV_NODE_ENTRY });
     process.env.PLAYGROUND_SCALING_NODE = resolve(DEV_NODE_ENTRY);
   }
   const config = configFromEnv(process.env);

@@ -1,11 +1,11 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Socket } from "socket.io-client";
 import type { LabInfo } from "../../src/shared/lab-api.js";
+import { freePort } from "../../scripts/production-server.mjs";
 import { PeerDirectory } from "../../src/server/host/peers.js";
 import { connectClient, newLearner, nextEvent, waitForLogEntry } from "../support/server.js";
 
@@ -15,17 +15,6 @@ const redisUrl = inject("redisUrl");
 interface Peer {
   origin: string;
   process: ChildProcess;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 const running = new Set<ChildProcess>();

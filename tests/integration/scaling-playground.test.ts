@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vi
 import type { Socket } from "socket.io-client";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
 import type { LabInfo } from "../../src/shared/lab-api.js";
-import type { Line } from "../../src/lessons/scaling/events.js";
+import { arrives } from "../support/chat-lines.js";
 import { connectClient, createLab, fault, nextEvent, startServer, waitForLogEntry, waitForSnapshot } from "../support/server.js";
 
 let running: RunningPlayground;
@@ -26,20 +26,6 @@ async function connectTo(lab: LabInfo, name: string, where: string, transport: "
   const socket = await connectClient(running.origin, { ...lab, path: path ?? "" }, name, transport);
   sockets.push(socket);
   return socket;
-}
-
-/** Resolves true if the chat line `text` reaches `socket` within `ms`. */
-function receives(socket: Socket, text: string, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => (socket.off("chat", listener), resolve(false)), ms);
-    const listener = (line: Line) => {
-      if (line.text !== text) return;
-      clearTimeout(timer);
-      socket.off("chat", listener);
-      resolve(true);
-    };
-    socket.on("chat", listener);
-  });
 }
 
 describe("the Scaling lab in the playground", () => {
@@ -69,7 +55,7 @@ describe("the Scaling lab in the playground", () => {
     const lab = await createLab(running.origin, "scaling");
     let alice = await connectTo(lab, "Alice", "A");
     let bob = await connectTo(lab, "Bob", "B");
-    const bobGetsHi = receives(bob, "hi", 1500);
+    const bobGetsHi = arrives(bob, "hi", 1500);
     await alice.emitWithAck("chat", "hi");
     expect(await bobGetsHi).toBe(false);
 
@@ -78,7 +64,7 @@ describe("the Scaling lab in the playground", () => {
     await waitForLogEntry(running.origin, lab, (entry) => entry.kind === "log" && entry.message.startsWith("Nodes A and B started: the cluster adapter"), 10_000);
     alice = await connectTo(lab, "Alice", "A");
     bob = await connectTo(lab, "Bob", "B");
-    const bobGetsHello = receives(bob, "hello", 5000);
+    const bobGetsHello = arrives(bob, "hello", 5000);
     expect(await alice.emitWithAck("chat", "hello")).toEqual({ node: "A" });
     expect(await bobGetsHello).toBe(true);
   });

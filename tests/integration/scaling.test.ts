@@ -2,8 +2,9 @@ import { createServer, type Server as HttpServer } from "node:http";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { io, type Socket } from "socket.io-client";
 import { ScalingLab, type ScalingLabOptions } from "../../src/server/scaling/scaling-lab.js";
-import type { ClientToServerEvents, Line, ServerToClientEvents, SocketSummary } from "../../src/lessons/scaling/events.js";
+import type { ClientToServerEvents, ServerToClientEvents, SocketSummary } from "../../src/lessons/scaling/events.js";
 import type { ServerLogEntry } from "../../src/shared/server-log.js";
+import { arrives, nextLine } from "../support/chat-lines.js";
 
 type ChatClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -76,27 +77,6 @@ async function startLab(options: Partial<ScalingLabOptions> = {}) {
     return client;
   };
   return { lab, origin, log, logged, connect };
-}
-
-function nextLine(client: ChatClient, text: string, timeoutMs = 5000): Promise<Line> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${text}" within ${timeoutMs} ms`)), timeoutMs);
-    const listener = (line: Line) => {
-      if (line.text !== text) return;
-      clearTimeout(timer);
-      client.off("chat", listener);
-      resolve(line);
-    };
-    client.on("chat", listener);
-  });
-}
-
-/** Resolves true if `text` arrives within `ms`: for lines that must NOT arrive, next to a control that must. */
-async function arrives(client: ChatClient, text: string, ms: number): Promise<boolean> {
-  return nextLine(client, text, ms).then(
-    () => true,
-    () => false,
-  );
 }
 
 describe("a Scaling lab's nodes", () => {

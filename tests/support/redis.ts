@@ -1,16 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
+import { dyingWithParent, freePort } from "../../scripts/production-server.mjs";
 
 /** Debian's redis-server on a loopback port, with no persistence; killed with this process if it dies. */
 export async function startRedis(): Promise<{ url: string; stop(): Promise<void> } | undefined> {
@@ -20,11 +9,7 @@ export async function startRedis(): Promise<{ url: string; stop(): Promise<void>
   }
   const port = await freePort();
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"];
-  // setpriv's parent-death signal: a test run killed outright still takes its Redis down with it.
-  const withSetpriv = spawnSync("setpriv", ["--version"]).status === 0;
-  const redis: ChildProcess = withSetpriv
-    ? spawn("setpriv", ["--pdeathsig", "SIGKILL", "--", "redis-server", ...args], { stdio: ["ignore", "pipe", "inherit"] })
-    : spawn("redis-server", args, { stdio: ["ignore", "pipe", "inherit"] });
+  const redis: ChildProcess = spawn(...dyingWithParent(["redis-server", ...args], "SIGKILL"), { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("redis-server did not start within 10 s")), 10_000);
     let seen = "";

@@ -1,6 +1,6 @@
 import { build } from "esbuild";
 import type { TestProject } from "vitest/node";
-import { HOST_BUNDLE } from "../../scripts/host-bundle.mjs";
+import { HOST_BUNDLE, SCALING_NODE_SOURCE } from "../../scripts/host-bundle.mjs";
 import { startRedis } from "./redis.js";
 
 declare module "vitest" {
@@ -20,7 +20,7 @@ const PLAYGROUND_ENTRY = "node_modules/.cache/socket-io-playground/playground.mj
 
 export default async function setup(project: TestProject) {
   await build({
-    entryPoints: ["src/server/scaling/node-main.ts"],
+    entryPoints: [SCALING_NODE_SOURCE],
     outfile: NODE_ENTRY,
     ...HOST_BUNDLE,
   });

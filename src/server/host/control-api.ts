@@ -5,16 +5,13 @@ import { parseLinkChange } from "./link-change.js";
 import { isSameOrigin } from "../lab/origin.js";
 import type { NumberedEntry } from "../lab/server-log.js";
 import { RequestBodyError, readJsonBody, sendError, sendJson } from "../http-json.js";
-import { forwardJson, forwardRequest, type Upstream } from "../proxy.js";
+import { forwardJson } from "../proxy.js";
 import type { PeerDirectory } from "./peers.js";
 
-/** With several playground processes: where the one holding a lab answers, and where learners' labs are remembered. */
+/** With several playground processes: the other processes, and how long a learner's lab is remembered. */
 export interface ControlApiPeers {
-  ownerOf(labId: string): Promise<Upstream | undefined>;
-  /** The process holding `labId` did not answer: it is down, and so is the lab. */
-  lost(labId: string): void;
-  peers: PeerDirectory | undefined;
-  /** How long a learner's lab is remembered: as long as an idle lab lives. */
+  peers: PeerDirectory;
+  /** As long as an idle lab lives. */
   rememberMs: number;
 }
 
@@ -46,12 +43,12 @@ export function createControlApi(labs: LabRegistry, cluster?: ControlApiPeers) {
     // A learner who already has this lesson's lab on another process goes back to it, wherever they landed.
     const peers = cluster?.peers;
     const known = peers && !labs.hasLearner(lesson, learner) ? await peers.labFor(learner, lesson) : undefined;
-    const elsewhere = known === undefined ? undefined : await cluster?.ownerOf(known);
+    const elsewhere = known === undefined ? undefined : await peers?.holderOf(known);
     const openHere = () => openLab(res, lesson, learner);
     if (known !== undefined && elsewhere) {
-      // That process stopped since: the learner gets a fresh lab here.
       return forwardJson(req, res, elsewhere, "/api/labs", { lesson, learner }, () => {
-        cluster?.lost(known);
+        // That process stopped since: the learner gets a fresh lab here.
+        peers?.lost(known);
         void openHere().catch(() => sendError(res, 500, "internal", "The server failed to answer this request."));
       });
     }
@@ -177,15 +174,7 @@ export function createControlApi(labs: LabRegistry, cluster?: ControlApiPeers) {
     const lab = labs.get(id);
     if (!lab) {
       const notFound = () => sendError(res, 404, "lab_not_found", "No lab has that id: it may have been evicted after sitting idle.");
-      const owner = await cluster?.ownerOf(id);
-      if (!owner) return notFound();
-      // Another playground process holds it; if that process has stopped, so has the lab.
-      return forwardRequest(req, res, owner, req.url ?? path, {
-        onFail: () => {
-          cluster?.lost(id);
-          notFound();
-        },
-      });
+      return cluster ? cluster.peers.forwardRequest(id, req, res, notFound) : notFound();
     }
     lab.touch();
     if (labAction === "log") return method === "GET" ? streamLog(req, res, lab) : methodNotAllowed(res, "GET");

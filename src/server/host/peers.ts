@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { createClient } from "redis";
-import type { Upstream } from "../proxy.js";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { forwardRequest, forwardUpgrade, type Upstream } from "../proxy.js";
 
 /** A peer's entry lives this long unless refreshed: a process that died is forgotten within it. */
 const PEER_TTL_S = 15;
@@ -84,6 +86,42 @@ export class PeerDirectory {
     const dash = labId.indexOf("-");
     const owner = dash > 0 ? labId.slice(0, dash) : "";
     return NODE_ID.test(owner) ? owner : undefined;
+  }
+
+  /** Where the other live process that holds `labId` answers; undefined when the lab would be this process's, or its owner is down. */
+  async holderOf(labId: string): Promise<Upstream | undefined> {
+    const owner = this.ownerOf(labId);
+    return owner && owner !== this.nodeId ? this.addressOf(owner) : undefined;
+  }
+
+  /**
+   * Passes a request for a lab this process does not hold on to the process that does: any process answers
+   * any learner. `notFound` answers when no live process holds it, or its holder does not answer (it has
+   * stopped, and the lab with it).
+   */
+  forwardRequest(labId: string, req: IncomingMessage, res: ServerResponse, notFound: () => void): void {
+    this.holderOf(labId)
+      .then((target) => {
+        if (!target) return notFound();
+        forwardRequest(req, res, target, req.url ?? "/", { onFail: () => (this.lost(labId), notFound()) });
+      })
+      .catch(notFound);
+  }
+
+  /** The same for a WebSocket upgrade. */
+  forwardUpgrade(labId: string, req: IncomingMessage, socket: Duplex, head: Buffer, notFound: () => void): void {
+    this.holderOf(labId)
+      .then((target) => {
+        if (!target) return notFound();
+        forwardUpgrade(req, socket, head, target, req.url ?? "/", () => (this.lost(labId), notFound()));
+      })
+      .catch(notFound);
+  }
+
+  /** The process holding `labId` did not answer: treat it as gone for a while. */
+  lost(labId: string): void {
+    const owner = this.ownerOf(labId);
+    if (owner) this.forget(owner);
   }
 
   /** Where another live process answers; undefined when it is not running (or Redis cannot say). */

@@ -5,7 +5,6 @@ import { LabRegistry } from "../lab/lab-registry.js";
 import type { LessonLab } from "../lesson-lab.js";
 import { createControlApi } from "./control-api.js";
 import { sendError } from "../http-json.js";
-import { forwardRequest, forwardUpgrade, type Upstream } from "../proxy.js";
 import type { PeerDirectory } from "./peers.js";
 
 /** A lab's Socket.IO server, its plain HTTP routes, and a Scaling lab's nodes and balancer. */
@@ -39,16 +38,7 @@ export function createPlayground(
   peers?: PeerDirectory,
 ): Playground {
   const labs = new LabRegistry(lessons, limits, dataDir, peers?.labPrefix ?? "");
-  /** Where another playground process that holds lab `id` answers, when this one does not hold it. */
-  const ownerOf = async (id: string): Promise<Upstream | undefined> => {
-    const owner = peers?.ownerOf(id);
-    return owner && owner !== peers?.nodeId ? peers?.addressOf(owner) : undefined;
-  };
-  const lost = (id: string) => {
-    const owner = peers?.ownerOf(id);
-    if (owner) peers?.forget(owner);
-  };
-  const handleApi = createControlApi(labs, { ownerOf, lost, peers, rememberMs: limits.labIdleMs });
+  const handleApi = createControlApi(labs, peers && { peers, rememberMs: limits.labIdleMs });
 
   return {
     labs,
@@ -61,13 +51,7 @@ export function createPlayground(
       if (lab) return lab.handleRequest(req, res);
       const notFound = () => sendError(res, 404, "lab_not_found", "No lab has that id: it may have been evicted after sitting idle.");
       if (id === undefined || !peers) return notFound();
-      // Another playground process holds it: any process answers any learner, by passing the request on.
-      ownerOf(id)
-        .then((target) => {
-          if (!target) return notFound();
-          forwardRequest(req, res, target, req.url ?? "/", { onFail: () => (lost(id), notFound()) });
-        })
-        .catch(() => notFound());
+      peers.forwardRequest(id, req, res, notFound);
     },
     handleUpgrade(req, socket, head) {
       const path = pathOf(req.url);
@@ -85,11 +69,7 @@ export function createPlayground(
       };
       if (lab) lab.handleUpgrade(req, socket, head);
       else if (id === undefined || !peers) notFound();
-      else {
-        ownerOf(id)
-          .then((target) => (target ? forwardUpgrade(req, socket, head, target, req.url ?? "/", () => (lost(id), notFound())) : notFound()))
-          .catch(() => notFound());
-      }
+      else peers.forwardUpgrade(id, req, socket, head, notFound);
       return true;
     },
     close: () => labs.close(),

@@ -25,6 +25,11 @@ function clientName(socket: { id: string; handshake: { query: Record<string, unk
   return typeof name === "string" && CLIENT_NAME.test(name) ? name : socket.id;
 }
 
+/** Tells a client why the lab refuses it something: the lab's own event, not one of the lesson's typed events. */
+function labError(socket: NodeSocket, payload: LabErrorPayload): void {
+  (socket as unknown as { emit(event: string, payload: LabErrorPayload): void }).emit(LAB_ERROR_EVENT, payload);
+}
+
 const config = JSON.parse(process.env[NODE_CONFIG_ENV] ?? "null") as NodeConfig | null;
 if (!config || typeof process.send !== "function") {
   console.error("A lab node is started by the playground, with an IPC channel and its configuration.");
@@ -167,9 +172,7 @@ async function main(node: NodeConfig): Promise<void> {
         flooded = true;
         const message = `More than ${node.maxEventsPerSecond} events per second: node ${node.name} disconnected this client. Reconnect to carry on.`;
         log({ at: Date.now(), kind: "refused", client: entry.client, message });
-        // The lab's own event, not one of the lesson's typed events.
-        const payload: LabErrorPayload = { code: "rate_limited", message };
-        (socket as unknown as { emit(event: string, payload: LabErrorPayload): void }).emit(LAB_ERROR_EVENT, payload);
+        labError(socket, { code: "rate_limited", message });
         socket.disconnect(true);
       }
     });
@@ -200,8 +203,7 @@ async function main(node: NodeConfig): Promise<void> {
       if (wanted.length === 0 || held + wanted.length <= node.maxRooms) return join(rooms);
       const message = `Node ${node.name} already has ${node.maxRooms} rooms, the most a node allows. Leave or empty a room first.`;
       log({ at: Date.now(), kind: "refused", client: clientName(socket), message });
-      const payload: LabErrorPayload = { code: "too_many_rooms", message };
-      (socket as unknown as { emit(event: string, payload: LabErrorPayload): void }).emit(LAB_ERROR_EVENT, payload);
+      labError(socket, { code: "too_many_rooms", message });
     };
   }
   scalingHandlers(io, { node: node.name, log: (message) => log({ at: Date.now(), kind: "log", message }) });

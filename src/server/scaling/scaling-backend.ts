@@ -6,7 +6,7 @@ import type { InspectorSnapshot } from "../../shared/inspector.js";
 import type { AdapterKind, LabInfo, Routing, ScalingChange } from "../../shared/lab-api.js";
 import { sendError } from "../http-json.js";
 import type { NodeState } from "./node-protocol.js";
-import { ScalingLab } from "./scaling-lab.js";
+import { NODE_NAMES, ScalingLab } from "./scaling-lab.js";
 
 /** Where the node processes' entry is, and the Redis the Redis Streams adapter uses (none: that adapter is off). */
 export interface ScalingConfig {
@@ -202,7 +202,7 @@ export class ScalingBackend implements LabBackend {
   }
 
   info(): Partial<LabInfo> {
-    const names = this.lab?.names ?? ["A", "B"];
+    const names = this.lab?.names ?? NODE_NAMES;
     const prefix = `/labs/${this.parts.id}`;
     return {
       server: {

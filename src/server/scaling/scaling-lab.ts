@@ -19,6 +19,9 @@ export interface ScalingSetup {
   recoveryMs: number;
 }
 
+/** A Scaling lab's nodes unless told otherwise: the lesson's page offers "Node A" and "Node B". */
+export const NODE_NAMES: readonly string[] = ["A", "B"];
+
 /**
  * A Scaling lab: several real server nodes (separate processes) and a load balancer in front of them.
  * A client reaches one node directly at `<prefix>/nodes/<name>/socket.io`, or goes through the balancer
@@ -109,7 +112,7 @@ export class ScalingLab {
 
 /** The node group for `setup`: the node group reads only the fields it knows. */
 function groupOptions(options: ScalingLabOptions, setup: ScalingSetup): NodeGroupOptions {
-  return { ...options, ...setup, names: options.names ?? ["A", "B"] };
+  return { ...options, ...setup, names: options.names ?? NODE_NAMES };
 }
 
 function sidOf(pathAndQuery: string): string | undefined {
