@@ -4,7 +4,7 @@ export const HOST_BUNDLE = {
   bundle: true,
   platform: "node",
   format: "esm",
-  target: "node20",
+  target: "node24",
   packages: "external",
   logLevel: "warning",
 };

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Database } from "better-sqlite3";
+import type { DatabaseSync } from "node:sqlite";
 import type { Server } from "socket.io";
 import type { LabBackend, LabBackendParts } from "./lab/lab-backend.js";
 
@@ -28,8 +28,8 @@ export type LessonRoute = (req: IncomingMessage, res: ServerResponse) => void;
 export interface LessonContext {
   log: LessonLog;
   settings: Readonly<Record<string, number>>;
-  /** The lab's SQLite database (better-sqlite3), opened on first call; it survives "Restart server". */
-  database(): Database;
+  /** The lab's SQLite database (Node's built-in `node:sqlite`), opened on first call; it survives "Restart server". */
+  database(): DatabaseSync;
   /** Serves a plain HTTP GET at `<lab>/http<path>` (e.g. `/labs/<id>/http/tick`), next to the Socket.IO server. */
   get(path: `/${string}`, route: LessonRoute): void;
   /** Runs when this server stops (a restart, or the lab closing): clear timers the handlers started. */

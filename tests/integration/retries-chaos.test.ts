@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import { DatabaseSync } from "node:sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
 import type { LessonLab } from "../../src/server/lesson-lab.js";
@@ -96,7 +96,7 @@ async function run(withIds: boolean, seed: number) {
   await all;
   const faults = await injected;
   client.disconnect();
-  const db = new Database(join(testDataDir, `lab-${lab.id}.sqlite`), { readonly: true });
+  const db = new DatabaseSync(join(testDataDir, `lab-${lab.id}.sqlite`), { readOnly: true });
   const rows = db.prepare("SELECT text, COUNT(*) AS copies FROM messages GROUP BY text").all() as { text: string; copies: number }[];
   db.close();
   return { acked, sent, rows, faults };

@@ -21,8 +21,11 @@ export const recoveryLab: LessonLab = {
       handle.exec("CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY AUTOINCREMENT, sender TEXT NOT NULL, text TEXT NOT NULL)");
       return handle;
     };
-    const rowsAfter = (id: number) =>
-      db().prepare("SELECT id, sender AS \"from\", text FROM messages WHERE id > ? ORDER BY id").all(id) as StoredMessage[];
+    const rowsAfter = (id: number): StoredMessage[] =>
+      db()
+        .prepare("SELECT id, sender, text FROM messages WHERE id > ? ORDER BY id")
+        .all(id)
+        .map((row) => ({ id: Number(row.id), from: String(row.sender), text: String(row.text) }));
 
     io.on("connection", (socket) => {
       if (socket.recovered) {

@@ -4,6 +4,9 @@ import type { ClientToServerEvents, ServerToClientEvents, StoredRow, StoreAck } 
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** SQLite's extended result code for a UNIQUE constraint failure; node:sqlite puts it on the error as `errcode`. */
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+
 export const retriesLab: LessonLab = {
   slug: "retries",
   options: {},
@@ -37,7 +40,7 @@ export const retriesLab: LessonLab = {
           result = { stored: true, duplicate: false };
           socket.broadcast.emit("message", { from: name, text: String(message?.text) });
         } catch (error) {
-          if ((error as { code?: string }).code !== "SQLITE_CONSTRAINT_UNIQUE") {
+          if ((error as { errcode?: number }).errcode !== SQLITE_CONSTRAINT_UNIQUE) {
             return log(`store failed, no ack: ${(error as Error).message}`);
           }
           // Already stored by an earlier try: the work is done, so acknowledge, but do not rebroadcast.
@@ -51,9 +54,12 @@ export const retriesLab: LessonLab = {
 
       socket.on("stats", (ack) => {
         if (typeof ack !== "function") return;
-        const { stored } = db().prepare("SELECT COUNT(*) AS stored FROM messages").get() as { stored: number };
-        const rows = db().prepare("SELECT text, COUNT(*) AS copies FROM messages GROUP BY text ORDER BY MIN(id) DESC LIMIT 50").all();
-        ack({ stored, duplicatesRejected, rows: rows as StoredRow[] });
+        const stored = Number(db().prepare("SELECT COUNT(*) AS stored FROM messages").get()?.stored ?? 0);
+        const rows: StoredRow[] = db()
+          .prepare("SELECT text, COUNT(*) AS copies FROM messages GROUP BY text ORDER BY MIN(id) DESC LIMIT 50")
+          .all()
+          .map((row) => ({ text: String(row.text), copies: Number(row.copies) }));
+        ack({ stored, duplicatesRejected, rows });
       });
     });
   },

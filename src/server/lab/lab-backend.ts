@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import type { LabInfo } from "../../shared/lab-api.js";
-import type { Database } from "better-sqlite3";
+import type { DatabaseSync } from "node:sqlite";
 import type { PlaygroundLimits } from "../config.js";
 import type { LessonLab, LessonRoute, LessonServerOptions } from "../lesson-lab.js";
 import type { ServerLog } from "./server-log.js";
@@ -18,7 +18,7 @@ export interface LabBackendParts {
   onActivity(): void;
   onStateChange(): void;
   settings: Readonly<Record<string, number>>;
-  database(): Database;
+  database(): DatabaseSync;
   /** Whether a browser request's Origin may reach this lab (the lab's own pages, and code runs it admitted). */
   acceptsOrigin(req: IncomingMessage): boolean;
 }

@@ -1,13 +1,13 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import { DatabaseSync } from "node:sqlite";
 
 /**
  * A lab's own SQLite database, in a file of its own under the data directory: it survives "Restart server"
  * (the lab keeps it, not the Socket.IO server) and is deleted with the lab. Opened only when a lesson asks.
  */
 export class LabDatabase {
-  private db: Database.Database | undefined;
+  private db: DatabaseSync | undefined;
   private readonly file: string;
 
   constructor(
@@ -22,11 +22,11 @@ export class LabDatabase {
   }
 
   /** The database, opened (and its file created) on first use. */
-  open(): Database.Database {
+  open(): DatabaseSync {
     if (!this.db) {
       mkdirSync(this.dir, { recursive: true });
-      this.db = new Database(this.file);
-      this.db.pragma("journal_mode = WAL");
+      this.db = new DatabaseSync(this.file);
+      this.db.exec("PRAGMA journal_mode = WAL");
     }
     return this.db;
   }

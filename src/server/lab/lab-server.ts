@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import type { Database } from "better-sqlite3";
 import { Server as EngineServer, type Socket as EngineSocket } from "engine.io";
 import { Server, type Namespace, type ServerOptions, type Socket } from "socket.io";
 import { SessionAwareAdapter } from "socket.io-adapter";
 import type { PlaygroundLimits } from "../config.js";
-import type { LessonLab, LessonRoute, LessonServerOptions } from "../lesson-lab.js";
+import type { LessonRoute } from "../lesson-lab.js";
 import { LAB_ERROR_EVENT, type LabErrorPayload } from "../../shared/lab-api.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { CLIENT_NAME } from "../../shared/network.js";
