@@ -13,11 +13,28 @@ function playgroundInDev() {
     name: "socket-io-playground:dev-server",
     hooks: {
       "astro:server:setup": async ({ server }) => {
-        const { startDevPlayground } = await server.ssrLoadModule("/src/server/dev.ts");
+        // Vite 8 runs server code through an environment's module runner (ssrLoadModule is on its way out).
+        const ssr = server.environments.ssr;
+        if (!("runner" in ssr)) throw new Error("astro dev: Vite's SSR environment cannot run the playground");
+        const runner = /** @type {{ import(id: string): Promise<typeof import("./src/server/dev.ts")> }} */ (ssr.runner);
+        const { startDevPlayground, devSandboxWorker, DEV_SANDBOX_WORKER_PATH } = await runner.import("/src/server/dev.ts");
         const playground = startDevPlayground();
-        server.middlewares.use((req, res, next) => playground.handleRequest(req, res, next));
-        server.httpServer?.on("upgrade", (req, socket, head) => playground.handleUpgrade(req, socket, head));
-        server.httpServer?.on("close", () => void playground.close());
+        const httpServer = server.httpServer;
+        if (!httpServer) return;
+        // As in production, the playground sees each request before the site does. Behind Vite's middlewares
+        // it would not: Astro's dev server refuses cross-site subresource requests, and a code run's sandbox
+        // (an opaque origin) is cross-site, so its worker script and its lab's polling would get 403.
+        const site = httpServer.listeners("request");
+        httpServer.removeAllListeners("request");
+        httpServer.on("request", (req, res) => {
+          if (req.url === DEV_SANDBOX_WORKER_PATH) {
+            res.setHeader("Content-Type", "text/javascript");
+            return res.end(devSandboxWorker());
+          }
+          playground.handleRequest(req, res, () => site.forEach((listener) => listener.call(httpServer, req, res)));
+        });
+        httpServer.on("upgrade", (req, socket, head) => playground.handleUpgrade(req, socket, head));
+        httpServer.on("close", () => void playground.close());
       },
     },
   };

@@ -5,8 +5,23 @@ import { configFromEnv } from "./config.js";
 import { createPlayground, type Playground } from "./host/playground.js";
 import { lessonLabs } from "./lessons.js";
 
+export { DEV_SANDBOX_WORKER_PATH } from "../client/code/sandbox-protocol.js";
+
 /** Inside node_modules, so the bundle's own imports (socket.io, redis, ...) resolve from the project. */
 const DEV_NODE_ENTRY = "node_modules/.cache/socket-io-playground/dev-scaling-node.mjs";
+
+/** The sandbox worker as `npm run build` ships it, a classic script: built afresh per request, so edits show. */
+export function devSandboxWorker(): string {
+  const { outputFiles } = buildSync({
+    entryPoints: ["src/client/code/sandbox-worker.ts"],
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    write: false,
+    logLevel: "warning",
+  });
+  return outputFiles[0]?.text ?? "";
+}
 
 /** The playground for `astro dev`, where Vite owns the HTTP server. */
 export function startDevPlayground(): Playground {

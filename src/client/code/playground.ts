@@ -2,7 +2,7 @@
  * The code playground of one lesson, loaded when the learner opens it: Monaco, the sandbox that runs the
  * code as the lab client "Code", its console, and the exercise judged from the lab's server log.
  */
-import workerUrl from "./sandbox-worker.ts?worker&url";
+import builtWorkerUrl from "./sandbox-worker.ts?worker&url";
 import type { LabInfo } from "../../shared/lab-api.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
 import { decodeEnginePacket, summarize } from "../../shared/frame-decoder.js";
@@ -10,6 +10,9 @@ import type { Exercise, Verdict } from "../../shared/exercise.js";
 import { labControl } from "../lab-control.js";
 import { markExercisePassed } from "../progress.js";
 import type { Timeline } from "../timeline/timeline.js";
+import { DEV_SANDBOX_WORKER_PATH } from "./sandbox-protocol.js";
+
+const workerUrl = import.meta.env.DEV ? DEV_SANDBOX_WORKER_PATH : builtWorkerUrl;
 import { createCodeEditor, type CodeEditor } from "./editor.js";
 import { ExerciseRun } from "./exercise-run.js";
 import { Sandbox } from "./sandbox.js";
@@ -185,7 +188,6 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
       const runLab = { url: location.origin, options: { path: lab.path, query: { client: ticket.client, ticket: ticket.ticket } } };
       state.sandbox = new Sandbox(root, { type: "run", code: compiled.code, lab: runLab }, {
         workerUrl,
-        moduleWorker: import.meta.env.DEV,
         labPrefix: `${lab.path.replace(/socket\.io$/, "")}`,
         onMessage,
       });

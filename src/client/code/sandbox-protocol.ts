@@ -1,5 +1,12 @@
 import type { RunLab } from "./run-module.js";
 
+/**
+ * Where `astro dev` serves the sandbox's worker as one classic script. Vite's dev server would serve it as
+ * an ES module, which the sandbox (an opaque origin) may only load with CORS, and Vite's dev server grants
+ * CORS to localhost origins only. A classic script is what production loads too.
+ */
+export const DEV_SANDBOX_WORKER_PATH = "/_dev/sandbox-worker.js";
+
 /** Page to sandbox: run this compiled code against this lab. */
 export interface RunRequest {
   type: "run";

@@ -3,9 +3,8 @@ import type { RunRequest, SandboxMessage } from "./sandbox-protocol.js";
 export interface SandboxOptions {
   /** The only path the run may connect to: its lab (e.g. /labs/<id>/). */
   labPrefix: string;
-  /** The worker script's URL (a classic script in a production build, an ES module under Vite's dev server). */
+  /** The worker's URL: a classic script, started with importScripts. */
   workerUrl: string;
-  moduleWorker: boolean;
   onMessage(message: SandboxMessage): void;
 }
 
@@ -48,11 +47,11 @@ function sandboxDocument(options: SandboxOptions): string {
     // Only the lab: the code cannot reach the control API or the rest of the site.
     `connect-src ${origin}${options.labPrefix} ${socketOrigin}${options.labPrefix}`,
   ].join("; ");
-  const boot = options.moduleWorker ? `import ${JSON.stringify(worker)};` : `importScripts(${JSON.stringify(worker)});`;
+  const boot = `importScripts(${JSON.stringify(worker)});`;
   return `<!doctype html><meta http-equiv="Content-Security-Policy" content="${policy}">
 <script nonce="${key}">
   const source = URL.createObjectURL(new Blob([${JSON.stringify(boot)}], { type: "text/javascript" }));
-  const worker = new Worker(source, { type: ${JSON.stringify(options.moduleWorker ? "module" : "classic")} });
+  const worker = new Worker(source);
   worker.onmessage = (event) => parent.postMessage(event.data, ${JSON.stringify(origin)});
   worker.onerror = (event) => {
     event.preventDefault();

@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { Script } from "node:vm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { io } from "socket.io-client";
+import { dyingWithParent, freePort } from "../../scripts/production-server.mjs";
+import { DEV_SANDBOX_WORKER_PATH } from "../../src/client/code/sandbox-protocol.js";
+import { createLab, nextEvent } from "../support/server.js";
+
+// `npm run dev`: Astro's dev server with the labs attached (astro.config.mjs). A code run's sandbox is an
+// opaque origin, so everything it asks for is a cross-site request, which Astro's dev server refuses unless
+// the playground answers first, as it does in production.
+const CROSS_SITE = { Origin: "null", "Sec-Fetch-Site": "cross-site" };
+
+// --ignore-lock: Astro 7 allows one tracked dev server per project, and a developer's `npm run dev` may be it.
+let dev: ChildProcess;
+
+/** This process's environment without vitest's marks: with VITEST set, Astro's dev server serves no pages. */
+function devEnvironment(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("VITEST") && name !== "NODE_ENV"));
+  return { ...env, ASTRO_TELEMETRY_DISABLED: "1" };
+}
+let origin: string;
+
+beforeAll(async () => {
+  const port = await freePort();
+  origin = `http://127.0.0.1:${port}`;
+  dev = spawn(...dyingWithParent([process.execPath, "node_modules/astro/bin/astro.mjs", "dev", "--host", "127.0.0.1", "--port", String(port), "--ignore-lock"], "SIGTERM"), {
+    env: devEnvironment(),
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let output = "";
+    dev.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/ready in \d+/.test(output)) resolve();
+    });
+    dev.once("exit", (code) => reject(new Error(`astro dev exited (${code}) before it was ready:\n${output}`)));
+  });
+}, 60_000);
+
+afterAll(() => {
+  dev?.kill("SIGTERM");
+});
+
+describe("npm run dev", { timeout: 30_000 }, () => {
+  it("serves the lesson pages and the control API, as production does", async () => {
+    expect((await fetch(`${origin}/lessons/emit`)).status).toBe(200);
+    const lab = await createLab(origin);
+    expect(lab.path).toBe(`/labs/${lab.id}/socket.io`);
+  });
+
+  it("serves a code run's worker as a classic script to a cross-site, no-cors request", async () => {
+    const response = await fetch(`${origin}${DEV_SANDBOX_WORKER_PATH}`, {
+      headers: { ...CROSS_SITE, "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "script" },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/javascript/);
+    const script = await response.text();
+    // importScripts runs classic scripts only: one with `import` or `export` in it would not parse here.
+    expect(() => new Script(script)).not.toThrow();
+    expect(script).toContain("socket.io");
+  });
+
+  it("admits a code run's client, whose requests are cross-site with Origin: null, to its lab over polling", async () => {
+    const lab = await createLab(origin);
+    const tickets = await fetch(`${origin}/api/labs/${lab.id}/runs`, { method: "POST" });
+    expect(tickets.status).toBe(201);
+    const { ticket, client } = (await tickets.json()) as { ticket: string; client: string };
+    const socket = io(origin, {
+      path: lab.path,
+      forceNew: true,
+      reconnection: false,
+      transports: ["polling"],
+      query: { client, ticket },
+      extraHeaders: { ...CROSS_SITE, "Sec-Fetch-Mode": "cors" },
+    });
+    try {
+      await nextEvent(socket, "connect", 10_000);
+      expect(await socket.timeout(5000).emitWithAck("hello")).toEqual({ status: "ok" });
+    } finally {
+      socket.disconnect();
+    }
+  });
+});
