@@ -3,6 +3,8 @@ import type { Socket } from "socket.io-client";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
 import type { LabInfo } from "../../src/shared/lab-api.js";
 import type { StoredMessage } from "../../src/lessons/recovery/events.js";
+import { trackServerOffset } from "../../src/lessons/recovery/server-offset.js";
+import { VirtualClient } from "../../src/client/virtual-client.js";
 import { connectClient, createLab, fault, nextEvent, startServer, waitForLogEntry, waitForSnapshot } from "../support/server.js";
 
 let running: RunningPlayground;
@@ -152,8 +154,7 @@ describe("resending when recovery fails", () => {
   it("offset: the client keeps its last id in auth, and gets only the rows after it, even across a server restart", async () => {
     const { lab, alice, bob, post, close } = await chat();
     await fault(running.origin, lab, "/settings", "PUT", { resend: 2 });
-    alice.auth = { serverOffset: 0 };
-    alice.on("message", (message: StoredMessage) => (alice.auth = { serverOffset: message.id }));
+    trackServerOffset(alice);
     const first = nextEvent(alice, "message");
     await post("one");
     await first;
@@ -168,5 +169,63 @@ describe("resending when recovery fails", () => {
     expect(alice.recovered).toBe(false);
     expect((await missed)[0].map((m) => m.text)).toEqual(["two", "three"]);
     close();
+  });
+});
+
+describe("the page's own client with \"Send last message id on reconnect\" (offset strategy)", () => {
+  /** The rows of the next `event` the virtual client records, or a failure after `ms`. */
+  function nextRows(client: VirtualClient, event: "missed" | "state", ms = 3000): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => (stop(), reject(new Error(`no "${event}" within ${ms} ms`))), ms);
+      const stop = client.on("received", (entry) => {
+        if (entry.event !== event) return;
+        clearTimeout(timer);
+        stop();
+        resolve((entry.args[0] as StoredMessage[]).map((m) => m.text));
+      });
+    });
+  }
+
+  /** A deliberate leave and a new hello: with recovery off, every connection is a fresh one. */
+  async function reconnect(lab: LabInfo, alice: VirtualClient, whileAway?: () => Promise<unknown>): Promise<void> {
+    const left = waitForLogEntry(running.origin, lab, (e) => e.kind === "disconnect" && e.client === "Alice");
+    alice.disconnect();
+    await left;
+    await whileAway?.();
+    alice.connect();
+  }
+
+  it("moves the offset forward from state, missed and message rows alike, so no row is sent twice", async () => {
+    const lab = await createLab(running.origin, "recovery");
+    await fault(running.origin, lab, "/recovery", "PUT", { enabled: false });
+    await fault(running.origin, lab, "/settings", "PUT", { resend: 1 });
+    const bob = await connectClient(running.origin, lab, "Bob");
+    const post = (text: string) => bob.timeout(3000).emitWithAck("message", text);
+    await post("one");
+    await post("two");
+    const alice = new VirtualClient("Alice", lab, "websocket", running.origin, { trackOffset: true });
+    expect(await nextRows(alice, "state")).toEqual(["one", "two"]);
+    await fault(running.origin, lab, "/settings", "PUT", { resend: 2 });
+
+    // She has every row from `state`: nothing is missing.
+    let missed = nextRows(alice, "missed");
+    await reconnect(lab, alice);
+    expect(await missed).toEqual([]);
+
+    missed = nextRows(alice, "missed");
+    await reconnect(lab, alice, () => post("three"));
+    expect(await missed).toEqual(["three"]);
+
+    // "three" came in `missed`; "four" comes as a live `message`. Neither is sent again.
+    const four = new Promise<void>((resolve) => {
+      const stop = alice.on("received", (entry) => entry.event === "message" && (stop(), resolve()));
+    });
+    await post("four");
+    await four;
+    missed = nextRows(alice, "missed");
+    await reconnect(lab, alice);
+    expect(await missed).toEqual([]);
+    alice.close();
+    bob.disconnect();
   });
 });
