@@ -17,4 +17,11 @@ describe("the Recovery lesson's code on the page", () => {
     const text = readFileSync("src/lessons/recovery/index.md", "utf8");
     expect(text).toContain("```ts\n" + region("src/lessons/recovery/server-offset.ts", "track") + "\n```");
   });
+
+  for (const name of ["middleware", "announce"]) {
+    it(`shows the lab server's ${name} code exactly as the lab runs it`, () => {
+      const text = readFileSync("src/lessons/recovery/index.md", "utf8");
+      expect(text).toContain("```ts\n" + region("src/lessons/recovery/server.ts", name) + "\n```");
+    });
+  }
 });

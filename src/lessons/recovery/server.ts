@@ -26,10 +26,12 @@ export const recoveryLab: LessonLab = {
 
     // A middleware that only logs: it runs for every new connection, and not for a recovered one,
     // because skipMiddlewares defaults to true.
+    // #region middleware
     io.use((socket, next) => {
       log(`middleware ran for ${String(socket.handshake.query.client ?? socket.id)}`);
       next();
     });
+    // #endregion
 
     io.on("connection", (socket) => {
       if (socket.recovered) {
@@ -56,6 +58,7 @@ export const recoveryLab: LessonLab = {
       });
 
       // Recovery stores only the plain notice: not the one with an acknowledgement, nor the volatile one.
+      // #region announce
       socket.on("announce", (how, text) => {
         const notice = String(text).slice(0, 200);
         if (how === "ack") {
@@ -70,6 +73,7 @@ export const recoveryLab: LessonLab = {
           io.to("chat").emit("notice", notice);
         }
       });
+      // #endregion
 
       socket.on("move", (room, ack) => {
         for (const joined of [...socket.rooms]) if (joined !== socket.id) void socket.leave(joined);
