@@ -257,6 +257,24 @@ describe("what recovery skips, keeps and loses", () => {
     close();
   });
 
+  it("does not recover a manual reconnect once the window of the earlier drop has closed", async () => {
+    const { lab, alice, close } = await withOffset({ recovery: 1000 });
+    await away(lab, alice);
+    const droppedAt = Date.now();
+    await back(lab, alice);
+    expect(alice.recovered).toBe(true);
+    const left = waitForLogEntry(running.origin, lab, (e) => e.kind === "disconnect" && e.client === "Alice" && e.reason === "client namespace disconnect");
+    alice.disconnect();
+    await left;
+    // The behaviour under test is time passing: wait until the earlier drop is more than a window old.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, droppedAt + 1300 - Date.now())));
+    const connected = nextEvent(alice, "connect");
+    alice.connect();
+    await connected;
+    expect(alice.recovered).toBe(false);
+    close();
+  });
+
   it("keeps a sent packet in the recovery buffer past the window: the adapter sweeps only every 60 s", async () => {
     const { lab, post, close } = await chat({ recovery: 1000 });
     await post("kept");
