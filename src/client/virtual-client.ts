@@ -1,6 +1,7 @@
 import { io, type Socket } from "socket.io-client";
 import { LAB_ERROR_EVENT, type LabInfo } from "../shared/lab-api.js";
 import { messageFrame, type FrameData } from "../shared/wire.js";
+import { trackServerOffset } from "../lessons/recovery/server-offset.js";
 
 /** What the real client reports about its connection; never what a button assumed. */
 export type ClientStatus =
@@ -71,8 +72,8 @@ export interface ClientOptions {
   /** socket.io-client's `retries`: resend an unacknowledged emit up to this many more times, one at a time. */
   retries?: number;
   /**
-   * Resend strategy "offset": keep the id of the last `message` received in `socket.auth.serverOffset`,
-   * so the next connection tells the server where this client stopped.
+   * Resend strategy "offset" (the Recovery lesson's): keep the id of the newest row received in
+   * `socket.auth.serverOffset`, so the next connection tells the server where this client stopped.
    */
   trackOffset?: boolean;
   /** Socket.IO's `path`, when not the lab's own: in the Scaling lab, one node's or the load balancer's. */
@@ -212,12 +213,7 @@ export class VirtualClient {
       ...TRANSPORTS[this.transport],
       ...socketOptions,
     });
-    if (trackOffset) {
-      socket.auth = { serverOffset: 0 };
-      socket.on("message", (message: { id?: unknown }) => {
-        if (typeof message?.id === "number") socket.auth = { serverOffset: message.id };
-      });
-    }
+    if (trackOffset) trackServerOffset(socket);
     this.watchReconnection(socket);
     // Each (re)connection makes a new engine inside `open`: wrapping it catches the engine before its
     // handshake, so the timeline sees the open packet too.

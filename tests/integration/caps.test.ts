@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
 import type { LabErrorPayload } from "../../src/shared/lab-api.js";
-import { connectClient, createLab, nextEvent, startServer, waitForSnapshot } from "../support/server.js";
+import { connectClient, createLab, fault, nextEvent, startServer, waitForSnapshot } from "../support/server.js";
 
 let running: RunningPlayground;
 beforeAll(async () => {
@@ -32,5 +32,26 @@ describe("per-lab caps on rooms and the recovery buffer", () => {
     const snapshot = await waitForSnapshot(running.origin, lab, (s) => s.recovery.retainedPackets > 0);
     expect(snapshot.recovery.retainedPackets).toBe(20);
     alice.disconnect();
+  });
+
+  it("does not recover a client whose offset fell out of the capped buffer", async () => {
+    const lab = await createLab(running.origin, "recovery");
+    const reconnecting = { reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 100 };
+    const alice = await connectClient(running.origin, lab, "Alice", "websocket", reconnecting);
+    const bob = await connectClient(running.origin, lab, "Bob");
+    const offset = nextEvent(alice, "message");
+    await bob.timeout(2000).emitWithAck("message", "her last one");
+    await offset;
+    const gone = nextEvent(alice, "disconnect");
+    await fault(running.origin, lab, "/clients/Alice/link", "PUT", { offline: true });
+    await gone;
+    // 20 newer packets push hers out of a buffer of 20.
+    for (let n = 0; n < 20; n++) await bob.timeout(2000).emitWithAck("message", `m${n}`);
+    const back = nextEvent(alice, "connect", 5000);
+    await fault(running.origin, lab, "/clients/Alice/link", "PUT", { offline: false });
+    await back;
+    expect(alice.recovered).toBe(false);
+    alice.disconnect();
+    bob.disconnect();
   });
 });

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { io } from "socket.io-client";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
 import type { LabErrorPayload } from "../../src/shared/lab-api.js";
-import { connectClient, createLab, newLearner, nextEvent, startServer, waitForLogEntry } from "../support/server.js";
+import type { InspectorSnapshot } from "../../src/shared/inspector.js";
+import { connectClient, createLab, fault, newLearner, nextEvent, startServer, waitForLogEntry } from "../support/server.js";
 
 let running: RunningPlayground | undefined;
 afterEach(async () => {
@@ -38,6 +39,36 @@ describe("lab limits", () => {
     expect(error.data?.code).toBe("lab_full");
     carol.disconnect();
     expect(await healthy(running.origin)).toBe(true);
+  });
+
+  it("refuses a recovered client that comes back to a full lab with the same connect_error: recovery skips middlewares, not the cap", async () => {
+    running = await startServer({ maxClientsPerLab: 2 });
+    const origin = running.origin;
+    const lab = await createLab(origin, "recovery");
+    const reconnecting = { reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 100 };
+    const alice = await connectClient(origin, lab, "Alice", "websocket", reconnecting);
+    const bob = await connectClient(origin, lab, "Bob");
+    // A stored message gives both an offset: Alice's session can be recovered.
+    const offset = nextEvent(alice, "message");
+    await bob.timeout(3000).emitWithAck("message", "hi");
+    await offset;
+    const leftOnServer = waitForLogEntry(origin, lab, (e) => e.kind === "disconnect" && e.client === "Alice");
+    await fault(origin, lab, "/clients/Alice/link", "PUT", { offline: true });
+    await leftOnServer;
+    const carol = await connectClient(origin, lab, "Carol");
+    // Either she is refused, or she is back in (the bug): whichever comes first says which.
+    const outcome = Promise.race([
+      nextEvent<[Error & { data?: LabErrorPayload }]>(alice, "connect_error", 5000).then(([error]) => error),
+      nextEvent(alice, "connect", 5000).then(() => `connected, recovered: ${alice.recovered}`),
+    ]);
+    await fault(origin, lab, "/clients/Alice/link", "PUT", { offline: false });
+    const error = await outcome;
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ message: expect.stringMatching(/already has 2 clients/), data: { code: "lab_full" } });
+    expect(alice.connected).toBe(false);
+    const snapshot = (await fault(origin, lab, "/inspect", "GET")) as InspectorSnapshot;
+    expect(snapshot.sockets.map((s) => s.client).sort()).toEqual(["Bob", "Carol"]);
+    [alice, bob, carol].forEach((s) => s.disconnect());
   });
 
   it("disconnects a client that sends more events per second than the limit, saying why first", async () => {

@@ -124,6 +124,30 @@ describe("a Scaling lab's nodes", () => {
   });
 });
 
+describe("a node's client cap", () => {
+  it("refuses a recovered client that comes back to a full node with the same connect_error: recovery skips middlewares, not the cap", async () => {
+    const { lab, connect, logged } = await startLab({ adapter: "none", recoveryMs: 10_000, maxClients: 2 });
+    const alice = await connect("Alice", lab.nodePath("A"));
+    const bob = await connect("Bob", lab.nodePath("A"));
+    // A stored line gives Alice an offset: her session can be recovered.
+    const first = nextLine(alice, "before the drop");
+    await bob.timeout(5000).emitWithAck("chat", "before the drop");
+    await first;
+    alice.io.engine.close(); // the transport dies, as when a network drops: recoverable
+    await logged((entry) => entry.node === "A" && entry.kind === "disconnect" && entry.client === "Alice");
+    await connect("Carol", lab.nodePath("A"));
+    // Either she is refused, or she is back in (the bug): whichever comes first says which.
+    const outcome = new Promise<unknown>((resolve) => {
+      alice.once("connect_error", resolve);
+      alice.once("connect", () => resolve(`connected, recovered: ${alice.recovered}`));
+    });
+    alice.connect();
+    const error = await outcome;
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ message: expect.stringMatching(/Node A already has 2 clients/), data: { code: "lab_full" } });
+  });
+});
+
 describe("a load balancer in front of the nodes", () => {
   it("round-robin breaks long-polling: the session's next request reaches the other node, which answers 400 Session ID unknown", async () => {
     const { lab, origin, log } = await startLab({ adapter: "cluster", routing: "round-robin" });

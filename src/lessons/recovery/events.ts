@@ -7,9 +7,16 @@ export interface StoredMessage {
   text: string;
 }
 
+/** How the server sends a notice: plainly, with an acknowledgement, or volatile. */
+export type NoticeKind = "plain" | "ack" | "volatile";
+
 export interface ClientToServerEvents {
   /** Post a message: stored, then sent to everyone. The ack carries its id. */
   message: (text: string, ack?: (id: number) => void) => void;
+  /** Ask the server to send `text` to the chat room as a `notice`, the way `how` says. */
+  announce: (how: NoticeKind, text: string) => void;
+  /** Leave every room but your own and join `room`. The ack carries your rooms afterwards. */
+  move: (room: string, ack?: (rooms: string[]) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -22,6 +29,10 @@ export interface ServerToClientEvents {
   state: (messages: StoredMessage[]) => void;
   /** Resend strategy 2, "offset": only the rows after the id the client says it has (`auth.serverOffset`). */
   missed: (messages: StoredMessage[]) => void;
+  /** A notice from the server: a bare string, sent plainly or volatile. */
+  notice: (text: string) => void;
+  /** The same notice sent with an acknowledgement: each client is asked to answer. */
+  "acked notice": (text: string, answer: (reply: unknown) => void) => void;
 }
 
 /** Which resend strategy the server uses when a session is not recovered (the lab's "Resend" setting). */

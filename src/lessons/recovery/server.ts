@@ -27,6 +27,15 @@ export const recoveryLab: LessonLab = {
         .all(id)
         .map((row) => ({ id: Number(row.id), from: String(row.sender), text: String(row.text) }));
 
+    // A middleware that only logs: it runs for every new connection, and not for a recovered one,
+    // because skipMiddlewares defaults to true.
+    // #region middleware
+    io.use((socket, next) => {
+      log(`middleware ran for ${String(socket.handshake.query.client ?? socket.id)}`);
+      next();
+    });
+    // #endregion
+
     io.on("connection", (socket) => {
       if (socket.recovered) {
         // Same id, same rooms, same data: and the missed packets were already sent, before this runs.
@@ -49,6 +58,30 @@ export const recoveryLab: LessonLab = {
         const message: StoredMessage = { id: Number(lastInsertRowid), from, text: String(text) };
         io.to("chat").emit("message", message);
         if (typeof ack === "function") ack(message.id);
+      });
+
+      // Recovery stores only the plain notice: not the one with an acknowledgement, nor the volatile one.
+      // #region announce
+      socket.on("announce", (how, text) => {
+        const notice = String(text).slice(0, 200);
+        if (how === "ack") {
+          io.to("chat")
+            .timeout(5_000)
+            .emit("acked notice", notice, (error, answers) =>
+              log(`acked notice "${notice}": ${answers.length} answered${error ? `, then ${error.message}` : ""}`),
+            );
+        } else if (how === "volatile") {
+          io.to("chat").volatile.emit("notice", notice);
+        } else {
+          io.to("chat").emit("notice", notice);
+        }
+      });
+      // #endregion
+
+      socket.on("move", (room, ack) => {
+        for (const joined of [...socket.rooms]) if (joined !== socket.id) void socket.leave(joined);
+        void socket.join(String(room).slice(0, 32));
+        if (typeof ack === "function") ack([...socket.rooms]);
       });
     });
   },

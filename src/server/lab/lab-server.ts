@@ -11,6 +11,7 @@ import { CLIENT_NAME } from "../../shared/network.js";
 import { truncate, type FrameData } from "../../shared/wire.js";
 import { RateLimit } from "./rate-limit.js";
 import { labParser } from "./lab-parser.js";
+import { refuseRecoveryWhenFull } from "./recovery-cap.js";
 import type { ServerLog } from "./server-log.js";
 import type { LabBackend, LabBackendParts } from "./lab-backend.js";
 
@@ -118,6 +119,7 @@ export class LabServer implements LabBackend {
     });
     this.watchRooms();
     this.capRecoveryBuffer();
+    refuseRecoveryWhenFull(this.io.of("/"), limits.maxClientsPerLab);
     // The lab's own listeners go first, so limits and logging hold whatever the lesson's handlers do.
     this.io.use((socket, next) => this.admit(socket, next));
     this.io.on("connection", (socket) => this.watch(socket));

@@ -14,6 +14,7 @@ import { NODE_CONFIG_ENV, type HostMessage, type NodeConfig, type NodeMessage } 
 import { CLIENT_NAME } from "../../shared/network.js";
 import { FRAME_CHARS } from "../lab/server-log.js";
 import { RateLimit } from "../lab/rate-limit.js";
+import { refuseRecoveryWhenFull } from "../lab/recovery-cap.js";
 import { LAB_ERROR_EVENT, type LabErrorPayload } from "../../shared/lab-api.js";
 
 /** A node reports its state at most this often: the inspector shows a snapshot a few times a second. */
@@ -143,6 +144,7 @@ async function main(node: NodeConfig): Promise<void> {
   });
 
   // A node holds at most maxClients sockets: one more is refused with a reason the client can read.
+  refuseRecoveryWhenFull(io.of("/"), node.maxClients);
   io.use((socket, next) => {
     if (io.of("/").sockets.size < node.maxClients) return next();
     const error: Error & { data?: LabErrorPayload } = new Error(`Node ${node.name} already has ${node.maxClients} clients connected, the most a node allows.`);
