@@ -5,6 +5,10 @@ import { DatabaseSync } from "node:sqlite";
 /**
  * A lab's own SQLite database, in a file of its own under the data directory: it survives "Restart server"
  * (the lab keeps it, not the Socket.IO server) and is deleted with the lab. Opened only when a lesson asks.
+ *
+ * Node's built-in node:sqlite rather than better-sqlite3: the same synchronous API for what the lessons do
+ * (a UNIQUE insert, a count), and nothing to compile or download at install time, so `npm install` needs
+ * no C++ toolchain and no install script.
  */
 export class LabDatabase {
   private db: DatabaseSync | undefined;
