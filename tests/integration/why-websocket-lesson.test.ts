@@ -11,6 +11,7 @@ import type { LinkTraffic } from "../../src/shared/network.js";
 import type { Tick } from "../../src/lessons/why-websocket/events.js";
 import { FeedStats } from "../../src/client/feed/feed-stats.js";
 import { Poller } from "../../src/client/feed/poller.js";
+import { BARE_HELLO, bareWebSocketUrl, speakSocketIo, type BareFrame } from "../../src/client/bare-websocket.js";
 import { connectClient, createLab, fault, nextEvent, startServer, waitForLogEntry } from "../support/server.js";
 
 let running: RunningPlayground;
@@ -202,6 +203,43 @@ describe("the Why WebSocket lesson's lab", () => {
     plain.send("hello");
     await closed;
   });
+
+  it("lets a plain WebSocket talk to the lab once it speaks the framing: CONNECT, a pong per ping, and events both ways", async () => {
+    const lab = await createLab(running.origin, "why-websocket");
+    await fault(running.origin, lab, "/settings", "PUT", { tickMs: 200 });
+    const frames: BareFrame[] = [];
+    const plain = new WebSocket(bareWebSocketUrl(running.origin, lab.path, "Bare"));
+    const until = (test: (frames: BareFrame[]) => boolean) => expect.poll(() => test(frames), { timeout: 6000 }).toBe(true);
+    const helloArrived = waitForLogEntry(running.origin, lab, (e) => e.kind === "received" && e.client === "Bare" && e.frame === BARE_HELLO);
+    let closed = false;
+    speakSocketIo(plain, (frame) => frames.push(frame), () => (closed = true));
+
+    const received = (prefix: string) => frames.filter((f) => f.direction === "received" && f.frame.startsWith(prefix));
+    await until(() => received("40{").length === 1);
+    expect(JSON.parse(received("0{")[0]!.frame.slice(1))).toMatchObject({ sid: expect.any(String), pingInterval: 3000 });
+    await helloArrived;
+    await until(() => received('42["tick",').length > 0);
+    // The server sends its next ping only after the pong for the last one: two pings mean the heartbeat held.
+    await until(() => frames.filter((f) => f.frame === "2").length === 2);
+    expect(frames.filter((f) => f.direction === "sent").map((f) => f.frame)).toEqual(["40", BARE_HELLO, "3", "3"]);
+    expect(closed).toBe(false);
+    plain.close();
+  }, 15_000);
+
+  it("closes a plain WebSocket that connects but does not answer the server's ping, once pingTimeout has passed", async () => {
+    const lab = await createLab(running.origin, "why-websocket");
+    const plain = new WebSocket(bareWebSocketUrl(running.origin, lab.path, "Bare"));
+    let pingAt = 0;
+    plain.on("message", (data: Buffer) => {
+      const frame = data.toString();
+      if (frame.startsWith("0")) plain.send("40");
+      if (frame === "2") pingAt = Date.now();
+    });
+    await nextEvent(plain, "close", 8000);
+    // pingTimeout is 2000 ms in the labs; a little early is the timers' slack.
+    expect(pingAt).toBeGreaterThan(0);
+    expect(Date.now() - pingAt).toBeGreaterThanOrEqual(1900);
+  }, 15_000);
 
   it("never connects a Socket.IO client to a plain WebSocket server", async () => {
     const http = createServer();
