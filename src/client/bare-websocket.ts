@@ -16,7 +16,6 @@ export const BARE_HELLO = '42["hello","from a bare WebSocket"]';
 /** The part of the WebSocket API this needs: the browser's, or the `ws` package's in Node. */
 export interface WebSocketLike {
   send(data: string): void;
-  close(): void;
   addEventListener(type: "message", listener: (event: { data: unknown }) => void): void;
   addEventListener(type: "close", listener: (event: { code: number }) => void): void;
 }
@@ -28,7 +27,6 @@ function meaningOf(frame: string): string {
   if (frame.startsWith("40")) return "Socket.IO CONNECT accepted, with this socket's id";
   if (frame.startsWith("42")) return "Socket.IO EVENT: the event name, then its arguments";
   if (frame.startsWith("41")) return "Socket.IO DISCONNECT";
-  if (frame.startsWith("1")) return "Engine.IO close";
   return "another packet";
 }
 
