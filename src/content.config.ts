@@ -33,6 +33,8 @@ const lessons = defineCollection({
         feed: z.boolean().default(false),
         /** Adds the WebSocket handshake each client's upgrade request got, as the lab saw it. */
         handshake: z.boolean().default(false),
+        /** Adds "A bare WebSocket": a plain WebSocket that speaks Engine.IO and Socket.IO framing by hand. */
+        bareWebSocket: z.boolean().default(false),
         /** Adds "On the wire" buttons to each client: a burst of server events, and an emit over the size limit. */
         wire: z.boolean().default(false),
         /** Runs the lab as several server nodes: the "Server nodes" box, and a "Connects to" choice per client. */

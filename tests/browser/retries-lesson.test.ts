@@ -37,7 +37,10 @@ async function sendThroughLostAck(withIds: boolean): Promise<void> {
 
 const copies = (text: string) =>
   panel().getByRole("table", { name: "Stored messages" }).getByRole("row").filter({ hasText: text }).getByRole("cell").nth(1);
-const counter = (name: string) => panel().locator("dt", { hasText: new RegExp(`^${name}$`) }).locator("xpath=following-sibling::dd");
+const counter = (name: string) =>
+  panel()
+    .locator("dt", { hasText: new RegExp(`^${name.replace(/[()]/g, "\\$&")}$`) })
+    .locator("xpath=following-sibling::dd");
 
 describe("the Retries lesson page", () => {
   it("stores a retried message twice without an id, and once with one, counting the duplicate rejected", async () => {
@@ -50,6 +53,37 @@ describe("the Retries lesson page", () => {
     await expect.poll(() => counter("Duplicates rejected").textContent(), { timeout: 10_000 }).not.toBe("0");
     await expect.poll(() => counter("Acked").textContent(), { timeout: 10_000 }).toBe("2");
     expect(await copies("batch 2 #1").textContent()).toBe("1");
+  });
+
+  it("keeps volatile emits made in the first delay after a drop, and drops those made after a failed attempt", async () => {
+    const alice = lab.page().getByRole("group", { name: "Alice" });
+    await panel().getByRole("combobox", { name: "From" }).selectOption("Alice");
+    await panel().getByRole("spinbutton", { name: "How many" }).fill("5");
+    await panel().getByRole("checkbox", { name: "volatile" }).check();
+
+    await alice.getByRole("button", { name: "Drop" }).click();
+    await alice.getByText(/Next attempt in \d/).waitFor();
+    await panel().getByRole("button", { name: "Send" }).click();
+    expect(await counter("Sent").textContent()).toBe("5");
+    expect(await counter("Dropped (volatile)").textContent()).toBe("0");
+    await expect.poll(() => counter("Stored").textContent(), { timeout: 10_000 }).toBe("5");
+
+    const offline = alice.getByRole("button", { name: "Offline" });
+    await offline.click();
+    await alice.getByText(/Attempt 1 failed/).waitFor({ timeout: 15_000 });
+    await panel().getByRole("button", { name: "Send" }).click();
+    expect(await counter("Dropped (volatile)").textContent()).toBe("5");
+    await panel().getByText("Alice: 0 in the send buffer").waitFor();
+    await offline.click();
+    await alice.getByRole("status").filter({ hasText: /^connected/ }).waitFor({ timeout: 15_000 });
+    await panel().getByRole("checkbox", { name: "volatile" }).uncheck();
+    await panel().getByRole("button", { name: "Send" }).click();
+    // Five more, now that she is connected. Anything buffered would have been flushed ahead of them.
+    await expect.poll(() => counter("Stored").textContent(), { timeout: 10_000 }).toBe("10");
+    const storedTable = panel().getByRole("table", { name: "Stored messages" });
+    expect(await storedTable.getByRole("row").filter({ hasText: "batch 3 #" }).count()).toBe(5);
+    expect(await storedTable.getByRole("row").filter({ hasText: "batch 2 #" }).count()).toBe(0);
+    expect(await counter("Sent").textContent()).toBe("10");
   });
 
   it("retries by hand with timeout(ms) until the lost ack is fixed, then counts it acked", async () => {

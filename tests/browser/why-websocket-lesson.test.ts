@@ -34,6 +34,27 @@ describe("the Why WebSocket lesson page", () => {
     expect(lab.errors()).toEqual([]);
   });
 
+  it("opens a bare WebSocket that speaks the framing by hand, and lists each frame it sends and receives", async () => {
+    const page = lab.page();
+    const bare = page.getByRole("region", { name: "A bare WebSocket" });
+    const frames = bare.getByRole("list", { name: "Bare WebSocket frames" });
+    // Keyboard: the button opens and closes it from Enter.
+    await bare.getByRole("button", { name: "Open a bare WebSocket" }).focus();
+    await page.keyboard.press("Enter");
+    await bare.getByRole("status").filter({ hasText: "Bare: connected to Socket.IO" }).waitFor();
+    await frames.getByRole("listitem").filter({ hasText: /^← received 0\{"sid":/ }).waitFor();
+    await frames.getByRole("listitem").filter({ hasText: /^→ sent 40 · Socket\.IO CONNECT/ }).waitFor();
+    await frames.getByRole("listitem").filter({ hasText: '→ sent 42["hello","from a bare WebSocket"]' }).waitFor();
+    await frames.getByRole("listitem").filter({ hasText: /^← received 42\["tick",/ }).first().waitFor({ timeout: 5000 });
+    await page.getByRole("list", { name: "Server log" }).getByText('← Bare 42["hello","from a bare WebSocket"]').waitFor();
+    await frames.getByRole("listitem").filter({ hasText: /^→ sent 3 · Engine\.IO pong/ }).first().waitFor({ timeout: 8000 });
+
+    await bare.getByRole("button", { name: "Close the bare WebSocket" }).press("Enter");
+    await bare.getByRole("status").filter({ hasText: /^Bare: closed \(code \d+\)$/ }).waitFor();
+    await bare.getByRole("button", { name: "Open a bare WebSocket" }).waitFor();
+    expect(lab.errors()).toEqual([]);
+  });
+
   it("shows the upgrade request the lab received from Push and the 101 it answered", async () => {
     const handshake = lab.page().getByRole("region", { name: "WebSocket handshake" });
     await handshake.getByText(/^HTTP\/1\.1 101 Switching Protocols/).waitFor();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
 import type { LabInfo } from "../../src/shared/lab-api.js";
 import type { PollResult } from "../../src/lessons/acks/events.js";
-import { connectClient, createLab, fault, nextEvent, startServer, waitForLogEntry } from "../support/server.js";
+import { connectClient, createLab, fault, nextEvent, startServer, waitForFrame, waitForLogEntry } from "../support/server.js";
 
 let running: RunningPlayground;
 beforeAll(async () => {
@@ -75,6 +75,34 @@ describe("the Acknowledgements lesson's lab", () => {
     expect(await alice.timeout(3000).emitWithAck("add", 5, 6)).toEqual(11);
     expect(plainCalled).toBe(false);
     alice.disconnect();
+  });
+
+  it("logs an answer whose socket disconnected meanwhile as dropped, not as answered", async () => {
+    const lab = await createLab(running.origin, "acks");
+    const alice = await connectClient(running.origin, lab, "Alice");
+    await setDelay(lab, 1000);
+    const arrived = waitForFrame(running.origin, lab, "received", (frame) => frame === '420["add",1,1]');
+    alice.emit("add", 1, 1, () => undefined);
+    await arrived;
+    await fault(running.origin, lab, "/clients/Alice/drop", "POST");
+    const logged = await waitForLogEntry(running.origin, lab, (e) => e.kind === "log" && e.message.startsWith("add(1, 1)"), 5000);
+    expect(logged).toMatchObject({
+      message: "add(1, 1) = 2 after 1000 ms, but the socket had disconnected: the acknowledgement was dropped",
+    });
+    alice.close();
+  });
+
+  it("logs a poll result whose asker disconnected meanwhile as dropped", async () => {
+    const lab = await createLab(running.origin, "acks");
+    await fault(running.origin, lab, "/settings", "PUT", { pollTimeoutMs: 1000 });
+    const alice = await connectClient(running.origin, lab, "Alice");
+    const arrived = waitForFrame(running.origin, lab, "received", (frame) => frame === '420["poll",true]');
+    alice.emit("poll", true, () => undefined);
+    await arrived;
+    await fault(running.origin, lab, "/clients/Alice/drop", "POST");
+    const logged = await waitForLogEntry(running.origin, lab, (e) => e.kind === "log" && e.message.startsWith("poll: "), 5000);
+    expect(logged).toMatchObject({ message: "poll: the result, but the socket had disconnected: the acknowledgement was dropped" });
+    alice.close();
   });
 
   it("collects one response per client with io.timeout(ms).emit, and fails at once with [] without .timeout()", async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
-import { connectClient, createLab, fault, startServer } from "../support/server.js";
+import { connectClient, createLab, fault, nextEvent, startServer } from "../support/server.js";
 
 let running: RunningPlayground;
 beforeAll(async () => {
@@ -106,6 +106,33 @@ describe("the Retries lab's server", () => {
     expect(alice.sendBuffer).toHaveLength(0);
     const stats = (await alice.timeout(2000).emitWithAck("stats")) as { rows: { text: string }[] };
     expect(stats.rows.map((row) => row.text)).toContain("volatile, yet kept");
+    alice.disconnect();
+  });
+
+  it("drops a volatile emit made after a failed reconnection attempt: the new engine's transport is not writable", async () => {
+    const lab = await createLab(running.origin, "retries");
+    const alice = await connectClient(running.origin, lab, "Alice", "websocket", {
+      reconnection: true,
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 200,
+    });
+    const gone = nextEvent(alice, "disconnect");
+    const firstAttemptFailed = nextEvent(alice.io, "reconnect_error", 3000);
+    await fault(running.origin, lab, "/clients/Alice/link", "PUT", { offline: true });
+    // Within the first delay, the closed transport still reports writable: kept.
+    await gone;
+    alice.volatile.emit("message", { text: "volatile, first delay" }, () => undefined);
+    expect(alice.sendBuffer).toHaveLength(1);
+    await firstAttemptFailed;
+    expect(alice.io.engine.transport.writable).toBe(false);
+    alice.volatile.emit("message", { text: "volatile, after a failed attempt" }, () => undefined);
+    expect(alice.sendBuffer).toHaveLength(1);
+
+    const back = nextEvent(alice, "connect", 3000);
+    await fault(running.origin, lab, "/clients/Alice/link", "PUT", { offline: false });
+    await back;
+    const stats = (await alice.timeout(2000).emitWithAck("stats")) as { rows: { text: string }[] };
+    expect(stats.rows.map((row) => row.text)).toEqual(["volatile, first delay"]);
     alice.disconnect();
   });
 

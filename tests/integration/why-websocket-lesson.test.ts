@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 import { connect } from "node:net";
-import { io } from "socket.io-client";
+import { io, type Socket } from "socket.io-client";
 import { WebSocket, WebSocketServer } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
@@ -9,6 +9,9 @@ import type { LabInfo } from "../../src/shared/lab-api.js";
 import type { InspectorSnapshot } from "../../src/shared/inspector.js";
 import type { LinkTraffic } from "../../src/shared/network.js";
 import type { Tick } from "../../src/lessons/why-websocket/events.js";
+import { FeedStats } from "../../src/client/feed/feed-stats.js";
+import { Poller } from "../../src/client/feed/poller.js";
+import { BARE_HELLO, bareWebSocketUrl, speakSocketIo, type BareFrame } from "../../src/client/bare-websocket.js";
 import { connectClient, createLab, fault, nextEvent, startServer, waitForLogEntry } from "../support/server.js";
 
 let running: RunningPlayground;
@@ -42,7 +45,54 @@ function rawExchange(request: string): Promise<{ sent: number; received: Buffer 
   });
 }
 
+/**
+ * Runs the page's own Poller for `count` new values, started `phaseMs` after the server changed its value, and
+ * resolves with the staleness of each.
+ */
+async function pollFrom(lab: LabInfo, push: Socket, phaseMs: number, intervalMs: number, count: number): Promise<number[]> {
+  await nextEvent(push, "tick", 3000);
+  // Not a wait for something to happen: this sets where in the change interval the polls land.
+  await new Promise((resolve) => setTimeout(resolve, phaseMs));
+  const stats = new FeedStats();
+  const staleness: number[] = [];
+  return new Promise((resolve, reject) => {
+    const poller = new Poller(`${running.origin}${lab.httpPath}/tick?client=Poll`, intervalMs, {
+      onAnswer: ({ tick }) => {
+        const reading = tick ? stats.add(tick) : undefined;
+        if (reading?.fresh) staleness.push(reading.staleMs);
+        if (staleness.length < count) return;
+        poller.stop();
+        resolve(staleness);
+      },
+      onError: (message) => {
+        poller.stop();
+        reject(new Error(message));
+      },
+    });
+    poller.start();
+  });
+}
+
+const spread = (values: number[]) => Math.max(...values) - Math.min(...values);
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+
 describe("the Why WebSocket lesson's lab", () => {
+  it("locks polling staleness to the phase when the poll and change intervals are equal: nearly constant, set by when polling started", async () => {
+    const lab = await createLab(running.origin, "why-websocket");
+    await fault(running.origin, lab, "/settings", "PUT", { tickMs: 500 });
+    await fault(running.origin, lab, "/restart", "POST");
+    const push = await connectClient(running.origin, lab, "Push", "websocket");
+    const early = await pollFrom(lab, push, 100, 500, 5);
+    const late = await pollFrom(lab, push, 350, 500, 5);
+    // Out of step, five readings would scatter over most of the 500 ms interval.
+    expect(spread(early)).toBeLessThan(60);
+    expect(spread(late)).toBeLessThan(60);
+    expect(mean(late) - mean(early)).toBeGreaterThan(150);
+    expect(mean(late) - mean(early)).toBeLessThan(350);
+    push.disconnect();
+  }, 20_000);
+
+
   it("counts a polling client's requests as they grow, while a push client makes no request after its WebSocket opens", async () => {
     const lab = await createLab(running.origin, "why-websocket");
     await fault(running.origin, lab, "/settings", "PUT", { tickMs: 200 });
@@ -153,6 +203,43 @@ describe("the Why WebSocket lesson's lab", () => {
     plain.send("hello");
     await closed;
   });
+
+  it("lets a plain WebSocket talk to the lab once it speaks the framing: CONNECT, a pong per ping, and events both ways", async () => {
+    const lab = await createLab(running.origin, "why-websocket");
+    await fault(running.origin, lab, "/settings", "PUT", { tickMs: 200 });
+    const frames: BareFrame[] = [];
+    const plain = new WebSocket(bareWebSocketUrl(running.origin, lab.path, "Bare"));
+    const until = (test: (frames: BareFrame[]) => boolean) => expect.poll(() => test(frames), { timeout: 6000 }).toBe(true);
+    const helloArrived = waitForLogEntry(running.origin, lab, (e) => e.kind === "received" && e.client === "Bare" && e.frame === BARE_HELLO);
+    let closed = false;
+    speakSocketIo(plain, (frame) => frames.push(frame), () => (closed = true));
+
+    const received = (prefix: string) => frames.filter((f) => f.direction === "received" && f.frame.startsWith(prefix));
+    await until(() => received("40{").length === 1);
+    expect(JSON.parse(received("0{")[0]!.frame.slice(1))).toMatchObject({ sid: expect.any(String), pingInterval: 3000 });
+    await helloArrived;
+    await until(() => received('42["tick",').length > 0);
+    // The server sends its next ping only after the pong for the last one: two pings mean the heartbeat held.
+    await until(() => frames.filter((f) => f.frame === "2").length === 2);
+    expect(frames.filter((f) => f.direction === "sent").map((f) => f.frame)).toEqual(["40", BARE_HELLO, "3", "3"]);
+    expect(closed).toBe(false);
+    plain.close();
+  }, 15_000);
+
+  it("closes a plain WebSocket that connects but does not answer the server's ping, once pingTimeout has passed", async () => {
+    const lab = await createLab(running.origin, "why-websocket");
+    const plain = new WebSocket(bareWebSocketUrl(running.origin, lab.path, "Bare"));
+    let pingAt = 0;
+    plain.on("message", (data: Buffer) => {
+      const frame = data.toString();
+      if (frame.startsWith("0")) plain.send("40");
+      if (frame === "2") pingAt = Date.now();
+    });
+    await nextEvent(plain, "close", 8000);
+    // pingTimeout is 2000 ms in the labs; a little early is the timers' slack.
+    expect(pingAt).toBeGreaterThan(0);
+    expect(Date.now() - pingAt).toBeGreaterThanOrEqual(1900);
+  }, 15_000);
 
   it("never connects a Socket.IO client to a plain WebSocket server", async () => {
     const http = createServer();

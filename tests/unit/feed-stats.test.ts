@@ -34,6 +34,32 @@ describe("FeedStats", () => {
     expect(averageFor(251)).toBeLessThan(averageFor(1137) / 2);
   });
 
+  it("gives every poll the same staleness, its phase, when polls and changes share one interval; half the interval only on average over phases or drifting polls", () => {
+    // Changes every 1000 ms; polls every 1000 ms too, starting `phase` ms after a change.
+    const readingsAt = (phase: number) => {
+      const stats = new FeedStats();
+      const staleness = new Set<number>();
+      for (let at = 5000 + phase; at < 60_000; at += 1000) {
+        const n = Math.floor(at / 1000);
+        staleness.add(stats.add(tick(n, n * 1000, at)).staleMs);
+      }
+      return staleness;
+    };
+    expect(readingsAt(944)).toEqual(new Set([944]));
+    expect(readingsAt(552)).toEqual(new Set([552]));
+    const phases = Array.from({ length: 1000 }, (_, phase) => phase);
+    const averageOverPhases = phases.reduce((sum, phase) => sum + [...readingsAt(phase)][0]!, 0) / phases.length;
+    expect(averageOverPhases).toBeCloseTo(500, -1);
+    // Polls 13 ms slower than the changes drift through every phase, and so average about half as well.
+    const drifting = new FeedStats();
+    for (let at = 7; at < 1_000_000; at += 1013) {
+      const n = Math.floor(at / 1000);
+      drifting.add(tick(n, n * 1000, at));
+    }
+    expect(drifting.averageStaleMs).toBeGreaterThan(450);
+    expect(drifting.averageStaleMs).toBeLessThan(550);
+  });
+
   it("counts an answer that repeats the known value as nothing new", () => {
     const stats = new FeedStats();
     stats.add(tick(3, 0, 10));

@@ -12,6 +12,7 @@ import { mountInspector } from "./inspector-view.js";
 import { mountCodePlayground } from "./code-playground-view.js";
 import { initialTarget, mountScalingNodes, targetPath } from "./scaling-view.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
+import { mountBareWebSocket } from "./bare-websocket-view.js";
 import { mountHandshakes } from "./handshake-view.js";
 import { mountPollVsPush } from "./poll-push-view.js";
 import { mountRetries } from "./retries-view.js";
@@ -58,6 +59,8 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const showMatrix = matrix ? mountRoomsMatrix(matrix) : undefined;
   const handshakes = root.querySelector<HTMLElement>("[data-handshakes]");
   const showHandshakes = handshakes ? mountHandshakes(handshakes) : undefined;
+  const bare = root.querySelector<HTMLElement>("[data-bare-websocket]");
+  if (bare) mountBareWebSocket(bare, lab);
   const feed = root.querySelector<HTMLElement>("[data-feed]");
   const showFeedTraffic = feed ? mountPollVsPush(feed, lab, timeline) : undefined;
   // The server streams a snapshot on every state change, several a second while a client is busy: draw

@@ -22,6 +22,26 @@ export function describeQueues(client: VirtualClient): string {
   return parts.join(" · ");
 }
 
+/**
+ * Runs `emit` and tells whether socket.io-client sent the packet or kept it in its send buffer. Neither means
+ * it dropped the packet: a volatile emit while the transport is not writable. Read from what the client did,
+ * not from a copy of its rule.
+ */
+function sentOrBuffered(socket: VirtualClient["socket"], emit: () => void): boolean {
+  const buffered = socket.sendBuffer.length;
+  let sent = false;
+  const seen = () => {
+    sent = true;
+  };
+  socket.prependAnyOutgoing(seen);
+  try {
+    emit();
+  } finally {
+    socket.offAnyOutgoing(seen);
+  }
+  return sent || socket.sendBuffer.length > buffered;
+}
+
 /** Sends batches from a chosen client, counts sent, acked and failed here and stored and rejected on the server. */
 export function mountRetries(root: HTMLElement, clients: () => VirtualClient[]): () => void {
   const from = part<HTMLSelectElement>(root, "select[name=retries-from]");
@@ -34,7 +54,7 @@ export function mountRetries(root: HTMLElement, clients: () => VirtualClient[]):
   const queue = part<HTMLElement>(root, ".retries-queue");
   const counters = part<HTMLDListElement>(root, ".retries-counters");
   const rows = part<HTMLTableSectionElement>(root, ".stored-rows");
-  const totals = { sent: 0, skipped: 0, acked: 0, failed: 0, retriedByHand: 0 };
+  const totals = { sent: 0, skipped: 0, dropped: 0, acked: 0, failed: 0, retriedByHand: 0 };
   let server: ServerStats & { rows: StoredRow[] } = { stored: 0, duplicatesRejected: 0, rows: [] };
   let batch = 0;
 
@@ -42,6 +62,7 @@ export function mountRetries(root: HTMLElement, clients: () => VirtualClient[]):
     const shown: [string, number][] = [
       ["Sent", totals.sent],
       ["Not sent (disconnected)", totals.skipped],
+      ["Dropped (volatile)", totals.dropped],
       ["Acked", totals.acked],
       ["Failed", totals.failed],
       ["Retried by hand", totals.retriedByHand],
@@ -95,7 +116,6 @@ export function mountRetries(root: HTMLElement, clients: () => VirtualClient[]):
         continue;
       }
       const message = { text: `batch ${batch} #${i}`, ...(ids.checked ? { id: crypto.randomUUID() } : {}) };
-      totals.sent += 1;
       const settled = (failed: boolean) => {
         if (failed) totals.failed += 1;
         else totals.acked += 1;
@@ -104,6 +124,7 @@ export function mountRetries(root: HTMLElement, clients: () => VirtualClient[]):
       };
       if (byHand.checked) {
         // At-least-once by hand: a timed-out emit is simply emitted again, until an ack comes back.
+        totals.sent += 1;
         const ms = Math.max(50, Number(timeoutMs.value) || 1000);
         const attempt = () =>
           sender.socket.timeout(ms).emit("message", message, (error: Error | null) => {
@@ -115,9 +136,17 @@ export function mountRetries(root: HTMLElement, clients: () => VirtualClient[]):
         attempt();
         continue;
       }
-      const target = volatile.checked ? sender.socket.volatile : sender.socket;
       // With the ackTimeout option (or retries) set, the callback is error-first.
-      target.emit("message", message, (...reply: unknown[]) => settled(reply[0] instanceof Error));
+      const reply = (...args: unknown[]) => settled(args[0] instanceof Error);
+      if (!volatile.checked) {
+        // Never dropped: it is sent, or waits in the send buffer or, with retries, in the retry queue.
+        sender.socket.emit("message", message, reply);
+        totals.sent += 1;
+      } else if (sentOrBuffered(sender.socket, () => sender.socket.volatile.emit("message", message, reply))) {
+        totals.sent += 1;
+      } else {
+        totals.dropped += 1;
+      }
     }
     render();
   });

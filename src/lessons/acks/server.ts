@@ -1,8 +1,21 @@
-import type { Server } from "socket.io";
-import type { LessonLab } from "../../server/lesson-lab.js";
+import type { Server, Socket } from "socket.io";
+import type { LessonLab, LessonLog } from "../../server/lesson-lab.js";
 import type { ClientToServerEvents, PollResult, ServerToClientEvents } from "./events.js";
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Calls `ack` if the socket is still connected, and says whether it did. Socket.IO drops an ack to a socket
+ * that has gone without a word, so the log says so instead of claiming an answer that never left.
+ */
+function answer<T>(socket: Socket, log: LessonLog, what: string, ack: (value: T) => void, value: T): boolean {
+  if (!socket.connected) {
+    log(`${what}, but the socket had disconnected: the acknowledgement was dropped`);
+    return false;
+  }
+  ack(value);
+  return true;
+}
 
 export const acksLab: LessonLab = {
   slug: "acks",
@@ -21,20 +34,21 @@ export const acksLab: LessonLab = {
         if (typeof ack !== "function") return log("add without an acknowledgement: nothing to answer");
         await wait(settings.delayMs ?? 0);
         const sum = Number(a) + Number(b);
-        log(`add(${a}, ${b}) answered with ${sum} after ${settings.delayMs} ms`);
-        ack(sum);
+        if (answer(socket, log, `add(${a}, ${b}) = ${sum} after ${settings.delayMs} ms`, ack, sum)) {
+          log(`add(${a}, ${b}) answered with ${sum} after ${settings.delayMs} ms`);
+        }
       });
 
       // The other way round: the server asks this client and waits for its answer.
       socket.on("ask me", async (ack) => {
         if (typeof ack !== "function") return log("ask me without an acknowledgement: nobody to tell");
         try {
-          const answer: unknown = await socket.timeout(30_000).emitWithAck("question", "What is 6 × 7?");
-          log(`the client answered ${JSON.stringify(answer)}`);
-          ack(answer);
+          const reply: unknown = await socket.timeout(30_000).emitWithAck("question", "What is 6 × 7?");
+          log(`the client answered ${JSON.stringify(reply)}`);
+          answer(socket, log, `ask me: the answer ${JSON.stringify(reply)}`, ack, reply);
         } catch (error) {
           log(`no answer: ${(error as Error).message}`);
-          ack(null);
+          answer(socket, log, "ask me: null", ack, null);
         }
       });
 
@@ -44,7 +58,7 @@ export const acksLab: LessonLab = {
         const done = (error: Error | null, responses: unknown[]) => {
           const result: PollResult = { error: error?.message ?? null, responses };
           log(`poll finished: ${JSON.stringify(result)}`);
-          ack(result);
+          answer(socket, log, "poll: the result", ack, result);
         };
         if (withTimeout) {
           io.timeout(settings.pollTimeoutMs ?? 5000).emit("vote", "Pizza or pasta?", done);
