@@ -19,6 +19,7 @@ function devEnvironment(): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("VITEST") && name !== "NODE_ENV"));
   return { ...env, ASTRO_TELEMETRY_DISABLED: "1" };
 }
+
 let origin: string;
 
 beforeAll(async () => {
@@ -28,19 +29,31 @@ beforeAll(async () => {
     env: devEnvironment(),
     stdio: ["ignore", "pipe", "inherit"],
   });
-  await new Promise<void>((resolve, reject) => {
-    let output = "";
-    dev.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/ready in \d+/.test(output)) resolve();
-    });
-    dev.once("exit", (code) => reject(new Error(`astro dev exited (${code}) before it was ready:\n${output}`)));
-  });
+  let output = "";
+  dev.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<never>((_, reject) =>
+    dev.once("exit", (code) => reject(new Error(`astro dev exited (${code}) before it was ready:\n${output}`))),
+  );
+  // The stop in afterAll is an exit too: only the race below cares about one.
+  exited.catch(() => undefined);
+  // Ready when it answers: its console output is not a contract (it turns to JSON when it detects an agent).
+  await Promise.race([exited, answering(`${origin}/`, 55_000)]);
 }, 60_000);
 
 afterAll(() => {
   dev?.kill("SIGTERM");
 });
+
+/** Resolves once `url` answers 200, polling every 200 ms: a dev server starting up refuses connections. */
+async function answering(url: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const status = await fetch(url).then((response) => response.status, () => 0);
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${ms} ms (last: ${status})`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 describe("npm run dev", { timeout: 30_000 }, () => {
   it("serves the lesson pages and the control API, as production does", async () => {
