@@ -24,6 +24,8 @@ export interface NodeConfig {
   maxEventsPerSecond: number;
   /** Rooms one node holds at once (each socket's own room not counted); a join past it is refused. */
   maxRooms: number;
+  /** Packets the in-memory adapter keeps for recovery; unset, the playground's default. */
+  maxRecoveryPackets?: number;
 }
 
 /** What a node reports of its state for the inspector: its sockets, rooms and recovery buffer. */

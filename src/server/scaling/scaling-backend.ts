@@ -102,6 +102,7 @@ export class ScalingBackend implements LabBackend {
         maxClients: parts.limits.maxClientsPerLab,
         maxEventsPerSecond: parts.limits.maxEventsPerSecond,
         maxRooms: parts.limits.maxRoomsPerLab,
+        maxRecoveryPackets: parts.limits.maxRecoveryPackets,
         onLog: (entry) => parts.log.add(entry),
         onState: (name, state) => {
           if (generation !== this.generation) return;
@@ -180,7 +181,12 @@ export class ScalingBackend implements LabBackend {
       at: Date.now(),
       sockets: states.flatMap((state) => state.sockets),
       rooms: [...rooms.entries()].map(([name, members]) => ({ name, members })),
-      recovery: { enabled: recovery, retainedPackets: 0, sessions: states.reduce((sum, state) => sum + state.recovery.sessions, 0) },
+      // Each node keeps its own buffer (in memory), or none the node can count (a Redis stream): the sum is what is kept.
+      recovery: {
+        enabled: recovery,
+        retainedPackets: states.reduce((sum, state) => sum + state.recovery.retainedPackets, 0),
+        sessions: states.reduce((sum, state) => sum + state.recovery.sessions, 0),
+      },
       options: {
         ...this.heartbeat,
         maxHttpBufferSize: this.parts.limits.maxPayloadBytes,
