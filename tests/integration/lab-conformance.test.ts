@@ -194,4 +194,24 @@ describe.each(backends)("the lab rules on $name", (backend) => {
     expect((await cut)[0]).toBe("io server disconnect");
     expect(await logged(lab, (e) => e.kind === "refused")).toMatchObject({ client: "Alice", message });
   });
+
+  it("refuses a raw Engine.IO connection past twice the clients cap with HTTP 403 saying why", async () => {
+    const lab = await open();
+    const handshake = () => fetch(`${running.origin}${lab.path}/?EIO=4&transport=polling`);
+    for (let n = 0; n < limits.maxClientsPerLab * 2; n++) expect((await handshake()).status).toBe(200);
+    const refused = await handshake();
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ message: `Too many open connections to this ${backend.scope.noun}` });
+  });
+
+  it("closes a client whose payload nests deeper than 32 levels, before any handler sees it", async () => {
+    const lab = await open();
+    const alice = await connect(lab, "Alice");
+    const closed = nextEvent<[string]>(alice, "disconnect", WAIT_MS);
+    let answered = false;
+    alice.emit("echo", JSON.parse(`${"[".repeat(40)}${"]".repeat(40)}`), () => (answered = true));
+    await closed;
+    expect(answered).toBe(false);
+    expect(await logged(lab, (e) => e.kind === "disconnect")).toMatchObject({ client: "Alice", reason: "forced close" });
+  });
 });

@@ -9,8 +9,8 @@ import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { truncate } from "../../shared/wire.js";
 import { socketsOf } from "./client-name.js";
 import { inspectNamespace } from "./inspector-state.js";
-import { labParser } from "./lab-parser.js";
 import { applyLabRules, WHOLE_LAB } from "./lab-rules.js";
+import { connectionRefusal, LAB_IO_OPTIONS, labEngineOptions } from "./lab-server-options.js";
 import { PollingSessions } from "./polling-sessions.js";
 import type { ServerLog } from "./server-log.js";
 import type { LabBackend, LabBackendParts } from "./lab-backend.js";
@@ -80,19 +80,14 @@ export class LabServer implements LabBackend {
       pingTimeout: options.pingTimeout ?? LAB_HEARTBEAT.pingTimeout,
     };
     this.engine = new EngineServer({
-      ...this.heartbeat,
-      maxHttpBufferSize: limits.maxPayloadBytes,
-      // Frames stay readable on the wire, and compression would cost CPU for nothing on small frames.
-      httpCompression: false,
-      perMessageDeflate: false,
+      ...labEngineOptions(this.heartbeat, limits.maxPayloadBytes),
       allowRequest: (req, callback) => this.allowRequest(req, callback),
     });
     // Socket.IO fills in this object's defaults (e.g. maxDisconnectionDuration): the inspector reads it back.
     this.ioOptions = {
       connectionStateRecovery: options.connectionStateRecovery && { ...options.connectionStateRecovery },
       ...(options.connectionStateRecovery ? { adapter: ClosableSessionAwareAdapter } : {}),
-      cleanupEmptyChildNamespaces: true,
-      parser: labParser,
+      ...LAB_IO_OPTIONS,
     };
     this.io = new Server(this.ioOptions);
     this.io.bind(this.engine);
@@ -182,10 +177,7 @@ export class LabServer implements LabBackend {
 
   private allowRequest(req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void): void {
     if (!this.acceptsOrigin(req)) return callback("Cross-origin connections to a lab are not allowed", false);
-    // Raw Engine.IO connections that never join a namespace still cost memory: cap them too.
-    if (this.engine.clientsCount >= this.limits.maxClientsPerLab * 2) {
-      return callback("Too many open connections to this lab", false);
-    }
-    callback(null, true);
+    const refusal = connectionRefusal(this.engine.clientsCount, this.limits.maxClientsPerLab, WHOLE_LAB.noun);
+    callback(refusal ?? null, refusal === undefined);
   }
 }

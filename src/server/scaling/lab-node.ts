@@ -8,8 +8,8 @@ import { Server } from "socket.io";
 import { defaultLimits } from "../config.js";
 import { clientName, socketsOf } from "../lab/client-name.js";
 import { inspectNamespace } from "../lab/inspector-state.js";
-import { labParser } from "../lab/lab-parser.js";
 import { applyLabRules, nodeScope, type LabLog } from "../lab/lab-rules.js";
+import { connectionRefusal, LAB_IO_OPTIONS, labEngineOptions } from "../lab/lab-server-options.js";
 import { PollingSessions } from "../lab/polling-sessions.js";
 import { FRAME_CHARS } from "../lab/server-log.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
@@ -49,15 +49,15 @@ async function main(node: NodeConfig, handlers: NodeHandlers, send: (message: No
 
   const { adapter, close: closeAdapter } = await createNodeAdapter(node, report);
   const http = createServer();
-  const io = new Server(http, {
+  const scope = nodeScope(node.name);
+  const io: Server = new Server(http, {
+    ...labEngineOptions(node, node.maxPayloadBytes),
+    ...LAB_IO_OPTIONS,
     adapter,
-    pingInterval: node.pingInterval,
-    pingTimeout: node.pingTimeout,
-    maxHttpBufferSize: node.maxPayloadBytes,
-    httpCompression: false,
-    perMessageDeflate: false,
-    cleanupEmptyChildNamespaces: true,
-    parser: labParser,
+    allowRequest: (_req, callback) => {
+      const refusal = connectionRefusal(io.engine.clientsCount, node.maxClients, scope.noun);
+      callback(refusal ?? null, refusal === undefined);
+    },
     ...(node.recoveryMs > 0 ? { connectionStateRecovery: { maxDisconnectionDuration: node.recoveryMs } } : {}),
   });
   const namespace = io.of("/");
@@ -76,7 +76,7 @@ async function main(node: NodeConfig, handlers: NodeHandlers, send: (message: No
       maxEventsPerSecond: node.maxEventsPerSecond,
       maxRecoveryPackets: node.maxRecoveryPackets ?? defaultLimits.maxRecoveryPackets,
     },
-    scope: nodeScope(node.name),
+    scope,
     log,
     onActivity: stateChanged,
     onStateChange: stateChanged,
