@@ -9,7 +9,7 @@ import { scalingLessonLab } from "../../src/server/scaling/scaling-lesson.js";
 import type { LabErrorPayload, LabInfo } from "../../src/shared/lab-api.js";
 import type { ServerLogEntry } from "../../src/shared/server-log.js";
 import { conformanceHandlers } from "../support/conformance-handlers.js";
-import { connectClient, createLab, nextEvent, startServer, waitForLogEntry, waitForSnapshot } from "../support/server.js";
+import { connectClient, createLab, fault, nextEvent, startServer, waitForLogEntry, waitForSnapshot } from "../support/server.js";
 
 const limits = { maxClientsPerLab: 2, maxRoomsPerLab: 2, maxEventsPerSecond: 20, maxPayloadBytes: 8 * 1024 };
 const WAIT_MS = 5000;
@@ -213,5 +213,13 @@ describe.each(backends)("the lab rules on $name", (backend) => {
     await closed;
     expect(answered).toBe(false);
     expect(await logged(lab, (e) => e.kind === "disconnect")).toMatchObject({ client: "Alice", reason: "forced close" });
+  });
+
+  it("reads connection state recovery's options back from the real server once the learner turns it on", async () => {
+    const lab = await open();
+    await fault(running.origin, lab, "/recovery", "PUT", { enabled: true, maxDisconnectionDuration: 15_000 });
+    const snapshot = await waitForSnapshot(running.origin, lab, (s) => s.recovery.enabled && s.options.connectionStateRecovery !== false, WAIT_MS);
+    // Socket.IO's own default: middlewares do not run again on a recovered connection.
+    expect(snapshot.options.connectionStateRecovery).toEqual({ maxDisconnectionDuration: 15_000, skipMiddlewares: true });
   });
 });

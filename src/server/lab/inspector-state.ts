@@ -1,12 +1,28 @@
-import type { Namespace } from "socket.io";
+import type { Namespace, Server } from "socket.io";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { clientName } from "./client-name.js";
 
-/** The part of the inspector a Socket.IO server holds: its sockets, rooms and recovery buffer. */
-export type ServerState = Pick<InspectorSnapshot, "sockets" | "rooms" | "recovery">;
+/** The part of the inspector a Socket.IO server holds: its sockets, rooms, recovery buffer and options. */
+export type ServerState = Omit<InspectorSnapshot, "at" | "links">;
 
-/** The namespace's state as the real server holds it, read from the server itself. */
-export function inspectNamespace(namespace: Namespace, recoveryEnabled: boolean): ServerState {
+/** The server's state as it really holds it, read from the server itself (its options with the defaults it filled in). */
+export function inspectServer(io: Server): ServerState {
+  const recovery = io._opts.connectionStateRecovery;
+  return {
+    ...inspectNamespace(io.of("/"), recovery !== undefined),
+    options: {
+      pingInterval: io.engine.opts.pingInterval ?? 0,
+      pingTimeout: io.engine.opts.pingTimeout ?? 0,
+      maxHttpBufferSize: io.engine.opts.maxHttpBufferSize ?? 0,
+      transports: (io.engine.opts.transports ?? []).map(String),
+      connectionStateRecovery: recovery
+        ? { maxDisconnectionDuration: recovery.maxDisconnectionDuration ?? 0, skipMiddlewares: recovery.skipMiddlewares ?? false }
+        : false,
+    },
+  };
+}
+
+function inspectNamespace(namespace: Namespace, recoveryEnabled: boolean): Omit<ServerState, "options"> {
   const sockets = [...namespace.sockets.values()];
   const ownRooms = new Set(sockets.map((socket) => socket.id));
   // The adapter's recovery buffer and a socket's pending acks are private fields: the only way to show

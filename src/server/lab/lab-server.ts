@@ -8,7 +8,7 @@ import type { LessonRoute } from "../lesson-lab.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { truncate } from "../../shared/wire.js";
 import { socketsOf } from "./client-name.js";
-import { inspectNamespace } from "./inspector-state.js";
+import { inspectServer } from "./inspector-state.js";
 import { applyLabRules, WHOLE_LAB } from "./lab-rules.js";
 import { connectionRefusal, LAB_IO_OPTIONS, labEngineOptions } from "./lab-server-options.js";
 import { PollingSessions } from "./polling-sessions.js";
@@ -59,7 +59,6 @@ export type LabServerParts = LabBackendParts;
  */
 export class LabServer implements LabBackend {
   readonly heartbeat: { pingInterval: number; pingTimeout: number };
-  private readonly ioOptions: Partial<ServerOptions>;
   private readonly engine: EngineServer;
   private readonly io: Server;
   /** The lesson's plain HTTP routes by path, and what to clear when this server stops. */
@@ -83,13 +82,13 @@ export class LabServer implements LabBackend {
       ...labEngineOptions(this.heartbeat, limits.maxPayloadBytes),
       allowRequest: (req, callback) => this.allowRequest(req, callback),
     });
-    // Socket.IO fills in this object's defaults (e.g. maxDisconnectionDuration): the inspector reads it back.
-    this.ioOptions = {
+    // Socket.IO fills in these options' defaults (e.g. maxDisconnectionDuration): the inspector reads them back.
+    const ioOptions: Partial<ServerOptions> = {
       connectionStateRecovery: options.connectionStateRecovery && { ...options.connectionStateRecovery },
       ...(options.connectionStateRecovery ? { adapter: ClosableSessionAwareAdapter } : {}),
       ...LAB_IO_OPTIONS,
     };
-    this.io = new Server(this.ioOptions);
+    this.io = new Server(ioOptions);
     this.io.bind(this.engine);
     this.sessions = new PollingSessions(this.engine);
     // The lab's own listeners go first, so limits and logging hold whatever the lesson's handlers do.
@@ -138,20 +137,7 @@ export class LabServer implements LabBackend {
 
   /** The server's state as the real server holds it: sockets, rooms, recovery buffer, options. */
   inspect(): Omit<InspectorSnapshot, "links"> {
-    const recovery = this.ioOptions.connectionStateRecovery;
-    return {
-      at: Date.now(),
-      ...inspectNamespace(this.io.of("/"), recovery !== undefined),
-      options: {
-        pingInterval: this.engine.opts.pingInterval ?? this.heartbeat.pingInterval,
-        pingTimeout: this.engine.opts.pingTimeout ?? this.heartbeat.pingTimeout,
-        maxHttpBufferSize: this.engine.opts.maxHttpBufferSize ?? this.limits.maxPayloadBytes,
-        transports: (this.engine.opts.transports ?? []).map(String),
-        connectionStateRecovery: recovery
-          ? { maxDisconnectionDuration: recovery.maxDisconnectionDuration ?? 0, skipMiddlewares: recovery.skipMiddlewares ?? false }
-          : false,
-      },
-    };
+    return { at: Date.now(), ...inspectServer(this.io) };
   }
 
   /** `socket.disconnect()` on every socket of that client; returns how many there were. */

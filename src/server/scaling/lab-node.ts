@@ -7,7 +7,7 @@ import { createServer } from "node:http";
 import { Server } from "socket.io";
 import { defaultLimits } from "../config.js";
 import { clientName, socketsOf } from "../lab/client-name.js";
-import { inspectNamespace } from "../lab/inspector-state.js";
+import { inspectServer } from "../lab/inspector-state.js";
 import { applyLabRules, nodeScope, type LabLog } from "../lab/lab-rules.js";
 import { connectionRefusal, LAB_IO_OPTIONS, labEngineOptions } from "../lab/lab-server-options.js";
 import { PollingSessions } from "../lab/polling-sessions.js";
@@ -63,7 +63,7 @@ async function main(node: NodeConfig, handlers: NodeHandlers, send: (message: No
   const namespace = io.of("/");
   function reportState() {
     stateTimer = undefined;
-    const state = inspectNamespace(namespace, node.recoveryMs > 0);
+    const state = inspectServer(io);
     send({ type: "state", state: { ...state, sockets: state.sockets.map((socket) => ({ ...socket, node: node.name })) } });
   }
   reportState();

@@ -1,4 +1,4 @@
-import type { InspectorSnapshot } from "../../shared/inspector.js";
+import type { ServerState } from "../lab/inspector-state.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
 
 import type { AdapterKind } from "../../shared/lab-api.js";
@@ -28,8 +28,8 @@ export interface NodeConfig {
   maxRecoveryPackets?: number;
 }
 
-/** What a node reports of its state for the inspector: its sockets, rooms and recovery buffer. */
-export type NodeState = Pick<InspectorSnapshot, "sockets" | "rooms" | "recovery">;
+/** What a node reports of its state for the inspector: its sockets, rooms, recovery buffer and options. */
+export type NodeState = ServerState;
 
 /** Node to host, over the IPC channel. The cluster adapter's own messages carry `source` instead of `type`. */
 export type NodeMessage =

@@ -187,11 +187,12 @@ export class ScalingBackend implements LabBackend {
         retainedPackets: states.reduce((sum, state) => sum + state.recovery.retainedPackets, 0),
         sessions: states.reduce((sum, state) => sum + state.recovery.sessions, 0),
       },
-      options: {
+      // Every node of a pair starts with the same options, as the nodes read them back; until one reports, what they are given.
+      options: states[0]?.options ?? {
         ...this.heartbeat,
         maxHttpBufferSize: this.parts.limits.maxPayloadBytes,
         transports: ["polling", "websocket"],
-        connectionStateRecovery: recovery ? { maxDisconnectionDuration: SCALING_RECOVERY_MS, skipMiddlewares: false } : false,
+        connectionStateRecovery: recovery ? { maxDisconnectionDuration: SCALING_RECOVERY_MS, skipMiddlewares: true } : false,
       },
     };
   }
