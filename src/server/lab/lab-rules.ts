@@ -1,6 +1,6 @@
 import type { Server } from "socket.io";
 import type { ServerLogEntry } from "../../shared/server-log.js";
-import type { FrameData } from "../../shared/wire.js";
+import { truncate, type FrameData } from "../../shared/wire.js";
 import { capClients } from "./client-cap.js";
 import { cutFloods } from "./flood-cap.js";
 import { capRecoveryBuffer } from "./recovery-buffer-cap.js";
@@ -70,4 +70,9 @@ export function applyLabRules(io: Server, rules: LabRules): void {
     logSocket(socket, rules);
     cutFloods(socket, rules);
   });
+}
+
+/** The lesson's own lines in the server log (its `log(message)`), cut short as every entry is. */
+export function lessonLog(log: LabLog): (message: string) => void {
+  return (message) => log.add({ at: Date.now(), kind: "log", message: truncate(message) });
 }

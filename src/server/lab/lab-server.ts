@@ -6,13 +6,11 @@ import { SessionAwareAdapter } from "socket.io-adapter";
 import type { PlaygroundLimits } from "../config.js";
 import type { LessonRoute } from "../lesson-lab.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
-import { truncate } from "../../shared/wire.js";
 import { socketsOf } from "./client-name.js";
 import { inspectServer } from "./inspector-state.js";
-import { applyLabRules, WHOLE_LAB } from "./lab-rules.js";
+import { applyLabRules, lessonLog, WHOLE_LAB } from "./lab-rules.js";
 import { connectionRefusal, LAB_IO_OPTIONS, labEngineOptions } from "./lab-server-options.js";
 import { PollingSessions } from "./polling-sessions.js";
-import type { ServerLog } from "./server-log.js";
 import type { LabBackend, LabBackendParts } from "./lab-backend.js";
 
 /** Labs answer heartbeats fast so that a dead link shows within seconds (Socket.IO's defaults take 45 s). */
@@ -67,13 +65,11 @@ export class LabServer implements LabBackend {
   private readonly sessions: PollingSessions;
 
   private readonly limits: PlaygroundLimits;
-  private readonly log: ServerLog;
   private readonly acceptsOrigin: (req: IncomingMessage) => boolean;
 
   constructor({ lesson, options, limits, log, onActivity, onStateChange, settings, database, acceptsOrigin }: LabServerParts) {
     this.acceptsOrigin = acceptsOrigin;
     this.limits = limits;
-    this.log = log;
     this.heartbeat = {
       pingInterval: options.pingInterval ?? LAB_HEARTBEAT.pingInterval,
       pingTimeout: options.pingTimeout ?? LAB_HEARTBEAT.pingTimeout,
@@ -104,9 +100,8 @@ export class LabServer implements LabBackend {
       onActivity,
       onStateChange,
     });
-    const lessonLog = (message: string) => this.log.add({ at: Date.now(), kind: "log", message: truncate(message) });
     lesson.setup?.(this.io, {
-      log: lessonLog,
+      log: lessonLog(log),
       settings,
       database,
       get: (path, route) => void this.routes.set(path, route),

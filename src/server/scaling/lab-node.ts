@@ -8,7 +8,7 @@ import { Server } from "socket.io";
 import { defaultLimits } from "../config.js";
 import { clientName, socketsOf } from "../lab/client-name.js";
 import { inspectServer } from "../lab/inspector-state.js";
-import { applyLabRules, nodeScope, type LabLog } from "../lab/lab-rules.js";
+import { applyLabRules, lessonLog, nodeScope, type LabLog } from "../lab/lab-rules.js";
 import { connectionRefusal, LAB_IO_OPTIONS, labEngineOptions } from "../lab/lab-server-options.js";
 import { PollingSessions } from "../lab/polling-sessions.js";
 import { FRAME_CHARS } from "../lab/server-log.js";
@@ -91,7 +91,7 @@ async function main(node: NodeConfig, handlers: NodeHandlers, send: (message: No
     const first = (socket.data as { node?: unknown }).node;
     if (socket.recovered) add({ at: Date.now(), kind: "log", message: `${clientName(socket)} recovered its session (first seen on node ${String(first)})` });
   });
-  handlers(io, { node: node.name, log: (message) => add({ at: Date.now(), kind: "log", message }) });
+  handlers(io, { node: node.name, log: lessonLog(log) });
 
   process.on("message", (message: HostMessage) => {
     if (message?.type === "kick") {
