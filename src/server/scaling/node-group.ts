@@ -80,6 +80,7 @@ export class NodeGroup {
       maxClients: options.maxClients,
       maxEventsPerSecond: options.maxEventsPerSecond,
       maxRooms: options.maxRooms,
+      maxRecoveryPackets: options.maxRecoveryPackets,
     };
     const child = fork(options.entry, [], {
       env: { ...process.env, [NODE_CONFIG_ENV]: JSON.stringify(config) },

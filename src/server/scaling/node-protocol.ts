@@ -1,4 +1,4 @@
-import type { InspectorSnapshot } from "../../shared/inspector.js";
+import type { ServerState } from "../lab/inspector-state.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
 
 import type { AdapterKind } from "../../shared/lab-api.js";
@@ -24,10 +24,12 @@ export interface NodeConfig {
   maxEventsPerSecond: number;
   /** Rooms one node holds at once (each socket's own room not counted); a join past it is refused. */
   maxRooms: number;
+  /** Packets the in-memory adapter keeps for recovery; unset, the playground's default. */
+  maxRecoveryPackets?: number;
 }
 
-/** What a node reports of its state for the inspector: its sockets, rooms and recovery buffer. */
-export type NodeState = Pick<InspectorSnapshot, "sockets" | "rooms" | "recovery">;
+/** What a node reports of its state for the inspector: its sockets, rooms, recovery buffer and options. */
+export type NodeState = ServerState;
 
 /** Node to host, over the IPC channel. The cluster adapter's own messages carry `source` instead of `type`. */
 export type NodeMessage =

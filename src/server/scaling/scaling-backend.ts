@@ -102,6 +102,7 @@ export class ScalingBackend implements LabBackend {
         maxClients: parts.limits.maxClientsPerLab,
         maxEventsPerSecond: parts.limits.maxEventsPerSecond,
         maxRooms: parts.limits.maxRoomsPerLab,
+        maxRecoveryPackets: parts.limits.maxRecoveryPackets,
         onLog: (entry) => parts.log.add(entry),
         onState: (name, state) => {
           if (generation !== this.generation) return;
@@ -180,12 +181,18 @@ export class ScalingBackend implements LabBackend {
       at: Date.now(),
       sockets: states.flatMap((state) => state.sockets),
       rooms: [...rooms.entries()].map(([name, members]) => ({ name, members })),
-      recovery: { enabled: recovery, retainedPackets: 0, sessions: states.reduce((sum, state) => sum + state.recovery.sessions, 0) },
-      options: {
+      // Each node keeps its own buffer (in memory), or none the node can count (a Redis stream): the sum is what is kept.
+      recovery: {
+        enabled: recovery,
+        retainedPackets: states.reduce((sum, state) => sum + state.recovery.retainedPackets, 0),
+        sessions: states.reduce((sum, state) => sum + state.recovery.sessions, 0),
+      },
+      // Every node of a pair starts with the same options, as the nodes read them back; until one reports, what they are given.
+      options: states[0]?.options ?? {
         ...this.heartbeat,
         maxHttpBufferSize: this.parts.limits.maxPayloadBytes,
         transports: ["polling", "websocket"],
-        connectionStateRecovery: recovery ? { maxDisconnectionDuration: SCALING_RECOVERY_MS, skipMiddlewares: false } : false,
+        connectionStateRecovery: recovery ? { maxDisconnectionDuration: SCALING_RECOVERY_MS, skipMiddlewares: true } : false,
       },
     };
   }
