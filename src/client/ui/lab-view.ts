@@ -4,6 +4,7 @@ import { openLab } from "../lab-api.js";
 import { labControl } from "../lab-control.js";
 import { learnerId } from "../learner.js";
 import { VirtualClient } from "../virtual-client.js";
+import { LabFeed } from "../lab-feed.js";
 import { Timeline } from "../timeline/timeline.js";
 import { recordClient, recordServerLog } from "../timeline/wire-recorder.js";
 import { mountClientPanel } from "./client-panel-view.js";
@@ -11,13 +12,13 @@ import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { mountInspector } from "./inspector-view.js";
 import { mountCodePlayground } from "./code-playground-view.js";
 import { initialTarget, mountScalingNodes, targetPath } from "./scaling-view.js";
-import type { ServerLogEntry } from "../../shared/server-log.js";
 import { mountHandshakes } from "./handshake-view.js";
 import { mountPollVsPush } from "./poll-push-view.js";
 import { mountRetries } from "./retries-view.js";
 import { mountBroadcast, mountRoomsMatrix } from "./rooms-view.js";
 import { mountTimeline } from "./timeline-view.js";
 import { showServerLog } from "./server-log-view.js";
+import { showLabClosed } from "./lab-closed-view.js";
 import { part } from "./dom.js";
 import { perFrame } from "./format.js";
 
@@ -58,8 +59,8 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const showMatrix = matrix ? mountRoomsMatrix(matrix) : undefined;
   const handshakes = root.querySelector<HTMLElement>("[data-handshakes]");
   const showHandshakes = handshakes ? mountHandshakes(handshakes) : undefined;
-  const feed = root.querySelector<HTMLElement>("[data-feed]");
-  const showFeedTraffic = feed ? mountPollVsPush(feed, lab, timeline) : undefined;
+  const pollPush = root.querySelector<HTMLElement>("[data-feed]");
+  const showFeedTraffic = pollPush ? mountPollVsPush(pollPush, lab, timeline) : undefined;
   // The server streams a snapshot on every state change, several a second while a client is busy: draw
   // only the newest one each frame.
   const showSnapshot = perFrame((snapshot: InspectorSnapshot) => {
@@ -76,24 +77,11 @@ export async function startLab(root: HTMLElement): Promise<void> {
       }
     }
   });
-  const logListeners = new Set<(entry: ServerLogEntry) => void>();
-  showServerLog(part(root, ".server-log"), lab, {
-    onEntry: (entry) => {
-      recordServerLog(timeline, entry);
-      for (const listener of logListeners) listener(entry);
-    },
-    onSnapshot: showSnapshot,
-    onClosed: () => {
-      status.dataset.state = "error";
-      // Idle eviction, or (with several playground processes) the process that held the lab restarted.
-      status.textContent = "This lab has closed: it sat idle too long, or the server that held it restarted. ";
-      const fresh = document.createElement("button");
-      fresh.type = "button";
-      fresh.textContent = "Open a fresh lab";
-      fresh.addEventListener("click", () => location.reload());
-      status.append(fresh);
-    },
-  });
+  const feed = new LabFeed(lab);
+  feed.on("entry", (entry) => recordServerLog(timeline, entry));
+  feed.on("snapshot", showSnapshot);
+  showLabClosed(status, feed);
+  showServerLog(part(root, ".server-log"), feed);
 
   const argsHint = root.querySelector<HTMLElement>("#args-hint");
   const updateAddButton = () => {
@@ -135,10 +123,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
       lab,
       slug: lesson,
       timeline,
-      subscribeLog: (listener) => {
-        logListeners.add(listener);
-        return () => logListeners.delete(listener);
-      },
+      feed,
     });
   }
   const broadcast = root.querySelector<HTMLElement>("[data-broadcast]");
