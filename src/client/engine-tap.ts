@@ -111,11 +111,3 @@ export function tapBackoff(socket: Socket, onDelay: (delayMs: number) => void): 
     return delayMs;
   };
 }
-
-/**
- * The packet id the socket's next acknowledged emit will carry. socket.io-client keeps its counter private and
- * gives the emitter no id; reading it is how an ack is matched to its emit by id rather than by arrival order.
- */
-export function nextAckId(socket: Socket): number {
-  return (socket as unknown as { ids: number }).ids;
-}

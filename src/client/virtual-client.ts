@@ -2,7 +2,8 @@ import { io, type Socket } from "socket.io-client";
 import { LAB_ERROR_EVENT, type LabInfo } from "../shared/lab-api.js";
 import { messageFrame } from "../shared/wire.js";
 import { trackServerOffset } from "../lessons/recovery/server-offset.js";
-import { nextAckId, tapBackoff, tapEngines, type TransportEvent, type WireEvent } from "./engine-tap.js";
+import { tapBackoff, tapEngines, type TransportEvent, type WireEvent } from "./engine-tap.js";
+import { nextAckId, retryQueue, type QueuedPacket } from "./socket-internals.js";
 import { ReceivedFrames, type Frames } from "./received-frames.js";
 
 export type { TransportEvent, WireEvent } from "./engine-tap.js";
@@ -166,6 +167,11 @@ export class VirtualClient {
     }
     const queued = socket.sendBuffer.length;
     if (queued > queuedBefore) this.emitTo("buffered", { at: Date.now(), event, args: [...args], queued });
+  }
+
+  /** What waits to be sent: the send buffer (emits made while disconnected) and, with `retries`, the retry queue. */
+  get queues(): { sendBuffer: number; retry: readonly QueuedPacket[] } {
+    return { sendBuffer: this.socket.sendBuffer.length, retry: retryQueue(this.socket) };
   }
 
   /** Connects again after the server or the learner ended the connection. */
