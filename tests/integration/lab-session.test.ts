@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LabFeed } from "../../src/client/lab-feed.js";
-import { Timeline } from "../../src/client/timeline/timeline.js";
-import { recordClient, recordServerLog } from "../../src/client/timeline/wire-recorder.js";
-import { VirtualClient, type ClientStatus, type ReceivedEntry } from "../../src/client/virtual-client.js";
+import { openLab } from "../../src/client/lab-api.js";
+import type { LabFeed } from "../../src/client/lab-feed.js";
+import { LabSession } from "../../src/client/lab-session.js";
+import type { ClientStatus, ReceivedEntry, VirtualClient } from "../../src/client/virtual-client.js";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
 import type { InspectorSnapshot } from "../../src/shared/inspector.js";
 import type { ServerLogEntry } from "../../src/shared/server-log.js";
-import { createLab, startServer } from "../support/server.js";
+import { createLab, newLearner, startServer } from "../support/server.js";
 
-// A lab session in Node, as a script would drive one: the same client library the lesson pages use, and no
-// DOM anywhere (Node has no EventSource either; LabFeed reads the stream with fetch there).
+// A lab session in Node, as a script would drive one: the same client library the lesson pages use (LabSession:
+// VirtualClients, LabFeed, Timeline), and no DOM anywhere. Node has no EventSource; LabFeed reads the same
+// stream with fetch there.
 
 let running: RunningPlayground;
 beforeAll(async () => {
@@ -50,14 +51,11 @@ function logOf(feed: LabFeed): { entries: ServerLogEntry[]; until(test: (entry: 
 
 describe("a lab session driven by a script, with no DOM", () => {
   it("connects two virtual clients, emits with an ack, and sees the frames, the ack matched by id and the server's log", async () => {
-    const lab = await createLab(running.origin, "emit");
-    const feed = new LabFeed(lab, running.origin);
+    const session = new LabSession(await openLab("emit", newLearner(), running.origin), running.origin);
+    const { feed, timeline } = session;
     const log = logOf(feed);
-    const timeline = new Timeline();
-    feed.on("entry", (entry) => recordServerLog(timeline, entry));
-    const alice = new VirtualClient("Alice", lab, "websocket", running.origin);
-    const bob = new VirtualClient("Bob", lab, "websocket", running.origin);
-    recordClient(timeline, alice);
+    const alice = session.addClient("Alice", { transport: "websocket" });
+    const bob = session.addClient("Bob", { transport: "websocket" });
     const aliceStatus = await connected(alice);
     await connected(bob);
     await log.until((entry) => entry.kind === "connect" && entry.client === "Bob");
@@ -86,19 +84,18 @@ describe("a lab session driven by a script, with no DOM", () => {
     expect(await log.until((entry) => entry.kind === "sent" && entry.frame === '42["ping","hi"]')).toMatchObject({ client: "Bob" });
     expect(timeline.entries.some((entry) => entry.lane === "Server" && entry.summary.startsWith("Bob connected"))).toBe(true);
 
-    alice.close();
-    bob.close();
-    feed.close();
+    session.close();
   });
 
   it("tells the script the lab has closed when the lab goes away under it", async () => {
     const lab = await createLab(running.origin, "emit");
-    const feed = new LabFeed(lab, running.origin);
+    const session = new LabSession(lab, running.origin);
+    const { feed } = session;
     await first("first snapshot", (listener) => feed.on("snapshot", listener), () => true);
     const closed = first("lab closed", (listener) => feed.on("closed", listener), () => true);
     expect((await fetch(`${running.origin}/api/labs/${lab.id}`, { method: "DELETE" })).status).toBe(204);
     await closed;
     expect(feed.closed).toBe(true);
-    feed.close();
+    session.close();
   });
 });
