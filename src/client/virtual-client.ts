@@ -105,7 +105,7 @@ export class VirtualClient {
   status: ClientStatus = { state: "connecting" };
   reconnection: Reconnection = { attempts: [] };
   readonly received: ReceivedEntry[] = [];
-  /** Message frames received but not yet matched to the event or ack they carried. */
+  /** The current socket's message frames not yet matched to the event or ack they carried. */
   private frames = new ReceivedFrames();
   private readonly listeners: Listeners = {
     status: new Set(),
@@ -138,14 +138,15 @@ export class VirtualClient {
 
   /** Emits an event; with `ack` the server's answer is recorded as an ack entry, with the frames of its ACK. */
   emit(event: string, args: readonly unknown[], ack: AckStyle | null): void {
-    const socket = this.socket;
+    // Ack ids count per socket: this emit's ack belongs to the socket and frames of now, even after a restart.
+    const { socket, frames: received } = this;
     const queuedBefore = socket.sendBuffer.length;
     const idBefore = nextAckId(socket);
     // The ack's packet id is known once the emit has taken it, which is always before its ACK can arrive.
     let id: number | undefined;
     let frames: Frames = [];
     const answered = (how: string, reply: unknown[]) => {
-      if (id !== undefined) this.frames.settleAck(id);
+      if (id !== undefined) received.settleAck(id);
       this.record({ at: Date.now(), kind: "ack", event, how, args: reply, frames: [...frames] });
     };
     const sender = ack?.timeoutMs === undefined ? socket : socket.timeout(ack.timeoutMs);
@@ -159,11 +160,11 @@ export class VirtualClient {
         (error: unknown) => answered("emitWithAck rejected", [error]),
       );
     }
-    // With the `retries` option an emit offline waits in a queue and takes its id only when sent: its ack
-    // then comes without frames.
+    // With the `retries` option an emit made offline waits in a queue and takes its id only when sent, and
+    // each retry takes a new id: its ack shows the ACK frame only when the first attempt was answered.
     if (ack !== null && nextAckId(socket) > idBefore) {
       id = idBefore;
-      frames = this.frames.expectAck(id);
+      frames = received.expectAck(id);
     }
     const queued = socket.sendBuffer.length;
     if (queued > queuedBefore) this.emitTo("buffered", { at: Date.now(), event, args: [...args], queued });
@@ -203,6 +204,7 @@ export class VirtualClient {
   private restart(): void {
     this.socket.disconnect();
     this.socket.removeAllListeners();
+    this.frames = new ReceivedFrames();
     this.socket = this.open();
   }
 
@@ -278,7 +280,7 @@ export class VirtualClient {
       },
       wire: (wire) => {
         this.emitTo("wire", wire);
-        if (wire.direction === "to-client" && wire.type === "message" && wire.data !== undefined) this.frames.add(messageFrame(wire.data));
+        if (current() && wire.direction === "to-client" && wire.type === "message" && wire.data !== undefined) this.frames.add(messageFrame(wire.data));
       },
       transport: (change) => {
         if (!current()) return;
