@@ -15,11 +15,9 @@ export class ReceivedFrames {
   /** The delivery the next binary attachment belongs to. */
   private current: Frames | undefined;
 
-  /** The frames the ACK answering packet id `id` will bring: filled when it arrives, empty until then. */
-  expectAck(id: number): Frames {
-    const frames: Frames = [];
+  /** Fills `frames` with what the ACK answering packet id `id` brings, when it arrives. */
+  expectAck(id: number, frames: Frames): void {
     this.acks.ask("to-server", "/", id, frames);
-    return frames;
   }
 
   /** The ack of packet id `id` was delivered, or will never be (timed out): stop waiting for its frames. */

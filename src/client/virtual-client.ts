@@ -5,6 +5,7 @@ import { trackServerOffset } from "../lessons/recovery/server-offset.js";
 import { tapBackoff, tapEngines, type TransportEvent, type WireEvent } from "./engine-tap.js";
 import { nextAckId, retryQueue, type QueuedPacket } from "./socket-internals.js";
 import { ReceivedFrames, type Frames } from "./received-frames.js";
+import { decodeFrame } from "../shared/frame-decoder.js";
 
 export type { TransportEvent, WireEvent } from "./engine-tap.js";
 
@@ -95,6 +96,12 @@ type Listeners = { [K in keyof ClientEvents]: Set<(value: ClientEvents[K]) => vo
 
 const KEEP_RECEIVED = 200;
 
+/** An emit waiting for its ack: the packet id of its attempt in flight, and the ACK frames once answered. */
+interface PendingAck {
+  ids: number[];
+  frames: Frames;
+}
+
 /**
  * One named client of a lab: a real socket.io-client connection with its own Manager, so each virtual client
  * has its own Engine.IO connection, just like a separate browser tab. Its name travels in the `client` query
@@ -107,6 +114,8 @@ export class VirtualClient {
   readonly received: ReceivedEntry[] = [];
   /** The current socket's message frames not yet matched to the event or ack they carried. */
   private frames = new ReceivedFrames();
+  /** The current socket's emits in its `retries` queue whose ack this client records, by their queue entry. */
+  private retrying = new Map<QueuedPacket, PendingAck>();
   private readonly listeners: Listeners = {
     status: new Set(),
     received: new Set(),
@@ -139,15 +148,16 @@ export class VirtualClient {
   /** Emits an event; with `ack` the server's answer is recorded as an ack entry, with the frames of its ACK. */
   emit(event: string, args: readonly unknown[], ack: AckStyle | null): void {
     // Ack ids count per socket: this emit's ack belongs to the socket and frames of now, even after a restart.
-    const { socket, frames: received } = this;
+    const { socket, frames: received, retrying } = this;
     const queuedBefore = socket.sendBuffer.length;
+    const retryQueuedBefore = retryQueue(socket).length;
     const idBefore = nextAckId(socket);
-    // The ack's packet id is known once the emit has taken it, which is always before its ACK can arrive.
-    let id: number | undefined;
-    let frames: Frames = [];
+    const pending: PendingAck = { ids: [], frames: [] };
+    let retried: QueuedPacket | undefined;
     const answered = (how: string, reply: unknown[]) => {
-      if (id !== undefined) received.settleAck(id);
-      this.record({ at: Date.now(), kind: "ack", event, how, args: reply, frames: [...frames] });
+      for (const id of pending.ids) received.settleAck(id);
+      if (retried) retrying.delete(retried);
+      this.record({ at: Date.now(), kind: "ack", event, how, args: reply, frames: [...pending.frames] });
     };
     const sender = ack?.timeoutMs === undefined ? socket : socket.timeout(ack.timeoutMs);
     if (ack === null) {
@@ -160,14 +170,33 @@ export class VirtualClient {
         (error: unknown) => answered("emitWithAck rejected", [error]),
       );
     }
-    // With the `retries` option an emit made offline waits in a queue and takes its id only when sent, and
-    // each retry takes a new id: its ack shows the ACK frame only when the first attempt was answered.
-    if (ack !== null && nextAckId(socket) > idBefore) {
-      id = idBefore;
-      frames = received.expectAck(id);
+    if (ack !== null) {
+      // The ack's packet id is known once the emit has taken it, which is always before its ACK can arrive.
+      if (nextAckId(socket) > idBefore) {
+        pending.ids.push(idBefore);
+        received.expectAck(idBefore, pending.frames);
+      }
+      // With `retries` the emit waits in a queue, and each attempt sent later takes a new id: see watchEngines.
+      const queue = retryQueue(socket);
+      retried = queue.length > retryQueuedBefore ? queue.at(-1) : undefined;
+      if (retried) retrying.set(retried, pending);
     }
     const queued = socket.sendBuffer.length;
     if (queued > queuedBefore) this.emitTo("buffered", { at: Date.now(), event, args: [...args], queued });
+  }
+
+  /**
+   * An attempt of a queued emit went out (socket.io-client sends only the head of its `retries` queue): its
+   * ack is now expected under the attempt's id, and no longer under the ids of attempts that timed out.
+   */
+  private attemptSent(socket: Socket, frame: string): void {
+    const head = retryQueue(socket)[0];
+    const pending = head && this.retrying.get(head);
+    const packet = pending ? decodeFrame(frame).packet : undefined;
+    if (!pending || packet?.id === undefined || (packet.type !== "EVENT" && packet.type !== "BINARY_EVENT")) return;
+    for (const id of pending.ids) this.frames.settleAck(id);
+    pending.ids = [packet.id];
+    this.frames.expectAck(packet.id, pending.frames);
   }
 
   /** What waits to be sent: the send buffer (emits made while disconnected) and, with `retries`, the retry queue. */
@@ -205,6 +234,7 @@ export class VirtualClient {
     this.socket.disconnect();
     this.socket.removeAllListeners();
     this.frames = new ReceivedFrames();
+    this.retrying = new Map();
     this.socket = this.open();
   }
 
@@ -280,7 +310,9 @@ export class VirtualClient {
       },
       wire: (wire) => {
         this.emitTo("wire", wire);
-        if (current() && wire.direction === "to-client" && wire.type === "message" && wire.data !== undefined) this.frames.add(messageFrame(wire.data));
+        if (!current() || wire.type !== "message" || wire.data === undefined) return;
+        if (wire.direction === "to-client") this.frames.add(messageFrame(wire.data));
+        else if (this.retrying.size > 0) this.attemptSent(socket, messageFrame(wire.data));
       },
       transport: (change) => {
         if (!current()) return;

@@ -6,7 +6,7 @@ import type { ClientStatus, ReceivedEntry, VirtualClient } from "../../src/clien
 import type { RunningPlayground } from "../../src/server/host/listen.js";
 import type { InspectorSnapshot } from "../../src/shared/inspector.js";
 import type { ServerLogEntry } from "../../src/shared/server-log.js";
-import { createLab, newLearner, startServer } from "../support/server.js";
+import { createLab, fault, newLearner, startServer } from "../support/server.js";
 
 // A lab session in Node, as a script would drive one: the same client library the lesson pages use (LabSession:
 // VirtualClients, LabFeed, Timeline), and no DOM anywhere. Node has no EventSource; LabFeed reads the same
@@ -84,6 +84,24 @@ describe("a lab session driven by a script, with no DOM", () => {
     expect(await log.until((entry) => entry.kind === "sent" && entry.frame === '42["ping","hi"]')).toMatchObject({ client: "Bob" });
     expect(timeline.entries.some((entry) => entry.lane === "Server" && entry.summary.startsWith("Bob connected"))).toBe(true);
 
+    session.close();
+  });
+
+  it("with retries, shows the ACK of the attempt that was answered, not of the first one whose ack was lost", async () => {
+    const lab = await createLab(running.origin, "retries");
+    const session = new LabSession(lab, running.origin);
+    const log = logOf(session.feed);
+    const alice = session.addClient("Alice", { transport: "websocket", options: { retries: 5, ackTimeout: 500 } });
+    await connected(alice);
+    await fault(running.origin, lab, "/settings", "PUT", { lostAck: 1 });
+    const ack = first<ReceivedEntry>("ack at Alice", (listener) => alice.on("received", listener), (entry) => entry.kind === "ack", 8000);
+    alice.emit("message", [{ text: "once", id: "m-1" }], { kind: "callback" });
+    await log.until((entry) => entry.kind === "log" && entry.message.startsWith("lost ack"));
+    await fault(running.origin, lab, "/settings", "PUT", { lostAck: 0 });
+
+    const answer = await log.until((entry) => entry.kind === "sent" && entry.client === "Alice" && entry.frame.startsWith("43"));
+    expect(answer.kind === "sent" && answer.frame).toMatch(/^43[1-9]\d*\[\{"stored":false,"duplicate":true\}\]$/);
+    expect(await ack).toMatchObject({ args: [null, { stored: false, duplicate: true }], frames: [answer.kind === "sent" ? answer.frame : ""] });
     session.close();
   });
 
