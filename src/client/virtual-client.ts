@@ -3,9 +3,8 @@ import { LAB_ERROR_EVENT, type LabInfo } from "../shared/lab-api.js";
 import { messageFrame } from "../shared/wire.js";
 import { trackServerOffset } from "../lessons/recovery/server-offset.js";
 import { tapBackoff, tapEngines, type TransportEvent, type WireEvent } from "./engine-tap.js";
-import { nextAckId, retryQueue, type QueuedPacket } from "./socket-internals.js";
-import { ReceivedFrames, type Frames } from "./received-frames.js";
-import { decodeFrame } from "../shared/frame-decoder.js";
+import { retryQueue, type QueuedPacket } from "./socket-internals.js";
+import { FrameMatcher, type PendingAck } from "./frame-matcher.js";
 
 export type { TransportEvent, WireEvent } from "./engine-tap.js";
 
@@ -96,12 +95,6 @@ type Listeners = { [K in keyof ClientEvents]: Set<(value: ClientEvents[K]) => vo
 
 const KEEP_RECEIVED = 200;
 
-/** An emit waiting for its ack: the packet id of its attempt in flight, and the ACK frames once answered. */
-interface PendingAck {
-  ids: number[];
-  frames: Frames;
-}
-
 /**
  * One named client of a lab: a real socket.io-client connection with its own Manager, so each virtual client
  * has its own Engine.IO connection, just like a separate browser tab. Its name travels in the `client` query
@@ -112,10 +105,8 @@ export class VirtualClient {
   status: ClientStatus = { state: "connecting" };
   reconnection: Reconnection = { attempts: [] };
   readonly received: ReceivedEntry[] = [];
-  /** The current socket's message frames not yet matched to the event or ack they carried. */
-  private frames = new ReceivedFrames();
-  /** The current socket's emits in its `retries` queue whose ack this client records, by their queue entry. */
-  private retrying = new Map<QueuedPacket, PendingAck>();
+  /** Matches the current socket's frames to the events and acks it delivers; `open` makes one per socket. */
+  private frames!: FrameMatcher;
   private readonly listeners: Listeners = {
     status: new Set(),
     received: new Set(),
@@ -148,16 +139,13 @@ export class VirtualClient {
   /** Emits an event; with `ack` the server's answer is recorded as an ack entry, with the frames of its ACK. */
   emit(event: string, args: readonly unknown[], ack: AckStyle | null): void {
     // Ack ids count per socket: this emit's ack belongs to the socket and frames of now, even after a restart.
-    const { socket, frames: received, retrying } = this;
+    const { socket, frames } = this;
     const queuedBefore = socket.sendBuffer.length;
-    const retryQueuedBefore = retryQueue(socket).length;
-    const idBefore = nextAckId(socket);
-    const pending: PendingAck = { ids: [], frames: [] };
-    let retried: QueuedPacket | undefined;
+    const taken = frames.beforeAckedEmit();
+    let pending: PendingAck | undefined;
     const answered = (how: string, reply: unknown[]) => {
-      for (const id of pending.ids) received.settleAck(id);
-      if (retried) retrying.delete(retried);
-      this.record({ at: Date.now(), kind: "ack", event, how, args: reply, frames: [...pending.frames] });
+      if (pending) frames.settle(pending);
+      this.record({ at: Date.now(), kind: "ack", event, how, args: reply, frames: [...(pending?.frames ?? [])] });
     };
     const sender = ack?.timeoutMs === undefined ? socket : socket.timeout(ack.timeoutMs);
     if (ack === null) {
@@ -170,33 +158,9 @@ export class VirtualClient {
         (error: unknown) => answered("emitWithAck rejected", [error]),
       );
     }
-    if (ack !== null) {
-      // The ack's packet id is known once the emit has taken it, which is always before its ACK can arrive.
-      if (nextAckId(socket) > idBefore) {
-        pending.ids.push(idBefore);
-        received.expectAck(idBefore, pending.frames);
-      }
-      // With `retries` the emit waits in a queue, and each attempt sent later takes a new id: see watchEngines.
-      const queue = retryQueue(socket);
-      retried = queue.length > retryQueuedBefore ? queue.at(-1) : undefined;
-      if (retried) retrying.set(retried, pending);
-    }
+    if (ack !== null) pending = taken();
     const queued = socket.sendBuffer.length;
     if (queued > queuedBefore) this.emitTo("buffered", { at: Date.now(), event, args: [...args], queued });
-  }
-
-  /**
-   * An attempt of a queued emit went out (socket.io-client sends only the head of its `retries` queue): its
-   * ack is now expected under the attempt's id, and no longer under the ids of attempts that timed out.
-   */
-  private attemptSent(socket: Socket, frame: string): void {
-    const head = retryQueue(socket)[0];
-    const pending = head && this.retrying.get(head);
-    const packet = pending ? decodeFrame(frame).packet : undefined;
-    if (!pending || packet?.id === undefined || (packet.type !== "EVENT" && packet.type !== "BINARY_EVENT")) return;
-    for (const id of pending.ids) this.frames.settleAck(id);
-    pending.ids = [packet.id];
-    this.frames.expectAck(packet.id, pending.frames);
   }
 
   /** What waits to be sent: the send buffer (emits made while disconnected) and, with `retries`, the retry queue. */
@@ -233,8 +197,6 @@ export class VirtualClient {
   private restart(): void {
     this.socket.disconnect();
     this.socket.removeAllListeners();
-    this.frames = new ReceivedFrames();
-    this.retrying = new Map();
     this.socket = this.open();
   }
 
@@ -253,6 +215,7 @@ export class VirtualClient {
       ...TRANSPORTS[this.transport],
       ...socketOptions,
     });
+    this.frames = new FrameMatcher(socket);
     if (trackOffset) trackServerOffset(socket);
     this.watchReconnection(socket);
     this.watchEngines(socket);
@@ -311,8 +274,8 @@ export class VirtualClient {
       wire: (wire) => {
         this.emitTo("wire", wire);
         if (!current() || wire.type !== "message" || wire.data === undefined) return;
-        if (wire.direction === "to-client") this.frames.add(messageFrame(wire.data));
-        else if (this.retrying.size > 0) this.attemptSent(socket, messageFrame(wire.data));
+        if (wire.direction === "to-client") this.frames.received(messageFrame(wire.data));
+        else this.frames.sent(messageFrame(wire.data));
       },
       transport: (change) => {
         if (!current()) return;
