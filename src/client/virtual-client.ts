@@ -1,7 +1,12 @@
 import { io, type Socket } from "socket.io-client";
 import { LAB_ERROR_EVENT, type LabInfo } from "../shared/lab-api.js";
-import { messageFrame, type FrameData } from "../shared/wire.js";
+import { messageFrame } from "../shared/wire.js";
 import { trackServerOffset } from "../lessons/recovery/server-offset.js";
+import { tapBackoff, tapEngines, type TransportEvent, type WireEvent } from "./engine-tap.js";
+import { retryQueue, type QueuedPacket } from "./socket-internals.js";
+import { FrameMatcher, type PendingAck } from "./frame-matcher.js";
+
+export type { TransportEvent, WireEvent } from "./engine-tap.js";
 
 /** What the real client reports about its connection; never what a button assumed. */
 export type ClientStatus =
@@ -41,21 +46,6 @@ export interface Reconnection {
 export interface Heartbeat {
   lastPingAt: number;
   timeoutAt: number;
-}
-
-/** One Engine.IO packet crossing the client's connection, as its engine reports it. */
-export interface WireEvent {
-  at: number;
-  direction: "to-server" | "to-client";
-  type: string;
-  data?: FrameData;
-}
-
-/** The client's transport changing: the probe succeeded (`upgrading`), then the switch (`upgraded`). */
-export interface TransportEvent {
-  at: number;
-  stage: "upgrading" | "upgraded";
-  transport: string;
 }
 
 /** An emit made while disconnected: it waits in `socket.sendBuffer` until the next connect. */
@@ -115,8 +105,8 @@ export class VirtualClient {
   status: ClientStatus = { state: "connecting" };
   reconnection: Reconnection = { attempts: [] };
   readonly received: ReceivedEntry[] = [];
-  /** Message frames received but not yet matched to the event or ack they carried. */
-  private pendingFrames: string[] = [];
+  /** Matches the current socket's frames to the events and acks it delivers; `open` makes one per socket. */
+  private frames!: FrameMatcher;
   private readonly listeners: Listeners = {
     status: new Set(),
     received: new Set(),
@@ -146,14 +136,20 @@ export class VirtualClient {
     return () => this.listeners[event].delete(listener);
   }
 
-  /** Emits an event; with `expectAck` the server's answer is recorded as an ack entry. */
+  /** Emits an event; with `ack` the server's answer is recorded as an ack entry, with the frames of its ACK. */
   emit(event: string, args: readonly unknown[], ack: AckStyle | null): void {
-    const queuedBefore = this.socket.sendBuffer.length;
-    const answered = (how: string, reply: unknown[]) =>
-      this.record({ at: Date.now(), kind: "ack", event, how, args: reply, frames: this.takeFrames("3") });
-    const sender = ack?.timeoutMs === undefined ? this.socket : this.socket.timeout(ack.timeoutMs);
+    // Ack ids count per socket: this emit's ack belongs to the socket and frames of now, even after a restart.
+    const { socket, frames } = this;
+    const queuedBefore = socket.sendBuffer.length;
+    const taken = frames.beforeAckedEmit();
+    let pending: PendingAck | undefined;
+    const answered = (how: string, reply: unknown[]) => {
+      if (pending) frames.settle(pending);
+      this.record({ at: Date.now(), kind: "ack", event, how, args: reply, frames: [...(pending?.frames ?? [])] });
+    };
+    const sender = ack?.timeoutMs === undefined ? socket : socket.timeout(ack.timeoutMs);
     if (ack === null) {
-      this.socket.emit(event, ...args);
+      socket.emit(event, ...args);
     } else if (ack.kind === "callback") {
       sender.emit(event, ...args, (...reply: unknown[]) => answered("callback", reply));
     } else {
@@ -162,8 +158,14 @@ export class VirtualClient {
         (error: unknown) => answered("emitWithAck rejected", [error]),
       );
     }
-    const queued = this.socket.sendBuffer.length;
+    if (ack !== null) pending = taken();
+    const queued = socket.sendBuffer.length;
     if (queued > queuedBefore) this.emitTo("buffered", { at: Date.now(), event, args: [...args], queued });
+  }
+
+  /** What waits to be sent: the send buffer (emits made while disconnected) and, with `retries`, the retry queue. */
+  get queues(): { sendBuffer: number; retry: readonly QueuedPacket[] } {
+    return { sendBuffer: this.socket.sendBuffer.length, retry: retryQueue(this.socket) };
   }
 
   /** Connects again after the server or the learner ended the connection. */
@@ -213,19 +215,12 @@ export class VirtualClient {
       ...TRANSPORTS[this.transport],
       ...socketOptions,
     });
+    this.frames = new FrameMatcher(socket);
     if (trackOffset) trackServerOffset(socket);
     this.watchReconnection(socket);
-    // Each (re)connection makes a new engine inside `open`: wrapping it catches the engine before its
-    // handshake, so the timeline sees the open packet too.
-    const manager = socket.io;
-    const open = manager.open.bind(manager);
-    manager.open = (callback) => {
-      const result = open(callback);
-      this.watchEngine(socket);
-      return result;
-    };
+    this.watchEngines(socket);
     socket.on("connect", () => {
-      this.pendingFrames = [];
+      this.frames.connected();
       this.setReconnection({ attempts: [] });
       this.setStatus({
         state: "connected",
@@ -244,24 +239,17 @@ export class VirtualClient {
       const kind = event === LAB_ERROR_EVENT ? "lab-error" : "event";
       const last = args.at(-1);
       const answer = typeof last === "function" ? (args.pop() as (reply: unknown) => void) : undefined;
-      this.record({ at: Date.now(), kind, event, args, frames: this.takeFrames("2"), ...(answer ? { answer } : {}) });
+      this.record({ at: Date.now(), kind, event, args, frames: this.frames.takeEvent(), ...(answer ? { answer } : {}) });
     });
     socket.connect();
     return socket;
   }
 
-  /**
-   * The Manager computes each reconnection delay with its private backoff and announces no delay; reading
-   * the value it computes is the only way to show the real countdown rather than a guess.
-   */
+  /** The reconnection schedule, from the delays the Manager's own backoff computes (see engine-tap). */
   private watchReconnection(socket: Socket): void {
-    const manager = socket.io as unknown as { backoff: { duration(): number } };
-    const duration = manager.backoff.duration.bind(manager.backoff);
-    manager.backoff.duration = () => {
-      const delayMs = duration();
+    tapBackoff(socket, (delayMs) => {
       this.setReconnection({ attempts: [...this.reconnection.attempts, { delayMs }], nextAt: Date.now() + delayMs });
-      return delayMs;
-    };
+    });
     socket.io.on("reconnect_attempt", () => this.setReconnection({ attempts: this.reconnection.attempts }));
     socket.io.on("reconnect_error", (error) => {
       const attempts = [...this.reconnection.attempts];
@@ -271,91 +259,31 @@ export class VirtualClient {
     });
   }
 
-  private readonly watchedEngines = new WeakSet<object>();
-
-  private watchEngine(socket: Socket): void {
-    const engine = socket.io.engine;
-    // `open` returns early when the engine is already open: watch each engine once.
-    if (!engine || this.watchedEngines.has(engine)) return;
-    this.watchedEngines.add(engine);
-    // The client gives up when no ping arrives for pingInterval + pingTimeout (the values its handshake carried).
-    const { pingInterval, pingTimeout } = this.lab.server;
-    const beat = () => {
-      if (socket !== this.socket) return;
-      const now = Date.now();
-      this.emitTo("heartbeat", { lastPingAt: now, timeoutAt: now + pingInterval + pingTimeout });
-    };
-    engine.on("open", beat);
-    engine.on("ping", beat);
-    engine.on("packet", (packet: { type: string; data?: FrameData }) => {
-      this.emitTo("wire", { at: Date.now(), direction: "to-client", type: packet.type, data: packet.data });
-      if (packet.type === "message" && packet.data !== undefined) this.pendingFrames.push(messageFrame(packet.data));
-    });
-    engine.on("packetCreate", (packet: { type: string; data?: FrameData }) => {
-      this.emitTo("wire", { at: Date.now(), direction: "to-server", type: packet.type, data: packet.data });
-    });
-    this.watchProbes(engine);
+  private watchEngines(socket: Socket): void {
     // An engine closed while it probes finishes its upgrade first: once the client has started over with a
     // new socket (another transport choice), the old engine's news is no longer this client's.
     const current = () => socket === this.socket;
-    engine.on("upgrading", (transport: { name: string }) => {
-      if (current()) this.emitTo("transport", { at: Date.now(), stage: "upgrading", transport: transport.name });
+    // The client gives up when no ping arrives for pingInterval + pingTimeout (the values its handshake carried).
+    const { pingInterval, pingTimeout } = this.lab.server;
+    tapEngines(socket, {
+      beat: () => {
+        if (!current()) return;
+        const now = Date.now();
+        this.emitTo("heartbeat", { lastPingAt: now, timeoutAt: now + pingInterval + pingTimeout });
+      },
+      wire: (wire) => {
+        this.emitTo("wire", wire);
+        if (!current() || wire.type !== "message" || wire.data === undefined) return;
+        if (wire.direction === "to-client") this.frames.received(messageFrame(wire.data));
+        else this.frames.sent(messageFrame(wire.data));
+      },
+      transport: (change) => {
+        if (!current()) return;
+        this.emitTo("transport", change);
+        if (change.stage === "upgraded" && this.status.state === "connected") this.setStatus({ ...this.status, transport: change.transport });
+      },
     });
-    engine.on("upgrade", (transport: { name: string }) => {
-      if (!current()) return;
-      this.emitTo("transport", { at: Date.now(), stage: "upgraded", transport: transport.name });
-      if (this.status.state === "connected") this.setStatus({ ...this.status, transport: engine.transport.name });
-    });
   }
-
-  /**
-   * The upgrade probe (2probe, 3probe, then 5) travels on the new transport before the engine adopts it,
-   * so the engine's own packet events never see it: catch each transport the engine creates to probe with.
-   */
-  private watchProbes(engine: Socket["io"]["engine"]): void {
-    type ProbeTransport = {
-      name: string;
-      send(packets: { type: string; data?: FrameData }[]): void;
-      on(event: "packet", listener: (packet: { type: string; data?: FrameData }) => void): void;
-    };
-    const internals = engine as unknown as { createTransport(name: string): ProbeTransport };
-    const create = internals.createTransport.bind(engine);
-    internals.createTransport = (name) => {
-      const transport = create(name);
-      let probing = true;
-      engine.once("upgrade", () => queueMicrotask(() => (probing = false)));
-      engine.once("upgradeError", () => (probing = false));
-      const send = transport.send.bind(transport);
-      transport.send = (packets) => {
-        // Once adopted, the engine's own packetCreate reports what it sends; only the upgrade packet itself
-        // goes out on the adopted transport without one.
-        const adopted = engine.transport === (transport as unknown);
-        for (const packet of packets) {
-          if (probing && (!adopted || packet.type === "upgrade")) this.emitTo("wire", { at: Date.now(), direction: "to-server", ...packet });
-        }
-        send(packets);
-      };
-      transport.on("packet", (packet) => {
-        if (probing && engine.transport !== (transport as unknown)) this.emitTo("wire", { at: Date.now(), direction: "to-client", ...packet });
-      });
-      return transport;
-    };
-  }
-
-  /**
-   * The frames that carried one event (Socket.IO type "2", or binary "5") or one ack ("3", or "6"): frames
-   * up to and including the first of that kind, plus its binary attachments. Events a client holds until
-   * `connect` (replayed ones) are delivered one by one, so each must take only its own frames.
-   */
-  private takeFrames(kind: "2" | "3"): string[] {
-    const binaryKind = kind === "2" ? "5" : "6";
-    const index = this.pendingFrames.findIndex((frame) => frame[1] === kind || frame[1] === binaryKind);
-    if (index === -1) return [];
-    let end = index + 1;
-    while (this.pendingFrames[end]?.startsWith("<binary")) end += 1;
-    return this.pendingFrames.splice(0, end).slice(index === 0 ? 0 : index);
-  }
-
 
   private record(entry: ReceivedEntry): void {
     this.received.push(entry);

@@ -4,7 +4,7 @@
  */
 import builtWorkerUrl from "./sandbox-worker.ts?worker&url";
 import type { LabInfo } from "../../shared/lab-api.js";
-import type { ServerLogEntry } from "../../shared/server-log.js";
+import type { LabFeed } from "../lab-feed.js";
 import { decodeEnginePacket, summarize } from "../../shared/frame-decoder.js";
 import type { Exercise, Verdict } from "../../shared/exercise.js";
 import { labControl } from "../lab-control.js";
@@ -27,8 +27,8 @@ export interface PlaygroundContext {
   lab: LabInfo;
   slug: string;
   timeline: Timeline;
-  /** Every entry the lab's server log streams from now on; returns a function that stops listening. */
-  subscribeLog(listener: (entry: ServerLogEntry) => void): () => void;
+  /** The lab's server log, judged from the moment a run starts. */
+  feed: LabFeed;
   /** Told when the run client's link changed (a run's faults, or their reset): the network buttons re-read it. */
   onLinkChanged?(): void;
 }
@@ -162,7 +162,7 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
       await judged.start();
       if (!isCurrent()) return;
       context.onLinkChanged?.();
-      state.stopLog = context.subscribeLog((entry) => judged.add(entry));
+      state.stopLog = context.feed.on("entry", (entry) => judged.add(entry));
       const onMessage = (message: SandboxMessage) => {
         switch (message.type) {
           case "console":

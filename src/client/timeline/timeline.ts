@@ -1,4 +1,5 @@
 import type { DecodedFrame } from "../../shared/frame-decoder.js";
+import { AckMatcher } from "../ack-matcher.js";
 
 /** The server's lane; every other lane is a client's name. */
 export const SERVER_LANE = "Server";
@@ -48,8 +49,8 @@ export class Timeline {
   private items: TimelineEntry[] = [];
   private seq = 0;
   private readonly listeners = new Set<() => void>();
-  /** Emits waiting for their ack, by lane, direction of the emit, and ack id. */
-  private readonly asks = new Map<string, TimelineEntry>();
+  /** Emits waiting for their ack, one matcher per lane (each lane is one client's connection). */
+  private readonly asks = new Map<string, AckMatcher<TimelineEntry>>();
 
   constructor(private readonly keep = 20_000) {}
 
@@ -78,7 +79,7 @@ export class Timeline {
 
   /** A lane's connection started over: its ack ids start again at 0, so earlier asks can no longer be answered. */
   forgetAsks(lane: string): void {
-    for (const key of [...this.asks.keys()]) if (key.startsWith(`${lane}|`)) this.asks.delete(key);
+    this.asks.get(lane)?.forget();
   }
 
   /** Marks entries already recorded, e.g. events a recovered connect turns out to have replayed. */
@@ -136,22 +137,14 @@ export class Timeline {
     this.changed();
   }
 
-  /** Pairs an ack with the emit that asked for it: same lane, opposite direction, same id. */
+  /** Pairs an ack with the emit that asked for it, by the rule AckMatcher holds. */
   private link(entry: TimelineEntry): void {
     const packet = entry.frame?.packet;
-    if (!packet || packet.id === undefined) return;
-    const asking = packet.type === "EVENT" || packet.type === "BINARY_EVENT";
-    const answering = packet.type === "ACK" || packet.type === "BINARY_ACK";
-    if (asking) {
-      this.asks.set(`${entry.lane}|${entry.direction}|${packet.nsp}|${packet.id}`, entry);
-      return;
-    }
-    if (!answering) return;
-    const askedDirection = entry.direction === "to-client" ? "to-server" : "to-client";
-    const key = `${entry.lane}|${askedDirection}|${packet.nsp}|${packet.id}`;
-    const ask = this.asks.get(key);
+    if (!packet || entry.direction === "none") return;
+    let matcher = this.asks.get(entry.lane);
+    if (!matcher) this.asks.set(entry.lane, (matcher = new AckMatcher()));
+    const ask = matcher.track(entry.direction, packet, entry);
     if (!ask) return;
-    this.asks.delete(key);
     entry.ackOf = ask.seq;
     entry.rttMs = entry.at - ask.at;
     ask.ackedBy = entry.seq;

@@ -1,5 +1,5 @@
 import type { LabInfo } from "../../shared/lab-api.js";
-import type { ServerLogEntry } from "../../shared/server-log.js";
+import type { LabFeed } from "../lab-feed.js";
 import type { Timeline } from "../timeline/timeline.js";
 import { part } from "./dom.js";
 import { mountLinkControls } from "./link-controls-view.js";
@@ -8,7 +8,7 @@ export interface CodePlaygroundContext {
   lab: LabInfo;
   slug: string;
   timeline: Timeline;
-  subscribeLog(listener: (entry: ServerLogEntry) => void): () => void;
+  feed: LabFeed;
 }
 
 /**

@@ -3,15 +3,12 @@ import type { LinkTraffic } from "../../shared/network.js";
 import { openLab } from "../lab-api.js";
 import { labControl } from "../lab-control.js";
 import { learnerId } from "../learner.js";
-import { VirtualClient } from "../virtual-client.js";
-import { Timeline } from "../timeline/timeline.js";
-import { recordClient, recordServerLog } from "../timeline/wire-recorder.js";
+import { LabSession } from "../lab-session.js";
 import { mountClientPanel } from "./client-panel-view.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { mountInspector } from "./inspector-view.js";
 import { mountCodePlayground } from "./code-playground-view.js";
 import { initialTarget, mountScalingNodes, targetPath } from "./scaling-view.js";
-import type { ServerLogEntry } from "../../shared/server-log.js";
 import { mountBareWebSocket } from "./bare-websocket-view.js";
 import { mountHandshakes } from "./handshake-view.js";
 import { mountPollVsPush } from "./poll-push-view.js";
@@ -19,6 +16,7 @@ import { mountRetries } from "./retries-view.js";
 import { mountBroadcast, mountRoomsMatrix } from "./rooms-view.js";
 import { mountTimeline } from "./timeline-view.js";
 import { showServerLog } from "./server-log-view.js";
+import { showLabClosed } from "./lab-closed-view.js";
 import { part } from "./dom.js";
 import { perFrame } from "./format.js";
 
@@ -46,8 +44,10 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const { pingInterval, pingTimeout } = lab.server;
   status.textContent = `Lab ready: a real Socket.IO server for you alone. Heartbeat: pingInterval ${pingInterval / 1000} s, pingTimeout ${pingTimeout / 1000} s.`;
 
-  const clients = new Map<string, { client: VirtualClient; panel: HTMLElement; showTraffic(traffic: LinkTraffic): void; showNode(node: string | undefined): void }>();
-  const timeline = new Timeline();
+  const session = new LabSession(lab);
+  const { timeline, feed } = session;
+  /** What each client's panel shows from the inspector's snapshots, by client name. */
+  const panels = new Map<string, { showTraffic(traffic: LinkTraffic): void; showNode(node: string | undefined): void }>();
   mountTimeline(part(root, "[data-timeline]"), timeline);
   mountSettings(part(root, ".lab-settings"), lab);
   const recoverySwitch = root.querySelector<HTMLFieldSetElement>(".recovery-switch");
@@ -61,8 +61,8 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const showHandshakes = handshakes ? mountHandshakes(handshakes) : undefined;
   const bare = root.querySelector<HTMLElement>("[data-bare-websocket]");
   if (bare) mountBareWebSocket(bare, lab);
-  const feed = root.querySelector<HTMLElement>("[data-feed]");
-  const showFeedTraffic = feed ? mountPollVsPush(feed, lab, timeline) : undefined;
+  const pollPush = root.querySelector<HTMLElement>("[data-feed]");
+  const showFeedTraffic = pollPush ? mountPollVsPush(pollPush, lab, timeline) : undefined;
   // The server streams a snapshot on every state change, several a second while a client is busy: draw
   // only the newest one each frame.
   const showSnapshot = perFrame((snapshot: InspectorSnapshot) => {
@@ -70,89 +70,60 @@ export async function startLab(root: HTMLElement): Promise<void> {
     showMatrix?.(snapshot);
     showHandshakes?.(snapshot.links);
     showFeedTraffic?.(snapshot.links);
-    for (const traffic of snapshot.links) clients.get(traffic.client)?.showTraffic(traffic);
+    for (const traffic of snapshot.links) panels.get(traffic.client)?.showTraffic(traffic);
     // In a lab of several nodes, the node that holds each client's socket now, found by its socket id.
     if (lab.scaling) {
-      for (const { client, showNode } of clients.values()) {
+      for (const client of session.clients) {
         const id = client.status.state === "connected" ? client.status.socketId : undefined;
-        showNode(snapshot.sockets.find((socket) => socket.id === id)?.node);
+        panels.get(client.name)?.showNode(snapshot.sockets.find((socket) => socket.id === id)?.node);
       }
     }
   });
-  const logListeners = new Set<(entry: ServerLogEntry) => void>();
-  showServerLog(part(root, ".server-log"), lab, {
-    onEntry: (entry) => {
-      recordServerLog(timeline, entry);
-      for (const listener of logListeners) listener(entry);
-    },
-    onSnapshot: showSnapshot,
-    onClosed: () => {
-      status.dataset.state = "error";
-      // Idle eviction, or (with several playground processes) the process that held the lab restarted.
-      status.textContent = "This lab has closed: it sat idle too long, or the server that held it restarted. ";
-      const fresh = document.createElement("button");
-      fresh.type = "button";
-      fresh.textContent = "Open a fresh lab";
-      fresh.addEventListener("click", () => location.reload());
-      status.append(fresh);
-    },
-  });
+  feed.on("snapshot", showSnapshot);
+  showLabClosed(status, feed);
+  showServerLog(part(root, ".server-log"), feed);
 
   const argsHint = root.querySelector<HTMLElement>("#args-hint");
   const updateAddButton = () => {
-    addButton.disabled = clients.size >= Math.min(lab.limits.maxClientsPerLab, CLIENT_NAMES.length);
+    addButton.disabled = session.clients.length >= Math.min(lab.limits.maxClientsPerLab, CLIENT_NAMES.length);
     // The hint explains the emit form: a lab with no client panel (Why WebSocket) has none to explain.
-    if (argsHint) argsHint.hidden = clients.size === 0;
+    if (argsHint) argsHint.hidden = session.clients.length === 0;
   };
 
   function addClient(name: string): void {
     // In the Scaling lab each client connects to one node (Alice to A, Bob to B) until the learner says otherwise.
-    const client = lab.scaling
-      ? new VirtualClient(name, lab, "default", location.origin, { path: targetPath(lab.scaling, initialTarget(lab.scaling, clients.size)) })
-      : new VirtualClient(name, lab);
-    const stopRecording = recordClient(timeline, client);
+    const options = lab.scaling ? { path: targetPath(lab.scaling, initialTarget(lab.scaling, session.clients.length)) } : {};
+    const client = session.addClient(name, { options });
     const panel = (template.content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
-    const { showTraffic, showNode } = mountClientPanel(panel, client, {
+    const shows = mountClientPanel(panel, client, {
       lab,
       onRemove: () => {
-        stopRecording();
-        client.close();
+        session.removeClient(name);
         panel.remove();
-        clients.delete(name);
-        updateAddButton();
-        refreshBroadcast?.();
-        refreshRetries?.();
+        panels.delete(name);
         addButton.focus();
       },
     });
     container.append(panel);
-    clients.set(name, { client, panel, showTraffic, showNode });
-    updateAddButton();
-    refreshBroadcast?.();
-    refreshRetries?.();
+    panels.set(name, shows);
   }
 
   const playground = root.querySelector<HTMLElement>("[data-code-playground]");
   if (playground) {
-    mountCodePlayground(playground, {
-      lab,
-      slug: lesson,
-      timeline,
-      subscribeLog: (listener) => {
-        logListeners.add(listener);
-        return () => logListeners.delete(listener);
-      },
-    });
+    mountCodePlayground(playground, { lab, slug: lesson, timeline, feed });
   }
   const broadcast = root.querySelector<HTMLElement>("[data-broadcast]");
-  const current = () => [...clients.values()].map(({ client }) => client);
+  const current = () => session.clients;
   const refreshBroadcast = broadcast ? mountBroadcast(broadcast, lesson, current) : undefined;
   const retriesPanel = root.querySelector<HTMLElement>("[data-retries]");
   const refreshRetries = retriesPanel ? mountRetries(retriesPanel, current) : undefined;
+  session.onClientsChange(() => {
+    updateAddButton();
+    refreshBroadcast?.();
+    refreshRetries?.();
+  });
   for (const name of initialClients) addClient(name);
   updateAddButton();
-  refreshBroadcast?.();
-  refreshRetries?.();
   restartButton.disabled = false;
   restartButton.addEventListener("click", () => {
     restartButton.disabled = true;
@@ -165,7 +136,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
       .finally(() => (restartButton.disabled = false));
   });
   addButton.addEventListener("click", () => {
-    const name = CLIENT_NAMES.find((candidate) => !clients.has(candidate));
+    const name = CLIENT_NAMES.find((candidate) => !session.client(candidate));
     if (name) addClient(name);
   });
 }

@@ -2,22 +2,14 @@ import type { ServerStats, StoredRow } from "../../lessons/retries/events.js";
 import type { VirtualClient } from "../virtual-client.js";
 import { part } from "./dom.js";
 
-/** What socket.io-client keeps for `retries`: one packet in flight at a time, the rest waiting behind it. */
-interface QueuedPacket {
-  tryCount: number;
-  pending: boolean;
-  args: unknown[];
-}
-
 /** The client's own queues, read live: its send buffer and, with `retries`, its private retry queue. */
 export function describeQueues(client: VirtualClient): string {
-  const socket = client.socket as unknown as { sendBuffer: unknown[]; _queue?: QueuedPacket[] };
-  const parts = [`${client.name}: ${socket.sendBuffer.length} in the send buffer`];
-  const queue = socket._queue ?? [];
-  if (queue.length > 0) {
-    const head = queue[0];
+  const { sendBuffer, retry } = client.queues;
+  const parts = [`${client.name}: ${sendBuffer} in the send buffer`];
+  if (retry.length > 0) {
+    const head = retry[0];
     const text = (head?.args[1] as { text?: string } | undefined)?.text ?? String(head?.args[0]);
-    parts.push(`retry queue ${queue.length} (head: ${text}, try ${head?.tryCount ?? 0}${head?.pending ? ", in flight" : ""})`);
+    parts.push(`retry queue ${retry.length} (head: ${text}, try ${head?.tryCount ?? 0}${head?.pending ? ", in flight" : ""})`);
   }
   return parts.join(" · ");
 }

@@ -1,6 +1,5 @@
-import type { InspectorSnapshot } from "../../shared/inspector.js";
-import type { LabInfo } from "../../shared/lab-api.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
+import type { LabFeed } from "../lab-feed.js";
 import { appendToLog, logItem } from "./format.js";
 
 function describe(entry: ServerLogEntry): string {
@@ -31,32 +30,12 @@ function describe(entry: ServerLogEntry): string {
   }
 }
 
-/**
- * Shows the lab server's log as the server streams it. Returns a function that stops listening.
- * `onClosed` is told when the stream is gone for good, e.g. the lab was evicted.
- */
-export interface ServerStreamHandlers {
-  onEntry(entry: ServerLogEntry): void;
-  onSnapshot(snapshot: InspectorSnapshot): void;
-  onClosed(): void;
-}
-
-export function showServerLog(list: HTMLElement, lab: LabInfo, handlers: ServerStreamHandlers): () => void {
-  const { onEntry, onSnapshot, onClosed } = handlers;
-  const source = new EventSource(lab.logUrl);
-  source.addEventListener("inspector", (message: MessageEvent<string>) => {
-    onSnapshot(JSON.parse(message.data) as InspectorSnapshot);
-  });
-  source.addEventListener("message", (message: MessageEvent<string>) => {
-    const entry = JSON.parse(message.data) as ServerLogEntry;
-    onEntry(entry);
+/** Shows the lab server's log as its feed streams it. Returns a function that stops listening. */
+export function showServerLog(list: HTMLElement, feed: LabFeed): () => void {
+  return feed.on("entry", (entry) => {
     const item = logItem(entry.at);
     item.dataset.kind = entry.kind;
     item.append(describe(entry));
     appendToLog(list, item);
   });
-  source.addEventListener("error", () => {
-    if (source.readyState === EventSource.CLOSED) onClosed();
-  });
-  return () => source.close();
 }
