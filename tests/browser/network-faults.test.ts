@@ -7,7 +7,13 @@ const lab = useLabPage("/lessons/emit", ["Alice"]);
 const alice = () => lab.page().getByRole("group", { name: "Alice" });
 
 async function statusMatching(panel: Locator, pattern: RegExp, timeout = 15_000): Promise<void> {
-  await panel.getByRole("status").filter({ hasText: pattern }).waitFor({ timeout });
+  try {
+    await panel.getByRole("status").filter({ hasText: pattern }).waitFor({ timeout });
+  } catch (error) {
+    // Say what the status said instead, so a failure shows which state the client was really in.
+    const shown = await panel.getByRole("status").allTextContents();
+    throw new Error(`no status matching ${pattern} within ${timeout} ms; the panel shows ${JSON.stringify(shown)}`, { cause: error });
+  }
 }
 
 describe("network faults on the lesson page", () => {
