@@ -164,6 +164,26 @@ describe("hostile input", () => {
     expect(crashes).toEqual([]);
   });
 
+  it("closes a client whose payload shadows toString or valueOf, before a handler's String() or Number() can throw", async () => {
+    // String({ toString: 1 }) throws, and a handler's throw is uncaught: it would end the host for everyone.
+    for (const lesson of LESSONS) {
+      const lab = await createLab(running.origin, lesson);
+      for (const event of [...EVENTS, "move", "announce"]) {
+        for (const key of ["toString", "valueOf"]) {
+          const socket = await rawClient(lab, "Shadow");
+          const closed = new Promise((resolve) => socket.once("close", resolve));
+          const hostile = { [key]: 1 };
+          socket.send(`42${JSON.stringify([event, hostile, [hostile], { text: hostile, id: hostile, run: hostile }])}`);
+          await closed;
+        }
+      }
+      const bystander = await connectClient(running.origin, lab, "Bystander", "websocket");
+      expect(bystander.connected).toBe(true);
+      bystander.disconnect();
+    }
+    expect(crashes).toEqual([]);
+  });
+
   it("answers requests for made-up labs and bogus paths with JSON errors", async () => {
     const next = random(7);
     for (let i = 0; i < 200; i++) {
