@@ -9,10 +9,13 @@
 #
 # Sourced, not run: it must change the caller's PATH, so it returns instead of exiting on failure.
 
+# Where this file is, read at the top level: inside a function zsh's $0 is the function's name.
+playground_use_node_source="${BASH_SOURCE[0]:-$0}"
+
 playground_use_node() {
   local wanted_major=24
   local root cache platform arch current_major
-  root="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)" || return 1
+  root="$(cd "$(dirname "$playground_use_node_source")/.." && pwd)" || return 1
   cache="${PLAYGROUND_NODE_CACHE:-$root/.cache/node}"
 
   current_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
@@ -38,7 +41,10 @@ playground_use_node() {
     echo "Node.js $(node -v 2>/dev/null || echo "(none)") is older than $wanted_major: installing $package@$wanted_major into $cache"
     mkdir -p "$cache" || return 1
     # A folder of its own with no package.json of ours, so the project's dependencies are not touched.
-    npm install --prefix "$cache" --no-save --no-audit --no-fund --loglevel=error "$package@$wanted_major" || return 1
+    if ! npm install --prefix "$cache" --no-save --no-audit --no-fund --loglevel=error "$package@$wanted_major"; then
+      echo "use-node.sh: could not install $package@$wanted_major from the npm registry; install Node.js $wanted_major yourself" >&2
+      return 1
+    fi
   fi
   # npm on these machines is set to build native addons against the system Node's headers (nodedir);
   # point it at the headers that came with this Node instead.
