@@ -23,8 +23,6 @@ const lessons = defineCollection({
         sharedText: z.boolean().default(false),
         /** Adds acknowledgement controls: callback or emitWithAck, timeout(ms), answering the server, ackTimeout. */
         acks: z.boolean().default(false),
-        /** Adds room controls, the membership matrix and the "Predict, then run" broadcast runner. */
-        rooms: z.boolean().default(false),
         /** Adds the recovery switch and window, the away countdown, and offset tracking per client. */
         recovery: z.boolean().default(false),
         /** Adds the retries and ackTimeout client options and the "Send and count" panel. */

@@ -130,7 +130,6 @@ export function mountClientPanel(
 
   const received = part<HTMLOListElement>(panel, ".received");
   const shared = panel.querySelector<HTMLTextAreaElement>("textarea[name=shared]");
-  mountRoomControls(panel, client);
   const autoAnswer = panel.querySelector<HTMLInputElement>("input[name=auto-answer]");
   client.on("received", (entry) => {
     const item = receivedItem(entry);
@@ -273,30 +272,4 @@ function mountCountdowns(panel: HTMLElement, client: VirtualClient): void {
     if (!panel.isConnected) return clearInterval(ticker);
     render();
   }, 200);
-}
-
-/** Join and leave rooms (the rooms lesson); the panel lights up whenever a `news` event reaches it. */
-function mountRoomControls(panel: HTMLElement, client: VirtualClient): void {
-  const join = panel.querySelector<HTMLButtonElement>(".join-room");
-  if (!join) return;
-  const leave = part<HTMLButtonElement>(panel, ".leave-room");
-  const room = part<HTMLInputElement>(panel, "input[name=room]");
-  const error = part<HTMLElement>(panel, ".room-error");
-  const act = async (event: "join" | "leave") => {
-    try {
-      const answer = (await client.socket.timeout(3000).emitWithAck(event, room.value.trim())) as string[] | { error: string };
-      error.textContent = Array.isArray(answer) ? "" : answer.error;
-    } catch (thrown) {
-      error.textContent = thrown instanceof Error ? `${thrown.message}: is ${client.name} connected?` : String(thrown);
-    }
-  };
-  join.addEventListener("click", () => void act("join"));
-  leave.addEventListener("click", () => void act("leave"));
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  client.on("received", (entry) => {
-    if (entry.event !== "news") return;
-    panel.classList.add("lit");
-    clearTimeout(timer);
-    timer = setTimeout(() => panel.classList.remove("lit"), 1500);
-  });
 }

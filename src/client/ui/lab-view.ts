@@ -13,7 +13,7 @@ import { mountBareWebSocket } from "./bare-websocket-view.js";
 import { mountHandshakes } from "./handshake-view.js";
 import { mountPollVsPush } from "./poll-push-view.js";
 import { mountRetries } from "./retries-view.js";
-import { mountBroadcast, mountRoomsMatrix } from "./rooms-view.js";
+import { lessonParts, type LabPartHooks } from "./lesson-ui.js";
 import { mountTimeline } from "./timeline-view.js";
 import { showServerLog } from "./server-log-view.js";
 import { showLabClosed } from "./lab-closed-view.js";
@@ -44,6 +44,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const { pingInterval, pingTimeout } = lab.server;
   status.textContent = `Lab ready: a real Socket.IO server for you alone. Heartbeat: pingInterval ${pingInterval / 1000} s, pingTimeout ${pingTimeout / 1000} s.`;
 
+  const parts = await lessonParts();
   const session = new LabSession(lab);
   const { timeline, feed } = session;
   /** What each client's panel shows from the inspector's snapshots, by client name. */
@@ -55,8 +56,8 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const scalingNodes = root.querySelector<HTMLFieldSetElement>("[data-scaling-nodes]");
   if (scalingNodes) mountScalingNodes(scalingNodes, lab);
   const showInspector = mountInspector(part(root, "[data-inspector]"));
-  const matrix = root.querySelector<HTMLElement>("[data-rooms-matrix]");
-  const showMatrix = matrix ? mountRoomsMatrix(matrix) : undefined;
+  // The lesson's own boxes, registered by their components' scripts.
+  const partHooks: LabPartHooks[] = parts.lab.flatMap((mount) => mount(root, { lab, slug: lesson, clients: () => session.clients }) ?? []);
   const handshakes = root.querySelector<HTMLElement>("[data-handshakes]");
   const showHandshakes = handshakes ? mountHandshakes(handshakes) : undefined;
   const bare = root.querySelector<HTMLElement>("[data-bare-websocket]");
@@ -67,7 +68,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
   // only the newest one each frame.
   const showSnapshot = perFrame((snapshot: InspectorSnapshot) => {
     showInspector(snapshot);
-    showMatrix?.(snapshot);
+    for (const hooks of partHooks) hooks.showSnapshot?.(snapshot);
     showHandshakes?.(snapshot.links);
     showFeedTraffic?.(snapshot.links);
     for (const traffic of snapshot.links) panels.get(traffic.client)?.showTraffic(traffic);
@@ -104,6 +105,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
         addButton.focus();
       },
     });
+    for (const mount of parts.client) mount(panel, client, lab);
     container.append(panel);
     panels.set(name, shows);
   }
@@ -112,14 +114,12 @@ export async function startLab(root: HTMLElement): Promise<void> {
   if (playground) {
     mountCodePlayground(playground, { lab, slug: lesson, timeline, feed });
   }
-  const broadcast = root.querySelector<HTMLElement>("[data-broadcast]");
   const current = () => session.clients;
-  const refreshBroadcast = broadcast ? mountBroadcast(broadcast, lesson, current) : undefined;
   const retriesPanel = root.querySelector<HTMLElement>("[data-retries]");
   const refreshRetries = retriesPanel ? mountRetries(retriesPanel, current) : undefined;
   session.onClientsChange(() => {
     updateAddButton();
-    refreshBroadcast?.();
+    for (const hooks of partHooks) hooks.clientsChanged?.();
     refreshRetries?.();
   });
   for (const name of initialClients) addClient(name);

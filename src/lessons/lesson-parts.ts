@@ -1,0 +1,16 @@
+import DefaultLab from "../components/Lab.astro";
+
+/**
+ * The one place the pages read a lesson's own parts from its folder, so a lesson's files are found by the
+ * lesson's name and nothing else lists them.
+ */
+
+/**
+ * A lesson's lab: `src/lessons/<slug>/Lab.astro` when the lesson has its own controls (it fills the shared
+ * lab's slots), else the shared lab as it is.
+ */
+const labs = import.meta.glob<typeof DefaultLab>("/src/lessons/*/Lab.astro", { eager: true, import: "default" });
+
+export function lessonLab(slug: string): typeof DefaultLab {
+  return labs[`/src/lessons/${slug}/Lab.astro`] ?? DefaultLab;
+}
