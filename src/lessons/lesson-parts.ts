@@ -14,3 +14,30 @@ const labs = import.meta.glob<typeof DefaultLab>("/src/lessons/*/Lab.astro", { e
 export function lessonLab(slug: string): typeof DefaultLab {
   return labs[`/src/lessons/${slug}/Lab.astro`] ?? DefaultLab;
 }
+
+/** One live server setting of a lesson, as its server file declares it. */
+export interface LessonSettingSpec {
+  name: string;
+  label: string;
+  default: number;
+  min: number;
+  max: number;
+}
+
+const servers = import.meta.glob<Record<string, unknown>>("/src/lessons/*/server.ts", { eager: true });
+
+/** What a lesson's server file says about its settings, whatever else it exports. */
+interface DeclaresSettings {
+  slug: string;
+  settings?: Record<string, Omit<LessonSettingSpec, "name">>;
+}
+
+const declaresSettings = (value: unknown): value is DeclaresSettings =>
+  typeof value === "object" && value !== null && "slug" in value && typeof value.slug === "string";
+
+/** The settings a lesson's server file declares, in its order; none for a lesson without any. */
+export function lessonSettings(slug: string): LessonSettingSpec[] {
+  // Today a server file exports its lab as one object carrying the settings; read them from that object.
+  const lab = Object.values(servers[`/src/lessons/${slug}/server.ts`] ?? {}).find(declaresSettings);
+  return Object.entries(lab?.settings ?? {}).map(([name, spec]) => ({ name, ...spec }));
+}

@@ -14,6 +14,7 @@ import { mountHandshakes } from "./handshake-view.js";
 import { mountPollVsPush } from "./poll-push-view.js";
 import { mountRetries } from "./retries-view.js";
 import { lessonParts, type LabPartHooks } from "./lesson-ui.js";
+import { mountSettings } from "./settings-view.js";
 import { mountTimeline } from "./timeline-view.js";
 import { showServerLog } from "./server-log-view.js";
 import { showLabClosed } from "./lab-closed-view.js";
@@ -50,7 +51,8 @@ export async function startLab(root: HTMLElement): Promise<void> {
   /** What each client's panel shows from the inspector's snapshots, by client name. */
   const panels = new Map<string, { showTraffic(traffic: LinkTraffic): void; showNode(node: string | undefined): void }>();
   mountTimeline(part(root, "[data-timeline]"), timeline);
-  mountSettings(part(root, ".lab-settings"), lab);
+  const settings = root.querySelector<HTMLFieldSetElement>(".lab-settings");
+  if (settings) mountSettings(settings, lab);
   const recoverySwitch = root.querySelector<HTMLFieldSetElement>(".recovery-switch");
   if (recoverySwitch) mountRecoverySwitch(recoverySwitch, root, lab);
   const scalingNodes = root.querySelector<HTMLFieldSetElement>("[data-scaling-nodes]");
@@ -139,31 +141,6 @@ export async function startLab(root: HTMLElement): Promise<void> {
     const name = CLIENT_NAMES.find((candidate) => !session.client(candidate));
     if (name) addClient(name);
   });
-}
-
-/** The lesson's live server settings (e.g. "Server delay (ms)"), each a number the lab answers with. */
-function mountSettings(fieldset: HTMLFieldSetElement, lab: LabInfo): void {
-  if (lab.settings.length === 0) return;
-  fieldset.hidden = false;
-  const fields = part<HTMLElement>(fieldset, ".settings-fields");
-  const error = part<HTMLElement>(fieldset, ".settings-error");
-  for (const setting of lab.settings) {
-    const label = document.createElement("label");
-    const input = document.createElement("input");
-    Object.assign(input, { type: "number", name: setting.name, min: String(setting.min), max: String(setting.max), step: "100" });
-    input.value = String(setting.value);
-    label.append(setting.label, input);
-    input.addEventListener("change", () => {
-      labControl
-        .setSettings(lab, { [setting.name]: Number(input.value) })
-        .then((values) => {
-          input.value = String(values[setting.name] ?? input.value);
-          error.textContent = "";
-        })
-        .catch((thrown: unknown) => (error.textContent = thrown instanceof Error ? thrown.message : String(thrown)));
-    });
-    fields.append(label);
-  }
 }
 
 /** Recovery on or off, and its window: the lab answers with the options now in force (after a restart). */
