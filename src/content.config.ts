@@ -35,8 +35,6 @@ const lessons = defineCollection({
         bareWebSocket: z.boolean().default(false),
         /** Adds "On the wire" buttons to each client: a burst of server events, and an emit over the size limit. */
         wire: z.boolean().default(false),
-        /** Runs the lab as several server nodes: the "Server nodes" box, and a "Connects to" choice per client. */
-        scaling: z.boolean().default(false),
       })
       .optional(),
   }),

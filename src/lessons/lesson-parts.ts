@@ -41,3 +41,6 @@ export function lessonSettings(slug: string): LessonSettingSpec[] {
   const lab = Object.values(servers[`/src/lessons/${slug}/server.ts`] ?? {}).find(declaresSettings);
   return Object.entries(lab?.settings ?? {}).map(([name, spec]) => ({ name, ...spec }));
 }
+
+/** The Scaling lab's server nodes, by name, as the host starts them. */
+export { NODE_NAMES as scalingNodeNames } from "../server/scaling/scaling-lab.js";

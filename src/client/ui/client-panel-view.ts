@@ -2,9 +2,9 @@ import type { LabInfo } from "../../shared/lab-api.js";
 import type { LinkTraffic } from "../../shared/network.js";
 import { parseArguments, payloadBytes } from "../emit-args.js";
 import { describeValue } from "../../shared/wire.js";
-import type { AckStyle, ClientStatus, Heartbeat, ReceivedEntry, Reconnection, TransportChoice, VirtualClient } from "../virtual-client.js";
+import type { AckStyle, ClientStatus, Heartbeat, ReceivedEntry, Reconnection, VirtualClient } from "../virtual-client.js";
+import { isTransportChoice } from "../transport-choices.js";
 import { appendToLog, describeArgs, describeTraffic, logItem } from "./format.js";
-import { pathTarget, targetPath } from "./scaling-view.js";
 import { part } from "./dom.js";
 import { mountLinkControls } from "./link-controls-view.js";
 
@@ -160,12 +160,6 @@ export function mountClientPanel(
 
   const form = part<HTMLFormElement>(panel, ".emit-form");
   const error = part<HTMLElement>(panel, ".emit-error");
-  if (options.lab.scaling) {
-    // The Scaling lesson starts from its own event, `chat`, acknowledged with the node that handled it.
-    part<HTMLInputElement>(form, "input[name=event]").value = "chat";
-    part<HTMLTextAreaElement>(form, "textarea[name=args]").value = `"hi from ${client.name}"`;
-    part<HTMLInputElement>(form, "input[name=ack]").checked = true;
-  }
   form.addEventListener("submit", (submit) => {
     submit.preventDefault();
     const data = new FormData(form);
@@ -221,20 +215,15 @@ function mountWireControls(panel: HTMLElement, client: VirtualClient, lab: LabIn
   oversized.addEventListener("click", () => client.emit("big", ["x".repeat(size)], null));
 }
 
-/** The link controls, plus what only a page client has: Disconnect and the choice of transports. */
+/** The link controls, plus what every page client has: Disconnect and the choice of transports. */
 function mountNetworkControls(panel: HTMLElement, client: VirtualClient, lab: LabInfo): void {
   mountLinkControls(panel, lab, client.name);
   part<HTMLButtonElement>(panel, ".client-disconnect").addEventListener("click", () => client.disconnect());
-  const target = panel.querySelector<HTMLSelectElement>("select[name=target]");
-  const scaling = lab.scaling;
-  if (target && scaling) {
-    // A new connection to another node or the balancer, as a client configured with another URL would make.
-    target.value = pathTarget(scaling, client.clientOptions.path);
-    target.addEventListener("change", () => client.useOptions({ ...client.clientOptions, path: targetPath(scaling, target.value) }));
-  }
   const transport = part<HTMLSelectElement>(panel, "select[name=transport]");
   transport.value = client.transportChoice;
-  transport.addEventListener("change", () => client.useTransport(transport.value as TransportChoice));
+  transport.addEventListener("change", () => {
+    if (isTransportChoice(transport.value)) client.useTransport(transport.value);
+  });
 }
 
 /** The reconnection schedule and the heartbeat deadline, counted down live from what the client reports. */

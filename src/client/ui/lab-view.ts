@@ -8,7 +8,7 @@ import { mountClientPanel } from "./client-panel-view.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { mountInspector } from "./inspector-view.js";
 import { mountCodePlayground } from "./code-playground-view.js";
-import { initialTarget, mountScalingNodes, targetPath } from "./scaling-view.js";
+import { initialTarget, targetPath } from "./scaling-view.js";
 import { mountBareWebSocket } from "./bare-websocket-view.js";
 import { mountHandshakes } from "./handshake-view.js";
 import { mountPollVsPush } from "./poll-push-view.js";
@@ -55,8 +55,6 @@ export async function startLab(root: HTMLElement): Promise<void> {
   if (settings) mountSettings(settings, lab);
   const recoverySwitch = root.querySelector<HTMLFieldSetElement>(".recovery-switch");
   if (recoverySwitch) mountRecoverySwitch(recoverySwitch, root, lab);
-  const scalingNodes = root.querySelector<HTMLFieldSetElement>("[data-scaling-nodes]");
-  if (scalingNodes) mountScalingNodes(scalingNodes, lab);
   const showInspector = mountInspector(part(root, "[data-inspector]"));
   // The lesson's own boxes, registered by their components' scripts.
   const partHooks: LabPartHooks[] = parts.lab.flatMap((mount) => mount(root, { lab, slug: lesson, clients: () => session.clients }) ?? []);
