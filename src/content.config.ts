@@ -25,16 +25,6 @@ const lessons = defineCollection({
         acks: z.boolean().default(false),
         /** Adds the recovery switch and window, the away countdown, and offset tracking per client. */
         recovery: z.boolean().default(false),
-        /** Adds the retries and ackTimeout client options and the "Send and count" panel. */
-        retries: z.boolean().default(false),
-        /** Adds "One counter, two ways": HTTP polling and Socket.IO push following the same server counter. */
-        feed: z.boolean().default(false),
-        /** Adds the WebSocket handshake each client's upgrade request got, as the lab saw it. */
-        handshake: z.boolean().default(false),
-        /** Adds "A bare WebSocket": a plain WebSocket that speaks Engine.IO and Socket.IO framing by hand. */
-        bareWebSocket: z.boolean().default(false),
-        /** Adds "On the wire" buttons to each client: a burst of server events, and an emit over the size limit. */
-        wire: z.boolean().default(false),
       })
       .optional(),
   }),

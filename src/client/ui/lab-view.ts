@@ -9,10 +9,6 @@ import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { mountInspector } from "./inspector-view.js";
 import { mountCodePlayground } from "./code-playground-view.js";
 import { initialTarget, targetPath } from "./scaling-view.js";
-import { mountBareWebSocket } from "./bare-websocket-view.js";
-import { mountHandshakes } from "./handshake-view.js";
-import { mountPollVsPush } from "./poll-push-view.js";
-import { mountRetries } from "./retries-view.js";
 import { lessonParts, type LabPartHooks } from "./lesson-ui.js";
 import { mountSettings } from "./settings-view.js";
 import { mountTimeline } from "./timeline-view.js";
@@ -57,20 +53,12 @@ export async function startLab(root: HTMLElement): Promise<void> {
   if (recoverySwitch) mountRecoverySwitch(recoverySwitch, root, lab);
   const showInspector = mountInspector(part(root, "[data-inspector]"));
   // The lesson's own boxes, registered by their components' scripts.
-  const partHooks: LabPartHooks[] = parts.lab.flatMap((mount) => mount(root, { lab, slug: lesson, clients: () => session.clients }) ?? []);
-  const handshakes = root.querySelector<HTMLElement>("[data-handshakes]");
-  const showHandshakes = handshakes ? mountHandshakes(handshakes) : undefined;
-  const bare = root.querySelector<HTMLElement>("[data-bare-websocket]");
-  if (bare) mountBareWebSocket(bare, lab);
-  const pollPush = root.querySelector<HTMLElement>("[data-feed]");
-  const showFeedTraffic = pollPush ? mountPollVsPush(pollPush, lab, timeline) : undefined;
+  const partHooks: LabPartHooks[] = parts.lab.flatMap((mount) => mount(root, { lab, slug: lesson, timeline, clients: () => session.clients }) ?? []);
   // The server streams a snapshot on every state change, several a second while a client is busy: draw
   // only the newest one each frame.
   const showSnapshot = perFrame((snapshot: InspectorSnapshot) => {
     showInspector(snapshot);
     for (const hooks of partHooks) hooks.showSnapshot?.(snapshot);
-    showHandshakes?.(snapshot.links);
-    showFeedTraffic?.(snapshot.links);
     for (const traffic of snapshot.links) panels.get(traffic.client)?.showTraffic(traffic);
     // In a lab of several nodes, the node that holds each client's socket now, found by its socket id.
     if (lab.scaling) {
@@ -114,13 +102,9 @@ export async function startLab(root: HTMLElement): Promise<void> {
   if (playground) {
     mountCodePlayground(playground, { lab, slug: lesson, timeline, feed });
   }
-  const current = () => session.clients;
-  const retriesPanel = root.querySelector<HTMLElement>("[data-retries]");
-  const refreshRetries = retriesPanel ? mountRetries(retriesPanel, current) : undefined;
   session.onClientsChange(() => {
     updateAddButton();
     for (const hooks of partHooks) hooks.clientsChanged?.();
-    refreshRetries?.();
   });
   for (const name of initialClients) addClient(name);
   updateAddButton();

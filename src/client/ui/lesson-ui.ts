@@ -1,11 +1,14 @@
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import type { LabInfo } from "../../shared/lab-api.js";
+import type { Timeline } from "../timeline/timeline.js";
 import type { VirtualClient } from "../virtual-client.js";
 
 /** What a lesson's own lab box gets once the lab is open. */
 export interface LabPartContext {
   lab: LabInfo;
   slug: string;
+  /** The lab's wire record, for a box that runs clients of its own. */
+  timeline: Timeline;
   /** The lab's clients now: they come and go as the learner adds and removes them. */
   clients(): VirtualClient[];
 }
