@@ -19,12 +19,8 @@ const lessons = defineCollection({
       .object({
         /** The virtual clients the lab starts with, in order. */
         clients: z.array(z.string().min(1).max(32)).max(8).default(["Alice", "Bob"]),
-        /** Adds a "Shared text" box to each client, wired to the `editing` event. */
-        sharedText: z.boolean().default(false),
         /** Adds acknowledgement controls: callback or emitWithAck, timeout(ms), answering the server, ackTimeout. */
         acks: z.boolean().default(false),
-        /** Adds the recovery switch and window, the away countdown, and offset tracking per client. */
-        recovery: z.boolean().default(false),
       })
       .optional(),
   }),

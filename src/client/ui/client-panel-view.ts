@@ -112,8 +112,6 @@ export function mountClientPanel(
   reconnect.addEventListener("click", () => client.connect());
 
   mountNetworkControls(panel, client, options.lab);
-  const trackOffset = panel.querySelector<HTMLInputElement>("input[name=track-offset]");
-  trackOffset?.addEventListener("change", () => client.useOptions({ ...client.clientOptions, trackOffset: trackOffset.checked }));
   // Client options take effect on a new connection, as they would in an app: the client starts over.
   for (const [selector, option] of [
     ["input[name=ack-timeout-option]", "ackTimeout"],
@@ -129,7 +127,6 @@ export function mountClientPanel(
   mountCountdowns(panel, client);
 
   const received = part<HTMLOListElement>(panel, ".received");
-  const shared = panel.querySelector<HTMLTextAreaElement>("textarea[name=shared]");
   const autoAnswer = panel.querySelector<HTMLInputElement>("input[name=auto-answer]");
   client.on("received", (entry) => {
     const item = receivedItem(entry);
@@ -150,11 +147,7 @@ export function mountClientPanel(
       if (autoAnswer?.checked) send();
     }
     appendToLog(received, item, 200);
-    if (shared && entry.kind === "event" && entry.event === "editing" && typeof entry.args[0] === "string") {
-      shared.value = entry.args[0];
-    }
   });
-  shared?.addEventListener("input", () => client.emit("editing", [shared.value], null));
 
   const form = part<HTMLFormElement>(panel, ".emit-form");
   const error = part<HTMLElement>(panel, ".emit-error");

@@ -49,8 +49,6 @@ export async function startLab(root: HTMLElement): Promise<void> {
   mountTimeline(part(root, "[data-timeline]"), timeline);
   const settings = root.querySelector<HTMLFieldSetElement>(".lab-settings");
   if (settings) mountSettings(settings, lab);
-  const recoverySwitch = root.querySelector<HTMLFieldSetElement>(".recovery-switch");
-  if (recoverySwitch) mountRecoverySwitch(recoverySwitch, root, lab);
   const showInspector = mountInspector(part(root, "[data-inspector]"));
   // The lesson's own boxes, registered by their components' scripts.
   const partHooks: LabPartHooks[] = parts.lab.flatMap((mount) => mount(root, { lab, slug: lesson, timeline, clients: () => session.clients }) ?? []);
@@ -123,28 +121,4 @@ export async function startLab(root: HTMLElement): Promise<void> {
     const name = CLIENT_NAMES.find((candidate) => !session.client(candidate));
     if (name) addClient(name);
   });
-}
-
-/** Recovery on or off, and its window: the lab answers with the options now in force (after a restart). */
-function mountRecoverySwitch(fieldset: HTMLFieldSetElement, root: HTMLElement, lab: LabInfo): void {
-  const enabled = part<HTMLInputElement>(fieldset, "input[name=recovery-enabled]");
-  const windowMs = part<HTMLInputElement>(fieldset, "input[name=recovery-window]");
-  const show = (info: LabInfo) => {
-    const recovery = info.server.connectionStateRecovery;
-    enabled.checked = recovery !== false;
-    if (recovery) windowMs.value = String(recovery.maxDisconnectionDuration);
-    // The client panels count the window down from this.
-    root.dataset.recoveryWindow = recovery ? String(recovery.maxDisconnectionDuration) : "0";
-  };
-  show(lab);
-  const apply = () => {
-    fieldset.disabled = true;
-    labControl
-      .setRecovery(lab, { enabled: enabled.checked, maxDisconnectionDuration: Number(windowMs.value) })
-      .then(show)
-      .catch(() => show(lab))
-      .finally(() => (fieldset.disabled = false));
-  };
-  enabled.addEventListener("change", apply);
-  windowMs.addEventListener("change", apply);
 }
