@@ -19,26 +19,8 @@ const lessons = defineCollection({
       .object({
         /** The virtual clients the lab starts with, in order. */
         clients: z.array(z.string().min(1).max(32)).max(8).default(["Alice", "Bob"]),
-        /** Adds a "Shared text" box to each client, wired to the `editing` event. */
-        sharedText: z.boolean().default(false),
         /** Adds acknowledgement controls: callback or emitWithAck, timeout(ms), answering the server, ackTimeout. */
         acks: z.boolean().default(false),
-        /** Adds room controls, the membership matrix and the "Predict, then run" broadcast runner. */
-        rooms: z.boolean().default(false),
-        /** Adds the recovery switch and window, the away countdown, and offset tracking per client. */
-        recovery: z.boolean().default(false),
-        /** Adds the retries and ackTimeout client options and the "Send and count" panel. */
-        retries: z.boolean().default(false),
-        /** Adds "One counter, two ways": HTTP polling and Socket.IO push following the same server counter. */
-        feed: z.boolean().default(false),
-        /** Adds the WebSocket handshake each client's upgrade request got, as the lab saw it. */
-        handshake: z.boolean().default(false),
-        /** Adds "A bare WebSocket": a plain WebSocket that speaks Engine.IO and Socket.IO framing by hand. */
-        bareWebSocket: z.boolean().default(false),
-        /** Adds "On the wire" buttons to each client: a burst of server events, and an emit over the size limit. */
-        wire: z.boolean().default(false),
-        /** Runs the lab as several server nodes: the "Server nodes" box, and a "Connects to" choice per client. */
-        scaling: z.boolean().default(false),
       })
       .optional(),
   }),

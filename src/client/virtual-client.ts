@@ -5,6 +5,9 @@ import { trackServerOffset } from "../lessons/recovery/server-offset.js";
 import { tapBackoff, tapEngines, type TransportEvent, type WireEvent } from "./engine-tap.js";
 import { retryQueue, type QueuedPacket } from "./socket-internals.js";
 import { FrameMatcher, type PendingAck } from "./frame-matcher.js";
+import { TRANSPORT_CHOICES, type TransportChoice } from "./transport-choices.js";
+
+export type { TransportChoice };
 
 export type { TransportEvent, WireEvent } from "./engine-tap.js";
 
@@ -69,17 +72,6 @@ export interface ClientOptions {
   /** Socket.IO's `path`, when not the lab's own: in the Scaling lab, one node's or the load balancer's. */
   path?: string;
 }
-
-export type TransportChoice = "default" | "websocket" | "polling" | "websocket-first" | "websocket-first-try-all";
-
-/** The `transports` option of each choice, and whether a failed first transport may fall back to the next. */
-const TRANSPORTS: Record<TransportChoice, { transports: ("polling" | "websocket")[]; tryAllTransports: boolean }> = {
-  default: { transports: ["polling", "websocket"], tryAllTransports: false },
-  websocket: { transports: ["websocket"], tryAllTransports: false },
-  polling: { transports: ["polling"], tryAllTransports: false },
-  "websocket-first": { transports: ["websocket", "polling"], tryAllTransports: false },
-  "websocket-first-try-all": { transports: ["websocket", "polling"], tryAllTransports: true },
-};
 
 interface ClientEvents {
   status: ClientStatus;
@@ -212,7 +204,8 @@ export class VirtualClient {
       forceNew: true,
       autoConnect: false,
       query: { client: this.name },
-      ...TRANSPORTS[this.transport],
+      transports: [...TRANSPORT_CHOICES[this.transport].transports],
+      tryAllTransports: TRANSPORT_CHOICES[this.transport].tryAllTransports,
       ...socketOptions,
     });
     this.frames = new FrameMatcher(socket);

@@ -6,10 +6,9 @@ const lab = useLabPage("/lessons/retries", ["Alice", "Bob"]);
 const panel = () => lab.page().getByRole("region", { name: "Send and count" });
 const serverLog = () => lab.page().getByRole("list", { name: "Server log" });
 
-async function setServer(name: string, value: number): Promise<void> {
-  const field = lab.page().getByRole("spinbutton", { name });
-  await field.fill(String(value));
-  await field.press("Enter");
+/** Turns a 0/1 server setting on (1) or off (0) with its switch. */
+async function setServer(name: string, value: 0 | 1): Promise<void> {
+  await lab.page().getByRole("checkbox", { name }).setChecked(value === 1);
   await serverLog().getByText(new RegExp(`setting \\w+ = ${value}$`)).last().waitFor();
 }
 

@@ -2,9 +2,9 @@ import type { LabInfo } from "../../shared/lab-api.js";
 import type { LinkTraffic } from "../../shared/network.js";
 import { parseArguments, payloadBytes } from "../emit-args.js";
 import { describeValue } from "../../shared/wire.js";
-import type { AckStyle, ClientStatus, Heartbeat, ReceivedEntry, Reconnection, TransportChoice, VirtualClient } from "../virtual-client.js";
+import type { AckStyle, ClientStatus, Heartbeat, ReceivedEntry, Reconnection, VirtualClient } from "../virtual-client.js";
+import { isTransportChoice } from "../transport-choices.js";
 import { appendToLog, describeArgs, describeTraffic, logItem } from "./format.js";
-import { pathTarget, targetPath } from "./scaling-view.js";
 import { part } from "./dom.js";
 import { mountLinkControls } from "./link-controls-view.js";
 
@@ -112,8 +112,6 @@ export function mountClientPanel(
   reconnect.addEventListener("click", () => client.connect());
 
   mountNetworkControls(panel, client, options.lab);
-  const trackOffset = panel.querySelector<HTMLInputElement>("input[name=track-offset]");
-  trackOffset?.addEventListener("change", () => client.useOptions({ ...client.clientOptions, trackOffset: trackOffset.checked }));
   // Client options take effect on a new connection, as they would in an app: the client starts over.
   for (const [selector, option] of [
     ["input[name=ack-timeout-option]", "ackTimeout"],
@@ -129,8 +127,6 @@ export function mountClientPanel(
   mountCountdowns(panel, client);
 
   const received = part<HTMLOListElement>(panel, ".received");
-  const shared = panel.querySelector<HTMLTextAreaElement>("textarea[name=shared]");
-  mountRoomControls(panel, client);
   const autoAnswer = panel.querySelector<HTMLInputElement>("input[name=auto-answer]");
   client.on("received", (entry) => {
     const item = receivedItem(entry);
@@ -151,22 +147,10 @@ export function mountClientPanel(
       if (autoAnswer?.checked) send();
     }
     appendToLog(received, item, 200);
-    if (shared && entry.kind === "event" && entry.event === "editing" && typeof entry.args[0] === "string") {
-      shared.value = entry.args[0];
-    }
   });
-  shared?.addEventListener("input", () => client.emit("editing", [shared.value], null));
-
-  mountWireControls(panel, client, options.lab);
 
   const form = part<HTMLFormElement>(panel, ".emit-form");
   const error = part<HTMLElement>(panel, ".emit-error");
-  if (options.lab.scaling) {
-    // The Scaling lesson starts from its own event, `chat`, acknowledged with the node that handled it.
-    part<HTMLInputElement>(form, "input[name=event]").value = "chat";
-    part<HTMLTextAreaElement>(form, "textarea[name=args]").value = `"hi from ${client.name}"`;
-    part<HTMLInputElement>(form, "input[name=ack]").checked = true;
-  }
   form.addEventListener("submit", (submit) => {
     submit.preventDefault();
     const data = new FormData(form);
@@ -205,37 +189,15 @@ export function mountClientPanel(
   };
 }
 
-/**
- * The Transports lesson's buttons: a burst the server answers with several events (batched in one body over
- * polling, one frame each over WebSocket), and one emit over the lab's size limit, sent past the form's check
- * so the real server's refusal shows.
- */
-function mountWireControls(panel: HTMLElement, client: VirtualClient, lab: LabInfo): void {
-  const burst = panel.querySelector<HTMLButtonElement>(".ask-burst");
-  if (!burst) return;
-  const oversized = part<HTMLButtonElement>(panel, ".send-oversized");
-  const note = part<HTMLElement>(panel, ".wire-note");
-  const max = lab.limits.maxPayloadBytes;
-  const size = max + 1024;
-  note.textContent = `The lab's maxHttpBufferSize is ${max.toLocaleString("en")} bytes; the oversized message carries ${size.toLocaleString("en")}.`;
-  burst.addEventListener("click", () => client.emit("burst", [5], null));
-  oversized.addEventListener("click", () => client.emit("big", ["x".repeat(size)], null));
-}
-
-/** The link controls, plus what only a page client has: Disconnect and the choice of transports. */
+/** The link controls, plus what every page client has: Disconnect and the choice of transports. */
 function mountNetworkControls(panel: HTMLElement, client: VirtualClient, lab: LabInfo): void {
   mountLinkControls(panel, lab, client.name);
   part<HTMLButtonElement>(panel, ".client-disconnect").addEventListener("click", () => client.disconnect());
-  const target = panel.querySelector<HTMLSelectElement>("select[name=target]");
-  const scaling = lab.scaling;
-  if (target && scaling) {
-    // A new connection to another node or the balancer, as a client configured with another URL would make.
-    target.value = pathTarget(scaling, client.clientOptions.path);
-    target.addEventListener("change", () => client.useOptions({ ...client.clientOptions, path: targetPath(scaling, target.value) }));
-  }
   const transport = part<HTMLSelectElement>(panel, "select[name=transport]");
   transport.value = client.transportChoice;
-  transport.addEventListener("change", () => client.useTransport(transport.value as TransportChoice));
+  transport.addEventListener("change", () => {
+    if (isTransportChoice(transport.value)) client.useTransport(transport.value);
+  });
 }
 
 /** The reconnection schedule and the heartbeat deadline, counted down live from what the client reports. */
@@ -273,30 +235,4 @@ function mountCountdowns(panel: HTMLElement, client: VirtualClient): void {
     if (!panel.isConnected) return clearInterval(ticker);
     render();
   }, 200);
-}
-
-/** Join and leave rooms (the rooms lesson); the panel lights up whenever a `news` event reaches it. */
-function mountRoomControls(panel: HTMLElement, client: VirtualClient): void {
-  const join = panel.querySelector<HTMLButtonElement>(".join-room");
-  if (!join) return;
-  const leave = part<HTMLButtonElement>(panel, ".leave-room");
-  const room = part<HTMLInputElement>(panel, "input[name=room]");
-  const error = part<HTMLElement>(panel, ".room-error");
-  const act = async (event: "join" | "leave") => {
-    try {
-      const answer = (await client.socket.timeout(3000).emitWithAck(event, room.value.trim())) as string[] | { error: string };
-      error.textContent = Array.isArray(answer) ? "" : answer.error;
-    } catch (thrown) {
-      error.textContent = thrown instanceof Error ? `${thrown.message}: is ${client.name} connected?` : String(thrown);
-    }
-  };
-  join.addEventListener("click", () => void act("join"));
-  leave.addEventListener("click", () => void act("leave"));
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  client.on("received", (entry) => {
-    if (entry.event !== "news") return;
-    panel.classList.add("lit");
-    clearTimeout(timer);
-    timer = setTimeout(() => panel.classList.remove("lit"), 1500);
-  });
 }

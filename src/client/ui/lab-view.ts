@@ -8,12 +8,9 @@ import { mountClientPanel } from "./client-panel-view.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { mountInspector } from "./inspector-view.js";
 import { mountCodePlayground } from "./code-playground-view.js";
-import { initialTarget, mountScalingNodes, targetPath } from "./scaling-view.js";
-import { mountBareWebSocket } from "./bare-websocket-view.js";
-import { mountHandshakes } from "./handshake-view.js";
-import { mountPollVsPush } from "./poll-push-view.js";
-import { mountRetries } from "./retries-view.js";
-import { mountBroadcast, mountRoomsMatrix } from "./rooms-view.js";
+import { initialTarget, targetPath } from "./scaling-view.js";
+import { lessonParts, type LabPartHooks } from "./lesson-ui.js";
+import { mountSettings } from "./settings-view.js";
 import { mountTimeline } from "./timeline-view.js";
 import { showServerLog } from "./server-log-view.js";
 import { showLabClosed } from "./lab-closed-view.js";
@@ -44,32 +41,22 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const { pingInterval, pingTimeout } = lab.server;
   status.textContent = `Lab ready: a real Socket.IO server for you alone. Heartbeat: pingInterval ${pingInterval / 1000} s, pingTimeout ${pingTimeout / 1000} s.`;
 
+  const parts = await lessonParts();
   const session = new LabSession(lab);
   const { timeline, feed } = session;
   /** What each client's panel shows from the inspector's snapshots, by client name. */
   const panels = new Map<string, { showTraffic(traffic: LinkTraffic): void; showNode(node: string | undefined): void }>();
   mountTimeline(part(root, "[data-timeline]"), timeline);
-  mountSettings(part(root, ".lab-settings"), lab);
-  const recoverySwitch = root.querySelector<HTMLFieldSetElement>(".recovery-switch");
-  if (recoverySwitch) mountRecoverySwitch(recoverySwitch, root, lab);
-  const scalingNodes = root.querySelector<HTMLFieldSetElement>("[data-scaling-nodes]");
-  if (scalingNodes) mountScalingNodes(scalingNodes, lab);
+  const settings = root.querySelector<HTMLFieldSetElement>(".lab-settings");
+  if (settings) mountSettings(settings, lab);
   const showInspector = mountInspector(part(root, "[data-inspector]"));
-  const matrix = root.querySelector<HTMLElement>("[data-rooms-matrix]");
-  const showMatrix = matrix ? mountRoomsMatrix(matrix) : undefined;
-  const handshakes = root.querySelector<HTMLElement>("[data-handshakes]");
-  const showHandshakes = handshakes ? mountHandshakes(handshakes) : undefined;
-  const bare = root.querySelector<HTMLElement>("[data-bare-websocket]");
-  if (bare) mountBareWebSocket(bare, lab);
-  const pollPush = root.querySelector<HTMLElement>("[data-feed]");
-  const showFeedTraffic = pollPush ? mountPollVsPush(pollPush, lab, timeline) : undefined;
+  // The lesson's own boxes, registered by their components' scripts.
+  const partHooks: LabPartHooks[] = parts.lab.flatMap((mount) => mount(root, { lab, slug: lesson, timeline, clients: () => session.clients }) ?? []);
   // The server streams a snapshot on every state change, several a second while a client is busy: draw
   // only the newest one each frame.
   const showSnapshot = perFrame((snapshot: InspectorSnapshot) => {
     showInspector(snapshot);
-    showMatrix?.(snapshot);
-    showHandshakes?.(snapshot.links);
-    showFeedTraffic?.(snapshot.links);
+    for (const hooks of partHooks) hooks.showSnapshot?.(snapshot);
     for (const traffic of snapshot.links) panels.get(traffic.client)?.showTraffic(traffic);
     // In a lab of several nodes, the node that holds each client's socket now, found by its socket id.
     if (lab.scaling) {
@@ -104,6 +91,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
         addButton.focus();
       },
     });
+    for (const mount of parts.client) mount(panel, client, lab);
     container.append(panel);
     panels.set(name, shows);
   }
@@ -112,15 +100,9 @@ export async function startLab(root: HTMLElement): Promise<void> {
   if (playground) {
     mountCodePlayground(playground, { lab, slug: lesson, timeline, feed });
   }
-  const broadcast = root.querySelector<HTMLElement>("[data-broadcast]");
-  const current = () => session.clients;
-  const refreshBroadcast = broadcast ? mountBroadcast(broadcast, lesson, current) : undefined;
-  const retriesPanel = root.querySelector<HTMLElement>("[data-retries]");
-  const refreshRetries = retriesPanel ? mountRetries(retriesPanel, current) : undefined;
   session.onClientsChange(() => {
     updateAddButton();
-    refreshBroadcast?.();
-    refreshRetries?.();
+    for (const hooks of partHooks) hooks.clientsChanged?.();
   });
   for (const name of initialClients) addClient(name);
   updateAddButton();
@@ -139,53 +121,4 @@ export async function startLab(root: HTMLElement): Promise<void> {
     const name = CLIENT_NAMES.find((candidate) => !session.client(candidate));
     if (name) addClient(name);
   });
-}
-
-/** The lesson's live server settings (e.g. "Server delay (ms)"), each a number the lab answers with. */
-function mountSettings(fieldset: HTMLFieldSetElement, lab: LabInfo): void {
-  if (lab.settings.length === 0) return;
-  fieldset.hidden = false;
-  const fields = part<HTMLElement>(fieldset, ".settings-fields");
-  const error = part<HTMLElement>(fieldset, ".settings-error");
-  for (const setting of lab.settings) {
-    const label = document.createElement("label");
-    const input = document.createElement("input");
-    Object.assign(input, { type: "number", name: setting.name, min: String(setting.min), max: String(setting.max), step: "100" });
-    input.value = String(setting.value);
-    label.append(setting.label, input);
-    input.addEventListener("change", () => {
-      labControl
-        .setSettings(lab, { [setting.name]: Number(input.value) })
-        .then((values) => {
-          input.value = String(values[setting.name] ?? input.value);
-          error.textContent = "";
-        })
-        .catch((thrown: unknown) => (error.textContent = thrown instanceof Error ? thrown.message : String(thrown)));
-    });
-    fields.append(label);
-  }
-}
-
-/** Recovery on or off, and its window: the lab answers with the options now in force (after a restart). */
-function mountRecoverySwitch(fieldset: HTMLFieldSetElement, root: HTMLElement, lab: LabInfo): void {
-  const enabled = part<HTMLInputElement>(fieldset, "input[name=recovery-enabled]");
-  const windowMs = part<HTMLInputElement>(fieldset, "input[name=recovery-window]");
-  const show = (info: LabInfo) => {
-    const recovery = info.server.connectionStateRecovery;
-    enabled.checked = recovery !== false;
-    if (recovery) windowMs.value = String(recovery.maxDisconnectionDuration);
-    // The client panels count the window down from this.
-    root.dataset.recoveryWindow = recovery ? String(recovery.maxDisconnectionDuration) : "0";
-  };
-  show(lab);
-  const apply = () => {
-    fieldset.disabled = true;
-    labControl
-      .setRecovery(lab, { enabled: enabled.checked, maxDisconnectionDuration: Number(windowMs.value) })
-      .then(show)
-      .catch(() => show(lab))
-      .finally(() => (fieldset.disabled = false));
-  };
-  enabled.addEventListener("change", apply);
-  windowMs.addEventListener("change", apply);
 }

@@ -1,6 +1,6 @@
-import type { ServerStats, StoredRow } from "../../lessons/retries/events.js";
-import type { VirtualClient } from "../virtual-client.js";
-import { part } from "./dom.js";
+import type { ServerStats, StoredRow } from "./events.js";
+import type { VirtualClient } from "../../client/virtual-client.js";
+import { part } from "../../client/ui/dom.js";
 
 /** The client's own queues, read live: its send buffer and, with `retries`, its private retry queue. */
 export function describeQueues(client: VirtualClient): string {

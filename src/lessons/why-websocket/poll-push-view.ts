@@ -1,13 +1,13 @@
 import type { LabInfo } from "../../shared/lab-api.js";
 import type { LinkTraffic } from "../../shared/network.js";
-import type { Tick } from "../../lessons/why-websocket/events.js";
-import { FeedStats } from "../feed/feed-stats.js";
-import { Poller } from "../feed/poller.js";
-import type { Timeline } from "../timeline/timeline.js";
-import { VirtualClient } from "../virtual-client.js";
-import { recordClient } from "../timeline/wire-recorder.js";
-import { formatBytes } from "./format.js";
-import { part } from "./dom.js";
+import type { Tick } from "./events.js";
+import { FeedStats } from "../../client/feed/feed-stats.js";
+import { Poller } from "../../client/feed/poller.js";
+import type { Timeline } from "../../client/timeline/timeline.js";
+import { VirtualClient } from "../../client/virtual-client.js";
+import { recordClient } from "../../client/timeline/wire-recorder.js";
+import { formatBytes } from "../../client/ui/format.js";
+import { part } from "../../client/ui/dom.js";
 
 /** The two clients' names: the lab counts each one's traffic under its name. */
 export const POLL_CLIENT = "Poll";

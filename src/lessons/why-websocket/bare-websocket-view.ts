@@ -1,6 +1,6 @@
 import type { LabInfo } from "../../shared/lab-api.js";
-import { bareWebSocketUrl, speakSocketIo, type BareFrame } from "../bare-websocket.js";
-import { part } from "./dom.js";
+import { bareWebSocketUrl, speakSocketIo, type BareFrame } from "../../client/bare-websocket.js";
+import { part } from "../../client/ui/dom.js";
 
 /** The name the lab knows the bare WebSocket by, in its server log and inspector. */
 const BARE_CLIENT = "Bare";

@@ -1,8 +1,8 @@
 import type { InspectorSnapshot } from "../../shared/inspector.js";
-import type { News, SendPlan, Target } from "../../lessons/rooms/events.js";
-import { addToScore, readProgress } from "../progress.js";
-import type { VirtualClient } from "../virtual-client.js";
-import { part } from "./dom.js";
+import type { News, SendPlan, Target } from "./events.js";
+import { addToScore, readProgress } from "../../client/progress.js";
+import type { VirtualClient } from "../../client/virtual-client.js";
+import { part } from "../../client/ui/dom.js";
 
 /** The membership matrix, redrawn from each server snapshot: clients down, rooms across. */
 export function mountRoomsMatrix(root: HTMLElement): (snapshot: InspectorSnapshot) => void {

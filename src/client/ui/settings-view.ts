@@ -1,0 +1,41 @@
+import type { LabInfo } from "../../shared/lab-api.js";
+import { labControl } from "../lab-control.js";
+import { part } from "./dom.js";
+
+/** How a setting is entered: a switch when it can only be 0 or 1, else a number with a step that fits its range. */
+export type SettingInput = { kind: "switch" } | { kind: "number"; step: number };
+
+export function settingInput(setting: { min: number; max: number }): SettingInput {
+  if (setting.min === 0 && setting.max === 1) return { kind: "switch" };
+  // Durations in ms move in tenths of a second; a small choice (0, 1, 2) moves one at a time.
+  return { kind: "number", step: setting.max - setting.min >= 1000 ? 100 : 1 };
+}
+
+/**
+ * The lesson's live server settings, rendered with the page from its server file: shown once the lab is
+ * open, with the values the lab reports; each change goes to the lab, which answers with the value in force.
+ */
+export function mountSettings(fieldset: HTMLFieldSetElement, lab: LabInfo): void {
+  if (lab.settings.length === 0) return;
+  fieldset.hidden = false;
+  const error = part<HTMLElement>(fieldset, ".settings-error");
+  for (const setting of lab.settings) {
+    const input = fieldset.querySelector<HTMLInputElement>(`input[name="${setting.name}"]`);
+    if (!input) continue;
+    const show = (value: number) => {
+      if (input.type === "checkbox") input.checked = value === 1;
+      else input.value = String(value);
+    };
+    show(setting.value);
+    input.addEventListener("change", () => {
+      const value = input.type === "checkbox" ? Number(input.checked) : Number(input.value);
+      labControl
+        .setSettings(lab, { [setting.name]: value })
+        .then((values) => {
+          show(values[setting.name] ?? value);
+          error.textContent = "";
+        })
+        .catch((thrown: unknown) => (error.textContent = thrown instanceof Error ? thrown.message : String(thrown)));
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import type { VirtualClient } from "../../client/virtual-client.js";
+import { part } from "../../client/ui/dom.js";
+
+/** Join and leave rooms from one client's panel; the panel lights up whenever a `news` event reaches it. */
+export function mountRoomControls(panel: HTMLElement, client: VirtualClient): void {
+  const join = panel.querySelector<HTMLButtonElement>(".join-room");
+  if (!join) return;
+  const leave = part<HTMLButtonElement>(panel, ".leave-room");
+  const room = part<HTMLInputElement>(panel, "input[name=room]");
+  const error = part<HTMLElement>(panel, ".room-error");
+  const act = async (event: "join" | "leave") => {
+    try {
+      const answer = (await client.socket.timeout(3000).emitWithAck(event, room.value.trim())) as string[] | { error: string };
+      error.textContent = Array.isArray(answer) ? "" : answer.error;
+    } catch (thrown) {
+      error.textContent = thrown instanceof Error ? `${thrown.message}: is ${client.name} connected?` : String(thrown);
+    }
+  };
+  join.addEventListener("click", () => void act("join"));
+  leave.addEventListener("click", () => void act("leave"));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  client.on("received", (entry) => {
+    if (entry.event !== "news") return;
+    panel.classList.add("lit");
+    clearTimeout(timer);
+    timer = setTimeout(() => panel.classList.remove("lit"), 1500);
+  });
+}

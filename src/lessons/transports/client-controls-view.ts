@@ -1,0 +1,20 @@
+import type { LabInfo } from "../../shared/lab-api.js";
+import type { VirtualClient } from "../../client/virtual-client.js";
+import { part } from "../../client/ui/dom.js";
+
+/**
+ * The Transports lesson's buttons: a burst the server answers with several events (batched in one body over
+ * polling, one frame each over WebSocket), and one emit over the lab's size limit, sent past the form's check
+ * so the real server's refusal shows.
+ */
+export function mountWireControls(panel: HTMLElement, client: VirtualClient, lab: LabInfo): void {
+  const burst = panel.querySelector<HTMLButtonElement>(".ask-burst");
+  if (!burst) return;
+  const oversized = part<HTMLButtonElement>(panel, ".send-oversized");
+  const note = part<HTMLElement>(panel, ".wire-note");
+  const max = lab.limits.maxPayloadBytes;
+  const size = max + 1024;
+  note.textContent = `The lab's maxHttpBufferSize is ${max.toLocaleString("en")} bytes; the oversized message carries ${size.toLocaleString("en")}.`;
+  burst.addEventListener("click", () => client.emit("burst", [5], null));
+  oversized.addEventListener("click", () => client.emit("big", ["x".repeat(size)], null));
+}
