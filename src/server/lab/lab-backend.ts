@@ -32,6 +32,11 @@ export interface LabBackend {
   readonly heartbeat: { pingInterval: number; pingTimeout: number };
   readonly clientCount: number;
   readonly isEmpty: boolean;
+  /**
+   * Whether `path` (what follows `/labs/<id>/`) reaches a Socket.IO server of this backend besides the lab's
+   * own `socket.io/`, e.g. one node of several: the dispatcher asks before it hands a request over.
+   */
+  servesPath?(path: string): boolean;
   handleRequest(req: IncomingMessage, res: ServerResponse): void;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** The lesson's own HTTP route at `path`, if it has one. */
@@ -45,6 +50,11 @@ export interface LabBackend {
   restart?(): Promise<void>;
   /** What the backend adds to the lab's description, e.g. the Scaling lab's nodes. */
   info?(): Partial<LabInfo>;
+  /**
+   * Switches connection state recovery in place, with a window of the backend's own. A backend without it
+   * is started anew with the options the lab then holds.
+   */
+  setRecovery?(on: boolean): Promise<void>;
   /** Changes the backend's own setup (the Scaling lab's adapter and balancer); a reason when the change is refused. */
   configure?(change: unknown): Promise<{ ok: true } | { ok: false; reason: string }>;
   close(): Promise<void>;

@@ -215,6 +215,14 @@ export class Lab {
     };
   }
 
+  /**
+   * Whether a request to `/labs/<id>/<path>` is this lab's: its Socket.IO server, its plain HTTP routes
+   * (never an upgrade), or a path its backend serves besides.
+   */
+  serves(path: string, upgrade: boolean): boolean {
+    return path.startsWith("socket.io/") || (!upgrade && path.startsWith("http/")) || (this.server.servesPath?.(path) ?? false);
+  }
+
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
     this.touch();
     const { name, sid } = linkQuery(req);
@@ -302,9 +310,8 @@ export class Lab {
    * the switch restarts the lab's server with them, as a deploy would.
    */
   async setRecovery(recovery: { maxDisconnectionDuration: number } | false): Promise<LabInfo> {
-    // A backend with a setup of its own (the Scaling lab's nodes) switches recovery there, with its own window.
-    if (this.server.configure) {
-      await this.server.configure({ recovery: recovery !== false });
+    if (this.server.setRecovery) {
+      await this.server.setRecovery(recovery !== false);
       return this.info();
     }
     const { connectionStateRecovery: _old, ...rest } = this.options;
