@@ -4,14 +4,19 @@ import type { InspectorSnapshot } from "../../shared/inspector.js";
 import type { LabInfo } from "../../shared/lab-api.js";
 import type { DatabaseSync } from "node:sqlite";
 import type { PlaygroundLimits } from "../config.js";
-import type { LessonLab, LessonRoute, LessonServerOptions } from "../lesson-lab.js";
+import type { Server } from "socket.io";
+import type { LabContext, LessonRoute, LessonServerOptions } from "../../lessons/lab-context.js";
 import type { ServerLog } from "./server-log.js";
 
-/** What a lab gives the backend it starts: the lesson, the options in force, and the lab's log, settings and database. */
+/** A lesson's handlers as a lab runs them: on a server that carries no event types (the lesson's own are its business). */
+export type LessonHandlers = (io: Server, lab: LabContext) => void;
+
+/** What a lab gives the backend it starts: the lesson's handlers, the options in force, and the lab's log, settings and database. */
 export interface LabBackendParts {
   /** The lab's id: its URLs start at `/labs/<id>`, and it keeps the lab's shared state (e.g. in Redis) apart. */
   id: string;
-  lesson: LessonLab;
+  /** The handlers to run in the playground's process; a backend that runs them elsewhere has none. */
+  handlers: LessonHandlers | undefined;
   options: LessonServerOptions;
   limits: PlaygroundLimits;
   log: ServerLog;

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { PlaygroundLimits } from "../config.js";
-import type { LessonLab, LessonServerOptions } from "../lesson-lab.js";
+import type { LessonServerOptions } from "../../lessons/lab-context.js";
+import type { LessonLab } from "../lesson-lab.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import type { LabInfo } from "../../shared/lab-api.js";
 import { CLIENT_NAME, type LinkState } from "../../shared/network.js";
@@ -83,7 +84,7 @@ export class Lab {
   private startServer(): LabBackend {
     const parts: LabBackendParts = {
       id: this.id,
-      lesson: this.lesson,
+      handlers: this.lesson.handlers,
       options: this.options,
       limits: this.limits,
       log: this.log,
