@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import { FAULT_LIMITS, type Handshake, type LinkState, type LinkTraffic } from "../../shared/network.js";
 import { measureExchange, requestHead, requestHeadBytes, responseHead, type HttpExchange } from "./http-exchange.js";
 import { Lane, type LinkConditions } from "./lane.js";
+import type { LabRequest } from "./lab-request.js";
 import { LinkSocket } from "./link-socket.js";
 
 type Action = () => void;
@@ -40,10 +41,10 @@ export class NetworkLink implements LinkConditions {
   private readonly sessions = new Set<string>();
   private readonly cutSessions = new Set<string>();
 
-  /** `onTraffic` hears of every byte counted, and of each HTTP exchange once it ends. */
+  /** `onTraffic` hears of every byte counted, and of each HTTP exchange (with its request) once it ends. */
   constructor(
     readonly name: string,
-    private readonly onTraffic: (exchange?: HttpExchange) => void = () => undefined,
+    private readonly onTraffic: (exchange?: HttpExchange, request?: LabRequest) => void = () => undefined,
   ) {}
 
   get traffic(): LinkTraffic {
@@ -108,7 +109,8 @@ export class NetworkLink implements LinkConditions {
   }
 
   /** An HTTP long-polling request from this client; `deliver` hands it to the lab's Engine.IO server. */
-  request(req: IncomingMessage, res: ServerResponse, sid: string | undefined, deliver: Action): void {
+  request(req: IncomingMessage, res: ServerResponse, request: LabRequest, deliver: Action): void {
+    const { sid } = request;
     // A request of a cut session fails as the next request over a cut cable would.
     if (this.state.offline || (sid !== undefined && this.cutSessions.has(sid))) return void req.socket.destroy();
     if (sid !== undefined) remember(this.sessions, sid);
@@ -116,7 +118,7 @@ export class NetworkLink implements LinkConditions {
     measureExchange(req, res, (exchange) => {
       this.counts.bytesToServer += exchange.bytesToServer;
       this.counts.bytesToClient += exchange.bytesToClient;
-      this.onTraffic(exchange);
+      this.onTraffic(exchange, request);
     });
     const connection = { cut: () => req.socket.destroy() };
     this.track(connection, res);
