@@ -2,13 +2,12 @@
 // handlers, with no lab layer (no dispatcher, links, log, inspector, limits). Bundled by bench/load.mjs.
 import { createServer } from "node:http";
 import { Server } from "socket.io";
-import { roomsLab } from "../src/lessons/rooms/server.js";
+import roomsHandlers from "../src/lessons/rooms/server.js";
 import { LAB_HEARTBEAT } from "../src/server/lab/lab-server.js";
 
 const http = createServer();
 const io = new Server(http, { ...LAB_HEARTBEAT, maxHttpBufferSize: 64 * 1024, httpCompression: false, perMessageDeflate: false });
-if (!roomsLab.setup) throw new Error("the rooms lesson runs its handlers in-process");
-roomsLab.setup(io, {
+roomsHandlers(io, {
   log: () => undefined,
   settings: {},
   database: () => {

@@ -7,7 +7,7 @@ import { connectClient, createLab, fault, nextEvent, startServer, waitForLogEntr
 const roomsLab: LessonLab = {
   slug: "emit",
   options: { pingInterval: 600, pingTimeout: 400, connectionStateRecovery: { maxDisconnectionDuration: 5000 } },
-  setup(io) {
+  handlers(io) {
     io.on("connection", (socket) => {
       socket.data = { nickname: `nick-${String(socket.handshake.query.client)}` };
       socket.on("join", (room: string, ack: () => void) => {

@@ -36,7 +36,7 @@ const backends: Backend[] = [
   },
 ];
 
-const conformanceLab: LessonLab = { slug: "emit", options: {}, setup: (io) => conformanceHandlers(io) };
+const conformanceLab: LessonLab = { slug: "emit", options: {}, handlers: conformanceHandlers };
 
 let running: RunningPlayground;
 const sockets: Socket[] = [];

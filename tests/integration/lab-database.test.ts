@@ -9,7 +9,7 @@ import { connectClient, createLab, fault, nextEvent, startServer, testDataDir } 
 const notesLab: LessonLab = {
   slug: "emit",
   options: {},
-  setup(io, { database }) {
+  handlers(io, { database }) {
     io.on("connection", (socket) => {
       socket.on("note", (text: string, ack: (count: number) => void) => {
         const db = database();

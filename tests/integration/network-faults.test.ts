@@ -15,7 +15,7 @@ const MARGIN_MS = 400;
 const faultsLab: LessonLab = {
   slug: "emit",
   options: HEARTBEAT,
-  setup(io) {
+  handlers(io) {
     io.on("connection", (socket) => {
       socket.on("ping", (ack: (reply: string) => void) => ack("pong"));
       socket.on("seq", (n: number) => socket.broadcast.emit("seq", n));

@@ -2,14 +2,14 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
-import type { LessonLab } from "../../src/server/lesson-lab.js";
+import { lessonLab, type LessonLab } from "../../src/server/lesson-lab.js";
 import type { StoreAck } from "../../src/lessons/retries/events.js";
-import { retriesLab } from "../../src/lessons/retries/server.js";
+import * as retries from "../../src/lessons/retries/server.js";
 import type { LabInfo } from "../../src/shared/lab-api.js";
 import { connectClient, createLab, fault, startServer, testDataDir } from "../support/server.js";
 
 /** The Retries lab with a short heartbeat, so a blackhole is noticed in half a second. */
-const chaosLab: LessonLab = { ...retriesLab, options: { pingInterval: 300, pingTimeout: 200 } };
+const chaosLab: LessonLab = { ...lessonLab("retries", retries), options: { pingInterval: 300, pingTimeout: 200 } };
 const MESSAGES = 1000;
 
 let running: RunningPlayground;

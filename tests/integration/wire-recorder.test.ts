@@ -10,7 +10,7 @@ import { createLab, fault, startServer } from "../support/server.js";
 const recoveryLab: LessonLab = {
   slug: "emit",
   options: { pingInterval: 600, pingTimeout: 400, connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
-  setup(io) {
+  handlers(io) {
     io.on("connection", (socket) => {
       socket.on("chat", (text: string, ack?: () => void) => {
         socket.broadcast.emit("chat", text);

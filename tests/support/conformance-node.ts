@@ -3,4 +3,4 @@
 import { runLabNode } from "../../src/server/scaling/lab-node.js";
 import { conformanceHandlers } from "./conformance-handlers.js";
 
-runLabNode((io) => conformanceHandlers(io));
+runLabNode(conformanceHandlers);

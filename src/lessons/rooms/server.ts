@@ -1,5 +1,5 @@
 import type { Server, Socket } from "socket.io";
-import type { LessonLab } from "../../server/lesson-lab.js";
+import type { LabContext } from "../lab-context.js";
 import type { ClientToServerEvents, News, SendPlan, ServerToClientEvents } from "./events.js";
 
 type RoomsServer = Server<ClientToServerEvents, ServerToClientEvents>;
@@ -46,48 +46,42 @@ const send = {
   // #endregion
 };
 
-export const roomsLab: LessonLab = {
-  slug: "rooms",
-  options: {},
-  setup(server, { log }) {
-    const io = server as RoomsServer;
+export default (io: RoomsServer, { log }: LabContext) => {
+  io.on("connection", (socket) => {
+    const name = String(socket.handshake.query.client ?? socket.id);
 
-    io.on("connection", (socket) => {
-      const name = String(socket.handshake.query.client ?? socket.id);
-
-      socket.on("join", async (room, ack) => {
-        if (typeof ack !== "function") return;
-        if (typeof room !== "string" || !ROOM_NAME.test(room)) return ack({ error: "A room name is 1 to 32 letters, digits, spaces, - or _." });
-        await socket.join(room);
-        ack([...socket.rooms]);
-      });
-
-      socket.on("leave", async (room, ack) => {
-        if (typeof ack !== "function" || typeof room !== "string") return;
-        await socket.leave(room);
-        ack([...socket.rooms]);
-      });
-
-      socket.on("send", (plan, ack) => {
-        if (typeof ack !== "function") return;
-        if (typeof plan?.target !== "string" || !Object.hasOwn(send, plan.target)) return ack({ error: "Unknown target." });
-        const deliver = send[plan.target];
-        deliver(io, socket, plan, { from: name, target: plan.target, run: String(plan.run) });
-        log(`${name} sent with ${plan.target}`);
-        ack({});
-      });
-
-      // The page's "Run" makes one round trip per client after a send: whatever the send delivered has
-      // arrived by then, because each connection delivers in order.
-      socket.on("sync", (ack) => {
-        if (typeof ack === "function") ack();
-      });
-
-      // Rooms are left on disconnect: read them in "disconnecting", they are gone by "disconnect".
-      socket.on("disconnecting", (reason) => {
-        const rooms = [...socket.rooms].filter((room) => room !== socket.id);
-        if (rooms.length > 0) log(`${name} is leaving ${rooms.join(", ")} (${reason})`);
-      });
+    socket.on("join", async (room, ack) => {
+      if (typeof ack !== "function") return;
+      if (typeof room !== "string" || !ROOM_NAME.test(room)) return ack({ error: "A room name is 1 to 32 letters, digits, spaces, - or _." });
+      await socket.join(room);
+      ack([...socket.rooms]);
     });
-  },
+
+    socket.on("leave", async (room, ack) => {
+      if (typeof ack !== "function" || typeof room !== "string") return;
+      await socket.leave(room);
+      ack([...socket.rooms]);
+    });
+
+    socket.on("send", (plan, ack) => {
+      if (typeof ack !== "function") return;
+      if (typeof plan?.target !== "string" || !Object.hasOwn(send, plan.target)) return ack({ error: "Unknown target." });
+      const deliver = send[plan.target];
+      deliver(io, socket, plan, { from: name, target: plan.target, run: String(plan.run) });
+      log(`${name} sent with ${plan.target}`);
+      ack({});
+    });
+
+    // The page's "Run" makes one round trip per client after a send: whatever the send delivered has
+    // arrived by then, because each connection delivers in order.
+    socket.on("sync", (ack) => {
+      if (typeof ack === "function") ack();
+    });
+
+    // Rooms are left on disconnect: read them in "disconnecting", they are gone by "disconnect".
+    socket.on("disconnecting", (reason) => {
+      const rooms = [...socket.rooms].filter((room) => room !== socket.id);
+      if (rooms.length > 0) log(`${name} is leaving ${rooms.join(", ")} (${reason})`);
+    });
+  });
 };

@@ -1,7 +1,6 @@
 import type { Server } from "socket.io";
+import type { NodeContext } from "../lab-context.js";
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData, SocketSummary } from "./events.js";
-
-export type ScalingServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 const ROOM_NAME = /^[A-Za-z0-9 _-]{1,32}$/;
 const MAX_TEXT = 500;
@@ -23,17 +22,11 @@ function within<T>(ms: number, promise: Promise<T>): Promise<T> {
   });
 }
 
-/** What a node's handlers know of their place: the node's name, and the lab's server log. */
-export interface NodeContext {
-  node: string;
-  log(message: string): void;
-}
-
 /**
  * The Scaling lesson's handlers: the same plain Socket.IO code runs in every node process. Nothing here
  * knows whether an adapter joins the nodes; the lesson is what changes when one does.
  */
-export function scalingHandlers(io: ScalingServer, { node, log }: NodeContext): void {
+export default (io: Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>, { node, log }: NodeContext) => {
   // #region connection
   io.on("connection", (socket) => {
     // A recovered socket keeps the data of the node it first connected to.
@@ -101,4 +94,4 @@ export function scalingHandlers(io: ScalingServer, { node, log }: NodeContext): 
     ack(node);
   });
   // #endregion
-}
+};

@@ -2,15 +2,12 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { PlaygroundLimits } from "../config.js";
 import { LabRegistry } from "../lab/lab-registry.js";
+import { parseLabRequest } from "../lab/lab-request.js";
 import type { LessonLab } from "../lesson-lab.js";
 import { createControlApi } from "./control-api.js";
 import { sendError } from "../http-json.js";
 import type { PeerDirectory } from "./peers.js";
 
-/** A lab's Socket.IO server, its plain HTTP routes, and a Scaling lab's nodes and balancer. */
-const LAB_PATH = /^\/labs\/([A-Za-z0-9_-]+)\/(?:socket\.io|http|nodes\/[A-Za-z0-9]{1,8}\/socket\.io|lb\/socket\.io)\//;
-/** Only Socket.IO paths take upgrades; a lab's plain HTTP routes never do. */
-const LAB_UPGRADE_PATH = /^\/labs\/([A-Za-z0-9_-]+)\/(?:socket\.io|nodes\/[A-Za-z0-9]{1,8}\/socket\.io|lb\/socket\.io)\//;
 
 export interface Playground {
   labs: LabRegistry;
@@ -46,30 +43,32 @@ export function createPlayground(
       const path = pathOf(req.url);
       if (path.startsWith("/api/")) return handleApi(req, res, path);
       if (!path.startsWith("/labs/")) return next();
-      const id = LAB_PATH.exec(path)?.[1];
-      const lab = id === undefined ? undefined : labs.get(id);
-      if (lab) return lab.handleRequest(req, res);
+      // Parsed once: the lab, its client's link and its log read this, not the URL. Which paths under
+      // `/labs/<id>/` a lab serves is the lab's to say.
+      const request = parseLabRequest(req.url);
+      const lab = request && labs.get(request.id);
       const notFound = () => sendError(res, 404, "lab_not_found", "No lab has that id: it may have been evicted after sitting idle.");
-      if (id === undefined || !peers) return notFound();
-      peers.forwardRequest(id, req, res, notFound);
+      if (lab && request) return lab.serves(request.path, false) ? lab.handleRequest(req, res, request) : notFound();
+      if (!request || !peers) return notFound();
+      peers.forwardRequest(request.id, req, res, notFound);
     },
     handleUpgrade(req, socket, head) {
       const path = pathOf(req.url);
       if (!path.startsWith("/labs/")) return false;
       // Node stops listening for errors on an upgrading socket; one reset while the upgrade waits (for a peer's
-      // address, or for a Scaling lab's nodes to start) would otherwise be an uncaught exception.
+      // address, or for a lab's backend to start) would otherwise be an uncaught exception.
       socket.on("error", () => socket.destroy());
-      const id = LAB_UPGRADE_PATH.exec(path)?.[1];
-      const lab = id === undefined ? undefined : labs.get(id);
+      const request = parseLabRequest(req.url);
+      const lab = request && labs.get(request.id);
       const notFound = () => {
         const body = JSON.stringify({ error: { code: "lab_not_found", message: "No lab has that id." } });
         socket.end(
           `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
         );
       };
-      if (lab) lab.handleUpgrade(req, socket, head);
-      else if (id === undefined || !peers) notFound();
-      else peers.forwardUpgrade(id, req, socket, head, notFound);
+      if (lab && request && lab.serves(request.path, true)) lab.handleUpgrade(req, socket, head, request);
+      else if (lab || !request || !peers) notFound();
+      else peers.forwardUpgrade(request.id, req, socket, head, notFound);
       return true;
     },
     close: () => labs.close(),

@@ -42,7 +42,6 @@ export function responseHead(raw: string): string[] {
 /** One HTTP request and its response, measured at the connection. */
 export interface HttpExchange {
   method: string;
-  url: string;
   /** The response's status, or 0 when the connection was cut before the response ended. */
   status: number;
   bytesToServer: number;
@@ -100,7 +99,6 @@ export function measureExchange(req: IncomingMessage, res: ServerResponse, done:
     const body = method === "POST" ? requestBody : responseBody;
     done({
       method,
-      url: req.url ?? "/",
       status: res.writableFinished ? res.statusCode : 0,
       bytesToServer,
       bytesToClient: Math.max(0, socket.bytesWritten - writtenBefore),

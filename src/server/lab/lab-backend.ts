@@ -4,14 +4,19 @@ import type { InspectorSnapshot } from "../../shared/inspector.js";
 import type { LabInfo } from "../../shared/lab-api.js";
 import type { DatabaseSync } from "node:sqlite";
 import type { PlaygroundLimits } from "../config.js";
-import type { LessonLab, LessonRoute, LessonServerOptions } from "../lesson-lab.js";
+import type { Server } from "socket.io";
+import type { LabContext, LessonRoute, LessonServerOptions } from "../../lessons/lab-context.js";
 import type { ServerLog } from "./server-log.js";
 
-/** What a lab gives the backend it starts: the lesson, the options in force, and the lab's log, settings and database. */
+/** A lesson's handlers as a lab runs them: on a server that carries no event types (the lesson's own are its business). */
+export type LessonHandlers = (io: Server, lab: LabContext) => void;
+
+/** What a lab gives the backend it starts: the lesson's handlers, the options in force, and the lab's log, settings and database. */
 export interface LabBackendParts {
   /** The lab's id: its URLs start at `/labs/<id>`, and it keeps the lab's shared state (e.g. in Redis) apart. */
   id: string;
-  lesson: LessonLab;
+  /** The handlers to run in the playground's process; a backend that runs them elsewhere has none. */
+  handlers: LessonHandlers | undefined;
   options: LessonServerOptions;
   limits: PlaygroundLimits;
   log: ServerLog;
@@ -32,6 +37,11 @@ export interface LabBackend {
   readonly heartbeat: { pingInterval: number; pingTimeout: number };
   readonly clientCount: number;
   readonly isEmpty: boolean;
+  /**
+   * Whether `path` (what follows `/labs/<id>/`) reaches a Socket.IO server of this backend besides the lab's
+   * own `socket.io/`, e.g. one node of several: the dispatcher asks before it hands a request over.
+   */
+  servesPath?(path: string): boolean;
   handleRequest(req: IncomingMessage, res: ServerResponse): void;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** The lesson's own HTTP route at `path`, if it has one. */
@@ -45,6 +55,11 @@ export interface LabBackend {
   restart?(): Promise<void>;
   /** What the backend adds to the lab's description, e.g. the Scaling lab's nodes. */
   info?(): Partial<LabInfo>;
+  /**
+   * Switches connection state recovery in place, with a window of the backend's own. A backend without it
+   * is started anew with the options the lab then holds.
+   */
+  setRecovery?(on: boolean): Promise<void>;
   /** Changes the backend's own setup (the Scaling lab's adapter and balancer); a reason when the change is refused. */
   configure?(change: unknown): Promise<{ ok: true } | { ok: false; reason: string }>;
   close(): Promise<void>;

@@ -4,7 +4,7 @@ import { Server as EngineServer } from "engine.io";
 import { Server, type Namespace, type ServerOptions } from "socket.io";
 import { SessionAwareAdapter } from "socket.io-adapter";
 import type { PlaygroundLimits } from "../config.js";
-import type { LessonRoute } from "../lesson-lab.js";
+import type { LessonRoute } from "../../lessons/lab-context.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { socketsOf } from "./client-name.js";
 import { inspectServer } from "./inspector-state.js";
@@ -67,7 +67,7 @@ export class LabServer implements LabBackend {
   private readonly limits: PlaygroundLimits;
   private readonly acceptsOrigin: (req: IncomingMessage) => boolean;
 
-  constructor({ lesson, options, limits, log, onActivity, onStateChange, settings, database, acceptsOrigin }: LabServerParts) {
+  constructor({ handlers, options, limits, log, onActivity, onStateChange, settings, database, acceptsOrigin }: LabServerParts) {
     this.acceptsOrigin = acceptsOrigin;
     this.limits = limits;
     this.heartbeat = {
@@ -100,7 +100,7 @@ export class LabServer implements LabBackend {
       onActivity,
       onStateChange,
     });
-    lesson.setup?.(this.io, {
+    handlers?.(this.io, {
       log: lessonLog(log),
       settings,
       database,

@@ -1,14 +1,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { PlaygroundLimits } from "../config.js";
-import type { LessonLab, LessonServerOptions } from "../lesson-lab.js";
+import type { LessonServerOptions } from "../../lessons/lab-context.js";
+import type { LessonLab } from "../lesson-lab.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import type { LabInfo } from "../../shared/lab-api.js";
-import { CLIENT_NAME, type LinkState } from "../../shared/network.js";
+import type { LinkState } from "../../shared/network.js";
 import { LabServer, LAB_HEARTBEAT } from "./lab-server.js";
 import type { LabBackend, LabBackendParts } from "./lab-backend.js";
 import { HEALTHY_LINK, NetworkLink } from "./network-link.js";
 import type { HttpExchange } from "./http-exchange.js";
+import type { LabRequest } from "./lab-request.js";
 import { LabDatabase } from "./lab-database.js";
 import { ServerLog } from "./server-log.js";
 import { sendError } from "../http-json.js";
@@ -29,20 +31,21 @@ export function labHttpPath(id: string): string {
   return `/labs/${id}/http`;
 }
 
+/** Where a lab's plain HTTP routes are, under `/labs/<id>/`. */
+const HTTP_ROUTES = "http/";
+
 /**
- * The `client` query parameter names the client on every request, so its link follows it across
- * reconnections; `sid` names its Engine.IO session.
+ * `/labs/<id>/socket.io/?EIO=4&transport=polling&client=Alice&sid=…` reads as `/socket.io/?EIO=4&transport=polling&sid=…`,
+ * with a run's ticket left out and a long query cut short.
  */
-function linkQuery(req: IncomingMessage): { name: string | undefined; sid: string | undefined; ticket: string | undefined } {
-  const query = req.url?.indexOf("?") ?? -1;
-  if (query === -1) return { name: undefined, sid: undefined, ticket: undefined };
-  const params = new URLSearchParams(req.url?.slice(query + 1));
-  const name = params.get("client");
-  return {
-    name: name !== null && CLIENT_NAME.test(name) ? name : undefined,
-    sid: params.get("sid") ?? undefined,
-    ticket: params.get("ticket") ?? undefined,
-  };
+function shortPath(request: LabRequest): string {
+  const path = `/${request.path}`;
+  if (!request.query) return path;
+  const params = new URLSearchParams(request.query);
+  params.delete("client");
+  params.delete("ticket");
+  const shown = params.toString();
+  return truncate(shown ? `${path}?${shown}` : path, 300);
 }
 
 /** The name a code run's client has in the lab: its lane, its log lines and its network link. */
@@ -67,6 +70,11 @@ export class Lab {
   private readonly closeListeners = new Set<() => void>();
   private readonly stateListeners = new Set<() => void>();
   private readonly runTickets = new RunTickets();
+  /**
+   * Each request's parse, for the backend's origin check: Engine.IO hands that check the request alone.
+   * Weak, so a request is forgotten with it.
+   */
+  private readonly requests = new WeakMap<IncomingMessage, LabRequest>();
 
   constructor(
     readonly id: string,
@@ -83,7 +91,7 @@ export class Lab {
   private startServer(): LabBackend {
     const parts: LabBackendParts = {
       id: this.id,
-      lesson: this.lesson,
+      handlers: this.lesson.handlers,
       options: this.options,
       limits: this.limits,
       log: this.log,
@@ -119,11 +127,8 @@ export class Lab {
   }
 
   /** The lab's own pages, scripts with no Origin, and sandboxed code runs that hold a ticket. */
-  private acceptsOrigin(req: IncomingMessage): boolean {
-    if (isOpaqueOrigin(req)) {
-      const { name, ticket } = linkQuery(req);
-      return name === CODE_CLIENT && this.runTickets.admits(ticket);
-    }
+  private acceptsOrigin(req: IncomingMessage, request = this.requests.get(req)): boolean {
+    if (isOpaqueOrigin(req)) return request?.client === CODE_CLIENT && this.runTickets.admits(request.ticket);
     return isSameOrigin(req);
   }
 
@@ -145,27 +150,11 @@ export class Lab {
   }
 
   /** Traffic moves the inspector; lessons about the wire also log each HTTP exchange. */
-  private trafficCounted(client: string, exchange: HttpExchange | undefined): void {
+  private trafficCounted(client: string, exchange: HttpExchange | undefined, request: LabRequest | undefined): void {
     this.stateChanged();
-    if (!exchange || !this.lesson.logRequests) return;
-    const { method, url, status, bytesToServer, bytesToClient, body } = exchange;
-    this.log.add({ at: Date.now(), kind: "http", client, method, path: this.shortPath(url), status, bytesToServer, bytesToClient, ...(body ? { body } : {}) });
-  }
-
-  /**
-   * `/labs/<id>/socket.io/?EIO=4&transport=polling&client=Alice&sid=…` reads as `/socket.io/?EIO=4&transport=polling&sid=…`,
-   * with a run's ticket left out and a long query cut short.
-   */
-  private shortPath(url: string): string {
-    const prefix = `/labs/${this.id}`;
-    const rest = url.startsWith(prefix) ? url.slice(prefix.length) : url;
-    const [path = "/", query] = rest.split("?");
-    if (query === undefined) return path;
-    const params = new URLSearchParams(query);
-    params.delete("client");
-    params.delete("ticket");
-    const shown = params.toString();
-    return truncate(shown ? `${path}?${shown}` : path, 300);
+    if (!exchange || !request || !this.lesson.logRequests) return;
+    const { method, status, bytesToServer, bytesToClient, body } = exchange;
+    this.log.add({ at: Date.now(), kind: "http", client, method, path: shortPath(request), status, bytesToServer, bytesToClient, ...(body ? { body } : {}) });
   }
 
   private stateChanged(): void {
@@ -215,24 +204,31 @@ export class Lab {
     };
   }
 
-  handleRequest(req: IncomingMessage, res: ServerResponse): void {
+  /**
+   * Whether a request to `/labs/<id>/<path>` is this lab's: its Socket.IO server, its plain HTTP routes
+   * (never an upgrade), or a path its backend serves besides.
+   */
+  serves(path: string, upgrade: boolean): boolean {
+    return path.startsWith("socket.io/") || (!upgrade && path.startsWith(HTTP_ROUTES)) || (this.server.servesPath?.(path) ?? false);
+  }
+
+  /** A request the dispatcher has parsed (`request`) and found to be this lab's (`serves`). */
+  handleRequest(req: IncomingMessage, res: ServerResponse, request: LabRequest): void {
     this.touch();
-    const { name, sid } = linkQuery(req);
-    const link = this.linkFor(name);
+    this.requests.set(req, request);
+    const link = this.linkFor(request.client);
     if (link === "full") return sendError(res, 429, "too_many_clients", TOO_MANY_NAMES);
     // A code run's polling requests are cross-origin (its origin is opaque): let it read the answers.
-    if (isOpaqueOrigin(req) && this.acceptsOrigin(req)) res.setHeader("access-control-allow-origin", "null");
-    const serve = () => this.serve(req, res);
+    if (isOpaqueOrigin(req) && this.acceptsOrigin(req, request)) res.setHeader("access-control-allow-origin", "null");
+    const serve = () => this.serve(req, res, request);
     if (!link) return serve();
-    link.request(req, res, sid, serve);
+    link.request(req, res, request, serve);
   }
 
   /** Socket.IO's own requests go to its server; `<lab>/http/...` goes to the lesson's plain HTTP routes. */
-  private serve(req: IncomingMessage, res: ServerResponse): void {
-    const prefix = labHttpPath(this.id);
-    const url = req.url ?? "/";
-    if (!url.startsWith(`${prefix}/`)) return this.server.handleRequest(req, res);
-    const path = url.slice(prefix.length).split("?")[0] ?? "/";
+  private serve(req: IncomingMessage, res: ServerResponse, request: LabRequest): void {
+    if (!request.path.startsWith(HTTP_ROUTES)) return this.server.handleRequest(req, res);
+    const path = `/${request.path.slice(HTTP_ROUTES.length)}`;
     const route = this.server.route(path);
     if (!route) return sendError(res, 404, "route_not_found", `This lab serves no HTTP route at ${path.slice(0, 100)}.`);
     if (req.method !== "GET") {
@@ -247,10 +243,11 @@ export class Lab {
     }
   }
 
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, request: LabRequest): void {
     this.touch();
-    const { name, sid } = linkQuery(req);
-    const link = this.linkFor(name);
+    this.requests.set(req, request);
+    const { client, sid } = request;
+    const link = this.linkFor(client);
     if (link === "full") return void socket.end(`HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\n\r\n`);
     if (!link) return this.server.handleUpgrade(req, socket, head);
     link.upgrade(req, socket, head, sid, (labSide, rest) => this.server.handleUpgrade(req, labSide, rest));
@@ -302,9 +299,8 @@ export class Lab {
    * the switch restarts the lab's server with them, as a deploy would.
    */
   async setRecovery(recovery: { maxDisconnectionDuration: number } | false): Promise<LabInfo> {
-    // A backend with a setup of its own (the Scaling lab's nodes) switches recovery there, with its own window.
-    if (this.server.configure) {
-      await this.server.configure({ recovery: recovery !== false });
+    if (this.server.setRecovery) {
+      await this.server.setRecovery(recovery !== false);
       return this.info();
     }
     const { connectionStateRecovery: _old, ...rest } = this.options;
@@ -356,7 +352,7 @@ export class Lab {
       for (const [known, link] of this.links) if (link.isIdle) this.links.delete(known);
     }
     if (this.links.size >= cap) return "full";
-    const link = new NetworkLink(name, (exchange) => this.trafficCounted(name, exchange));
+    const link = new NetworkLink(name, (exchange, request) => this.trafficCounted(name, exchange, request));
     this.links.set(name, link);
     return link;
   }

@@ -1,5 +1,12 @@
 import { Duplex } from "node:stream";
-import { LANE_HIGH_WATER, type NetworkLink } from "./network-link.js";
+import { LANE_HIGH_WATER, type Lane } from "./lane.js";
+
+/** What a WebSocket needs of the client's link: its two lanes, and where to count the bytes that cross them. */
+export interface SocketLink {
+  readonly toServer: Lane;
+  readonly toClient: Lane;
+  count(direction: "toServer" | "toClient", bytes: number): void;
+}
 
 /**
  * The lab's end of a WebSocket connection: the lab's `ws` server reads and writes it like a TCP socket,
@@ -9,7 +16,7 @@ export class LinkSocket extends Duplex {
   private answered = false;
 
   constructor(
-    private readonly link: NetworkLink,
+    private readonly link: SocketLink,
     private readonly real: Duplex,
     /** Told of the lab's first write on this connection: its handshake answer (101 Switching Protocols). */
     private readonly onAnswer: (raw: string) => void,

@@ -2,106 +2,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { FAULT_LIMITS, type Handshake, type LinkState, type LinkTraffic } from "../../shared/network.js";
 import { measureExchange, requestHead, requestHeadBytes, responseHead, type HttpExchange } from "./http-exchange.js";
+import { Lane, type LinkConditions } from "./lane.js";
+import type { LabRequest } from "./lab-request.js";
 import { LinkSocket } from "./link-socket.js";
 
 type Action = () => void;
-
-/**
- * One direction of a client's link (client to server, or server to client). Every frame, request and close
- * passes through it in order: at once when the link is healthy, after the latency when it is slow, and not
- * at all while it is blackholed, until the blackhole lifts.
- */
-class Lane {
-  private readonly queue: { due: number; action: Action; bytes: number }[] = [];
-  private held: { action: Action; bytes: number }[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private bytes = 0;
-  private waiters: Action[] = [];
-
-  constructor(private readonly link: NetworkLink) {}
-
-  /** Bytes held or delayed in this lane right now. */
-  get pendingBytes(): number {
-    return this.bytes;
-  }
-
-  send(action: Action, bytes = 0): void {
-    if (this.link.state.blackhole) {
-      this.held.push({ action, bytes });
-      this.bytes += bytes;
-      return;
-    }
-    const delay = this.link.delay();
-    if (delay === 0 && this.queue.length === 0) return action();
-    // Never earlier than what is already queued: a link delays frames but keeps their order.
-    const last = this.queue.at(-1)?.due ?? 0;
-    this.queue.push({ due: Math.max(Date.now() + delay, last), action, bytes });
-    this.bytes += bytes;
-    this.arm();
-  }
-
-  /**
-   * Calls `resume` once this lane holds less than LANE_LOW_WATER bytes: the sender stops while a slow or
-   * blackholed link is full, as TCP's window would stop it, so a fault can never fill the server's memory.
-   */
-  whenDrained(resume: Action): void {
-    if (this.bytes < LANE_LOW_WATER) return resume();
-    this.waiters.push(resume);
-  }
-
-  /** The blackhole lifted: what it held goes through in order, as TCP would retransmit it, after any latency. */
-  release(): void {
-    const held = this.held;
-    this.held = [];
-    for (const { action, bytes } of held) {
-      this.bytes -= bytes;
-      this.send(action, bytes);
-    }
-    this.drained();
-  }
-
-  /** Forgets everything held or delayed; returns how many deliveries that lost. */
-  clear(): number {
-    const lost = this.held.length + this.queue.length;
-    this.held = [];
-    this.queue.length = 0;
-    this.bytes = 0;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.drained();
-    return lost;
-  }
-
-  private arm(): void {
-    if (this.timer || this.queue.length === 0) return;
-    const wait = Math.max(0, (this.queue[0]?.due ?? 0) - Date.now());
-    this.timer = setTimeout(() => this.flush(), wait);
-  }
-
-  private flush(): void {
-    this.timer = undefined;
-    const now = Date.now();
-    while (this.queue.length > 0 && (this.queue[0]?.due ?? 0) <= now) {
-      const item = this.queue.shift();
-      if (!item) break;
-      this.bytes -= item.bytes;
-      item.action();
-    }
-    this.drained();
-    this.arm();
-  }
-
-  private drained(): void {
-    if (this.bytes >= LANE_LOW_WATER || this.waiters.length === 0) return;
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const resume of waiters) resume();
-  }
-}
-
-/** A lane holding more than this many bytes stops its sender until it drains below the low-water mark. */
-export const LANE_HIGH_WATER = 1024 * 1024;
-const LANE_LOW_WATER = 256 * 1024;
 
 /** Something that travels over a link and can be cut: a WebSocket, or one in-flight HTTP request. */
 interface Connection {
@@ -124,7 +29,7 @@ export const HEALTHY_LINK: LinkState = { blackhole: false, offline: false, laten
  * bytes and requests of that client, whatever code runs it. The lab's server and the lesson's handlers
  * know nothing of it.
  */
-export class NetworkLink {
+export class NetworkLink implements LinkConditions {
   state: LinkState = { ...HEALTHY_LINK };
   /** What this client's traffic has cost so far, counted at the lab's end of its connections. */
   private readonly counts = { requests: 0, websockets: 0, bytesToServer: 0, bytesToClient: 0 };
@@ -136,10 +41,10 @@ export class NetworkLink {
   private readonly sessions = new Set<string>();
   private readonly cutSessions = new Set<string>();
 
-  /** `onTraffic` hears of every byte counted, and of each HTTP exchange once it ends. */
+  /** `onTraffic` hears of every byte counted, and of each HTTP exchange (with its request) once it ends. */
   constructor(
     readonly name: string,
-    private readonly onTraffic: (exchange?: HttpExchange) => void = () => undefined,
+    private readonly onTraffic: (exchange?: HttpExchange, request?: LabRequest) => void = () => undefined,
   ) {}
 
   get traffic(): LinkTraffic {
@@ -156,6 +61,10 @@ export class NetworkLink {
   /** The lab's answer to one upgrade request: the head of what it wrote first on that connection. */
   private answered(handshake: Handshake, raw: string): void {
     if (handshake.response.length === 0) handshake.response = responseHead(raw);
+  }
+
+  get blackholed(): boolean {
+    return this.state.blackhole;
   }
 
   delay(): number {
@@ -200,7 +109,8 @@ export class NetworkLink {
   }
 
   /** An HTTP long-polling request from this client; `deliver` hands it to the lab's Engine.IO server. */
-  request(req: IncomingMessage, res: ServerResponse, sid: string | undefined, deliver: Action): void {
+  request(req: IncomingMessage, res: ServerResponse, request: LabRequest, deliver: Action): void {
+    const { sid } = request;
     // A request of a cut session fails as the next request over a cut cable would.
     if (this.state.offline || (sid !== undefined && this.cutSessions.has(sid))) return void req.socket.destroy();
     if (sid !== undefined) remember(this.sessions, sid);
@@ -208,7 +118,7 @@ export class NetworkLink {
     measureExchange(req, res, (exchange) => {
       this.counts.bytesToServer += exchange.bytesToServer;
       this.counts.bytesToClient += exchange.bytesToClient;
-      this.onTraffic(exchange);
+      this.onTraffic(exchange, request);
     });
     const connection = { cut: () => req.socket.destroy() };
     this.track(connection, res);

@@ -14,14 +14,9 @@ import { PollingSessions } from "../lab/polling-sessions.js";
 import { FRAME_CHARS } from "../lab/server-log.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
 import { messageFrame, truncate } from "../../shared/wire.js";
+import type { NodeContext } from "../../lessons/lab-context.js";
 import { createNodeAdapter } from "./node-adapter.js";
 import { NODE_CONFIG_ENV, type HostMessage, type NodeConfig, type NodeMessage } from "./node-protocol.js";
-
-/** What a node's handlers know of their place: the node's name, and the lab's server log. */
-export interface NodeContext {
-  node: string;
-  log(message: string): void;
-}
 
 /** A lesson's handlers, as a node runs them: plain Socket.IO code on the node's server. */
 export type NodeHandlers = (io: Server, context: NodeContext) => void;

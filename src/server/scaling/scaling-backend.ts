@@ -7,6 +7,7 @@ import type { AdapterKind, LabInfo, Routing, ScalingChange } from "../../shared/
 import { sendError } from "../http-json.js";
 import type { NodeState } from "./node-protocol.js";
 import { NODE_NAMES, ScalingLab } from "./scaling-lab.js";
+import { balancerPath, isScalingPath, nodePath } from "./scaling-paths.js";
 
 /** Where the node processes' entry is, and the Redis the Redis Streams adapter uses (none: that adapter is off). */
 export interface ScalingConfig {
@@ -135,11 +136,16 @@ export class ScalingBackend implements LabBackend {
     return this.clientCount === 0;
   }
 
+  /** The nodes' and the balancer's paths: the lab's own `socket.io/` reaches no node, and says so. */
+  servesPath(path: string): boolean {
+    return isScalingPath(path);
+  }
+
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
     this.whenReady(
       () => {
         if (!this.parts.acceptsOrigin(req)) return sendError(res, 403, "cross_origin", "Cross-origin connections to a lab are not allowed.");
-        if (!this.lab?.handleRequest(req, res)) sendError(res, 404, "not_found", "This lab's nodes answer at <lab>/nodes/<name>/socket.io/ and <lab>/lb/socket.io/.");
+        if (!this.lab?.handleRequest(req, res)) sendError(res, 404, "not_found", `This lab's nodes answer at ${nodePath("<lab>", "<name>")}/ and ${balancerPath("<lab>")}/.`);
       },
       (why) => sendError(res, 503, "nodes_unavailable", why),
     );
@@ -217,12 +223,17 @@ export class ScalingBackend implements LabBackend {
         connectionStateRecovery: this.setup.recovery ? { maxDisconnectionDuration: SCALING_RECOVERY_MS } : false,
       },
       scaling: {
-        nodes: names.map((name) => ({ name, path: `${prefix}/nodes/${name}/socket.io` })),
-        balancerPath: `${prefix}/lb/socket.io`,
+        nodes: names.map((name) => ({ name, path: nodePath(prefix, name) })),
+        balancerPath: balancerPath(prefix),
         ...this.setup,
         redis: Boolean(this.config.redisUrl),
       },
     };
+  }
+
+  /** Every node restarts with recovery on or off, its window SCALING_RECOVERY_MS whatever the lab was asked for. */
+  async setRecovery(on: boolean): Promise<void> {
+    await this.configure({ recovery: on });
   }
 
   async configure(body: unknown): Promise<{ ok: true } | { ok: false; reason: string }> {

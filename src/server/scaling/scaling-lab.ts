@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { Balancer, handshakeSid, type Routing } from "./balancer.js";
 import { NodeGroup, type NodeGroupOptions } from "./node-group.js";
-import type { AdapterKind, HostMessage } from "./node-protocol.js";
+import type { HostMessage } from "./node-protocol.js";
 import { forwardRequest, forwardUpgrade } from "../proxy.js";
+import { balancerPath, nodePath } from "./scaling-paths.js";
 
 export type ScalingLabOptions = Omit<NodeGroupOptions, "names" | "recoveryMs" | "startTimeoutMs"> & {
   /** Where the lab's URLs start, e.g. `/labs/<id>`. */
@@ -12,12 +13,6 @@ export type ScalingLabOptions = Omit<NodeGroupOptions, "names" | "recoveryMs" | 
   recoveryMs?: number;
   routing?: Routing;
 };
-
-/** What the learner can change: the adapter that joins the nodes, and recovery. Both need new nodes. */
-export interface ScalingSetup {
-  adapter: AdapterKind;
-  recoveryMs: number;
-}
 
 /** A Scaling lab's nodes unless told otherwise: the lesson's page offers "Node A" and "Node B". */
 export const NODE_NAMES: readonly string[] = ["A", "B"];
@@ -29,48 +24,33 @@ export const NODE_NAMES: readonly string[] = ["A", "B"];
  */
 export class ScalingLab {
   readonly balancer: Balancer;
-  private group: NodeGroup;
-  private setup: ScalingSetup;
 
   private constructor(
     private readonly options: ScalingLabOptions,
-    group: NodeGroup,
+    private readonly group: NodeGroup,
   ) {
-    this.group = group;
-    this.setup = { adapter: options.adapter, recoveryMs: options.recoveryMs ?? 0 };
     this.balancer = new Balancer(group.nodes.map((node) => node.name), options.routing);
   }
 
   static async start(options: ScalingLabOptions): Promise<ScalingLab> {
-    return new ScalingLab(options, await NodeGroup.start(groupOptions(options, { adapter: options.adapter, recoveryMs: options.recoveryMs ?? 0 })));
+    return new ScalingLab(options, await NodeGroup.start(groupOptions(options)));
   }
 
   get names(): string[] {
     return this.group.nodes.map((node) => node.name);
   }
 
-  get current(): ScalingSetup {
-    return { ...this.setup };
-  }
-
   nodePath(name: string): string {
-    return `${this.options.prefix}/nodes/${name}/socket.io`;
+    return nodePath(this.options.prefix, name);
   }
 
   get balancerPath(): string {
-    return `${this.options.prefix}/lb/socket.io`;
+    return balancerPath(this.options.prefix);
   }
 
   /** Sends every node a message, e.g. Kick a client on whichever node holds it. */
   tell(message: HostMessage): void {
     this.group.tell(message);
-  }
-
-  /** Stops every node and starts new ones with `setup`: their clients are cut and reconnect. */
-  async restart(setup: ScalingSetup): Promise<void> {
-    await this.group.stop();
-    this.setup = { ...setup };
-    this.group = await NodeGroup.start(groupOptions(this.options, setup));
   }
 
   close(): Promise<void> {
@@ -110,9 +90,9 @@ export class ScalingLab {
   }
 }
 
-/** The node group for `setup`: the node group reads only the fields it knows. */
-function groupOptions(options: ScalingLabOptions, setup: ScalingSetup): NodeGroupOptions {
-  return { ...options, ...setup, names: options.names ?? NODE_NAMES };
+/** The node group's options: the node group reads only the fields it knows. */
+function groupOptions(options: ScalingLabOptions): NodeGroupOptions {
+  return { ...options, recoveryMs: options.recoveryMs ?? 0, names: options.names ?? NODE_NAMES };
 }
 
 function sidOf(pathAndQuery: string): string | undefined {

@@ -1,0 +1,105 @@
+type Action = () => void;
+
+/** What a lane reads of its link's faults as each delivery enters it. */
+export interface LinkConditions {
+  readonly blackholed: boolean;
+  /** The latency (and jitter) the next delivery gets, in ms. */
+  delay(): number;
+}
+
+/**
+ * One direction of a client's link (client to server, or server to client). Every frame, request and close
+ * passes through it in order: at once when the link is healthy, after the latency when it is slow, and not
+ * at all while it is blackholed, until the blackhole lifts.
+ */
+export class Lane {
+  private readonly queue: { due: number; action: Action; bytes: number }[] = [];
+  private held: { action: Action; bytes: number }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private bytes = 0;
+  private waiters: Action[] = [];
+
+  constructor(private readonly link: LinkConditions) {}
+
+  /** Bytes held or delayed in this lane right now. */
+  get pendingBytes(): number {
+    return this.bytes;
+  }
+
+  send(action: Action, bytes = 0): void {
+    if (this.link.blackholed) {
+      this.held.push({ action, bytes });
+      this.bytes += bytes;
+      return;
+    }
+    const delay = this.link.delay();
+    if (delay === 0 && this.queue.length === 0) return action();
+    // Never earlier than what is already queued: a link delays frames but keeps their order.
+    const last = this.queue.at(-1)?.due ?? 0;
+    this.queue.push({ due: Math.max(Date.now() + delay, last), action, bytes });
+    this.bytes += bytes;
+    this.arm();
+  }
+
+  /**
+   * Calls `resume` once this lane holds less than LANE_LOW_WATER bytes: the sender stops while a slow or
+   * blackholed link is full, as TCP's window would stop it, so a fault can never fill the server's memory.
+   */
+  whenDrained(resume: Action): void {
+    if (this.bytes < LANE_LOW_WATER) return resume();
+    this.waiters.push(resume);
+  }
+
+  /** The blackhole lifted: what it held goes through in order, as TCP would retransmit it, after any latency. */
+  release(): void {
+    const held = this.held;
+    this.held = [];
+    for (const { action, bytes } of held) {
+      this.bytes -= bytes;
+      this.send(action, bytes);
+    }
+    this.drained();
+  }
+
+  /** Forgets everything held or delayed; returns how many deliveries that lost. */
+  clear(): number {
+    const lost = this.held.length + this.queue.length;
+    this.held = [];
+    this.queue.length = 0;
+    this.bytes = 0;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.drained();
+    return lost;
+  }
+
+  private arm(): void {
+    if (this.timer || this.queue.length === 0) return;
+    const wait = Math.max(0, (this.queue[0]?.due ?? 0) - Date.now());
+    this.timer = setTimeout(() => this.flush(), wait);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    const now = Date.now();
+    while (this.queue.length > 0 && (this.queue[0]?.due ?? 0) <= now) {
+      const item = this.queue.shift();
+      if (!item) break;
+      this.bytes -= item.bytes;
+      item.action();
+    }
+    this.drained();
+    this.arm();
+  }
+
+  private drained(): void {
+    if (this.bytes >= LANE_LOW_WATER || this.waiters.length === 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resume of waiters) resume();
+  }
+}
+
+/** A lane holding more than this many bytes stops its sender until it drains below the low-water mark. */
+export const LANE_HIGH_WATER = 1024 * 1024;
+const LANE_LOW_WATER = 256 * 1024;
