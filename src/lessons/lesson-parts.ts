@@ -24,22 +24,14 @@ export interface LessonSettingSpec {
   max: number;
 }
 
-const servers = import.meta.glob<Record<string, unknown>>("/src/lessons/*/server.ts", { eager: true });
+const servers = import.meta.glob<{ settings?: Record<string, Omit<LessonSettingSpec, "name">> }>("/src/lessons/*/server.ts", {
+  eager: true,
+});
 
-/** What a lesson's server file says about its settings, whatever else it exports. */
-interface DeclaresSettings {
-  slug: string;
-  settings?: Record<string, Omit<LessonSettingSpec, "name">>;
-}
-
-const declaresSettings = (value: unknown): value is DeclaresSettings =>
-  typeof value === "object" && value !== null && "slug" in value && typeof value.slug === "string";
-
-/** The settings a lesson's server file declares, in its order; none for a lesson without any. */
+/** The settings a lesson's server file declares (its `export const settings`), in its order; none without. */
 export function lessonSettings(slug: string): LessonSettingSpec[] {
-  // Today a server file exports its lab as one object carrying the settings; read them from that object.
-  const lab = Object.values(servers[`/src/lessons/${slug}/server.ts`] ?? {}).find(declaresSettings);
-  return Object.entries(lab?.settings ?? {}).map(([name, spec]) => ({ name, ...spec }));
+  const declared = servers[`/src/lessons/${slug}/server.ts`]?.settings ?? {};
+  return Object.entries(declared).map(([name, spec]) => ({ name, ...spec }));
 }
 
 /** The Scaling lab's server nodes, by name, as the host starts them. */
