@@ -54,5 +54,16 @@ try {
 const sorted = [...results.editorReadyMs].sort((a, b) => a - b);
 const median = sorted[Math.floor(sorted.length / 2)];
 if (median > READY_BUDGET_MS) failed = true;
-console.log(JSON.stringify({ ...results, editorReadyMedianMs: median, budgets: { pageJsGzipBytes: PAGE_JS_BUDGET, editorReadyMs: READY_BUDGET_MS }, withinBudgets: !failed }, null, 1));
+console.log(
+  JSON.stringify(
+    {
+      ...results,
+      editorReadyMedianMs: median,
+      budgets: { pageJsGzipBytes: PAGE_JS_BUDGET, editorReadyMs: READY_BUDGET_MS },
+      withinBudgets: !failed,
+    },
+    null,
+    1,
+  ),
+);
 process.exit(failed ? 1 : 0);

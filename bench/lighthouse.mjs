@@ -9,7 +9,17 @@ import { promisify } from "node:util";
 import { startProductionServer } from "../scripts/production-server.mjs";
 
 const run = promisify(execFile);
-const PAGES = ["/", "/lessons/why-websocket", "/lessons/emit", "/lessons/acks", "/lessons/rooms", "/lessons/recovery", "/lessons/retries", "/lessons/transports", "/lessons/scaling"];
+const PAGES = [
+  "/",
+  "/lessons/why-websocket",
+  "/lessons/emit",
+  "/lessons/acks",
+  "/lessons/rooms",
+  "/lessons/recovery",
+  "/lessons/retries",
+  "/lessons/transports",
+  "/lessons/scaling",
+];
 const BUDGET = 95;
 
 const server = await startProductionServer({ stdio: "ignore" });

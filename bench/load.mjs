@@ -42,9 +42,17 @@ async function startPlain() {
   const out = join("dist", "bench", "plain-server.mjs");
   await build({ entryPoints: ["bench/plain-server.ts"], outfile: out, ...HOST_BUNDLE, absWorkingDir: process.cwd() });
   const port = await freePort();
-  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, out], { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"], cwd: process.cwd() });
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, out], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ["ignore", "pipe", "inherit"],
+    cwd: process.cwd(),
+  });
   await new Promise((resolve) => child.stdout.once("data", resolve));
-  return { origin: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM"))) };
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    stop: () => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM"))),
+  };
 }
 
 /** A connected client with `emitWithAck(timeoutMs, event, ...args)`, `on` and `close`. */
@@ -143,7 +151,10 @@ async function run(kind) {
     failures,
     serverCpuPercent: round(((end.cpu - startCpu) / wallSeconds) * 100),
     serverRssMB: round(end.rss / 1e6),
-    serverSyscallsPerSecond: { write: round((end.writes - start.writes) / wallSeconds), read: round((end.reads - start.reads) / wallSeconds) },
+    serverSyscallsPerSecond: {
+      write: round((end.writes - start.writes) / wallSeconds),
+      read: round((end.reads - start.reads) / wallSeconds),
+    },
     loadGeneratorCpuPercent: round(((clientCpu.user + clientCpu.system) / 1e6 / wallSeconds) * 100),
     memoryPerLearnerKB: round((loaded.rss - idle.rss) / LEARNERS / 1024),
     labCreateMs: kind === "lab" ? { p50: round(percentile(createMs, 50)), p99: round(percentile(createMs, 99)) } : null,

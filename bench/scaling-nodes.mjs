@@ -31,7 +31,9 @@ try {
   }
   const nodes = nodesOf(server.pid).map(rssMb);
   const mean = nodes.reduce((sum, mb) => sum + mb, 0) / nodes.length;
-  console.log(`${LABS} Scaling labs: ${nodes.length} node processes, RSS per node ${Math.min(...nodes).toFixed(1)}–${Math.max(...nodes).toFixed(1)} MB (mean ${mean.toFixed(1)} MB)`);
+  console.log(
+    `${LABS} Scaling labs: ${nodes.length} node processes, RSS per node ${Math.min(...nodes).toFixed(1)}–${Math.max(...nodes).toFixed(1)} MB (mean ${mean.toFixed(1)} MB)`,
+  );
   console.log(`time from POST /api/labs to node A's first handshake: ${startMs.map((ms) => ms.toFixed(0)).join(", ")} ms`);
 } finally {
   await server.stop();

@@ -14,7 +14,11 @@ const rss = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/sta
 
 const server = await startProductionServer({ stdio: "ignore" });
 const api = (path, method = "GET", body) =>
-  fetch(`${server.origin}${path}`, { method, headers: body ? { "content-type": "application/json" } : {}, body: body && JSON.stringify(body) });
+  fetch(`${server.origin}${path}`, {
+    method,
+    headers: body ? { "content-type": "application/json" } : {},
+    body: body && JSON.stringify(body),
+  });
 
 let learners = 0;
 let errors = 0;
@@ -23,7 +27,12 @@ async function learner(n) {
   const lesson = LESSONS[n % LESSONS.length];
   const lab = await (await api("/api/labs", "POST", { lesson, learner: `soak-learner-${n.toString().padStart(10, "0")}` })).json();
   const clients = ["Alice", "Bob"].map((name, i) =>
-    io(server.origin, { path: lab.path, forceNew: true, query: { client: name }, transports: i === 0 ? ["websocket"] : ["polling", "websocket"] }),
+    io(server.origin, {
+      path: lab.path,
+      forceNew: true,
+      query: { client: name },
+      transports: i === 0 ? ["websocket"] : ["polling", "websocket"],
+    }),
   );
   const timer = setInterval(() => {
     for (const client of clients) client.timeout(2000).emit("message", `hello ${n}`, () => undefined);
@@ -48,7 +57,10 @@ async function learner(n) {
 
 const samples = [];
 const started = Date.now();
-const sampler = setInterval(() => samples.push({ atS: Math.round((Date.now() - started) / 1000), rssMB: Math.round(rss(server.pid) / 1e5) / 10, learners }), 30_000);
+const sampler = setInterval(
+  () => samples.push({ atS: Math.round((Date.now() - started) / 1000), rssMB: Math.round(rss(server.pid) / 1e5) / 10, learners }),
+  30_000,
+);
 const running = new Set();
 while (Date.now() - started < MINUTES * 60_000) {
   for (let i = 0; i < ARRIVALS_PER_SECOND; i++) {
@@ -64,7 +76,12 @@ await Promise.all(running);
 await sleep(5000);
 clearInterval(sampler);
 const health = (await api("/api/health")).status;
-samples.push({ atS: Math.round((Date.now() - started) / 1000), rssMB: Math.round(rss(server.pid) / 1e5) / 10, learners, after: "all learners gone" });
+samples.push({
+  atS: Math.round((Date.now() - started) / 1000),
+  rssMB: Math.round(rss(server.pid) / 1e5) / 10,
+  learners,
+  after: "all learners gone",
+});
 await server.stop();
 const result = { at: new Date().toISOString(), minutes: MINUTES, learners, errors, health, samples };
 mkdirSync("bench/results", { recursive: true });

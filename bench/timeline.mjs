@@ -23,18 +23,45 @@ function entries(n) {
     } else if (kind === 1) {
       const id = seq;
       list.push({
-        seq, at, lane, direction: "to-server", summary: `EVENT chat("message ${seq}") #${id}`, ackedBy: seq + 1,
-        frame: { engine: "message", raw: `42${id}["chat","message ${seq}"]`, packet: { type: "EVENT", nsp: "/", id, event: "chat", args: [`message ${seq}`] } },
+        seq,
+        at,
+        lane,
+        direction: "to-server",
+        summary: `EVENT chat("message ${seq}") #${id}`,
+        ackedBy: seq + 1,
+        frame: {
+          engine: "message",
+          raw: `42${id}["chat","message ${seq}"]`,
+          packet: { type: "EVENT", nsp: "/", id, event: "chat", args: [`message ${seq}`] },
+        },
       });
     } else if (kind === 2) {
       list.push({
-        seq, at, lane, direction: "to-client", summary: `ACK #${seq - 1} ({"status":"ok"})`, ackOf: seq - 1, rttMs: 3,
-        frame: { engine: "message", raw: `43${seq - 1}[{"status":"ok"}]`, packet: { type: "ACK", nsp: "/", id: seq - 1, args: [{ status: "ok" }] } },
+        seq,
+        at,
+        lane,
+        direction: "to-client",
+        summary: `ACK #${seq - 1} ({"status":"ok"})`,
+        ackOf: seq - 1,
+        rttMs: 3,
+        frame: {
+          engine: "message",
+          raw: `43${seq - 1}[{"status":"ok"}]`,
+          packet: { type: "ACK", nsp: "/", id: seq - 1, args: [{ status: "ok" }] },
+        },
       });
     } else if (kind === 3) {
       list.push({
-        seq, at, lane, direction: "to-client", summary: `EVENT chat("from ${lane}")`,
-        frame: { engine: "message", raw: `42["chat","from ${lane}"]`, packet: { type: "EVENT", nsp: "/", event: "chat", args: [`from ${lane}`] } },
+        seq,
+        at,
+        lane,
+        direction: "to-client",
+        summary: `EVENT chat("from ${lane}")`,
+        frame: {
+          engine: "message",
+          raw: `42["chat","from ${lane}"]`,
+          packet: { type: "EVENT", nsp: "/", event: "chat", args: [`from ${lane}`] },
+        },
       });
     } else {
       list.push({ seq, at, lane: "Server", direction: "none", summary: `${lane} joined room "general"`, mark: "status" });
@@ -52,7 +79,11 @@ try {
   const browser = await chromium.launch(CHROMIUM_LAUNCH);
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(`${origin}/lessons/emit`);
-  await page.getByRole("group", { name: "Alice" }).getByRole("status").filter({ hasText: /^connected/ }).waitFor();
+  await page
+    .getByRole("group", { name: "Alice" })
+    .getByRole("status")
+    .filter({ hasText: /^connected/ })
+    .waitFor();
   await page.getByRole("checkbox", { name: "Show ping/pong" }).check();
 
   const started = Date.now();

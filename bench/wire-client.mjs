@@ -22,8 +22,10 @@ export class WireClient {
       ws.on("close", () => client.#failAll(new Error("connection closed")));
       ws.on("message", (data) => {
         const text = data.toString();
-        if (text[0] === "0") ws.send("40"); // Engine.IO open: ask for the main namespace
-        else if (text === "2") ws.send("3"); // ping, pong
+        if (text[0] === "0")
+          ws.send("40"); // Engine.IO open: ask for the main namespace
+        else if (text === "2")
+          ws.send("3"); // ping, pong
         else if (text.startsWith("40")) resolve(client);
         else if (text.startsWith("44")) reject(new Error(`refused: ${text.slice(2)}`));
         else if (text.startsWith("42")) client.#event(text.slice(2));

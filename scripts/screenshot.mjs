@@ -10,7 +10,10 @@ try {
   await page.goto(`${server.origin}/lessons/emit`);
   const alice = page.getByRole("group", { name: "Alice" });
   const bob = page.getByRole("group", { name: "Bob" });
-  await bob.getByRole("status").filter({ hasText: /^connected/ }).waitFor();
+  await bob
+    .getByRole("status")
+    .filter({ hasText: /^connected/ })
+    .waitFor();
   await alice.getByRole("button", { name: "Emit" }).click();
   await alice.getByRole("textbox", { name: "Shared text" }).pressSequentially("hello Bob");
   await bob.getByRole("list", { name: "Received" }).getByRole("listitem").filter({ hasText: "hello Bob" }).waitFor();

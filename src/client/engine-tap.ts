@@ -52,14 +52,19 @@ export function tapEngines(socket: Socket, listeners: EngineTapListeners): void 
 }
 
 function watchEngine(engine: Engine, listeners: EngineTapListeners): void {
-  const wire = (direction: WireDirection, packet: Packet) => listeners.wire({ at: Date.now(), direction, type: packet.type, data: packet.data });
+  const wire = (direction: WireDirection, packet: Packet) =>
+    listeners.wire({ at: Date.now(), direction, type: packet.type, data: packet.data });
   engine.on("open", () => listeners.beat());
   engine.on("ping", () => listeners.beat());
   engine.on("packet", (packet: Packet) => wire("to-client", packet));
   engine.on("packetCreate", (packet: Packet) => wire("to-server", packet));
   tapProbes(engine, wire);
-  engine.on("upgrading", (transport: { name: string }) => listeners.transport({ at: Date.now(), stage: "upgrading", transport: transport.name }));
-  engine.on("upgrade", (transport: { name: string }) => listeners.transport({ at: Date.now(), stage: "upgraded", transport: transport.name }));
+  engine.on("upgrading", (transport: { name: string }) =>
+    listeners.transport({ at: Date.now(), stage: "upgrading", transport: transport.name }),
+  );
+  engine.on("upgrade", (transport: { name: string }) =>
+    listeners.transport({ at: Date.now(), stage: "upgraded", transport: transport.name }),
+  );
 }
 
 /**

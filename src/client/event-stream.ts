@@ -69,7 +69,8 @@ async function* parseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<St
       const line = buffered.slice(0, end).replace(/\r$/, "");
       buffered = buffered.slice(end + 1);
       if (line === "") {
-        if (fields.data.length > 0) yield { name: fields.name, data: fields.data.join("\n"), ...(fields.id !== undefined ? { id: fields.id } : {}) };
+        if (fields.data.length > 0)
+          yield { name: fields.name, data: fields.data.join("\n"), ...(fields.id !== undefined ? { id: fields.id } : {}) };
         fields = { name: "message", data: [] };
         continue;
       }

@@ -8,7 +8,11 @@ export const TRANSPORT_CHOICES = {
   websocket: { label: "WebSocket only", transports: ["websocket"], tryAllTransports: false },
   polling: { label: "Polling only", transports: ["polling"], tryAllTransports: false },
   "websocket-first": { label: "WebSocket, then polling", transports: ["websocket", "polling"], tryAllTransports: false },
-  "websocket-first-try-all": { label: "WebSocket, then polling (tryAllTransports)", transports: ["websocket", "polling"], tryAllTransports: true },
+  "websocket-first-try-all": {
+    label: "WebSocket, then polling (tryAllTransports)",
+    transports: ["websocket", "polling"],
+    tryAllTransports: true,
+  },
 } as const satisfies Record<string, { label: string; transports: readonly ("polling" | "websocket")[]; tryAllTransports: boolean }>;
 
 export type TransportChoice = keyof typeof TRANSPORT_CHOICES;

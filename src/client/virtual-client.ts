@@ -273,7 +273,8 @@ export class VirtualClient {
       transport: (change) => {
         if (!current()) return;
         this.emitTo("transport", change);
-        if (change.stage === "upgraded" && this.status.state === "connected") this.setStatus({ ...this.status, transport: change.transport });
+        if (change.stage === "upgraded" && this.status.state === "connected")
+          this.setStatus({ ...this.status, transport: change.transport });
       },
     });
   }

@@ -77,8 +77,10 @@ export function configFromEnv(env: Record<string, string | undefined>): Playgrou
     throw new Error(`PORT must be a port number, got "${env.PORT}"`);
   }
   const nodeId = env.PLAYGROUND_NODE_ID || undefined;
-  if (nodeId && !/^[a-z0-9]{1,16}$/.test(nodeId)) throw new Error(`PLAYGROUND_NODE_ID must be 1 to 16 lowercase letters or digits, got "${nodeId}"`);
-  if (nodeId && !env.REDIS_URL) throw new Error("PLAYGROUND_NODE_ID needs REDIS_URL: the playground processes find one another through Redis.");
+  if (nodeId && !/^[a-z0-9]{1,16}$/.test(nodeId))
+    throw new Error(`PLAYGROUND_NODE_ID must be 1 to 16 lowercase letters or digits, got "${nodeId}"`);
+  if (nodeId && !env.REDIS_URL)
+    throw new Error("PLAYGROUND_NODE_ID needs REDIS_URL: the playground processes find one another through Redis.");
   const peers = nodeId && env.REDIS_URL ? { nodeId, redisUrl: env.REDIS_URL, url: env.PLAYGROUND_PEER_URL || undefined } : undefined;
   return { port, host: env.HOST || undefined, limits, dataDir: env.PLAYGROUND_DATA_DIR || "data", ...(peers && { peers }) };
 }

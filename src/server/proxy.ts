@@ -66,7 +66,14 @@ export function forwardRequest(
 }
 
 /** Forwards a WebSocket upgrade to `target`: the request head is rewritten for `path`, then bytes flow both ways. */
-export function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: number | Upstream, path: string, onFail?: () => void): void {
+export function forwardUpgrade(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  target: number | Upstream,
+  path: string,
+  onFail?: () => void,
+): void {
   const { host, port } = loopback(target);
   let connected = false;
   const upstream = connect(port, host, () => {
@@ -99,11 +106,22 @@ export function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffe
 
 function unavailable(res: ServerResponse): void {
   res.writeHead(502, { "content-type": "application/json" });
-  res.end(JSON.stringify({ error: { code: "upstream_unavailable", message: "The server behind this lab is not answering. Reload the page for a fresh lab." } }));
+  res.end(
+    JSON.stringify({
+      error: { code: "upstream_unavailable", message: "The server behind this lab is not answering. Reload the page for a fresh lab." },
+    }),
+  );
 }
 
 /** Sends a JSON body already read from `req` on to `target`, with the request's own headers, and streams the answer back. */
-export function forwardJson(req: IncomingMessage, res: ServerResponse, target: Upstream, path: string, body: unknown, onFail = unavailable): void {
+export function forwardJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: Upstream,
+  path: string,
+  body: unknown,
+  onFail = unavailable,
+): void {
   const text = JSON.stringify(body);
   const headers = { ...req.headers, "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) };
   delete headers["transfer-encoding"];

@@ -8,15 +8,7 @@ export type EngineType = "open" | "close" | "ping" | "pong" | "message" | "upgra
 export const ENGINE_TYPES: readonly EngineType[] = ["open", "close", "ping", "pong", "message", "upgrade", "noop"];
 
 export type PacketType = "CONNECT" | "DISCONNECT" | "EVENT" | "ACK" | "CONNECT_ERROR" | "BINARY_EVENT" | "BINARY_ACK";
-export const PACKET_TYPES: readonly PacketType[] = [
-  "CONNECT",
-  "DISCONNECT",
-  "EVENT",
-  "ACK",
-  "CONNECT_ERROR",
-  "BINARY_EVENT",
-  "BINARY_ACK",
-];
+export const PACKET_TYPES: readonly PacketType[] = ["CONNECT", "DISCONNECT", "EVENT", "ACK", "CONNECT_ERROR", "BINARY_EVENT", "BINARY_ACK"];
 
 export interface DecodedPacket {
   type: PacketType;

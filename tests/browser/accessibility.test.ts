@@ -29,7 +29,10 @@ async function seriousViolations(page: Page): Promise<string[]> {
   });
   return violations
     .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+    .map(
+      (violation) =>
+        `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
+    );
 }
 
 const pages = ["/", ...COURSE_SLUGS.map((slug) => `/lessons/${slug}`)];
@@ -41,7 +44,11 @@ describe("accessibility (axe-core)", () => {
         const { page } = await openPage(browser, { colorScheme });
         await page.goto(`${inject("origin")}${path}`, { waitUntil: "networkidle" });
         // Let the lab fill in: its clients connected, its panels rendered.
-        if (path.startsWith("/lessons/")) await page.locator(".lab-status").filter({ hasText: /Lab ready|coming soon/ }).count();
+        if (path.startsWith("/lessons/"))
+          await page
+            .locator(".lab-status")
+            .filter({ hasText: /Lab ready|coming soon/ })
+            .count();
         expect(await seriousViolations(page)).toEqual([]);
         await page.context().close();
       });

@@ -44,7 +44,10 @@ describe("the Acknowledgements lesson page", () => {
     await emitAdd("3, 4", { timeoutMs: 10_000 });
     await alice().getByRole("button", { name: "Drop" }).click();
     await received(alice()).getByText("ack for add callback(Error: socket has been disconnected)").waitFor();
-    await alice().getByRole("status").filter({ hasText: /^connected/ }).waitFor({ timeout: 10_000 });
+    await alice()
+      .getByRole("status")
+      .filter({ hasText: /^connected/ })
+      .waitFor({ timeout: 10_000 });
     // This emit's handler starts after the lost ones, with the same delay, so it answers after them.
     await emitAdd("5, 6");
     await received(alice()).getByText("ack for add callback(11)").waitFor({ timeout: 10_000 });

@@ -17,7 +17,10 @@ const openEditor = () => openCodeEditor(lab.page(), lab.errors());
 /** How many CSS rules on the page style Monaco's editor. */
 function monacoRules(page: Page): Promise<number> {
   return page.evaluate(() =>
-    [...document.styleSheets].reduce((count, sheet) => count + [...sheet.cssRules].filter((rule) => rule.cssText.includes(".monaco-editor")).length, 0),
+    [...document.styleSheets].reduce(
+      (count, sheet) => count + [...sheet.cssRules].filter((rule) => rule.cssText.includes(".monaco-editor")).length,
+      0,
+    ),
   );
 }
 
@@ -28,17 +31,34 @@ describe("the code playground", { timeout: 60_000 }, () => {
     await openEditor();
     expect(await monacoRules(lab.page())).toBeGreaterThan(100);
     // Monaco's own layout rules apply, e.g. the editor is a positioned box.
-    expect(await playground().locator(".monaco-editor").first().evaluate((editor) => getComputedStyle(editor).position)).toBe("relative");
+    expect(
+      await playground()
+        .locator(".monaco-editor")
+        .first()
+        .evaluate((editor) => getComputedStyle(editor).position),
+    ).toBe("relative");
   });
 
   it("opens the editor, runs the starter code, and shows its output and its client in the lab", async () => {
     await openEditor();
     await playground().getByRole("button", { name: "Run", exact: true }).click();
-    await consoleList().getByText(/^connected as \S+$/).waitFor();
-    await lab.page().getByRole("list", { name: "Server log" }).getByText(/Code connected \(id \S+, polling\)/).waitFor();
+    await consoleList()
+      .getByText(/^connected as \S+$/)
+      .waitFor();
+    await lab
+      .page()
+      .getByRole("list", { name: "Server log" })
+      .getByText(/Code connected \(id \S+, polling\)/)
+      .waitFor();
     await lab.page().getByRole("table", { name: "Sockets" }).getByRole("row").filter({ hasText: "Code" }).waitFor();
     await lab.page().getByRole("button", { name: "Table view" }).click();
-    await lab.page().getByRole("table", { name: /Timeline entries/ }).getByRole("row").filter({ hasText: "Code" }).first().waitFor();
+    await lab
+      .page()
+      .getByRole("table", { name: /Timeline entries/ })
+      .getByRole("row")
+      .filter({ hasText: "Code" })
+      .first()
+      .waitFor();
     expect(lab.errors()).toEqual([]);
   });
 
@@ -58,7 +78,10 @@ describe("the code playground", { timeout: 60_000 }, () => {
     await useCode(lab.page(), "setInterval(() => {\n  for (let i = 0; i < 5000; i++) console.log(i);\n}, 10);\n");
     await openEditor();
     await playground().getByRole("button", { name: "Run", exact: true }).click();
-    await consoleList().getByText(/more lines not shown/).first().waitFor();
+    await consoleList()
+      .getByText(/more lines not shown/)
+      .first()
+      .waitFor();
     expect(await lab.page().evaluate(() => 6 * 7)).toBe(42);
     expect(await consoleList().getByRole("listitem").count()).toBeLessThanOrEqual(500);
     await playground().getByRole("button", { name: "Stop" }).click();
@@ -93,7 +116,10 @@ describe("the code playground", { timeout: 60_000 }, () => {
   });
 
   it("passes the exercise with a correct solution and fails an incorrect one, with the evidence", async () => {
-    await useCode(lab.page(), 'import { io } from "socket.io-client";\nconst socket = io(lab.url, lab.options);\nsocket.on("connect", () => socket.emit("greet", "hi", 42));\n');
+    await useCode(
+      lab.page(),
+      'import { io } from "socket.io-client";\nconst socket = io(lab.url, lab.options);\nsocket.on("connect", () => socket.emit("greet", "hi", 42));\n',
+    );
     await openEditor();
     const run = playground().getByRole("button", { name: "Run", exact: true });
     await run.click();
@@ -101,7 +127,10 @@ describe("the code playground", { timeout: 60_000 }, () => {
     await playground().getByRole("list", { name: "Evidence" }).getByText('server received from Code: 42["greet","hi",42]').waitFor();
 
     await lab.page().reload();
-    await useCode(lab.page(), 'import { io } from "socket.io-client";\nconst socket = io(lab.url, lab.options);\nsocket.on("connect", () => socket.emit("greet", 42, "hi"));\n');
+    await useCode(
+      lab.page(),
+      'import { io } from "socket.io-client";\nconst socket = io(lab.url, lab.options);\nsocket.on("connect", () => socket.emit("greet", 42, "hi"));\n',
+    );
     await lab.page().reload();
     await openEditor();
     await run.click();

@@ -39,7 +39,9 @@ describe("compressed static files from the one-port server", () => {
   it("answers a repeat request with 304 when the ETag matches", async () => {
     const first = await fetch(`${origin()}/lessons/emit`, { headers: { "accept-encoding": "br" } });
     await first.arrayBuffer();
-    const again = await fetch(`${origin()}/lessons/emit`, { headers: { "accept-encoding": "br", "if-none-match": first.headers.get("etag") ?? "" } });
+    const again = await fetch(`${origin()}/lessons/emit`, {
+      headers: { "accept-encoding": "br", "if-none-match": first.headers.get("etag") ?? "" },
+    });
     expect(again.status).toBe(304);
   });
 });

@@ -9,7 +9,10 @@ function client(name: string): Locator {
 }
 
 async function connected(panel: Locator): Promise<void> {
-  await panel.getByRole("status").filter({ hasText: /^connected/ }).waitFor();
+  await panel
+    .getByRole("status")
+    .filter({ hasText: /^connected/ })
+    .waitFor();
 }
 
 async function emitFrom(panel: Locator, event: string, args: string, ack = false): Promise<void> {

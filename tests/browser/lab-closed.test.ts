@@ -20,7 +20,10 @@ describe("a lab that closes under the learner", () => {
     });
     await page.goto(`${inject("origin")}/lessons/emit`);
     const alice = page.getByRole("group", { name: "Alice" });
-    await alice.getByRole("status").filter({ hasText: /^connected/ }).waitFor();
+    await alice
+      .getByRole("status")
+      .filter({ hasText: /^connected/ })
+      .waitFor();
     await expect.poll(() => opened.length).toBe(1);
 
     // As when the process that held it restarts, or it sat idle: the lab is gone.
@@ -28,7 +31,10 @@ describe("a lab that closes under the learner", () => {
     const status = page.getByRole("status").filter({ hasText: "This lab has closed" });
     await status.waitFor();
     await status.getByRole("button", { name: "Open a fresh lab" }).click();
-    await alice.getByRole("status").filter({ hasText: /^connected/ }).waitFor();
+    await alice
+      .getByRole("status")
+      .filter({ hasText: /^connected/ })
+      .waitFor();
     await expect.poll(() => opened.length).toBe(2);
     expect(opened[1]).not.toBe(opened[0]);
     await page.context().close();

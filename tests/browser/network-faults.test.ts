@@ -20,7 +20,9 @@ describe("network faults on the lesson page", () => {
   it("Drop: the status shows disconnected with its reason and the next attempt, then connected again", async () => {
     await alice().getByRole("button", { name: "Drop" }).click();
     await statusMatching(alice(), /^disconnected: transport (close|error)/);
-    await alice().getByText(/Next attempt in \d/).waitFor();
+    await alice()
+      .getByText(/Next attempt in \d/)
+      .waitFor();
     await statusMatching(alice(), /^connected/);
   });
 
@@ -30,7 +32,9 @@ describe("network faults on the lesson page", () => {
     await statusMatching(alice(), /^disconnected/);
     await expect.poll(() => offline.getAttribute("aria-pressed")).toBe("true");
     // Two failed attempts, each reported by the real client, while the status stays disconnected.
-    await alice().getByText(/Attempt 2 failed/).waitFor({ timeout: 15_000 });
+    await alice()
+      .getByText(/Attempt 2 failed/)
+      .waitFor({ timeout: 15_000 });
     await statusMatching(alice(), /^disconnected/);
     await offline.click();
     // The toggle shows the state the lab answered with, once it answers.

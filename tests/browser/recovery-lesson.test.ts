@@ -26,10 +26,16 @@ async function aliceHasAnOffset(): Promise<void> {
 async function offlineThenBack(whileAway: () => Promise<void> = async () => undefined): Promise<void> {
   const alice = client("Alice");
   await alice.getByRole("button", { name: "Offline" }).click();
-  await alice.getByRole("status").filter({ hasText: /^disconnected/ }).waitFor();
+  await alice
+    .getByRole("status")
+    .filter({ hasText: /^disconnected/ })
+    .waitFor();
   await whileAway();
   await alice.getByRole("button", { name: "Offline" }).click();
-  await alice.getByRole("status").filter({ hasText: /^connected/ }).waitFor({ timeout: 15_000 });
+  await alice
+    .getByRole("status")
+    .filter({ hasText: /^connected/ })
+    .waitFor({ timeout: 15_000 });
 }
 
 describe("the Connection state recovery lesson page", () => {
@@ -41,13 +47,19 @@ describe("the Connection state recovery lesson page", () => {
     const idBefore = (await alice.getByRole("status").textContent())?.match(/id (\S+)/)?.[1];
 
     await alice.getByRole("button", { name: "Offline" }).click();
-    await alice.getByRole("status").filter({ hasText: /^disconnected/ }).waitFor();
+    await alice
+      .getByRole("status")
+      .filter({ hasText: /^disconnected/ })
+      .waitFor();
     await alice.getByText(/the recovery window closes in/).waitFor();
     for (const text of ["one", "two", "three"]) await say(bob, text);
     await expect.poll(() => received(bob).filter({ hasText: '"text":"three"' }).count()).toBe(1);
 
     await alice.getByRole("button", { name: "Offline" }).click();
-    await alice.getByRole("status").filter({ hasText: /^connected · id \S+ · \w+ · recovered$/ }).waitFor({ timeout: 15_000 });
+    await alice
+      .getByRole("status")
+      .filter({ hasText: /^connected · id \S+ · \w+ · recovered$/ })
+      .waitFor({ timeout: 15_000 });
     const idAfter = (await alice.getByRole("status").textContent())?.match(/id (\S+)/)?.[1];
     expect(idAfter).toBe(idBefore);
     for (const text of ["one", "two", "three"]) {
@@ -63,9 +75,15 @@ describe("the Connection state recovery lesson page", () => {
     await say(client("Bob"), "first");
     await received(alice).filter({ hasText: '"text":"first"' }).waitFor();
     await alice.getByRole("button", { name: "Disconnect" }).click();
-    await alice.getByRole("status").filter({ hasText: /^disconnected: io client disconnect/ }).waitFor();
+    await alice
+      .getByRole("status")
+      .filter({ hasText: /^disconnected: io client disconnect/ })
+      .waitFor();
     await alice.getByRole("button", { name: "Reconnect" }).click();
-    await alice.getByRole("status").filter({ hasText: /^connected/ }).waitFor();
+    await alice
+      .getByRole("status")
+      .filter({ hasText: /^connected/ })
+      .waitFor();
     expect(await alice.getByRole("status").textContent()).not.toContain("recovered");
   });
 
@@ -77,12 +95,24 @@ describe("the Connection state recovery lesson page", () => {
     await offlineThenBack(async () => {
       for (const how of ["ack", "volatile", "plain"]) await emitFrom(bob, "announce", `"${how}", "${how} notice"`);
       // Bob is in the chat room too: once he has all three, the server has sent all three.
-      for (const how of ["ack", "volatile", "plain"]) await received(bob).filter({ hasText: `"${how} notice"` }).waitFor();
+      for (const how of ["ack", "volatile", "plain"])
+        await received(bob)
+          .filter({ hasText: `"${how} notice"` })
+          .waitFor();
     });
-    await alice.getByRole("status").filter({ hasText: /· recovered$/ }).waitFor();
-    await serverLog().getByText(/log: Alice recovered/).waitFor();
+    await alice
+      .getByRole("status")
+      .filter({ hasText: /· recovered$/ })
+      .waitFor();
+    await serverLog()
+      .getByText(/log: Alice recovered/)
+      .waitFor();
     await expect.poll(() => received(alice).filter({ hasText: '"plain notice"' }).count()).toBe(1);
-    expect(await received(alice).filter({ hasText: /"(ack|volatile) notice"/ }).count()).toBe(0);
+    expect(
+      await received(alice)
+        .filter({ hasText: /"(ack|volatile) notice"/ })
+        .count(),
+    ).toBe(0);
     expect(await serverLog().getByText("middleware ran for Alice").count()).toBe(1);
   });
 
@@ -99,17 +129,28 @@ describe("the Connection state recovery lesson page", () => {
     const alice = client("Alice");
     await aliceHasAnOffset();
     await offlineThenBack();
-    await alice.getByRole("status").filter({ hasText: /· recovered$/ }).waitFor();
+    await alice
+      .getByRole("status")
+      .filter({ hasText: /· recovered$/ })
+      .waitFor();
     await emitFrom(alice, "move", '"lobby"');
     await serverLog().getByText('Alice joined room "lobby"').waitFor();
     await alice.getByRole("button", { name: "Disconnect" }).click();
-    await alice.getByRole("status").filter({ hasText: /^disconnected: io client disconnect/ }).waitFor();
+    await alice
+      .getByRole("status")
+      .filter({ hasText: /^disconnected: io client disconnect/ })
+      .waitFor();
     await say(client("Bob"), "after you left");
     await received(client("Bob")).filter({ hasText: '"text":"after you left"' }).waitFor();
     await alice.getByRole("button", { name: "Reconnect" }).click();
-    await alice.getByRole("status").filter({ hasText: /· recovered$/ }).waitFor();
+    await alice
+      .getByRole("status")
+      .filter({ hasText: /· recovered$/ })
+      .waitFor();
     await received(alice).filter({ hasText: '"text":"after you left"' }).waitFor();
-    const recovered = serverLog().getByText(/log: Alice recovered/).last();
+    const recovered = serverLog()
+      .getByText(/log: Alice recovered/)
+      .last();
     expect(await recovered.textContent()).toMatch(/rooms \["[^"]+","chat"\]/);
   });
 });

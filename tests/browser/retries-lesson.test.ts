@@ -8,18 +8,30 @@ const serverLog = () => lab.page().getByRole("list", { name: "Server log" });
 
 /** Turns a 0/1 server setting on (1) or off (0) with its switch. */
 async function setServer(name: string, value: 0 | 1): Promise<void> {
-  await lab.page().getByRole("checkbox", { name }).setChecked(value === 1);
-  await serverLog().getByText(new RegExp(`setting \\w+ = ${value}$`)).last().waitFor();
+  await lab
+    .page()
+    .getByRole("checkbox", { name })
+    .setChecked(value === 1);
+  await serverLog()
+    .getByText(new RegExp(`setting \\w+ = ${value}$`))
+    .last()
+    .waitFor();
 }
 
 /** Alice retries unacknowledged emits: up to 3 more tries, each after 800 ms without an ack. */
 async function aliceRetries(): Promise<void> {
   const alice = lab.page().getByRole("group", { name: "Alice" });
-  for (const [name, value] of [["retries option", "3"], ["ackTimeout option (ms)", "800"]]) {
+  for (const [name, value] of [
+    ["retries option", "3"],
+    ["ackTimeout option (ms)", "800"],
+  ]) {
     const field = alice.getByRole("spinbutton", { name });
     await field.fill(value!);
     await field.press("Enter");
-    await alice.getByRole("status").filter({ hasText: /^connected/ }).waitFor();
+    await alice
+      .getByRole("status")
+      .filter({ hasText: /^connected/ })
+      .waitFor();
   }
 }
 
@@ -30,7 +42,10 @@ async function sendThroughLostAck(withIds: boolean): Promise<void> {
   await panel().getByRole("spinbutton", { name: "How many" }).fill("1");
   await panel().getByRole("checkbox", { name: "With unique ids (crypto.randomUUID())" }).setChecked(withIds);
   await panel().getByRole("button", { name: "Send" }).click();
-  await serverLog().getByText(/lost ack: Alice's message stored/).last().waitFor();
+  await serverLog()
+    .getByText(/lost ack: Alice's message stored/)
+    .last()
+    .waitFor();
   await setServer("Lost ack: store but never answer (0 off, 1 on)", 0);
 }
 
@@ -74,7 +89,10 @@ describe("the Retries lesson page", () => {
     expect(await counter("Dropped (volatile)").textContent()).toBe("5");
     await panel().getByText("Alice: 0 in the send buffer").waitFor();
     await offline.click();
-    await alice.getByRole("status").filter({ hasText: /^connected/ }).waitFor({ timeout: 15_000 });
+    await alice
+      .getByRole("status")
+      .filter({ hasText: /^connected/ })
+      .waitFor({ timeout: 15_000 });
     await panel().getByRole("checkbox", { name: "volatile" }).uncheck();
     await panel().getByRole("button", { name: "Send" }).click();
     // Five more, now that she is connected. Anything buffered would have been flushed ahead of them.
@@ -89,7 +107,9 @@ describe("the Retries lesson page", () => {
     await setServer("Lost ack: store but never answer (0 off, 1 on)", 1);
     await panel().getByRole("combobox", { name: "From" }).selectOption("Alice");
     await panel().getByRole("spinbutton", { name: "How many" }).fill("1");
-    await panel().getByRole("checkbox", { name: /Retry by hand/ }).check();
+    await panel()
+      .getByRole("checkbox", { name: /Retry by hand/ })
+      .check();
     await panel().getByRole("spinbutton", { name: "Timeout (ms)" }).fill("300");
     await panel().getByRole("button", { name: "Send" }).click();
     await expect.poll(() => counter("Retried by hand").textContent(), { timeout: 10_000 }).not.toBe("0");

@@ -3,7 +3,12 @@ import { useLabPage } from "../support/browser.js";
 
 const lab = useLabPage("/lessons/rooms", ["Alice", "Bob", "Carol", "Dave"]);
 beforeEach(async () => {
-  for (const [name, room] of [["Alice", "red"], ["Bob", "red"], ["Bob", "blue"], ["Carol", "blue"]]) {
+  for (const [name, room] of [
+    ["Alice", "red"],
+    ["Bob", "red"],
+    ["Bob", "blue"],
+    ["Carol", "blue"],
+  ]) {
     const panel = lab.page().getByRole("group", { name });
     await panel.getByRole("textbox", { name: "Room" }).fill(room!);
     await panel.getByRole("button", { name: "Join room" }).click();
@@ -37,9 +42,15 @@ describe("the Broadcast & rooms lesson page", () => {
   it("to(a).to(b) is a union: Bob, in both rooms, receives the event once", async () => {
     const result = await predictAndRun("Dave", "io.to(room).to(second room): either room", ["Alice", "Bob"]);
     expect(result).toBe("Received by: Alice, Bob, Carol. Your prediction: 3 of 4 right (wrong about Carol).");
-    await expect.poll(() => lab.page().getByRole("region", { name: "Predict, then run" }).getByText(/Your score in this lesson/).textContent()).toBe(
-      "Your score in this lesson: 3 of 4 predictions right.",
-    );
+    await expect
+      .poll(() =>
+        lab
+          .page()
+          .getByRole("region", { name: "Predict, then run" })
+          .getByText(/Your score in this lesson/)
+          .textContent(),
+      )
+      .toBe("Your score in this lesson: 3 of 4 predictions right.");
   });
 
   it("Drop takes a client out of its rooms: its memberships vanish from the matrix", async () => {

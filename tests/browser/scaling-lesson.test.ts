@@ -23,8 +23,14 @@ async function restartNodes(adapter: string, recovery = false): Promise<void> {
   await nodes().getByRole("radio", { name: adapter }).check();
   await nodes().getByRole("checkbox", { name: "connectionStateRecovery on" }).setChecked(recovery);
   await nodes().getByRole("button", { name: "Restart nodes" }).click();
-  await nodes().getByRole("status").filter({ hasText: new RegExp(`${adapter.replace(/ adapter$/, "")}.*recovery ${recovery ? "on" : "off"}`, "i") }).waitFor();
-  for (const name of ["Alice", "Bob"]) await status(client(name)).filter({ hasText: /^connected.* on node [AB]$/ }).waitFor({ timeout: 15_000 });
+  await nodes()
+    .getByRole("status")
+    .filter({ hasText: new RegExp(`${adapter.replace(/ adapter$/, "")}.*recovery ${recovery ? "on" : "off"}`, "i") })
+    .waitFor();
+  for (const name of ["Alice", "Bob"])
+    await status(client(name))
+      .filter({ hasText: /^connected.* on node [AB]$/ })
+      .waitFor({ timeout: 15_000 });
 }
 
 /** Bob through the balancer, WebSocket only: each new connection goes to the next node in turn. */
@@ -32,7 +38,9 @@ async function bobThroughBalancer(): Promise<void> {
   const bob = client("Bob");
   await bob.getByRole("combobox", { name: "Transport" }).selectOption({ label: "WebSocket only" });
   await bob.getByRole("combobox", { name: "Connects to" }).selectOption({ label: "Load balancer" });
-  await status(bob).filter({ hasText: /^connected.* on node [AB]$/ }).waitFor({ timeout: 15_000 });
+  await status(bob)
+    .filter({ hasText: /^connected.* on node [AB]$/ })
+    .waitFor({ timeout: 15_000 });
 }
 
 const nodeOf = async (panel: Locator) => (await status(panel).textContent())?.match(/on node ([AB])$/)?.[1];
@@ -43,7 +51,9 @@ async function missWhileOffline(text: string): Promise<void> {
   const alice = client("Alice");
   const bob = client("Bob");
   await bob.getByRole("button", { name: "Offline" }).click();
-  await status(bob).filter({ hasText: /^disconnected/ }).waitFor();
+  await status(bob)
+    .filter({ hasText: /^disconnected/ })
+    .waitFor();
   await say(alice, text);
   await line(alice, text).waitFor();
   await bob.getByRole("button", { name: "Offline" }).click();
@@ -53,8 +63,12 @@ describe("the Scaling lesson page", () => {
   it("shows each client's node; without an adapter Alice's chat stays on node A, and after Restart nodes with the cluster adapter it reaches Bob on node B", async () => {
     const alice = client("Alice");
     const bob = client("Bob");
-    await status(alice).filter({ hasText: /on node A$/ }).waitFor();
-    await status(bob).filter({ hasText: /on node B$/ }).waitFor();
+    await status(alice)
+      .filter({ hasText: /on node A$/ })
+      .waitFor();
+    await status(bob)
+      .filter({ hasText: /on node B$/ })
+      .waitFor();
 
     await say(alice, "alone");
     await line(alice, "alone").waitFor();
@@ -71,16 +85,27 @@ describe("the Scaling lesson page", () => {
   it("through a round-robin balancer Bob's polling fails with Session ID unknown; Sticky fixes it, and so does WebSocket only", async () => {
     const bob = client("Bob");
     await bob.getByRole("combobox", { name: "Connects to" }).selectOption({ label: "Load balancer" });
-    await status(bob).filter({ hasText: /^disconnected: transport error \(xhr (post|poll) error\) · reconnecting$/ }).waitFor({ timeout: 10_000 });
-    await lab.page().getByRole("list", { name: "Server log" }).getByText(/Bob refused: HTTP 400 \{"code":1,"message":"Session ID unknown"\}/).first().waitFor();
+    await status(bob)
+      .filter({ hasText: /^disconnected: transport error \(xhr (post|poll) error\) · reconnecting$/ })
+      .waitFor({ timeout: 10_000 });
+    await lab
+      .page()
+      .getByRole("list", { name: "Server log" })
+      .getByText(/Bob refused: HTTP 400 \{"code":1,"message":"Session ID unknown"\}/)
+      .first()
+      .waitFor();
 
     await nodes().getByRole("radio", { name: "Sticky" }).check();
-    await status(bob).filter({ hasText: /^connected.* websocket · on node [AB]$/ }).waitFor({ timeout: 15_000 });
+    await status(bob)
+      .filter({ hasText: /^connected.* websocket · on node [AB]$/ })
+      .waitFor({ timeout: 15_000 });
 
     await nodes().getByRole("radio", { name: "Round-robin" }).check();
     await nodes().getByRole("status").filter({ hasText: "Load balancer: round-robin" }).waitFor();
     await bob.getByRole("combobox", { name: "Transport" }).selectOption({ label: "WebSocket only" });
-    await status(bob).filter({ hasText: /^connected.* websocket · on node [AB]$/ }).waitFor({ timeout: 15_000 });
+    await status(bob)
+      .filter({ hasText: /^connected.* websocket · on node [AB]$/ })
+      .waitFor({ timeout: 15_000 });
   });
 
   it.skipIf(!inject("hasRedis"))(
@@ -96,18 +121,24 @@ describe("the Scaling lesson page", () => {
       await line(bob, "before").waitFor();
       const [firstNode, firstId] = [await nodeOf(bob), await idOf(bob)];
       await missWhileOffline("missed");
-      await status(bob).filter({ hasText: /^connected.* · recovered · on node [AB]$/ }).waitFor({ timeout: 15_000 });
+      await status(bob)
+        .filter({ hasText: /^connected.* · recovered · on node [AB]$/ })
+        .waitFor({ timeout: 15_000 });
       expect(await nodeOf(bob)).not.toBe(firstNode);
       expect(await idOf(bob)).toBe(firstId);
       await line(bob, "missed").waitFor();
 
       await restartNodes("Cluster adapter", true);
-      await status(bob).filter({ hasText: /^connected.* on node [AB]$/ }).waitFor({ timeout: 15_000 });
+      await status(bob)
+        .filter({ hasText: /^connected.* on node [AB]$/ })
+        .waitFor({ timeout: 15_000 });
       await say(alice, "again");
       await line(bob, "again").waitFor();
       const [nodeBefore, idBefore] = [await nodeOf(bob), await idOf(bob)];
       await missWhileOffline("lost");
-      await status(bob).filter({ hasText: /^connected.* on node [AB]$/ }).waitFor({ timeout: 15_000 });
+      await status(bob)
+        .filter({ hasText: /^connected.* on node [AB]$/ })
+        .waitFor({ timeout: 15_000 });
       expect(await nodeOf(bob)).not.toBe(nodeBefore);
       expect(await status(bob).textContent()).not.toContain("recovered");
       expect(await idOf(bob)).not.toBe(idBefore);

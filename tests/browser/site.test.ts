@@ -32,8 +32,14 @@ describe("the site", () => {
       const { page, errors } = await openPage(browser);
       const response = await page.goto(`${origin}${path}`);
       expect(response?.status()).toBe(200);
-      if (["/lessons/emit", "/lessons/acks", "/lessons/rooms", "/lessons/recovery", "/lessons/retries", "/lessons/transports"].includes(path)) {
-        await page.getByRole("group", { name: "Bob" }).getByRole("status").filter({ hasText: /^connected/ }).waitFor();
+      if (
+        ["/lessons/emit", "/lessons/acks", "/lessons/rooms", "/lessons/recovery", "/lessons/retries", "/lessons/transports"].includes(path)
+      ) {
+        await page
+          .getByRole("group", { name: "Bob" })
+          .getByRole("status")
+          .filter({ hasText: /^connected/ })
+          .waitFor();
       }
       if (path === "/lessons/why-websocket") await page.getByRole("status").filter({ hasText: "Push: connected over websocket" }).waitFor();
       const hrefs = await page.locator("a[href^='/']").evaluateAll((links) => links.map((a) => a.getAttribute("href")));

@@ -55,15 +55,22 @@ describe("the Transports lesson page", () => {
     const oversized = alice().getByRole("button", { name: "Send one over the size limit" });
     await oversized.click();
     await statusMatching(alice(), /^disconnected: transport close \(.*close code 1009\)/);
-    await serverLog().getByText(/Alice disconnected: transport error \(.*Max payload size exceeded\)/).waitFor();
+    await serverLog()
+      .getByText(/Alice disconnected: transport error \(.*Max payload size exceeded\)/)
+      .waitFor();
     await statusMatching(alice(), /^connected/);
 
     await alice().getByRole("combobox", { name: "Transport" }).selectOption({ label: "Polling only" });
     await statusMatching(alice(), /· polling$/);
     await oversized.click();
     await statusMatching(alice(), /^disconnected: transport error/);
-    await serverLog().getByText(/Alice POST \/socket\.io\/\S+ → 413 /).waitFor();
-    await serverLog().getByText(/Alice disconnected: transport close/).last().waitFor();
+    await serverLog()
+      .getByText(/Alice POST \/socket\.io\/\S+ → 413 /)
+      .waitFor();
+    await serverLog()
+      .getByText(/Alice disconnected: transport close/)
+      .last()
+      .waitFor();
     await statusMatching(alice(), /^connected · id \S+ · polling$/);
     // The only console error is the browser reporting the real 413.
     expect(lab.errors().every((error) => error.includes("413"))).toBe(true);

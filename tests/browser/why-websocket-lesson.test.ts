@@ -5,7 +5,11 @@ const lab = useLabPage("/lessons/why-websocket", []);
 
 /** The polling and push cells of one measurement row of "One counter, two ways". */
 async function row(name: string): Promise<{ poll: string; push: string }> {
-  const cells = await lab.page().getByRole("row", { name: new RegExp(`^${name}`) }).getByRole("cell").allTextContents();
+  const cells = await lab
+    .page()
+    .getByRole("row", { name: new RegExp(`^${name}`) })
+    .getByRole("cell")
+    .allTextContents();
   return { poll: cells[0] ?? "", push: cells[1] ?? "" };
 }
 
@@ -42,15 +46,32 @@ describe("the Why WebSocket lesson page", () => {
     await bare.getByRole("button", { name: "Open a bare WebSocket" }).focus();
     await page.keyboard.press("Enter");
     await bare.getByRole("status").filter({ hasText: "Bare: connected to Socket.IO" }).waitFor();
-    await frames.getByRole("listitem").filter({ hasText: /^← received 0\{"sid":/ }).waitFor();
-    await frames.getByRole("listitem").filter({ hasText: /^→ sent 40 · Socket\.IO CONNECT/ }).waitFor();
+    await frames
+      .getByRole("listitem")
+      .filter({ hasText: /^← received 0\{"sid":/ })
+      .waitFor();
+    await frames
+      .getByRole("listitem")
+      .filter({ hasText: /^→ sent 40 · Socket\.IO CONNECT/ })
+      .waitFor();
     await frames.getByRole("listitem").filter({ hasText: '→ sent 42["hello","from a bare WebSocket"]' }).waitFor();
-    await frames.getByRole("listitem").filter({ hasText: /^← received 42\["tick",/ }).first().waitFor({ timeout: 5000 });
+    await frames
+      .getByRole("listitem")
+      .filter({ hasText: /^← received 42\["tick",/ })
+      .first()
+      .waitFor({ timeout: 5000 });
     await page.getByRole("list", { name: "Server log" }).getByText('← Bare 42["hello","from a bare WebSocket"]').waitFor();
-    await frames.getByRole("listitem").filter({ hasText: /^→ sent 3 · Engine\.IO pong/ }).first().waitFor({ timeout: 8000 });
+    await frames
+      .getByRole("listitem")
+      .filter({ hasText: /^→ sent 3 · Engine\.IO pong/ })
+      .first()
+      .waitFor({ timeout: 8000 });
 
     await bare.getByRole("button", { name: "Close the bare WebSocket" }).press("Enter");
-    await bare.getByRole("status").filter({ hasText: /^Bare: closed \(code \d+\)$/ }).waitFor();
+    await bare
+      .getByRole("status")
+      .filter({ hasText: /^Bare: closed \(code \d+\)$/ })
+      .waitFor();
     await bare.getByRole("button", { name: "Open a bare WebSocket" }).waitFor();
     expect(lab.errors()).toEqual([]);
   });

@@ -33,7 +33,9 @@ describe("the Acknowledgements lesson's lab", () => {
   it("makes the callback error-first with timeout(ms), and fails with a timeout error when the server is slower", async () => {
     const lab = await createLab(running.origin, "acks");
     const alice = await connectClient(running.origin, lab, "Alice");
-    const inTime = await new Promise<unknown[]>((resolve) => alice.timeout(2000).emit("add", 1, 1, (...reply: unknown[]) => resolve(reply)));
+    const inTime = await new Promise<unknown[]>((resolve) =>
+      alice.timeout(2000).emit("add", 1, 1, (...reply: unknown[]) => resolve(reply)),
+    );
     expect(inTime).toEqual([null, 2]);
     await setDelay(lab, 1000);
     const late = await new Promise<unknown[]>((resolve) => alice.timeout(200).emit("add", 1, 1, (...reply: unknown[]) => resolve(reply)));

@@ -58,7 +58,9 @@ describe("code runs from the sandbox (Origin: null)", () => {
     const { ticket, client } = await ticketFor(lab);
     const socket = sandboxed(lab, "websocket", { client, ticket });
     await nextEvent(socket, "connect");
-    const snapshot = (await (await fetch(`${running.origin}/api/labs/${lab.id}/inspect`)).json()) as { links: { client: string; handshake?: { request: string[] } }[] };
+    const snapshot = (await (await fetch(`${running.origin}/api/labs/${lab.id}/inspect`)).json()) as {
+      links: { client: string; handshake?: { request: string[] } }[];
+    };
     const handshake = snapshot.links.find((link) => link.client === "Code")?.handshake;
     expect(handshake?.request[0]).toContain("ticket=(hidden)");
     expect(JSON.stringify(snapshot)).not.toContain(ticket);
@@ -87,7 +89,11 @@ describe("code runs from the sandbox (Origin: null)", () => {
         [`/api/labs/${lab.id}/runs`, "POST"],
         [`/api/labs/${lab.id}/clients/Alice/drop`, "POST"],
       ] as const) {
-        const response = await fetch(`${running.origin}${path}`, { method, headers: { Origin: origin, "content-type": "text/plain" }, body: "{}" });
+        const response = await fetch(`${running.origin}${path}`, {
+          method,
+          headers: { Origin: origin, "content-type": "text/plain" },
+          body: "{}",
+        });
         expect(response.status, `${origin} ${method} ${path}`).toBe(403);
         expect(await response.json()).toMatchObject({ error: { code: "cross_origin" } });
       }

@@ -86,9 +86,13 @@ describe("control API", () => {
 
   it("refuses a malformed recovery switch with 400, and answers a valid one with the options now in force", async () => {
     const lab = await createLab(running.origin, "recovery");
-    const put = (body: unknown) =>
-      fetch(`${running.origin}/api/labs/${lab.id}/recovery`, { method: "PUT", body: JSON.stringify(body) });
-    for (const bad of [{}, { enabled: "yes" }, { enabled: true, maxDisconnectionDuration: 10 }, { enabled: true, maxDisconnectionDuration: 1.5 }]) {
+    const put = (body: unknown) => fetch(`${running.origin}/api/labs/${lab.id}/recovery`, { method: "PUT", body: JSON.stringify(body) });
+    for (const bad of [
+      {},
+      { enabled: "yes" },
+      { enabled: true, maxDisconnectionDuration: 10 },
+      { enabled: true, maxDisconnectionDuration: 1.5 },
+    ]) {
       const response = await put(bad);
       expect(response.status).toBe(400);
       expect((await response.json()).error.code).toBe("invalid_recovery");

@@ -25,10 +25,16 @@ let origin: string;
 beforeAll(async () => {
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
-  dev = spawn(...dyingWithParent([process.execPath, "node_modules/astro/bin/astro.mjs", "dev", "--host", "127.0.0.1", "--port", String(port), "--ignore-lock"], "SIGTERM"), {
-    env: devEnvironment(),
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  dev = spawn(
+    ...dyingWithParent(
+      [process.execPath, "node_modules/astro/bin/astro.mjs", "dev", "--host", "127.0.0.1", "--port", String(port), "--ignore-lock"],
+      "SIGTERM",
+    ),
+    {
+      env: devEnvironment(),
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   let output = "";
   dev.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<never>((_, reject) =>
@@ -48,7 +54,10 @@ afterAll(() => {
 async function answering(url: string, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const status = await fetch(url).then((response) => response.status, () => 0);
+    const status = await fetch(url).then(
+      (response) => response.status,
+      () => 0,
+    );
     if (status === 200) return;
     if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${ms} ms (last: ${status})`);
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -40,11 +40,14 @@ async function runExercise(slug: string, file: "starter" | "solution", waitMs?: 
   const opened: { close(): unknown }[] = [];
   let stopFollowing = () => {};
   const verdict = await new Promise<Verdict>((resolve) => {
-    const judged = new ExerciseRun({ ...exercise, withinMs: waitMs ?? exercise.withinMs }, {
-      setLink: (change) => fault(running.origin, lab, `/clients/${ticket.client}/link`, "PUT", change),
-      drop: () => fault(running.origin, lab, `/clients/${ticket.client}/drop`, "POST"),
-      onVerdict: (verdict, final) => final && resolve(verdict),
-    });
+    const judged = new ExerciseRun(
+      { ...exercise, withinMs: waitMs ?? exercise.withinMs },
+      {
+        setLink: (change) => fault(running.origin, lab, `/clients/${ticket.client}/link`, "PUT", change),
+        drop: () => fault(running.origin, lab, `/clients/${ticket.client}/drop`, "POST"),
+        onVerdict: (verdict, final) => final && resolve(verdict),
+      },
+    );
     void judged.start().then(() => {
       stopFollowing = followLog(running.origin, lab, (entry) => judged.add(entry));
       const source = readFileSync(new URL(`../../src/lessons/${slug}/${file}.ts`, import.meta.url), "utf8");

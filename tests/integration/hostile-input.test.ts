@@ -18,7 +18,24 @@ function random(seed: number): () => number {
 }
 
 const LESSONS = ["why-websocket", "emit", "acks", "rooms", "recovery", "retries", "transports"];
-const EVENTS = ["greet", "editing", "add", "ask me", "poll", "join", "leave", "send", "sync", "message", "stats", "burst", "connect", "disconnect", "__proto__", "constructor"];
+const EVENTS = [
+  "greet",
+  "editing",
+  "add",
+  "ask me",
+  "poll",
+  "join",
+  "leave",
+  "send",
+  "sync",
+  "message",
+  "stats",
+  "burst",
+  "connect",
+  "disconnect",
+  "__proto__",
+  "constructor",
+];
 /** The default payload limit: deep nesting up to it is what once overflowed the encoder's stack. */
 const LIMIT = 65_536;
 
@@ -27,7 +44,23 @@ function hostileFrame(next: () => number): string | Buffer {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const event = pick(EVENTS);
   const junk = () => Array.from({ length: Math.floor(next() * 60) }, () => String.fromCharCode(Math.floor(next() * 0xffff))).join("");
-  const value = () => pick<unknown>([null, 0, -1, 1e308, "x", "", true, [], {}, { $bytes: [1, 2] }, { _placeholder: true, num: 0 }, junk(), [junk()], { a: { b: junk() } }]);
+  const value = () =>
+    pick<unknown>([
+      null,
+      0,
+      -1,
+      1e308,
+      "x",
+      "",
+      true,
+      [],
+      {},
+      { $bytes: [1, 2] },
+      { _placeholder: true, num: 0 },
+      junk(),
+      [junk()],
+      { a: { b: junk() } },
+    ]);
   const valid = `42${JSON.stringify([event, value(), value()])}`;
   switch (Math.floor(next() * 14)) {
     case 0:
@@ -51,7 +84,7 @@ function hostileFrame(next: () => number): string | Buffer {
       return `42["${event}",${'{"a":'.repeat(depth)}1${"}".repeat(depth)}]`;
     }
     case 8:
-      return `4${pick(["0/nope,", "2/nope,", "1/nope,", "4{}", "9", "0{\"token\":", "1"])}${JSON.stringify([event])}`;
+      return `4${pick(["0/nope,", "2/nope,", "1/nope,", "4{}", "9", '0{"token":', "1"])}${JSON.stringify([event])}`;
     case 9:
       return pick(["2probe", "3probe", "5", "6", "3", "2", "", "7", "8", "9", "4", "40", "41", "4x"]);
     case 10:
@@ -106,45 +139,49 @@ function heapUsed(): number {
 }
 
 describe("hostile input", () => {
-  it("survives 10,000 malformed and hostile frames across every lesson's lab, and every lab still works", { timeout: 120_000 }, async () => {
-    const labs = await Promise.all(LESSONS.map((lesson) => createLab(running.origin, lesson)));
-    const baseline = heapUsed();
-    const next = random(20261127);
-    let sent = 0;
-    let closes = 0;
-    const TOTAL = 10_000;
-    await Promise.all(
-      labs.map(async (lab, index) => {
-        let socket: WebSocket | undefined;
-        while (sent < TOTAL) {
-          if (!socket || socket.readyState !== WebSocket.OPEN) {
-            if (socket) closes += 1;
-            socket = await rawClient(lab, `Fuzz${index}`);
+  it(
+    "survives 10,000 malformed and hostile frames across every lesson's lab, and every lab still works",
+    { timeout: 120_000 },
+    async () => {
+      const labs = await Promise.all(LESSONS.map((lesson) => createLab(running.origin, lesson)));
+      const baseline = heapUsed();
+      const next = random(20261127);
+      let sent = 0;
+      let closes = 0;
+      const TOTAL = 10_000;
+      await Promise.all(
+        labs.map(async (lab, index) => {
+          let socket: WebSocket | undefined;
+          while (sent < TOTAL) {
+            if (!socket || socket.readyState !== WebSocket.OPEN) {
+              if (socket) closes += 1;
+              socket = await rawClient(lab, `Fuzz${index}`);
+            }
+            const frame = hostileFrame(next);
+            socket.send(frame);
+            sent += 1;
+            // Let the server read between frames now and then, as a real link would.
+            if (sent % 25 === 0) await new Promise((resolve) => setImmediate(resolve));
           }
-          const frame = hostileFrame(next);
-          socket.send(frame);
-          sent += 1;
-          // Let the server read between frames now and then, as a real link would.
-          if (sent % 25 === 0) await new Promise((resolve) => setImmediate(resolve));
-        }
-        socket?.close();
-      }),
-    );
-    expect(sent).toBeGreaterThanOrEqual(TOTAL);
-    expect(closes).toBeGreaterThan(0);
+          socket?.close();
+        }),
+      );
+      expect(sent).toBeGreaterThanOrEqual(TOTAL);
+      expect(closes).toBeGreaterThan(0);
 
-    // The server is up, and each lab still serves a well-behaved client.
-    expect((await fetch(`${running.origin}/api/health`)).status).toBe(200);
-    for (const lab of labs) {
-      const client = await connectClient(running.origin, lab, "Careful", "websocket");
-      expect(client.connected).toBe(true);
-      client.disconnect();
-    }
-    expect(crashes).toEqual([]);
-    // Nothing the fuzz sent is still held: the heap comes back near where it started.
-    await Promise.all(labs.map((lab) => fetch(`${running.origin}/api/labs/${lab.id}`, { method: "DELETE" })));
-    expect(heapUsed() - baseline).toBeLessThan(32 * 1024 * 1024);
-  });
+      // The server is up, and each lab still serves a well-behaved client.
+      expect((await fetch(`${running.origin}/api/health`)).status).toBe(200);
+      for (const lab of labs) {
+        const client = await connectClient(running.origin, lab, "Careful", "websocket");
+        expect(client.connected).toBe(true);
+        client.disconnect();
+      }
+      expect(crashes).toEqual([]);
+      // Nothing the fuzz sent is still held: the heap comes back near where it started.
+      await Promise.all(labs.map((lab) => fetch(`${running.origin}/api/labs/${lab.id}`, { method: "DELETE" })));
+      expect(heapUsed() - baseline).toBeLessThan(32 * 1024 * 1024);
+    },
+  );
 
   it("closes a client that sends a payload nested deeper than 32 levels, before any handler sees it", async () => {
     for (const lesson of ["emit", "transports"]) {
@@ -158,7 +195,9 @@ describe("hostile input", () => {
       // The parser's error closes the connection from the server's side.
       expect(await logged).toMatchObject({ reason: "forced close" });
       // Thirty-two levels still pass.
-      expect(await bystander.timeout(2000).emitWithAck("nested", JSON.parse(`${"[".repeat(30)}1${"]".repeat(30)}`))).toEqual({ status: "ok" });
+      expect(await bystander.timeout(2000).emitWithAck("nested", JSON.parse(`${"[".repeat(30)}1${"]".repeat(30)}`))).toEqual({
+        status: "ok",
+      });
       bystander.disconnect();
     }
     expect(crashes).toEqual([]);

@@ -27,7 +27,9 @@ describe("one learner's lab is out of another learner's reach", () => {
 
   it("refuses another site's page on both transports, even with the right lab id", async () => {
     const lab = await createLab(running.origin);
-    const polling = await fetch(`${running.origin}${lab.path}/?EIO=4&transport=polling&client=Mallory`, { headers: { Origin: "https://evil.example" } });
+    const polling = await fetch(`${running.origin}${lab.path}/?EIO=4&transport=polling&client=Mallory`, {
+      headers: { Origin: "https://evil.example" },
+    });
     expect(polling.status).toBe(403);
     const websocket = io(running.origin, {
       path: lab.path,

@@ -26,7 +26,12 @@ interface Backend {
 }
 
 const backends: Backend[] = [
-  { name: "the in-process lab server", lesson: "emit", path: (lab) => lab.path, scope: { subject: "This lab", noun: "lab", actor: "the lab" } },
+  {
+    name: "the in-process lab server",
+    lesson: "emit",
+    path: (lab) => lab.path,
+    scope: { subject: "This lab", noun: "lab", actor: "the lab" },
+  },
   {
     name: "a Scaling lab's node",
     lesson: "scaling",
@@ -116,7 +121,11 @@ describe.each(backends)("the lab rules on $name", (backend) => {
     alice.emit("echo", "x".repeat(limits.maxPayloadBytes + 1));
     expect((await closed)[0]).toBe("transport close");
     const gone = await logged(lab, (e) => e.kind === "disconnect");
-    expect(gone).toMatchObject({ client: "Alice", reason: "transport error", description: expect.stringMatching(/Max payload size exceeded/) });
+    expect(gone).toMatchObject({
+      client: "Alice",
+      reason: "transport error",
+      description: expect.stringMatching(/Max payload size exceeded/),
+    });
   });
 
   it("logs binary frames each way, as their attachments' sizes", async () => {
@@ -125,7 +134,10 @@ describe.each(backends)("the lab rules on $name", (backend) => {
     const echoed: unknown = await alice.timeout(WAIT_MS).emitWithAck("echo", new Uint8Array([1, 2, 3]));
     expect(new Uint8Array(echoed as ArrayBuffer)).toEqual(new Uint8Array([1, 2, 3]));
     const placeholder = await logged(lab, (e) => e.kind === "received" && e.frame.startsWith("451-"));
-    expect(placeholder).toMatchObject({ client: "Alice", frame: expect.stringMatching(/^451-\d+\["echo",\{"_placeholder":true,"num":0\}\]$/) });
+    expect(placeholder).toMatchObject({
+      client: "Alice",
+      frame: expect.stringMatching(/^451-\d+\["echo",\{"_placeholder":true,"num":0\}\]$/),
+    });
     const attachment = { client: "Alice", socketId: alice.id, frame: "<binary frame, 3 bytes>" };
     expect(await logged(lab, (e) => e.kind === "received" && e.frame.startsWith("<binary"))).toMatchObject(attachment);
     expect(await logged(lab, (e) => e.kind === "sent" && e.frame.startsWith("<binary"))).toMatchObject(attachment);
@@ -139,7 +151,15 @@ describe.each(backends)("the lab rules on $name", (backend) => {
     const [socket] = snapshot.sockets;
     const { node, ...rest } = socket ?? { node: undefined };
     expect(node).toBe(backend.node);
-    expect(rest).toEqual({ id: alice.id, client: "Alice", transport: "websocket", rooms: [alice.id, "one"], data: { greeting: "hello" }, recovered: false, pendingAcks: 0 });
+    expect(rest).toEqual({
+      id: alice.id,
+      client: "Alice",
+      transport: "websocket",
+      rooms: [alice.id, "one"],
+      data: { greeting: "hello" },
+      recovered: false,
+      pendingAcks: 0,
+    });
     expect(snapshot.rooms).toEqual([{ name: "one", members: [alice.id] }]);
     expect(snapshot.recovery).toEqual({ enabled: false, retainedPackets: 0, sessions: 0 });
     expect(snapshot.options).toEqual({
@@ -218,7 +238,12 @@ describe.each(backends)("the lab rules on $name", (backend) => {
   it("reads connection state recovery's options back from the real server once the learner turns it on", async () => {
     const lab = await open();
     await fault(running.origin, lab, "/recovery", "PUT", { enabled: true, maxDisconnectionDuration: 15_000 });
-    const snapshot = await waitForSnapshot(running.origin, lab, (s) => s.recovery.enabled && s.options.connectionStateRecovery !== false, WAIT_MS);
+    const snapshot = await waitForSnapshot(
+      running.origin,
+      lab,
+      (s) => s.recovery.enabled && s.options.connectionStateRecovery !== false,
+      WAIT_MS,
+    );
     // Socket.IO's own default: middlewares do not run again on a recovered connection.
     expect(snapshot.options.connectionStateRecovery).toEqual({ maxDisconnectionDuration: 15_000, skipMiddlewares: true });
   });

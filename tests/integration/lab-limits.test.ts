@@ -33,7 +33,13 @@ describe("lab limits", () => {
     const lab = await createLab(running.origin);
     await connectClient(running.origin, lab, "Alice");
     await connectClient(running.origin, lab, "Bob");
-    const carol = io(running.origin, { path: lab.path, forceNew: true, transports: ["websocket"], reconnection: false, auth: { name: "Carol" } });
+    const carol = io(running.origin, {
+      path: lab.path,
+      forceNew: true,
+      transports: ["websocket"],
+      reconnection: false,
+      auth: { name: "Carol" },
+    });
     const [error] = await nextEvent<[Error & { data?: LabErrorPayload }]>(carol, "connect_error");
     expect(error.message).toMatch(/already has 2 clients/);
     expect(error.data?.code).toBe("lab_full");

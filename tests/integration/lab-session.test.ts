@@ -19,7 +19,12 @@ beforeAll(async () => {
 afterAll(() => running.close());
 
 /** Resolves with the first value `subscribe` reports that passes `test`, or fails after `ms`. */
-function first<T>(what: string, subscribe: (listener: (value: T) => void) => () => void, test: (value: T) => boolean, ms = 5000): Promise<T> {
+function first<T>(
+  what: string,
+  subscribe: (listener: (value: T) => void) => () => void,
+  test: (value: T) => boolean,
+  ms = 5000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => (stop(), reject(new Error(`no ${what} within ${ms} ms`))), ms);
     const stop = subscribe((value) => {
@@ -34,7 +39,11 @@ function first<T>(what: string, subscribe: (listener: (value: T) => void) => () 
 const connected = (client: VirtualClient): Promise<ClientStatus> =>
   client.status.state === "connected"
     ? Promise.resolve(client.status)
-    : first(`connect of ${client.name}`, (listener) => client.on("status", listener), (status) => status.state === "connected");
+    : first(
+        `connect of ${client.name}`,
+        (listener) => client.on("status", listener),
+        (status) => status.state === "connected",
+      );
 
 /** Every server log entry the feed streamed, and a wait for one that has not come yet. */
 function logOf(feed: LabFeed): { entries: ServerLogEntry[]; until(test: (entry: ServerLogEntry) => boolean): Promise<ServerLogEntry> } {
@@ -59,13 +68,25 @@ describe("a lab session driven by a script, with no DOM", () => {
     const aliceStatus = await connected(alice);
     await connected(bob);
     await log.until((entry) => entry.kind === "connect" && entry.client === "Bob");
-    await first<InspectorSnapshot>("snapshot with both sockets", (listener) => feed.on("snapshot", listener), (snapshot) => snapshot.sockets.length === 2);
+    await first<InspectorSnapshot>(
+      "snapshot with both sockets",
+      (listener) => feed.on("snapshot", listener),
+      (snapshot) => snapshot.sockets.length === 2,
+    );
 
     // An ack the client library never records (as a room join sends it) takes packet id 0 first: the ack
     // recorded next must be the one answering its own id, 1, not the first ACK that came in.
     await alice.socket.timeout(3000).emitWithAck("unrecorded", "first");
-    const bobGot = first<ReceivedEntry>("ping at Bob", (listener) => bob.on("received", listener), (entry) => entry.event === "ping");
-    const ack = first<ReceivedEntry>("ack at Alice", (listener) => alice.on("received", listener), (entry) => entry.kind === "ack");
+    const bobGot = first<ReceivedEntry>(
+      "ping at Bob",
+      (listener) => bob.on("received", listener),
+      (entry) => entry.event === "ping",
+    );
+    const ack = first<ReceivedEntry>(
+      "ack at Alice",
+      (listener) => alice.on("received", listener),
+      (entry) => entry.kind === "ack",
+    );
     alice.emit("ping", ["hi"], { kind: "callback" });
 
     expect(await ack).toMatchObject({ event: "ping", how: "callback", args: [{ status: "ok" }], frames: ['431[{"status":"ok"}]'] });
@@ -79,7 +100,10 @@ describe("a lab session driven by a script, with no DOM", () => {
 
     // The server's side of the same exchange, from the feed.
     const socketId = aliceStatus.state === "connected" ? aliceStatus.socketId : "";
-    expect(await log.until((entry) => entry.kind === "received" && entry.frame === '421["ping","hi"]')).toMatchObject({ client: "Alice", socketId });
+    expect(await log.until((entry) => entry.kind === "received" && entry.frame === '421["ping","hi"]')).toMatchObject({
+      client: "Alice",
+      socketId,
+    });
     expect(await log.until((entry) => entry.kind === "sent" && entry.frame === '431[{"status":"ok"}]')).toMatchObject({ client: "Alice" });
     expect(await log.until((entry) => entry.kind === "sent" && entry.frame === '42["ping","hi"]')).toMatchObject({ client: "Bob" });
     expect(timeline.entries.some((entry) => entry.lane === "Server" && entry.summary.startsWith("Bob connected"))).toBe(true);
@@ -94,14 +118,22 @@ describe("a lab session driven by a script, with no DOM", () => {
     const alice = session.addClient("Alice", { transport: "websocket", options: { retries: 5, ackTimeout: 500 } });
     await connected(alice);
     await fault(running.origin, lab, "/settings", "PUT", { lostAck: 1 });
-    const ack = first<ReceivedEntry>("ack at Alice", (listener) => alice.on("received", listener), (entry) => entry.kind === "ack", 8000);
+    const ack = first<ReceivedEntry>(
+      "ack at Alice",
+      (listener) => alice.on("received", listener),
+      (entry) => entry.kind === "ack",
+      8000,
+    );
     alice.emit("message", [{ text: "once", id: "m-1" }], { kind: "callback" });
     await log.until((entry) => entry.kind === "log" && entry.message.startsWith("lost ack"));
     await fault(running.origin, lab, "/settings", "PUT", { lostAck: 0 });
 
     const answer = await log.until((entry) => entry.kind === "sent" && entry.client === "Alice" && entry.frame.startsWith("43"));
     expect(answer.kind === "sent" && answer.frame).toMatch(/^43[1-9]\d*\[\{"stored":false,"duplicate":true\}\]$/);
-    expect(await ack).toMatchObject({ args: [null, { stored: false, duplicate: true }], frames: [answer.kind === "sent" ? answer.frame : ""] });
+    expect(await ack).toMatchObject({
+      args: [null, { stored: false, duplicate: true }],
+      frames: [answer.kind === "sent" ? answer.frame : ""],
+    });
     session.close();
   });
 
@@ -109,8 +141,16 @@ describe("a lab session driven by a script, with no DOM", () => {
     const lab = await createLab(running.origin, "emit");
     const session = new LabSession(lab, running.origin);
     const { feed } = session;
-    await first("first snapshot", (listener) => feed.on("snapshot", listener), () => true);
-    const closed = first("lab closed", (listener) => feed.on("closed", listener), () => true);
+    await first(
+      "first snapshot",
+      (listener) => feed.on("snapshot", listener),
+      () => true,
+    );
+    const closed = first(
+      "lab closed",
+      (listener) => feed.on("closed", listener),
+      () => true,
+    );
     expect((await fetch(`${running.origin}/api/labs/${lab.id}`, { method: "DELETE" })).status).toBe(204);
     await closed;
     expect(feed.closed).toBe(true);

@@ -295,7 +295,13 @@ describe("Block WebSocket", () => {
     const lab = await createLab(running.origin);
     await connectClient(running.origin, lab, "Alice", "polling").then((probe) => probe.disconnect());
     await fault(running.origin, lab, "/clients/Alice/link", "PUT", { blockWebSocket: true });
-    const options = { path: lab.path, forceNew: true, query: { client: "Alice" }, reconnection: false, transports: ["websocket", "polling"] };
+    const options = {
+      path: lab.path,
+      forceNew: true,
+      query: { client: "Alice" },
+      reconnection: false,
+      transports: ["websocket", "polling"],
+    };
     const strict = io(running.origin, options);
     expect((await nextEvent<[Error]>(strict, "connect_error"))[0].message).toBe("websocket error");
     strict.disconnect();

@@ -77,7 +77,10 @@ describe.skipIf(!redisUrl)("two playground processes sharing one Redis", () => {
     expect(described.status).toBe(200);
     expect(((await described.json()) as LabInfo).id).toBe(lab.id);
 
-    for (const [name, transport] of [["Alice", "websocket"], ["Bob", "polling"]] as const) {
+    for (const [name, transport] of [
+      ["Alice", "websocket"],
+      ["Bob", "polling"],
+    ] as const) {
       sockets.push(await connectClient(p2.origin, lab, name, transport));
       // The log is read through p1, the lab's own process: the connections reached it.
       await waitForLogEntry(p1.origin, lab, (entry) => entry.kind === "connect" && entry.client === name, 5000);
@@ -118,6 +121,8 @@ describe.skipIf(!redisUrl)("two playground processes sharing one Redis", () => {
 
 describe("a playground process joining its peers", () => {
   it("stops at start with a clear error when REDIS_URL cannot be reached, instead of retrying for ever", async () => {
-    await expect(PeerDirectory.connect({ redisUrl: "redis://127.0.0.1:1", nodeId: "p9" })).rejects.toThrow(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(REDIS_URL\)/);
+    await expect(PeerDirectory.connect({ redisUrl: "redis://127.0.0.1:1", nodeId: "p9" })).rejects.toThrow(
+      /cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(REDIS_URL\)/,
+    );
   });
 });

@@ -52,7 +52,9 @@ describe("forwarding a request to another process", () => {
         forwardRequest(req, res, { host: "127.0.0.1", port: refused }, "/", { onFail: (answer) => answer.writeHead(404).end("gone") }),
       ),
     );
-    const status = await new Promise<number>((resolve) => request({ host: "127.0.0.1", port: front, path: "/" }, (res) => resolve(res.statusCode ?? 0)).end());
+    const status = await new Promise<number>((resolve) =>
+      request({ host: "127.0.0.1", port: front, path: "/" }, (res) => resolve(res.statusCode ?? 0)).end(),
+    );
     expect(status).toBe(404);
   });
 });

@@ -240,7 +240,11 @@ describe("what recovery skips, keeps and loses", () => {
     expect(alice.recovered).toBe(true);
     const firstId = alice.id;
     expect(await alice.timeout(3000).emitWithAck("move", "lobby")).toEqual([firstId, "lobby"]);
-    const left = waitForLogEntry(running.origin, lab, (e) => e.kind === "disconnect" && e.client === "Alice" && e.reason === "client namespace disconnect");
+    const left = waitForLogEntry(
+      running.origin,
+      lab,
+      (e) => e.kind === "disconnect" && e.client === "Alice" && e.reason === "client namespace disconnect",
+    );
     alice.disconnect();
     await left;
     await post("while Alice was in lobby");
@@ -263,7 +267,11 @@ describe("what recovery skips, keeps and loses", () => {
     const droppedAt = Date.now();
     await back(lab, alice);
     expect(alice.recovered).toBe(true);
-    const left = waitForLogEntry(running.origin, lab, (e) => e.kind === "disconnect" && e.client === "Alice" && e.reason === "client namespace disconnect");
+    const left = waitForLogEntry(
+      running.origin,
+      lab,
+      (e) => e.kind === "disconnect" && e.client === "Alice" && e.reason === "client namespace disconnect",
+    );
     alice.disconnect();
     await left;
     // The behaviour under test is time passing: wait until the earlier drop is more than a window old.
@@ -322,7 +330,7 @@ describe("resending when recovery fails", () => {
   });
 });
 
-describe("the page's own client with \"Send last message id on reconnect\" (offset strategy)", () => {
+describe('the page\'s own client with "Send last message id on reconnect" (offset strategy)', () => {
   /** The rows of the next `event` the virtual client records, or a failure after `ms`. */
   function nextRows(client: VirtualClient, event: "missed" | "state", ms = 3000): Promise<string[]> {
     return new Promise((resolve, reject) => {

@@ -77,9 +77,7 @@ describe("the Retries lab's server", () => {
     await fault(running.origin, lab, "/settings", "PUT", { databaseDown: 1 });
     const alice = await connectClient(running.origin, lab, "Alice", "websocket", { retries: 3, ackTimeout: 100 });
     const outcomes = await Promise.all(
-      ["#1", "#2"].map(
-        (text) => new Promise<unknown>((resolve) => alice.emit("message", { text }, (error: unknown) => resolve(error))),
-      ),
+      ["#1", "#2"].map((text) => new Promise<unknown>((resolve) => alice.emit("message", { text }, (error: unknown) => resolve(error)))),
     );
     expect(outcomes.every((error) => error instanceof Error)).toBe(true);
     // Four tries each, one at a time: eight refusals in the lab's log, and nothing stored.
@@ -140,7 +138,9 @@ describe("the Retries lab's server", () => {
     const lab = await createLab(running.origin, "retries");
     const alice = await connectClient(running.origin, lab, "Alice", "websocket");
     alice.disconnect();
-    const timedOut = new Promise<unknown>((resolve) => alice.timeout(100).emit("message", { text: "late" }, (error: unknown) => resolve(error)));
+    const timedOut = new Promise<unknown>((resolve) =>
+      alice.timeout(100).emit("message", { text: "late" }, (error: unknown) => resolve(error)),
+    );
     expect(alice.sendBuffer).toHaveLength(1);
     expect(await timedOut).toBeInstanceOf(Error);
     expect(alice.sendBuffer).toHaveLength(0);

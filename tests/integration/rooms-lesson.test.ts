@@ -19,7 +19,12 @@ async function fourClients() {
   const clients = Object.fromEntries(
     await Promise.all(NAMES.map(async (name) => [name, await connectClient(running.origin, lab, name)] as const)),
   ) as Record<Name, Socket>;
-  for (const [name, room] of [["Alice", "red"], ["Bob", "red"], ["Bob", "blue"], ["Carol", "blue"]] as const) {
+  for (const [name, room] of [
+    ["Alice", "red"],
+    ["Bob", "red"],
+    ["Bob", "blue"],
+    ["Carol", "blue"],
+  ] as const) {
     await clients[name].timeout(2000).emitWithAck("join", room);
   }
   return { lab, clients, close: () => Object.values(clients).forEach((c) => c.disconnect()) };
@@ -49,11 +54,21 @@ async function recipients(clients: Record<Name, Socket>, from: Name, plan: Omit<
 describe("the Broadcast & rooms lesson's lab", () => {
   const cases: [string, Name, Omit<SendPlan, "run">, Partial<Record<Name, number>>][] = [
     ["io.emit reaches every client, the sender too", "Alice", { target: "io.emit" }, { Alice: 1, Bob: 1, Carol: 1, Dave: 1 }],
-    ["socket.broadcast.emit reaches everyone except the sender", "Alice", { target: "socket.broadcast.emit" }, { Bob: 1, Carol: 1, Dave: 1 }],
+    [
+      "socket.broadcast.emit reaches everyone except the sender",
+      "Alice",
+      { target: "socket.broadcast.emit" },
+      { Bob: 1, Carol: 1, Dave: 1 },
+    ],
     ["socket.to(room) reaches the room except the sender", "Alice", { target: "socket.to(room)", room: "red" }, { Bob: 1 }],
     ["io.to(room) reaches the whole room, the sender too", "Alice", { target: "io.to(room)", room: "red" }, { Alice: 1, Bob: 1 }],
     ["io.to(room) from outside the room reaches only its members", "Dave", { target: "io.to(room)", room: "blue" }, { Bob: 1, Carol: 1 }],
-    ["to(a).to(b) is a union: Bob, in both rooms, receives the event once", "Dave", { target: "union", room: "red", otherRoom: "blue" }, { Alice: 1, Bob: 1, Carol: 1 }],
+    [
+      "to(a).to(b) is a union: Bob, in both rooms, receives the event once",
+      "Dave",
+      { target: "union", room: "red", otherRoom: "blue" },
+      { Alice: 1, Bob: 1, Carol: 1 },
+    ],
     ["except(room) reaches everyone not in the room", "Alice", { target: "except", room: "red" }, { Carol: 1, Dave: 1 }],
   ];
   for (const [behaviour, from, plan, expected] of cases) {
@@ -83,11 +98,12 @@ describe("the Broadcast & rooms lesson's lab", () => {
   it("refuses a bad room name or an unknown target with an error, and stays up", async () => {
     const { clients, close } = await fourClients();
     expect(await clients.Alice.timeout(2000).emitWithAck("join", "x".repeat(100))).toMatchObject({ error: expect.any(String) });
-    expect(await clients.Alice.timeout(2000).emitWithAck("send", { target: "constructor", run: "x" })).toEqual({ error: "Unknown target." });
+    expect(await clients.Alice.timeout(2000).emitWithAck("send", { target: "constructor", run: "x" })).toEqual({
+      error: "Unknown target.",
+    });
     expect(await clients.Alice.timeout(2000).emitWithAck("send", null)).toEqual({ error: "Unknown target." });
     clients.Alice.emit("join", { room: 1 });
     expect((await fetch(`${running.origin}/api/health`)).ok).toBe(true);
     close();
   });
 });
-

@@ -61,7 +61,12 @@ describe("the Scaling lab in the playground", () => {
 
     const info = (await fault(running.origin, lab, "/nodes", "PUT", { adapter: "cluster" })) as LabInfo;
     expect(info.scaling?.adapter).toBe("cluster");
-    await waitForLogEntry(running.origin, lab, (entry) => entry.kind === "log" && entry.message.startsWith("Nodes A and B started: the cluster adapter"), 10_000);
+    await waitForLogEntry(
+      running.origin,
+      lab,
+      (entry) => entry.kind === "log" && entry.message.startsWith("Nodes A and B started: the cluster adapter"),
+      10_000,
+    );
     alice = await connectTo(lab, "Alice", "A");
     bob = await connectTo(lab, "Bob", "B");
     const bobGetsHello = arrives(bob, "hello", 5000);
@@ -71,7 +76,9 @@ describe("the Scaling lab in the playground", () => {
 
   it("refuses an unknown adapter or setting with a clear error", async () => {
     const lab = await createLab(running.origin, "scaling");
-    await expect(fault(running.origin, lab, "/nodes", "PUT", { adapter: "memory" })).rejects.toThrow(/400.*adapter\W+ is one of none, cluster, redis-streams/);
+    await expect(fault(running.origin, lab, "/nodes", "PUT", { adapter: "memory" })).rejects.toThrow(
+      /400.*adapter\W+ is one of none, cluster, redis-streams/,
+    );
     await expect(fault(running.origin, lab, "/nodes", "PUT", { workers: 4 })).rejects.toThrow(/400.*no setting called \W+workers/);
     const emit = await createLab(running.origin, "emit");
     await expect(fault(running.origin, emit, "/nodes", "PUT", { adapter: "cluster" })).rejects.toThrow(/400.*no server nodes/);
@@ -83,15 +90,24 @@ describe("the Scaling lab in the playground", () => {
     const disconnected = nextEvent(bob, "disconnect", 5000);
     await fault(running.origin, lab, "/clients/Bob/link", "PUT", { offline: true });
     await disconnected;
-    await waitForLogEntry(running.origin, lab, (entry) => entry.kind === "disconnect" && entry.client === "Bob" && entry.node === "B", 8000);
+    await waitForLogEntry(
+      running.origin,
+      lab,
+      (entry) => entry.kind === "disconnect" && entry.client === "Bob" && entry.node === "B",
+      8000,
+    );
   });
 
   it("refuses a cross-site page's connection to a node, as it does for every lab", async () => {
     const lab = await createLab(running.origin, "scaling");
     const path = lab.scaling?.nodes[0]?.path ?? "";
-    const answer = await fetch(`${running.origin}${path}/?EIO=4&transport=polling&client=Mallory`, { headers: { Origin: "https://evil.example" } });
+    const answer = await fetch(`${running.origin}${path}/?EIO=4&transport=polling&client=Mallory`, {
+      headers: { Origin: "https://evil.example" },
+    });
     expect(answer.status).toBe(403);
-    await expect(connectClient(running.origin, { ...lab, path }, "Mallory", "websocket", { extraHeaders: { Origin: "https://evil.example" } })).rejects.toThrow();
+    await expect(
+      connectClient(running.origin, { ...lab, path }, "Mallory", "websocket", { extraHeaders: { Origin: "https://evil.example" } }),
+    ).rejects.toThrow();
   });
 
   it("Kick disconnects the client on whichever node holds it", async () => {
@@ -172,7 +188,10 @@ describe("a Scaling lab's limits", () => {
       for (const room of ["one", "two"]) expect(await alice.emitWithAck("join", room)).toContain(room);
       const refused = nextEvent<[{ code: string; message: string }]>(alice, "lab:error", 5000);
       expect(await alice.emitWithAck("join", "three")).not.toContain("three");
-      expect((await refused)[0]).toEqual({ code: "too_many_rooms", message: "Node A already has 2 rooms, the most a node allows. Leave or empty a room first." });
+      expect((await refused)[0]).toEqual({
+        code: "too_many_rooms",
+        message: "Node A already has 2 rooms, the most a node allows. Leave or empty a room first.",
+      });
     } finally {
       for (const socket of sockets.splice(0)) socket.disconnect();
       await small.close();

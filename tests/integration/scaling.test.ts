@@ -68,7 +68,14 @@ async function startLab(options: Partial<ScalingLabOptions> = {}) {
   running.push({ lab, http, clients });
   /** A client named `name` on `path` (a node's, or the balancer's), WebSocket-only unless told otherwise. */
   const connect = async (name: string, path: string, extra: Parameters<typeof io>[1] = {}) => {
-    const client: ChatClient = io(origin, { path, forceNew: true, reconnection: false, transports: ["websocket"], query: { client: name }, ...extra });
+    const client: ChatClient = io(origin, {
+      path,
+      forceNew: true,
+      reconnection: false,
+      transports: ["websocket"],
+      query: { client: name },
+      ...extra,
+    });
     clients.push(client);
     await new Promise<void>((resolve, reject) => {
       client.once("connect", () => resolve());
@@ -101,7 +108,9 @@ describe("a Scaling lab's nodes", () => {
     expect(seen.map((socket) => socket.client)).toEqual(["Alice"]);
     // serverSideEmitWithAck never settles without an adapter; the default adapter only prints a warning.
     expect(await alice.timeout(8000).emitWithAck("ask-nodes")).toEqual({ error: "serverSideEmitWithAck failed: no answer within 6 s" });
-    expect(log).toContainEqual(expect.objectContaining({ node: "A", kind: "log", message: "this adapter does not support the serverSideEmit() functionality" }));
+    expect(log).toContainEqual(
+      expect.objectContaining({ node: "A", kind: "log", message: "this adapter does not support the serverSideEmit() functionality" }),
+    );
   });
 
   it("joined by the cluster adapter: io.emit, rooms, fetchSockets and serverSideEmit span the nodes", async () => {
@@ -154,7 +163,10 @@ describe("a load balancer in front of the nodes", () => {
     const handshake = await fetch(`${origin}${lab.balancerPath}/?EIO=4&transport=polling&client=Alice`);
     const { sid } = JSON.parse((await handshake.text()).slice(1)) as { sid: string };
     // The next request goes to the other node.
-    const next = await fetch(`${origin}${lab.balancerPath}/?EIO=4&transport=polling&client=Alice&sid=${sid}`, { method: "POST", body: "40" });
+    const next = await fetch(`${origin}${lab.balancerPath}/?EIO=4&transport=polling&client=Alice&sid=${sid}`, {
+      method: "POST",
+      body: "40",
+    });
     expect(next.status).toBe(400);
     expect(await next.json()).toEqual({ code: 1, message: "Session ID unknown" });
     expect(log.some((entry) => entry.kind === "refused" && entry.node === "B" && entry.message.includes("Session ID unknown"))).toBe(true);
@@ -171,7 +183,9 @@ describe("a load balancer in front of the nodes", () => {
     lab.balancer.routing = "sticky";
     const carol = await connect("Carol", lab.balancerPath, { transports: ["polling", "websocket"] });
     // Polling, then the upgrade: both stay on Carol's node, so she is usable and upgrades.
-    await new Promise<void>((resolve) => (carol.io.engine.transport.name === "websocket" ? resolve() : carol.io.engine.once("upgrade", () => resolve())));
+    await new Promise<void>((resolve) =>
+      carol.io.engine.transport.name === "websocket" ? resolve() : carol.io.engine.once("upgrade", () => resolve()),
+    );
     expect(await carol.timeout(5000).emitWithAck("chat", "sticky")).toHaveProperty("node");
   });
 });

@@ -67,7 +67,11 @@ describe("the Transports lesson's lab", () => {
     expect(await arrived).toEqual([1, 2, 3, 4, 5]);
     const newsBodies = (entries: ServerLogEntry[]) =>
       entries.flatMap((e) => (e.kind === "http" && e.method === "GET" && e.body?.includes('"news"') ? [e.body] : []));
-    const newsPackets = (bodies: string[]) => bodies.join("\x1e").split("\x1e").filter((packet) => packet.startsWith('42["news"'));
+    const newsPackets = (bodies: string[]) =>
+      bodies
+        .join("\x1e")
+        .split("\x1e")
+        .filter((packet) => packet.startsWith('42["news"'));
     const bodies = newsBodies(await logEntries(lab, (all) => newsPackets(newsBodies(all)).length === 5));
     // Five events, fewer bodies: at least one GET carried several, joined by the record separator.
     expect(bodies.some((body) => body.split("\x1e").length > 1)).toBe(true);

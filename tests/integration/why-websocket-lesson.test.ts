@@ -154,7 +154,9 @@ describe("the Why WebSocket lesson's lab", () => {
     // The answer proves the server read this request: SHA-1 of the key and RFC 6455's fixed GUID, in base64.
     const key = handshake?.request.find((line) => /^Sec-WebSocket-Key: /i.test(line))?.split(": ")[1] ?? "";
     const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
-    expect(handshake?.response).toContainEqual(expect.stringMatching(new RegExp(`^Sec-WebSocket-Accept: ${accept.replace(/[+/]/g, "\\$&")}$`, "i")));
+    expect(handshake?.response).toContainEqual(
+      expect.stringMatching(new RegExp(`^Sec-WebSocket-Accept: ${accept.replace(/[+/]/g, "\\$&")}$`, "i")),
+    );
     push.disconnect();
   });
 
@@ -212,9 +214,17 @@ describe("the Why WebSocket lesson's lab", () => {
     const frames: BareFrame[] = [];
     const plain = new WebSocket(bareWebSocketUrl(running.origin, lab.path, "Bare"));
     const until = (test: (frames: BareFrame[]) => boolean) => expect.poll(() => test(frames), { timeout: 6000 }).toBe(true);
-    const helloArrived = waitForLogEntry(running.origin, lab, (e) => e.kind === "received" && e.client === "Bare" && e.frame === BARE_HELLO);
+    const helloArrived = waitForLogEntry(
+      running.origin,
+      lab,
+      (e) => e.kind === "received" && e.client === "Bare" && e.frame === BARE_HELLO,
+    );
     let closed = false;
-    speakSocketIo(plain, (frame) => frames.push(frame), () => (closed = true));
+    speakSocketIo(
+      plain,
+      (frame) => frames.push(frame),
+      () => (closed = true),
+    );
 
     const received = (prefix: string) => frames.filter((f) => f.direction === "received" && f.frame.startsWith(prefix));
     await until(() => received("40{").length === 1);

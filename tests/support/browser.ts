@@ -8,10 +8,7 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** A fresh page (own storage, so a fresh learner) that records every console error and uncaught exception. */
-export async function openPage(
-  browser: Browser,
-  options: BrowserContextOptions = {},
-): Promise<{ page: Page; errors: string[] }> {
+export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext(options);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -37,7 +34,11 @@ export function useLabPage(path: string, connected: readonly string[] = ["Alice"
     current = await openPage(browser);
     await current.page.goto(`${inject("origin")}${path}`);
     for (const name of connected) {
-      await current.page.getByRole("group", { name }).getByRole("status").filter({ hasText: /^connected/ }).waitFor();
+      await current.page
+        .getByRole("group", { name })
+        .getByRole("status")
+        .filter({ hasText: /^connected/ })
+        .waitFor();
     }
   });
   afterEach(() => current.page.context().close());
@@ -61,5 +62,7 @@ export async function openCodeEditor(page: Page, errors: readonly string[] = [],
   }
   if (await ready.isVisible()) return;
   const status = await playground.locator(".run-status").textContent();
-  throw new Error(`The code editor did not become ready within ${timeout} ms. Status: "${status ?? ""}". Console errors: ${JSON.stringify(errors)}`);
+  throw new Error(
+    `The code editor did not become ready within ${timeout} ms. Status: "${status ?? ""}". Console errors: ${JSON.stringify(errors)}`,
+  );
 }

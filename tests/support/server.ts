@@ -128,7 +128,9 @@ async function readStream<T>(
     throw new Error("the log stream ended before a matching message");
   } catch (error) {
     if (abort.signal.aborted) {
-      throw new Error(`no matching ${eventName === "message" ? "server log entry" : "inspector snapshot"} within ${ms} ms`, { cause: error });
+      throw new Error(`no matching ${eventName === "message" ? "server log entry" : "inspector snapshot"} within ${ms} ms`, {
+        cause: error,
+      });
     }
     throw error;
   } finally {

@@ -51,7 +51,9 @@ describe("configFromEnv", () => {
 
   it("joins the peers through Redis only with a node id and REDIS_URL, and says what is missing otherwise", () => {
     expect(configFromEnv({ REDIS_URL: "redis://r:6379" }).peers).toBeUndefined();
-    expect(configFromEnv({ REDIS_URL: "redis://r:6379", PLAYGROUND_NODE_ID: "p1", PLAYGROUND_PEER_URL: "http://10.0.0.1:4321" }).peers).toEqual({
+    expect(
+      configFromEnv({ REDIS_URL: "redis://r:6379", PLAYGROUND_NODE_ID: "p1", PLAYGROUND_PEER_URL: "http://10.0.0.1:4321" }).peers,
+    ).toEqual({
       nodeId: "p1",
       redisUrl: "redis://r:6379",
       url: "http://10.0.0.1:4321",

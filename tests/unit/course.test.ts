@@ -21,7 +21,9 @@ describe("course order", () => {
   });
 
   it("has a lesson folder for every slug of the course, and a lab only for lessons that exist", () => {
-    const folders = readdirSync("src/lessons", { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    const folders = readdirSync("src/lessons", { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
     expect(folders.sort()).toEqual([...COURSE_SLUGS].sort());
     for (const slug of lessonLabs.keys()) expect(COURSE_SLUGS).toContain(slug);
   });

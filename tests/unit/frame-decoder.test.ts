@@ -12,7 +12,7 @@ function engineIo(type: "message" | "ping" | "pong" | "upgrade" | "close" | "noo
 }
 
 describe("decoding real frames", () => {
-  it("reads an event: 42[\"hello\",\"world\"]", async () => {
+  it('reads an event: 42["hello","world"]', async () => {
     const [text] = socketIo({ type: PacketType.EVENT, nsp: "/", data: ["hello", "world"] });
     const raw = await engineIo("message", text as string);
     expect(raw).toBe('42["hello","world"]');

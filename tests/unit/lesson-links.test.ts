@@ -29,7 +29,9 @@ function comingSoonClaims(body: string, others: LessonText[]): string[] {
   return sentences.filter(
     (sentence) =>
       /coming soon/i.test(sentence) &&
-      others.some((other) => sentence.includes(`/lessons/${other.slug})`) || new RegExp(`\\b${escapeRegExp(other.title)}\\b`).test(sentence)),
+      others.some(
+        (other) => sentence.includes(`/lessons/${other.slug})`) || new RegExp(`\\b${escapeRegExp(other.title)}\\b`).test(sentence),
+      ),
   );
 }
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { MemoryStorage } from "../support/memory-storage.js";
 import { markVisited, readProgress, setCompleted } from "../../src/client/progress.js";
 
-
 describe("course progress", () => {
   it("remembers visited and completed lessons", () => {
     const storage = new MemoryStorage();

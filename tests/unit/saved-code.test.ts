@@ -3,7 +3,6 @@ import { MemoryStorage } from "../support/memory-storage.js";
 import { loadCode, MAX_SAVED_CHARS, saveCode } from "../../src/client/code/saved-code.js";
 import { markExercisePassed, readProgress } from "../../src/client/progress.js";
 
-
 describe("the learner's saved code", () => {
   it("keeps code per lesson", () => {
     const storage = new MemoryStorage();

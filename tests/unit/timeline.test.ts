@@ -4,7 +4,14 @@ import { decodeFrame, summarize } from "../../src/shared/frame-decoder.js";
 
 function frameEntry(at: number, lane: string, direction: "to-server" | "to-client", raw: string) {
   const frame = decodeFrame(raw);
-  return { at, lane, direction, frame, summary: summarize(frame), ...(frame.engine === "ping" || frame.engine === "pong" ? { heartbeat: true } : {}) };
+  return {
+    at,
+    lane,
+    direction,
+    frame,
+    summary: summarize(frame),
+    ...(frame.engine === "ping" || frame.engine === "pong" ? { heartbeat: true } : {}),
+  };
 }
 
 describe("Timeline", () => {

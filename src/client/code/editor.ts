@@ -94,7 +94,13 @@ export interface CodeEditor {
 const dark = () => window.matchMedia("(prefers-color-scheme: dark)").matches;
 
 /** Creates the editor in `host` and the solution's diff view in `diffHost` (shown on demand). */
-export function createCodeEditor(host: HTMLElement, diffHost: HTMLElement, initial: string, events: string, onChange: (code: string) => void): CodeEditor {
+export function createCodeEditor(
+  host: HTMLElement,
+  diffHost: HTMLElement,
+  initial: string,
+  events: string,
+  onChange: (code: string) => void,
+): CodeEditor {
   configureTypeScript();
   const eventsUri = monaco.Uri.parse("file:///lesson/events.ts");
   monaco.editor.getModel(eventsUri)?.dispose();
@@ -141,7 +147,14 @@ export function createCodeEditor(host: HTMLElement, diffHost: HTMLElement, initi
     },
     markRunError(line, message) {
       monaco.editor.setModelMarkers(model, "run", [
-        { severity: monaco.MarkerSeverity.Error, message, startLineNumber: line, endLineNumber: line, startColumn: 1, endColumn: model.getLineMaxColumn(line) },
+        {
+          severity: monaco.MarkerSeverity.Error,
+          message,
+          startLineNumber: line,
+          endLineNumber: line,
+          startColumn: 1,
+          endColumn: model.getLineMaxColumn(line),
+        },
       ]);
     },
     clearRunErrors() {

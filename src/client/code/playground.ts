@@ -106,7 +106,9 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
   };
 
   /** The run in progress, if any: each has its own number, so a late step of an old run changes nothing. */
-  let current: { id: number; sandbox?: Sandbox; judged?: ExerciseRun; stopLog?: () => void; limit?: ReturnType<typeof setTimeout>; ticket?: string } | undefined;
+  let current:
+    | { id: number; sandbox?: Sandbox; judged?: ExerciseRun; stopLog?: () => void; limit?: ReturnType<typeof setTimeout>; ticket?: string }
+    | undefined;
   let runs = 0;
 
   const stop = (why: string) => {
@@ -147,7 +149,10 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
       const state = current;
       state.ticket = ticket.ticket;
       if (compiled.typeErrors > 0) {
-        print("warn", `${compiled.typeErrors} type error${compiled.typeErrors === 1 ? "" : "s"} (underlined): running anyway, as JavaScript would.`);
+        print(
+          "warn",
+          `${compiled.typeErrors} type error${compiled.typeErrors === 1 ? "" : "s"} (underlined): running anyway, as JavaScript would.`,
+        );
       }
       const judged = new ExerciseRun(exercise, {
         setLink: async (change) => {
@@ -167,7 +172,8 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
         switch (message.type) {
           case "console":
             for (const line of message.lines) print(message.level, line);
-            if (message.dropped) print("warn", `… ${message.dropped} more lines not shown (at most ${100 * 10} lines a second reach the console).`);
+            if (message.dropped)
+              print("warn", `… ${message.dropped} more lines not shown (at most ${100 * 10} lines a second reach the console).`);
             return;
           case "error": {
             const line = message.line === undefined ? undefined : compiled.lines[message.line - 1];
@@ -178,7 +184,14 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
           case "wire": {
             const frame = decodeEnginePacket(message.packetType, message.data);
             const heartbeat = frame.engine === "ping" || frame.engine === "pong";
-            timeline.add({ at: message.at, lane: ticket.client, direction: message.direction, frame, summary: summarize(frame), ...(heartbeat ? { heartbeat: !frame.probe } : {}) });
+            timeline.add({
+              at: message.at,
+              lane: ticket.client,
+              direction: message.direction,
+              frame,
+              summary: summarize(frame),
+              ...(heartbeat ? { heartbeat: !frame.probe } : {}),
+            });
             return;
           }
           case "ready":
@@ -186,11 +199,15 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
         }
       };
       const runLab = { url: location.origin, options: { path: lab.path, query: { client: ticket.client, ticket: ticket.ticket } } };
-      state.sandbox = new Sandbox(root, { type: "run", code: compiled.code, lab: runLab }, {
-        workerUrl,
-        labPrefix: `${lab.path.replace(/socket\.io$/, "")}`,
-        onMessage,
-      });
+      state.sandbox = new Sandbox(
+        root,
+        { type: "run", code: compiled.code, lab: runLab },
+        {
+          workerUrl,
+          labPrefix: `${lab.path.replace(/socket\.io$/, "")}`,
+          onMessage,
+        },
+      );
       stopButton.disabled = false;
       if (hadFocus) stopButton.focus();
       status.textContent = `Running as the lab client "${ticket.client}". Stop ends it; after ${RUN_LIMIT_MS / 1000} s it stops by itself.`;

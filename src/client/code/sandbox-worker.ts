@@ -20,7 +20,9 @@ function show(value: unknown): string {
   if (typeof value === "string") return value;
   if (value instanceof Error) return `${value.name}: ${value.message}`;
   try {
-    const text = JSON.stringify(value, (_key, inner: unknown) => (inner instanceof ArrayBuffer ? `<ArrayBuffer ${inner.byteLength} bytes>` : inner));
+    const text = JSON.stringify(value, (_key, inner: unknown) =>
+      inner instanceof ArrayBuffer ? `<ArrayBuffer ${inner.byteLength} bytes>` : inner,
+    );
     return (text ?? String(value)).slice(0, 2000);
   } catch {
     return String(value);
@@ -86,8 +88,12 @@ scope.addEventListener("message", (event) => {
     // Every engine this socket's Manager opens reports its packets to the page's timeline.
     socket.io.on("open", () => {
       const engine = socket.io.engine;
-      engine.on("packet", (packet: Packet) => post({ type: "wire", at: Date.now(), direction: "to-client", packetType: packet.type, data: packet.data }));
-      engine.on("packetCreate", (packet: Packet) => post({ type: "wire", at: Date.now(), direction: "to-server", packetType: packet.type, data: packet.data }));
+      engine.on("packet", (packet: Packet) =>
+        post({ type: "wire", at: Date.now(), direction: "to-client", packetType: packet.type, data: packet.data }),
+      );
+      engine.on("packetCreate", (packet: Packet) =>
+        post({ type: "wire", at: Date.now(), direction: "to-server", packetType: packet.type, data: packet.data }),
+      );
     });
   });
   const levels: ConsoleLevel[] = ["log", "info", "warn", "error", "debug"];

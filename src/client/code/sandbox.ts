@@ -20,7 +20,11 @@ function isSandboxMessage(value: unknown): value is SandboxMessage {
     case "error":
       return typeof message.message === "string" && (message.line === undefined || typeof message.line === "number");
     case "wire":
-      return typeof message.at === "number" && (message.direction === "to-server" || message.direction === "to-client") && typeof message.packetType === "string";
+      return (
+        typeof message.at === "number" &&
+        (message.direction === "to-server" || message.direction === "to-client") &&
+        typeof message.packetType === "string"
+      );
     default:
       return false;
   }

@@ -55,13 +55,22 @@ export function recordClient(timeline: Timeline, client: VirtualClient): () => v
     client.on("status", (status) => {
       const at = Date.now();
       // A transport upgrade re-reports "connected": only changes of state belong on the lane.
-      const key = status.state === "connected" ? `connected ${status.socketId}` : status.state === "disconnected" ? `${status.state} ${status.reason}` : status.state;
+      const key =
+        status.state === "connected"
+          ? `connected ${status.socketId}`
+          : status.state === "disconnected"
+            ? `${status.state} ${status.reason}`
+            : status.state;
       if (key === lastStatus) return;
       lastStatus = key;
       if (status.state === "connected") {
         if (status.recovered && arrivedWhileConnecting.length > 0) {
           const offsets = new Map(arrivedWhileConnecting.flatMap(({ seq, offset }) => (offset ? [[seq, offset] as const] : [])));
-          timeline.mark(arrivedWhileConnecting.map(({ seq }) => seq), "recovered", offsets);
+          timeline.mark(
+            arrivedWhileConnecting.map(({ seq }) => seq),
+            "recovered",
+            offsets,
+          );
         }
         opening = false;
         connecting = false;

@@ -164,7 +164,9 @@ export function mountClientPanel(
     const size = payloadBytes(event, parsed.args);
     const max = options.lab.limits.maxPayloadBytes;
     if (size > max) {
-      return fail(`This emit is ${size.toLocaleString("en")} bytes; the lab accepts at most ${max.toLocaleString("en")}. Nothing was sent.`);
+      return fail(
+        `This emit is ${size.toLocaleString("en")} bytes; the lab accepts at most ${max.toLocaleString("en")}. Nothing was sent.`,
+      );
     }
     try {
       client.emit(event, parsed.args, data.get("ack") === "on" ? ackStyle(data) : null);

@@ -51,7 +51,9 @@ export async function startLab(root: HTMLElement): Promise<void> {
   if (settings) mountSettings(settings, lab);
   const showInspector = mountInspector(part(root, "[data-inspector]"));
   // The lesson's own boxes, registered by their components' scripts.
-  const partHooks: LabPartHooks[] = parts.lab.flatMap((mount) => mount(root, { lab, slug: lesson, timeline, clients: () => session.clients }) ?? []);
+  const partHooks: LabPartHooks[] = parts.lab.flatMap(
+    (mount) => mount(root, { lab, slug: lesson, timeline, clients: () => session.clients }) ?? [],
+  );
   // The server streams a snapshot on every state change, several a second while a client is busy: draw
   // only the newest one each frame.
   const showSnapshot = perFrame((snapshot: InspectorSnapshot) => {

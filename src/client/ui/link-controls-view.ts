@@ -44,7 +44,10 @@ export function mountLinkControls(root: HTMLElement, lab: LabInfo, name: string,
   part<HTMLButtonElement>(root, ".fault-kick").addEventListener("click", () => void run(() => labControl.kick(lab, name)));
   blackhole.addEventListener("click", () => void run(() => labControl.setLink(lab, name, { blackhole: !pressed(blackhole) })));
   offline.addEventListener("click", () => void run(() => labControl.setLink(lab, name, { offline: !pressed(offline) })));
-  blockWebSocket.addEventListener("click", () => void run(() => labControl.setLink(lab, name, { blockWebSocket: !pressed(blockWebSocket) })));
+  blockWebSocket.addEventListener(
+    "click",
+    () => void run(() => labControl.setLink(lab, name, { blockWebSocket: !pressed(blockWebSocket) })),
+  );
   const setDelay = () =>
     void run(() => labControl.setLink(lab, name, { latencyMs: Number(latency.value) || 0, jitterMs: Number(jitter.value) || 0 }));
   latency.addEventListener("change", setDelay);

@@ -20,7 +20,9 @@ export const exercise: Exercise = {
       pass: false,
       evidence: [
         ...asks.map((frame) => describeFrame(frame)),
-        withoutAck ? "No ack id in the frame: the emit did not ask for an acknowledgement." : "No acknowledgement with the sum came back yet.",
+        withoutAck
+          ? "No ack id in the frame: the emit did not ask for an acknowledgement."
+          : "No acknowledgement with the sum came back yet.",
       ],
     };
   },

@@ -1,8 +1,7 @@
 import { connections, describeEntry, RUN_CLIENT, type Exercise } from "../../shared/exercise.js";
 
 export const exercise: Exercise = {
-  task:
-    "After your first message arrives (without one, the client has no offset to recover from), break the connection once so that the server recovers your session.",
+  task: "After your first message arrives (without one, the client has no offset to recover from), break the connection once so that the server recovers your session.",
   withinMs: 15_000,
   judge(entries) {
     const seen = connections(entries).map(describeEntry);

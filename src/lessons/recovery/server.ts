@@ -15,7 +15,10 @@ export const settings = {
   resend: { label: "Resend when not recovered (0 none, 1 full state, 2 offset)", default: 0, min: 0, max: 2 },
 };
 
-export default (io: Server<ClientToServerEvents, ServerToClientEvents, DefaultEventsMap, SocketData>, { log, settings, database }: LabContext) => {
+export default (
+  io: Server<ClientToServerEvents, ServerToClientEvents, DefaultEventsMap, SocketData>,
+  { log, settings, database }: LabContext,
+) => {
   const db = () => {
     const handle = database();
     handle.exec("CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY AUTOINCREMENT, sender TEXT NOT NULL, text TEXT NOT NULL)");

@@ -26,10 +26,13 @@ export const exercise: Exercise = {
     // came back. Otherwise they all got through before the blackhole, and nothing was tested.
     const cutAt = entries.findIndex((entry) => entry.kind === "disconnect" && entry.client === "Code");
     const cut = entries[cutAt];
-    const afterCut = cutAt === -1 ? [] : runFrames(entries.slice(cutAt)).filter((frame) => frame.kind === "received" && frame.packet?.event === "message");
+    const afterCut =
+      cutAt === -1 ? [] : runFrames(entries.slice(cutAt)).filter((frame) => frame.kind === "received" && frame.packet?.event === "message");
     if (cut) evidence.unshift(describeEntry(cut), `${afterCut.length} tries reached the server after the cut.`);
-    if (texts.size < MESSAGES || stored.length < MESSAGES) return { pass: false, evidence: [...evidence, `Not all ${MESSAGES} messages are stored yet.`] };
-    if (afterCut.length === 0) return { pass: false, evidence: [...evidence, "No message crossed the blackhole: they were all stored before it began."] };
+    if (texts.size < MESSAGES || stored.length < MESSAGES)
+      return { pass: false, evidence: [...evidence, `Not all ${MESSAGES} messages are stored yet.`] };
+    if (afterCut.length === 0)
+      return { pass: false, evidence: [...evidence, "No message crossed the blackhole: they were all stored before it began."] };
     if (stored.length > MESSAGES) return { pass: false, evidence: [...evidence, "Some message was stored more than once: a duplicate."] };
     return { pass: true, evidence };
   },

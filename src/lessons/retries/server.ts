@@ -34,7 +34,9 @@ export default (io: Server<ClientToServerEvents, ServerToClientEvents>, { log, s
       if (settings.databaseDown) return log(`database down: ${name}'s message not stored, no ack`);
       let result: StoreAck;
       try {
-        db().prepare("INSERT INTO messages (client_id, sender, text) VALUES (?, ?, ?)").run(message?.id ?? null, name, String(message?.text));
+        db()
+          .prepare("INSERT INTO messages (client_id, sender, text) VALUES (?, ?, ?)")
+          .run(message?.id ?? null, name, String(message?.text));
         result = { stored: true, duplicate: false };
         socket.broadcast.emit("message", { from: name, text: String(message?.text) });
       } catch (error) {

@@ -8,9 +8,12 @@ const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(lab.url, {
 
 socket.once("connect", () => {
   for (let n = 1; n <= 10; n++) {
-    setTimeout(() => {
-      // TODO: make every message arrive exactly once, even through the blackhole.
-      socket.emit("message", { text: `message ${n}` }, (result) => console.log(`message ${n}:`, result));
-    }, 1000 + n * 300);
+    setTimeout(
+      () => {
+        // TODO: make every message arrive exactly once, even through the blackhole.
+        socket.emit("message", { text: `message ${n}` }, (result) => console.log(`message ${n}:`, result));
+      },
+      1000 + n * 300,
+    );
   }
 });

@@ -117,7 +117,9 @@ export function mountBroadcast(root: HTMLElement, slug: string, clients: () => V
     });
     const right = verdicts.filter((verdict) => verdict.right).length;
     addToScore(slug, right, verdicts.length);
-    const received = verdicts.filter((verdict) => verdict.got > 0).map((verdict) => (verdict.got > 1 ? `${verdict.name} (${verdict.got} times)` : verdict.name));
+    const received = verdicts
+      .filter((verdict) => verdict.got > 0)
+      .map((verdict) => (verdict.got > 1 ? `${verdict.name} (${verdict.got} times)` : verdict.name));
     const wrong = verdicts.filter((verdict) => !verdict.right).map((verdict) => verdict.name);
     result.textContent = `Received by: ${received.join(", ") || "nobody"}. Your prediction: ${right} of ${verdicts.length} right${wrong.length ? ` (wrong about ${wrong.join(", ")})` : ""}.`;
     showScore();

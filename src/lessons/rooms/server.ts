@@ -31,7 +31,9 @@ const send = {
   // #endregion
   // #region union
   union: (io: RoomsServer, _socket: RoomsSocket, plan: SendPlan, news: News) => {
-    io.to(plan.room ?? "").to(plan.otherRoom ?? "").emit("news", news); // either room; once each
+    io.to(plan.room ?? "")
+      .to(plan.otherRoom ?? "")
+      .emit("news", news); // either room; once each
   },
   // #endregion
   // #region except
@@ -52,7 +54,8 @@ export default (io: RoomsServer, { log }: LabContext) => {
 
     socket.on("join", async (room, ack) => {
       if (typeof ack !== "function") return;
-      if (typeof room !== "string" || !ROOM_NAME.test(room)) return ack({ error: "A room name is 1 to 32 letters, digits, spaces, - or _." });
+      if (typeof room !== "string" || !ROOM_NAME.test(room))
+        return ack({ error: "A room name is 1 to 32 letters, digits, spaces, - or _." });
       await socket.join(room);
       ack([...socket.rooms]);
     });

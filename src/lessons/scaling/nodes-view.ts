@@ -52,7 +52,10 @@ export function mountScalingNodes(fieldset: HTMLFieldSetElement, lab: LabInfo): 
       .finally(() => (fieldset.disabled = false));
   };
   restart.addEventListener("click", () =>
-    send({ adapter: checked("adapter") as ScalingInfo["adapter"], recovery: recovery.checked }, `Restarting nodes ${current.nodes.map((node) => node.name).join(" and ")}…`),
+    send(
+      { adapter: checked("adapter") as ScalingInfo["adapter"], recovery: recovery.checked },
+      `Restarting nodes ${current.nodes.map((node) => node.name).join(" and ")}…`,
+    ),
   );
   for (const input of fieldset.querySelectorAll<HTMLInputElement>("input[name=routing]")) {
     input.addEventListener("change", () => send({ routing: input.value as ScalingInfo["routing"] }, "Changing the load balancer…"));

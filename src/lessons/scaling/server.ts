@@ -40,7 +40,8 @@ export default (io: Server<ClientToServerEvents, ServerToClientEvents, InterServ
     // #region chat
     socket.on("chat", (text, ack) => {
       const reply = answer(ack);
-      if (typeof text !== "string" || text.length > MAX_TEXT) return reply({ error: `A line is a string of at most ${MAX_TEXT} characters.` });
+      if (typeof text !== "string" || text.length > MAX_TEXT)
+        return reply({ error: `A line is a string of at most ${MAX_TEXT} characters.` });
       io.emit("chat", { from, text, node }); // this node's clients; every node's with an adapter
       reply({ node });
     });
@@ -48,7 +49,8 @@ export default (io: Server<ClientToServerEvents, ServerToClientEvents, InterServ
 
     socket.on("join", async (room, ack) => {
       const reply = answer(ack);
-      if (typeof room !== "string" || !ROOM_NAME.test(room)) return reply({ error: "A room name is 1 to 32 letters, digits, spaces, - or _." });
+      if (typeof room !== "string" || !ROOM_NAME.test(room))
+        return reply({ error: "A room name is 1 to 32 letters, digits, spaces, - or _." });
       await socket.join(room);
       reply([...socket.rooms]);
     });

@@ -64,7 +64,12 @@ export function createControlApi(labs: LabRegistry, cluster?: ControlApiPeers) {
         return sendError(res, 404, "lesson_not_found", `There is no lab for a lesson called "${lesson.slice(0, 64)}".`);
       }
       if (result.reason === "process_limit") {
-        return sendError(res, 503, "process_limit", "The playground runs as many multi-node labs as it allows. Try again in a few minutes.");
+        return sendError(
+          res,
+          503,
+          "process_limit",
+          "The playground runs as many multi-node labs as it allows. Try again in a few minutes.",
+        );
       }
       return sendError(res, 503, "lab_limit", "The playground is at its limit of labs. Try again in a few minutes.");
     }
@@ -168,7 +173,10 @@ export function createControlApi(labs: LabRegistry, cluster?: ControlApiPeers) {
     if (path === "/api/labs") {
       return method === "POST" ? createLab(req, res) : methodNotAllowed(res, "POST");
     }
-    const match = /^\/api\/labs\/([^/]+)(?:\/(log|restart|inspect|settings|recovery|runs|nodes)|\/runs\/([A-Za-z0-9_-]{1,64})|\/clients\/([^/]+)\/(link|drop|kick))?$/.exec(path);
+    const match =
+      /^\/api\/labs\/([^/]+)(?:\/(log|restart|inspect|settings|recovery|runs|nodes)|\/runs\/([A-Za-z0-9_-]{1,64})|\/clients\/([^/]+)\/(link|drop|kick))?$/.exec(
+        path,
+      );
     if (!match) return sendError(res, 404, "not_found", `No API route at ${path.slice(0, 200)}.`);
     const [, id = "", labAction, runTicket, clientPart, clientAction] = match;
     const lab = labs.get(id);
@@ -208,7 +216,8 @@ export function createControlApi(labs: LabRegistry, cluster?: ControlApiPeers) {
     if (labAction === "runs") {
       if (method !== "POST") return methodNotAllowed(res, "POST");
       const issued = lab.issueRunTicket();
-      if (!issued) return sendError(res, 429, "too_many_runs", "This lab has too many code runs under way. Stop one, or wait a few minutes.");
+      if (!issued)
+        return sendError(res, 429, "too_many_runs", "This lab has too many code runs under way. Stop one, or wait a few minutes.");
       return sendJson(res, 201, issued);
     }
     if (labAction === "restart") {

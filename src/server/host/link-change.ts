@@ -5,7 +5,7 @@ const NUMBER_KEYS = ["latencyMs", "jitterMs"] as const;
 
 /** Reads a PUT body of link faults; returns what to change, or why the body is refused. */
 export function parseLinkChange(body: unknown): Partial<LinkState> | string {
-  if (!body || typeof body !== "object" || Array.isArray(body)) return "Send a JSON object, e.g. {\"blackhole\": true}.";
+  if (!body || typeof body !== "object" || Array.isArray(body)) return 'Send a JSON object, e.g. {"blackhole": true}.';
   const change: Partial<LinkState> = {};
   for (const [key, value] of Object.entries(body)) {
     if ((BOOLEAN_KEYS as readonly string[]).includes(key)) {

@@ -8,7 +8,6 @@ import { createControlApi } from "./control-api.js";
 import { sendError } from "../http-json.js";
 import type { PeerDirectory } from "./peers.js";
 
-
 export interface Playground {
   labs: LabRegistry;
   /** Answers /api and /labs requests; hands anything else to `next` (the site). */

@@ -5,8 +5,7 @@ import type { LessonLab } from "../lesson-lab.js";
 import { Lab } from "./lab.js";
 
 export type OpenLabResult =
-  | { ok: true; lab: Lab; created: boolean }
-  | { ok: false; reason: "unknown_lesson" | "lab_limit" | "process_limit" };
+  { ok: true; lab: Lab; created: boolean } | { ok: false; reason: "unknown_lesson" | "lab_limit" | "process_limit" };
 
 /** 128 random bits, URL-safe: a lab id is a capability, so it must not be guessable. */
 export function newLabId(): string {

@@ -20,7 +20,8 @@ import { RunTickets } from "./run-tickets.js";
 
 export { LAB_HEARTBEAT };
 
-const TOO_MANY_NAMES = "This lab has seen too many client names with faults or connections still open. Reset their faults or remove a client first.";
+const TOO_MANY_NAMES =
+  "This lab has seen too many client names with faults or connections still open. Reset their faults or remove a client first.";
 
 export function labPath(id: string): string {
   return `/labs/${id}/socket.io`;
@@ -154,7 +155,17 @@ export class Lab {
     this.stateChanged();
     if (!exchange || !request || !this.lesson.logRequests) return;
     const { method, status, bytesToServer, bytesToClient, body } = exchange;
-    this.log.add({ at: Date.now(), kind: "http", client, method, path: shortPath(request), status, bytesToServer, bytesToClient, ...(body ? { body } : {}) });
+    this.log.add({
+      at: Date.now(),
+      kind: "http",
+      client,
+      method,
+      path: shortPath(request),
+      status,
+      bytesToServer,
+      bytesToClient,
+      ...(body ? { body } : {}),
+    });
   }
 
   private stateChanged(): void {
@@ -199,7 +210,11 @@ export class Lab {
           : false,
       },
       limits: { maxClientsPerLab, maxEventsPerSecond, maxPayloadBytes, labIdleMs },
-      settings: Object.entries(this.lesson.settings ?? {}).map(([name, spec]) => ({ name, ...spec, value: this.settings[name] ?? spec.default })),
+      settings: Object.entries(this.lesson.settings ?? {}).map(([name, spec]) => ({
+        name,
+        ...spec,
+        value: this.settings[name] ?? spec.default,
+      })),
       ...this.server.info?.(),
     };
   }

@@ -39,7 +39,8 @@ async function main(node: NodeConfig, handlers: NodeHandlers, send: (message: No
   // The host's ServerLog keeps frames cheaply; across the IPC channel a frame is an entry like any other.
   const log: LabLog = {
     add,
-    addFrame: (kind, client, socketId, data) => add({ at: Date.now(), kind, client, socketId, frame: truncate(messageFrame(data), FRAME_CHARS) }),
+    addFrame: (kind, client, socketId, data) =>
+      add({ at: Date.now(), kind, client, socketId, frame: truncate(messageFrame(data), FRAME_CHARS) }),
   };
 
   const { adapter, close: closeAdapter } = await createNodeAdapter(node, report);
@@ -84,7 +85,8 @@ async function main(node: NodeConfig, handlers: NodeHandlers, send: (message: No
   });
   io.on("connection", (socket) => {
     const first = (socket.data as { node?: unknown }).node;
-    if (socket.recovered) add({ at: Date.now(), kind: "log", message: `${clientName(socket)} recovered its session (first seen on node ${String(first)})` });
+    if (socket.recovered)
+      add({ at: Date.now(), kind: "log", message: `${clientName(socket)} recovered its session (first seen on node ${String(first)})` });
   });
   handlers(io, { node: node.name, log: lessonLog(log) });
 

@@ -9,7 +9,10 @@ export interface NodeAdapter {
 }
 
 /** The adapter the learner picked for this lab's nodes; Redis errors go to the lab's log. */
-export async function createNodeAdapter({ adapter: kind, labKey, redisUrl }: NodeConfig, log: (entry: ServerLogEntry) => void): Promise<NodeAdapter> {
+export async function createNodeAdapter(
+  { adapter: kind, labKey, redisUrl }: NodeConfig,
+  log: (entry: ServerLogEntry) => void,
+): Promise<NodeAdapter> {
   if (kind === "cluster") {
     const { createAdapter } = await import("@socket.io/cluster-adapter");
     return { adapter: createAdapter() as unknown as ServerOptions["adapter"], close: async () => undefined };

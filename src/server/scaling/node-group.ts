@@ -96,7 +96,8 @@ export class NodeGroup {
     for (const stream of [child.stdout, child.stderr]) {
       stream?.setEncoding("utf8");
       stream?.on("data", (text: string) => {
-        for (const line of text.split("\n").filter(Boolean)) options.onLog({ at: Date.now(), node: name, kind: "log", message: line.slice(0, 400) });
+        for (const line of text.split("\n").filter(Boolean))
+          options.onLog({ at: Date.now(), node: name, kind: "log", message: line.slice(0, 400) });
       });
     }
     return new Promise<LabNode>((resolve, reject) => {

@@ -42,7 +42,11 @@ export function parseScalingChange(body: unknown, redis: boolean): ScalingChange
   if (routing !== undefined && !ROUTINGS.includes(routing as Routing)) return `"routing" is one of ${ROUTINGS.join(", ")}.`;
   if (recovery !== undefined && typeof recovery !== "boolean") return '"recovery" is true or false.';
   if (adapter === "redis-streams" && !redis) return NO_REDIS;
-  return { ...(adapter !== undefined && { adapter: adapter as AdapterKind }), ...(routing !== undefined && { routing: routing as Routing }), ...(recovery !== undefined && { recovery }) };
+  return {
+    ...(adapter !== undefined && { adapter: adapter as AdapterKind }),
+    ...(routing !== undefined && { routing: routing as Routing }),
+    ...(recovery !== undefined && { recovery }),
+  };
 }
 
 /**
@@ -144,8 +148,10 @@ export class ScalingBackend implements LabBackend {
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
     this.whenReady(
       () => {
-        if (!this.parts.acceptsOrigin(req)) return sendError(res, 403, "cross_origin", "Cross-origin connections to a lab are not allowed.");
-        if (!this.lab?.handleRequest(req, res)) sendError(res, 404, "not_found", `This lab's nodes answer at ${nodePath("<lab>", "<name>")}/ and ${balancerPath("<lab>")}/.`);
+        if (!this.parts.acceptsOrigin(req))
+          return sendError(res, 403, "cross_origin", "Cross-origin connections to a lab are not allowed.");
+        if (!this.lab?.handleRequest(req, res))
+          sendError(res, 404, "not_found", `This lab's nodes answer at ${nodePath("<lab>", "<name>")}/ and ${balancerPath("<lab>")}/.`);
       },
       (why) => sendError(res, 503, "nodes_unavailable", why),
     );

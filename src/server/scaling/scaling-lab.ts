@@ -29,7 +29,10 @@ export class ScalingLab {
     private readonly options: ScalingLabOptions,
     private readonly group: NodeGroup,
   ) {
-    this.balancer = new Balancer(group.nodes.map((node) => node.name), options.routing);
+    this.balancer = new Balancer(
+      group.nodes.map((node) => node.name),
+      options.routing,
+    );
   }
 
   static async start(options: ScalingLabOptions): Promise<ScalingLab> {
@@ -84,7 +87,8 @@ export class ScalingLab {
     }
     for (const node of this.group.nodes) {
       const prefix = `${this.nodePath(node.name)}/`;
-      if (url.startsWith(prefix)) return { port: node.port, path: `/socket.io/${url.slice(prefix.length)}`, node: node.name, viaBalancer: false };
+      if (url.startsWith(prefix))
+        return { port: node.port, path: `/socket.io/${url.slice(prefix.length)}`, node: node.name, viaBalancer: false };
     }
     return undefined;
   }
