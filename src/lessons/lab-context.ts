@@ -12,6 +12,8 @@ import type { DatabaseSync } from "node:sqlite";
 export interface LessonServerOptions {
   pingInterval?: number;
   pingTimeout?: number;
+  /** The largest message a client may send, in bytes; a lab holds it to its own cap. */
+  maxHttpBufferSize?: number;
   connectionStateRecovery?: { maxDisconnectionDuration?: number; skipMiddlewares?: boolean };
 }
 

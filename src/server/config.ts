@@ -2,7 +2,9 @@
  * Every limit the playground enforces, with its default and the environment variable that overrides it.
  * docs/lab-api.md documents the same table for people running the site.
  */
-export interface PlaygroundLimits {
+import { defaultSandboxLimits, sandboxLimitVariables, type SandboxLimits } from "./sandbox/sandbox-limits.js";
+
+export interface PlaygroundLimits extends SandboxLimits {
   /** Labs alive at once across all learners; creating one more answers 503. */
   maxLabs: number;
   /** Socket.IO clients connected to one lab at once; one more gets a connect_error. */
@@ -43,6 +45,7 @@ export const defaultLimits: PlaygroundLimits = {
   maxRoomsPerLab: 100,
   maxRecoveryPackets: 1000,
   maxLabProcesses: 20,
+  ...defaultSandboxLimits,
 };
 
 const limitVariables: Record<keyof PlaygroundLimits, string> = {
@@ -54,6 +57,7 @@ const limitVariables: Record<keyof PlaygroundLimits, string> = {
   maxRoomsPerLab: "PLAYGROUND_MAX_ROOMS_PER_LAB",
   maxRecoveryPackets: "PLAYGROUND_MAX_RECOVERY_PACKETS",
   maxLabProcesses: "PLAYGROUND_MAX_LAB_PROCESSES",
+  ...sandboxLimitVariables,
 };
 
 function positiveInteger(name: string, raw: string): number {

@@ -24,6 +24,8 @@ export interface LabInfo {
   limits: LabLimits;
   /** The lesson's live settings, e.g. how long the server waits before it acks. */
   settings: LabSetting[];
+  /** Whose server code the lab runs: the lesson's own server.ts, or the learner's ("Run on my lab"). */
+  serverCode?: "lesson" | "learner";
   /** A lab of several server nodes (Scaling): where each node and the balancer are, and how they are set up. */
   scaling?: ScalingInfo;
 }

@@ -7,6 +7,7 @@ import type { NumberedEntry } from "../lab/server-log.js";
 import { RequestBodyError, readJsonBody, sendError, sendJson } from "../http-json.js";
 import { forwardJson } from "../proxy.js";
 import type { PeerDirectory } from "./peers.js";
+import { lessonDirectory, lessonSource } from "../sandbox/lesson-source.js";
 
 /** With several playground processes: the other processes, and how long a learner's lab is remembered. */
 export interface ControlApiPeers {
@@ -160,6 +161,30 @@ export function createControlApi(labs: LabRegistry, cluster?: ControlApiPeers) {
     sendError(res, 404, "client_not_found", `No client called "${name.slice(0, 32)}" has connected to this lab.`);
   }
 
+  /** PUT runs the learner's server code, DELETE goes back to the lesson's, GET says which runs (docs/lab-api.md). */
+  async function serverCode(req: IncomingMessage, res: ServerResponse, lab: Lab, method: string): Promise<void> {
+    if (method === "GET")
+      return sendJson(res, 200, {
+        ...lab.serverCode(),
+        ...(lab.serverCode().source === "lesson" && { code: lessonSource(lab.lesson.slug) }),
+      });
+    if (method === "DELETE") return sendJson(res, 200, await lab.restoreLessonCode());
+    if (method !== "PUT") return methodNotAllowed(res, "GET, PUT, DELETE");
+    // The code travels as a JSON string: its escapes may take up to twice its bytes.
+    const body = await readJsonBody(req, lab.limits.maxCodeBytes * 2 + 64);
+    const code = (body as { code?: unknown } | undefined)?.code;
+    if (typeof code !== "string") return sendError(res, 400, "invalid_code", 'Send {"code": "<your TypeScript>"}.');
+    if (Buffer.byteLength(code) > lab.limits.maxCodeBytes) {
+      return sendError(res, 413, "code_too_large", `Server code may be at most ${lab.limits.maxCodeBytes} bytes.`);
+    }
+    const result = await lab.runServerCode(code, lessonDirectory(lab.lesson.slug));
+    if (result.ok) return sendJson(res, 200, { ...result.value, notes: result.notes });
+    sendJson(res, result.status, {
+      error: { code: result.error, message: result.message },
+      ...(result.errors && { errors: result.errors }),
+    });
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const method = req.method ?? "GET";
     // Another site's page, or a sandboxed one (a code run), may send simple requests here without a CORS
@@ -174,7 +199,7 @@ export function createControlApi(labs: LabRegistry, cluster?: ControlApiPeers) {
       return method === "POST" ? createLab(req, res) : methodNotAllowed(res, "POST");
     }
     const match =
-      /^\/api\/labs\/([^/]+)(?:\/(log|restart|inspect|settings|recovery|runs|nodes)|\/runs\/([A-Za-z0-9_-]{1,64})|\/clients\/([^/]+)\/(link|drop|kick))?$/.exec(
+      /^\/api\/labs\/([^/]+)(?:\/(log|restart|inspect|settings|recovery|runs|nodes|server-code)|\/runs\/([A-Za-z0-9_-]{1,64})|\/clients\/([^/]+)\/(link|drop|kick))?$/.exec(
         path,
       );
     if (!match) return sendError(res, 404, "not_found", `No API route at ${path.slice(0, 200)}.`);
@@ -220,6 +245,7 @@ export function createControlApi(labs: LabRegistry, cluster?: ControlApiPeers) {
         return sendError(res, 429, "too_many_runs", "This lab has too many code runs under way. Stop one, or wait a few minutes.");
       return sendJson(res, 201, issued);
     }
+    if (labAction === "server-code") return serverCode(req, res, lab, method);
     if (labAction === "restart") {
       if (method !== "POST") return methodNotAllowed(res, "POST");
       await lab.restart();

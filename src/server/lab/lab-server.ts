@@ -75,7 +75,7 @@ export class LabServer implements LabBackend {
       pingTimeout: options.pingTimeout ?? LAB_HEARTBEAT.pingTimeout,
     };
     this.engine = new EngineServer({
-      ...labEngineOptions(this.heartbeat, limits.maxPayloadBytes),
+      ...labEngineOptions(this.heartbeat, Math.min(limits.maxPayloadBytes, options.maxHttpBufferSize ?? Number.POSITIVE_INFINITY)),
       allowRequest: (req, callback) => this.allowRequest(req, callback),
     });
     // Socket.IO fills in these options' defaults (e.g. maxDisconnectionDuration): the inspector reads them back.

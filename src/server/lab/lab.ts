@@ -17,6 +17,10 @@ import { sendError } from "../http-json.js";
 import { truncate } from "../../shared/wire.js";
 import { isOpaqueOrigin, isSameOrigin } from "./origin.js";
 import { RunTickets } from "./run-tickets.js";
+import { lessonLog } from "./lab-rules.js";
+import { compileServerCode, type CompileError, type CompiledServerCode } from "../sandbox/compile.js";
+import { prepareLearnerServer, type LearnerServer } from "../sandbox/learner-server.js";
+import { takeSandboxSlot } from "../sandbox/sandbox-slots.js";
 
 export { LAB_HEARTBEAT };
 
@@ -52,6 +56,11 @@ function shortPath(request: LabRequest): string {
 /** The name a code run's client has in the lab: its lane, its log lines and its network link. */
 export const CODE_CLIENT = "Code";
 
+/** What running a learner's server code gave: running, or why not (with the HTTP status the API answers). */
+export type ServerCodeResult =
+  | { ok: true; value: LabInfo; notes: string[] }
+  | { ok: false; status: 400 | 409 | 503; error: string; message: string; errors?: CompileError[] };
+
 export type FaultResult<T> = { ok: true; value: T } | { ok: false; reason: "client_not_found" | "not_connected" };
 
 /**
@@ -76,11 +85,14 @@ export class Lab {
    * Weak, so a request is forgotten with it.
    */
   private readonly requests = new WeakMap<IncomingMessage, LabRequest>();
+  /** The learner's server code while it runs here, and the sandbox loaded for the next server start. */
+  private learner: { source: string; compiled: CompiledServerCode; release: () => void } | undefined;
+  private nextLearnerServer: LearnerServer | undefined;
 
   constructor(
     readonly id: string,
     readonly lesson: LessonLab,
-    private readonly limits: PlaygroundLimits,
+    readonly limits: PlaygroundLimits,
     dataDir = "data",
   ) {
     this.database = new LabDatabase(dataDir, id);
@@ -90,9 +102,11 @@ export class Lab {
   }
 
   private startServer(): LabBackend {
+    const learnerServer = this.nextLearnerServer;
+    this.nextLearnerServer = undefined;
     const parts: LabBackendParts = {
       id: this.id,
-      handlers: this.lesson.handlers,
+      handlers: learnerServer ? learnerServer.handlers : this.lesson.handlers,
       options: this.options,
       limits: this.limits,
       log: this.log,
@@ -215,6 +229,7 @@ export class Lab {
         ...spec,
         value: this.settings[name] ?? spec.default,
       })),
+      serverCode: this.learner ? "learner" : "lesson",
       ...this.server.info?.(),
     };
   }
@@ -332,10 +347,93 @@ export class Lab {
       await this.server.restart();
       return this.stateChanged();
     }
+    if (this.learner && !this.nextLearnerServer && !(await this.loadLearnerServer(this.learner.compiled))) this.endLearnerCode();
     const old = this.server;
     this.server = this.startServer();
     await old.close();
     this.stateChanged();
+  }
+
+  /** What the lab's server runs now: the lesson's own server.ts, or the learner's code. */
+  serverCode(): { source: "lesson" | "learner"; code?: string } {
+    return this.learner ? { source: "learner", code: this.learner.source } : { source: "lesson" };
+  }
+
+  /**
+   * Runs the learner's server code in place of the lesson's: compiled (a syntax error refuses it), loaded
+   * into a sandbox of its own, then started on a fresh server, as "Restart server" starts one, so the
+   * lab's clients reconnect to it. Faults, the log, the timeline and the inspector stay the lab's.
+   */
+  async runServerCode(source: string, lessonDir: string): Promise<ServerCodeResult> {
+    if (this.lesson.backend) {
+      return {
+        ok: false,
+        status: 409,
+        error: "not_supported",
+        message: "This lab's servers run in processes of their own: learner code does not run on them yet.",
+      };
+    }
+    const compiled = await compileServerCode(source, lessonDir);
+    if (!compiled.ok)
+      return { ok: false, status: 400, error: "compile_error", message: "Your server code does not compile.", errors: compiled.errors };
+    const release = this.learner?.release ?? takeSandboxSlot(this.limits.maxSandboxes);
+    if (!release) {
+      return {
+        ok: false,
+        status: 503,
+        error: "sandbox_limit",
+        message: "Too many labs are running learner code on this server right now: try again in a minute.",
+      };
+    }
+    const loaded = await this.loadLearnerServer(compiled.code);
+    if (!loaded) {
+      if (!this.learner) release();
+      return { ok: false, status: 400, error: "start_error", message: this.lastStartError ?? "Your server code failed to start." };
+    }
+    this.learner = { source, compiled: compiled.code, release };
+    for (const note of loaded.notes) this.log.add({ at: Date.now(), kind: "log", message: `options: ${note}` });
+    await this.restart("Run on my lab: your server code replaces the lesson's");
+    return { ok: true, value: this.info(), notes: loaded.notes };
+  }
+
+  /** Goes back to the lesson's own server code ("Back to the lesson's code"). */
+  async restoreLessonCode(why = "Back to the lesson's code"): Promise<LabInfo> {
+    this.endLearnerCode();
+    await this.restart(why);
+    return this.info();
+  }
+
+  private lastStartError: string | undefined;
+
+  /** Loads the learner's code into a new sandbox for the next server start; its options become the lab's. */
+  private async loadLearnerServer(compiled: CompiledServerCode): Promise<LearnerServer | undefined> {
+    this.nextLearnerServer?.dispose();
+    this.nextLearnerServer = undefined;
+    const log = lessonLog(this.log);
+    const prepared = await prepareLearnerServer(compiled, this.limits, this.limits.maxPayloadBytes, {
+      log,
+      stopped: (reason) => {
+        log(reason);
+        // Only if that code still runs here: a stop that arrives after the learner moved on changes nothing.
+        if (this.learner?.compiled === compiled) void this.restoreLessonCode("The lab goes back to the lesson's code");
+      },
+    });
+    if (!prepared.ok) {
+      this.lastStartError = prepared.message;
+      log(`Your server code failed to start: ${prepared.message}`);
+      return undefined;
+    }
+    this.nextLearnerServer = prepared.server;
+    this.options = prepared.server.options;
+    return prepared.server;
+  }
+
+  private endLearnerCode(): void {
+    this.learner?.release();
+    this.learner = undefined;
+    this.nextLearnerServer?.dispose();
+    this.nextLearnerServer = undefined;
+    this.options = { ...this.lesson.options };
   }
 
   onClose(listener: () => void): () => void {
@@ -345,6 +443,7 @@ export class Lab {
 
   /** Disconnects every client ("server shutting down") and frees the server. */
   async close(): Promise<void> {
+    this.endLearnerCode();
     await this.server.close();
     this.database.purge();
     for (const link of this.links.values()) link.drop();

@@ -1,0 +1,245 @@
+import variant from "@jitl/quickjs-wasmfile-release-sync";
+import { newQuickJSWASMModuleFromVariant, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime } from "quickjs-emscripten-core";
+import { sandboxRuntime, type ModuleFactory } from "./sandbox-runtime.js";
+
+/** Why a sandbox stopped the code: a limit, with where the code was when it hit it. */
+export interface LimitHit {
+  limit: "memory" | "cpu-per-call" | "cpu-per-second";
+  message: string;
+  stack: string;
+}
+
+export interface VmLimits {
+  memoryBytes: number;
+  callMs: number;
+  cpuMsPerSecond: number;
+}
+
+/** What the host answers a call from inside: JSON text, with binary parts beside it. */
+export interface HostAnswer {
+  json: string;
+  binaries?: ArrayBuffer[];
+}
+
+export type HostHandler = (op: string, payload: string, binaries: ArrayBuffer[]) => HostAnswer;
+
+const WASM_PAGE = 64 * 1024;
+const RUNTIME_SOURCE = `(${sandboxRuntime.toString()})`;
+
+/**
+ * One learner's code in its own QuickJS, in its own WebAssembly instance, so nothing it does can reach the
+ * host's objects or another lab's memory.
+ *
+ * Memory: QuickJS's own malloc limit counts every allocation as a few bytes when built for WebAssembly (its
+ * usable-size hook is 0 there, quickjs-emscripten #255 and #271), so it only refuses a single allocation
+ * larger than the limit. The instance's linear memory is what really grows, so its `grow` is capped: past
+ * the cap malloc fails and QuickJS throws "out of memory", which stops the code.
+ *
+ * CPU: QuickJS asks the interrupt handler every few thousand operations (regular expressions included); it
+ * answers yes once the call's deadline has passed, and QuickJS throws an error no `catch` can stop.
+ */
+export class QuickJsVm {
+  private entry!: { dispatch: QuickJSHandle; load: QuickJSHandle; options: QuickJSHandle };
+  private deadline = Number.POSITIVE_INFINITY;
+  private depth = 0;
+  private windowStart = 0;
+  private windowMs = 0;
+  private hit: LimitHit | undefined;
+  private inbound: ArrayBuffer[] = [];
+  private outbound: ArrayBuffer[] = [];
+  private disposed = false;
+
+  private constructor(
+    private readonly runtime: QuickJSRuntime,
+    private readonly vm: QuickJSContext,
+    private readonly memory: WebAssembly.Memory,
+    private readonly limits: VmLimits,
+    private readonly onLimit: (hit: LimitHit) => void,
+  ) {}
+
+  static async create(limits: VmLimits, host: HostHandler, onLimit: (hit: LimitHit) => void): Promise<QuickJsVm> {
+    // A WebAssembly instance per lab: its memory is the lab's alone, and goes with it.
+    const module = await newQuickJSWASMModuleFromVariant(variant);
+    const memory = module.getWasmMemory();
+    const cap = Math.max(memory.buffer.byteLength + WASM_PAGE, limits.memoryBytes);
+    const grow = memory.grow.bind(memory);
+    memory.grow = (delta: number) => {
+      if (memory.buffer.byteLength + delta * WASM_PAGE > cap) throw new RangeError("the lab's memory limit");
+      return grow(delta);
+    };
+    const runtime = module.newRuntime({ memoryLimitBytes: limits.memoryBytes, maxStackSizeBytes: 512 * 1024 });
+    const vm = runtime.newContext();
+    const sandbox = new QuickJsVm(runtime, vm, memory, limits, onLimit);
+    sandbox.install(host);
+    return sandbox;
+  }
+
+  private install(host: HostHandler): void {
+    const { vm } = this;
+    this.runtime.setInterruptHandler(() => Date.now() > this.deadline);
+    const hostFn = vm.newFunction("host", (opHandle, payloadHandle) => {
+      const binaries = this.outbound;
+      this.outbound = [];
+      const answer = host(vm.getString(opHandle), vm.getString(payloadHandle), binaries);
+      if (answer.binaries?.length) this.inbound = answer.binaries;
+      return vm.newString(answer.json);
+    });
+    const channel = vm.newObject();
+    const take = vm.newFunction("take", () => {
+      const array = vm.newArray();
+      this.inbound.forEach((buffer, index) => {
+        const handle = vm.newArrayBuffer(buffer);
+        vm.setProp(array, index, handle);
+        handle.dispose();
+      });
+      this.inbound = [];
+      return array;
+    });
+    const put = vm.newFunction("put", (bufferHandle) => {
+      const bytes = vm.getArrayBuffer(bufferHandle);
+      this.outbound.push(bytes.value.slice().buffer);
+      bytes.dispose();
+    });
+    vm.setProp(channel, "take", take);
+    vm.setProp(channel, "put", put);
+    const factory = vm.unwrapResult(vm.evalCode(RUNTIME_SOURCE, "lab-runtime.js"));
+    const entry = vm.unwrapResult(vm.callFunction(factory, vm.undefined, hostFn, channel));
+    this.entry = { dispatch: vm.getProp(entry, "dispatch"), load: vm.getProp(entry, "load"), options: vm.getProp(entry, "options") };
+    for (const handle of [factory, entry, hostFn, channel, take, put]) handle.dispose();
+  }
+
+  get stopped(): boolean {
+    return this.hit !== undefined || this.disposed;
+  }
+
+  /** The instance's memory now, in bytes (it never shrinks). */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /**
+   * Evaluates the learner's compiled module (CommonJS from esbuild) and hands it to the runtime. A throw
+   * while loading comes back as an Error whose stack names the learner's lines.
+   */
+  load(js: string, file: string): { ok: true } | { ok: false; error: { name: string; message: string; stack: string } } {
+    return this.run(() => {
+      // One line, so the learner's line 1 stays line 1 of what QuickJS runs.
+      const result = this.vm.evalCode(`(function (module, exports, require) {${js}\n})`, file);
+      if (result.error) return result;
+      const call = this.vm.callFunction(this.entry.load, this.vm.undefined, result.value);
+      result.value.dispose();
+      return call;
+    });
+  }
+
+  options(): unknown {
+    let json = "{}";
+    this.run(() => {
+      const result = this.vm.callFunction(this.entry.options, this.vm.undefined);
+      if (!result.error) json = this.vm.getString(result.value);
+      return result;
+    });
+    return JSON.parse(json) as unknown;
+  }
+
+  /** Delivers one message to the runtime (see its handlers), with binary parts if any; then settles promises. */
+  dispatch(message: unknown[], binaries: ArrayBuffer[] = []): void {
+    if (this.stopped) return;
+    this.run(() => {
+      if (binaries.length) this.inbound = binaries;
+      const text = this.vm.newString(JSON.stringify(message));
+      const result = this.vm.callFunction(this.entry.dispatch, this.vm.undefined, text);
+      text.dispose();
+      return result;
+    });
+  }
+
+  /** Runs one call into QuickJS under the CPU limits, then its promise jobs; notices a limit hit. */
+  private run(
+    call: () => { error?: QuickJSHandle; value?: QuickJSHandle },
+  ): { ok: true } | { ok: false; error: { name: string; message: string; stack: string } } {
+    if (this.stopped) return { ok: false, error: { name: "Error", message: "The code was stopped.", stack: "" } };
+    const outer = this.depth === 0;
+    const started = performance.now();
+    if (outer) this.deadline = Date.now() + this.limits.callMs;
+    this.depth += 1;
+    let failure: { name: string; message: string; stack: string } | undefined;
+    try {
+      const result = call();
+      if (result.error) {
+        failure = this.describe(result.error);
+        result.error.dispose();
+      } else result.value?.dispose();
+      if (outer && !failure && !this.stopped) {
+        const jobs = this.runtime.executePendingJobs();
+        if (jobs.error) {
+          failure = this.describe(jobs.error);
+          jobs.error.dispose();
+        }
+      }
+    } finally {
+      this.depth -= 1;
+      if (outer) this.deadline = Number.POSITIVE_INFINITY;
+    }
+    if (failure) this.notice(failure);
+    if (outer) this.charge(performance.now() - started);
+    return failure ? { ok: false, error: failure } : { ok: true };
+  }
+
+  private describe(handle: QuickJSHandle): { name: string; message: string; stack: string } {
+    const error = this.vm.dump(handle) as { name?: unknown; message?: unknown; stack?: unknown } | unknown;
+    if (error && typeof error === "object") {
+      const e = error as { name?: unknown; message?: unknown; stack?: unknown };
+      return { name: String(e.name ?? "Error"), message: String(e.message ?? ""), stack: String(e.stack ?? "") };
+    }
+    return { name: "Error", message: String(error), stack: "" };
+  }
+
+  /** An error that is a limit (QuickJS's "interrupted" and "out of memory") stops the code. */
+  notice(error: { name: string; message: string; stack: string }): void {
+    if (this.hit || error.name !== "InternalError") return;
+    if (error.message === "interrupted") {
+      this.stop({ limit: "cpu-per-call", message: `ran for more than ${this.limits.callMs} ms in one call`, stack: error.stack });
+    } else if (error.message === "out of memory") {
+      this.stop({ limit: "memory", message: `used more than ${Math.round(this.limits.memoryBytes / 2 ** 20)} MB`, stack: error.stack });
+    }
+  }
+
+  private charge(ms: number): void {
+    const now = performance.now();
+    if (now - this.windowStart > 1000) {
+      this.windowStart = now;
+      this.windowMs = 0;
+    }
+    this.windowMs += ms;
+    if (this.windowMs > this.limits.cpuMsPerSecond && !this.hit) {
+      this.stop({ limit: "cpu-per-second", message: `used more than ${this.limits.cpuMsPerSecond} ms of CPU in one second`, stack: "" });
+    }
+  }
+
+  private stop(hit: LimitHit): void {
+    this.hit = hit;
+    // Whatever still runs inside is interrupted at its next check.
+    this.deadline = 0;
+    queueMicrotask(() => this.onLimit(hit));
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.depth > 0) return queueMicrotask(() => this.free());
+    this.free();
+  }
+
+  private free(): void {
+    try {
+      for (const handle of Object.values(this.entry)) handle.dispose();
+      this.vm.dispose();
+      this.runtime.dispose();
+    } catch {
+      // A runtime that ran out of memory may not free cleanly; its WebAssembly instance goes with this object.
+    }
+  }
+}
+
+export type { ModuleFactory };
