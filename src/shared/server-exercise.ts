@@ -7,8 +7,11 @@ import type { ServerLogEntry } from "./server-log.js";
  * running the learner's server code, and the lab's server log. The page gives it one; so does a test in Node.
  */
 export interface ExerciseLab {
-  /** Connects a new client called `name` to the lab (its link and log lines carry that name); resolves once connected or refused. */
-  connect(name: string, options?: Partial<ManagerOptions & SocketOptions>): Promise<Socket>;
+  /**
+   * Connects a new client called `name` to the lab (its link and log lines carry that name); resolves once
+   * connected. `setup` runs before it connects, so listeners catch what the server sends on connection.
+   */
+  connect(name: string, options?: Partial<ManagerOptions & SocketOptions>, setup?: (socket: Socket) => void): Promise<Socket>;
   /** Cuts a client's connection on the lab's side (the lab's Drop): the client reconnects if it may. */
   drop(name: string): Promise<void>;
   /** The server log's entries so far. */
@@ -46,4 +49,29 @@ export function received(socket: Socket, event: string, ms: number): Promise<unk
     };
     socket.on(event, listener);
   });
+}
+
+/** Whether `socket` receives `event` within `ms`: for "the sender gets nothing back", judged over a short window. */
+export async function receivesWithin(socket: Socket, event: string, ms: number): Promise<boolean> {
+  return (await received(socket, event, ms)) !== undefined;
+}
+
+/** An acknowledged emit's answer, or `{ noAnswer: true }` after `ms`. */
+export async function answer(socket: Socket, ms: number, event: string, ...args: unknown[]): Promise<unknown> {
+  try {
+    return (await socket.timeout(ms).emitWithAck(event, ...args)) as unknown;
+  } catch {
+    return { noAnswer: true };
+  }
+}
+
+/** Runs a scene with clients, and closes them however it ends. */
+export async function withClients<T>(lab: ExerciseLab, names: string[], scene: (...clients: Socket[]) => Promise<T>): Promise<T> {
+  const clients: Socket[] = [];
+  try {
+    for (const name of names) clients.push(await lab.connect(name));
+    return await scene(...clients);
+  } finally {
+    for (const client of clients) client.disconnect();
+  }
 }

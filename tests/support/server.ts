@@ -60,6 +60,7 @@ export async function connectClient(
   name: string,
   transport: Transport = "websocket",
   options: Partial<ManagerOptions & SocketOptions> = {},
+  setup?: (socket: Socket) => void,
 ): Promise<Socket> {
   const socket = io(origin, {
     path: lab.path,
@@ -69,6 +70,7 @@ export async function connectClient(
     reconnection: false,
     ...options,
   });
+  setup?.(socket);
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", resolve);
     socket.once("connect_error", reject);
