@@ -7,6 +7,7 @@ import type { PlaygroundLimits } from "../config.js";
 import type { Server } from "socket.io";
 import type { LabContext, LessonRoute, LessonServerOptions } from "../../lessons/lab-context.js";
 import type { ServerLog } from "./server-log.js";
+import type { CompiledServerCode } from "../sandbox/compile.js";
 
 /** A lesson's handlers as a lab runs them: on a server that carries no event types (the lesson's own are its business). */
 export type LessonHandlers = (io: Server, lab: LabContext) => void;
@@ -26,6 +27,8 @@ export interface LabBackendParts {
   database(): DatabaseSync;
   /** Whether a browser request's Origin may reach this lab (the lab's own pages, and code runs it admitted). */
   acceptsOrigin(req: IncomingMessage): boolean;
+  /** A backend that runs learner code elsewhere (a Scaling node) says here when that code hit a limit and stopped. */
+  onLearnerCodeStopped(reason: string): void;
 }
 
 /**
@@ -60,6 +63,11 @@ export interface LabBackend {
    * is started anew with the options the lab then holds.
    */
   setRecovery?(on: boolean): Promise<void>;
+  /**
+   * Runs a learner's compiled server code on the backend's own servers (each in a sandbox of its own), or
+   * the lesson's again when `code` is undefined; restarts them. A backend without it runs handlers in process.
+   */
+  runLearnerCode?(code: CompiledServerCode | undefined): Promise<{ ok: true } | { ok: false; reason: string }>;
   /** Changes the backend's own setup (the Scaling lab's adapter and balancer); a reason when the change is refused. */
   configure?(change: unknown): Promise<{ ok: true } | { ok: false; reason: string }>;
   close(): Promise<void>;

@@ -115,6 +115,10 @@ export class Lab {
       settings: this.settings,
       database: () => this.database.open(),
       acceptsOrigin: (req) => this.acceptsOrigin(req),
+      onLearnerCodeStopped: (reason) => {
+        this.log.add({ at: Date.now(), kind: "log", message: reason });
+        if (this.learner) void this.restoreLessonCode("The lab goes back to the lesson's code");
+      },
     };
     return this.lesson.backend ? this.lesson.backend(parts) : new LabServer(parts);
   }
@@ -365,14 +369,6 @@ export class Lab {
    * lab's clients reconnect to it. Faults, the log, the timeline and the inspector stay the lab's.
    */
   async runServerCode(source: string, lessonDir: string): Promise<ServerCodeResult> {
-    if (this.lesson.backend) {
-      return {
-        ok: false,
-        status: 409,
-        error: "not_supported",
-        message: "This lab's servers run in processes of their own: learner code does not run on them yet.",
-      };
-    }
     const compiled = await compileServerCode(source, lessonDir);
     if (!compiled.ok)
       return { ok: false, status: 400, error: "compile_error", message: "Your server code does not compile.", errors: compiled.errors };
@@ -392,13 +388,34 @@ export class Lab {
     }
     this.learner = { source, compiled: compiled.code, release };
     for (const note of loaded.notes) this.log.add({ at: Date.now(), kind: "log", message: `options: ${note}` });
+    if (this.server.runLearnerCode) {
+      // The sandbox here only proved the code starts: each of the backend's servers loads its own.
+      this.nextLearnerServer?.dispose();
+      this.nextLearnerServer = undefined;
+      this.log.add({ at: Date.now(), kind: "fault", message: "Run on my lab: your server code replaces the lesson's on every node" });
+      const ran = await this.server.runLearnerCode(compiled.code);
+      if (!ran.ok) {
+        this.endLearnerCode();
+        await this.server.runLearnerCode(undefined);
+        return { ok: false, status: 400, error: "start_error", message: ran.reason };
+      }
+      this.stateChanged();
+      return { ok: true, value: this.info(), notes: loaded.notes };
+    }
     await this.restart("Run on my lab: your server code replaces the lesson's");
     return { ok: true, value: this.info(), notes: loaded.notes };
   }
 
   /** Goes back to the lesson's own server code ("Back to the lesson's code"). */
   async restoreLessonCode(why = "Back to the lesson's code"): Promise<LabInfo> {
+    const wasLearner = this.learner !== undefined;
     this.endLearnerCode();
+    if (this.server.runLearnerCode) {
+      this.log.add({ at: Date.now(), kind: "fault", message: `${why}: every node restarts` });
+      if (wasLearner) await this.server.runLearnerCode(undefined);
+      this.stateChanged();
+      return this.info();
+    }
     await this.restart(why);
     return this.info();
   }

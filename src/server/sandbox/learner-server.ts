@@ -14,8 +14,8 @@ export interface LearnerServer {
   options: LessonServerOptions;
   /** What the lab changed in those options, one sentence each. */
   notes: string[];
-  /** Runs the code on a real server: the lab calls it as it would a lesson's handlers. */
-  handlers: LessonHandlers;
+  /** Runs the code on a real server: the lab calls it as it would a lesson's handlers (a Scaling node names itself). */
+  handlers(io: Parameters<LessonHandlers>[0], lab: Parameters<LessonHandlers>[1], node?: string): void;
   /** The sandbox's memory now, in bytes. */
   readonly memoryBytes: number;
   dispose(): void;
@@ -85,9 +85,9 @@ export async function prepareLearnerServer(
     get memoryBytes() {
       return vm.memoryBytes;
     },
-    handlers: (io, lab) => {
+    handlers: (io, lab, node) => {
       const database = new SandboxDatabase(lab.database, limits);
-      bridge = new SocketBridge(io, lab, vm, database, limits, reportError);
+      bridge = new SocketBridge(io, lab, vm, database, limits, reportError, node);
       lab.onClose(() => {
         bridge?.close();
         database.close();

@@ -560,9 +560,11 @@ export function sandboxRuntime(host: HostCall, channel: BinaryChannel): SandboxE
   const handlers: Record<string, (message: unknown[]) => void> = {
     start() {
       // Each setting reads the lab's live value: the learner changes it on the page while the code runs.
-      for (const name of call("settings", null) as string[]) {
+      const context = call("context", null) as { settings: string[]; node: string | null };
+      for (const name of context.settings) {
         Object.defineProperty(settings, name, { enumerable: true, get: () => call("setting", { name }) as number });
       }
+      if (context.node !== null) Object.assign(lab, { node: context.node });
       const main = module.exports.default;
       if (typeof main !== "function") {
         throw new Error("Your server code must `export default (io, lab) => { … }`: a function that receives the lab's server.");

@@ -107,6 +107,8 @@ export class SocketBridge {
     private readonly database: SandboxDatabase,
     private readonly limits: BridgeLimits,
     private readonly onError: (error: ReportedError) => void,
+    /** The Scaling node this server is, if it is one: the code reads it as `lab.node`. */
+    private readonly node?: string,
   ) {
     io.on("connection", (socket) => this.connected(socket));
   }
@@ -198,8 +200,8 @@ export class SocketBridge {
 
   private run(op: string, input: Record<string, unknown>): unknown {
     switch (op) {
-      case "settings":
-        return Object.keys(this.lab.settings);
+      case "context":
+        return { settings: Object.keys(this.lab.settings), node: this.node ?? null };
       case "setting":
         return this.lab.settings[text(input.name, 64)] ?? null;
       case "log":

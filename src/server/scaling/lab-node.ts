@@ -14,17 +14,25 @@ import { PollingSessions } from "../lab/polling-sessions.js";
 import { FRAME_CHARS } from "../lab/server-log.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
 import { messageFrame, truncate } from "../../shared/wire.js";
-import type { NodeContext } from "../../lessons/lab-context.js";
+import type { LessonServerOptions, NodeContext } from "../../lessons/lab-context.js";
+import { learnerNodeCode } from "./learner-node-code.js";
 import { createNodeAdapter } from "./node-adapter.js";
 import { NODE_CONFIG_ENV, type HostMessage, type NodeConfig, type NodeMessage } from "./node-protocol.js";
 
 /** A lesson's handlers, as a node runs them: plain Socket.IO code on the node's server. */
 export type NodeHandlers = (io: Server, context: NodeContext) => void;
 
+/** What a node runs: the lesson's handlers, or a learner's code loaded in a sandbox (with its options). */
+interface NodeCode {
+  handlers: NodeHandlers;
+  options?: LessonServerOptions;
+}
+
 /** A node reports its state at most this often: the inspector shows a snapshot a few times a second. */
 const STATE_EVERY_MS = 100;
 
-async function main(node: NodeConfig, handlers: NodeHandlers, send: (message: NodeMessage) => void, exiting: () => void): Promise<void> {
+async function main(node: NodeConfig, code: NodeCode, send: (message: NodeMessage) => void, exiting: () => void): Promise<void> {
+  const { handlers, options = {} } = code;
   // The host shows the inspector from what each node reports: its sockets, rooms and pending acks, soon
   // after a change. Any log entry may be one (a frame can carry an ack, or answer one), so each schedules a report.
   let stateTimer: NodeJS.Timeout | undefined;
@@ -46,15 +54,18 @@ async function main(node: NodeConfig, handlers: NodeHandlers, send: (message: No
   const { adapter, close: closeAdapter } = await createNodeAdapter(node, report);
   const http = createServer();
   const scope = nodeScope(node.name);
+  // A learner's options hold within the node's own (its heartbeat, its payload cap), as on a lab server.
+  const heartbeat = { pingInterval: options.pingInterval ?? node.pingInterval, pingTimeout: options.pingTimeout ?? node.pingTimeout };
+  const recoveryMs = options.connectionStateRecovery?.maxDisconnectionDuration ?? node.recoveryMs;
   const io: Server = new Server(http, {
-    ...labEngineOptions(node, node.maxPayloadBytes),
+    ...labEngineOptions(heartbeat, Math.min(node.maxPayloadBytes, options.maxHttpBufferSize ?? Number.POSITIVE_INFINITY)),
     ...LAB_IO_OPTIONS,
     adapter,
     allowRequest: (_req, callback) => {
       const refusal = connectionRefusal(io.engine.clientsCount, node.maxClients, scope.noun);
       callback(refusal ?? null, refusal === undefined);
     },
-    ...(node.recoveryMs > 0 ? { connectionStateRecovery: { maxDisconnectionDuration: node.recoveryMs } } : {}),
+    ...(recoveryMs > 0 ? { connectionStateRecovery: { maxDisconnectionDuration: recoveryMs } } : {}),
   });
   const namespace = io.of("/");
   function reportState() {
@@ -125,8 +136,13 @@ export function runLabNode(handlers: NodeHandlers): void {
     if (!closing) process.exit(1);
   });
 
-  main(config, handlers, send, () => (closing = true)).catch((error: unknown) => {
-    send({ type: "failed", message: error instanceof Error ? error.message : String(error) });
-    process.exit(1);
-  });
+  const code: Promise<NodeCode> = config.learnerCode
+    ? learnerNodeCode(config.name, config.learnerCode, send)
+    : Promise.resolve({ handlers });
+  code
+    .then((chosen) => main(config, chosen, send, () => (closing = true)))
+    .catch((error: unknown) => {
+      send({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+      process.exit(1);
+    });
 }

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from "node:child_process";
+import type { CompiledServerCode } from "../sandbox/compile.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
 import { isAdapterMessage, NODE_CONFIG_ENV, type HostMessage, type NodeConfig, type NodeMessage, type NodeState } from "./node-protocol.js";
 
@@ -18,6 +19,10 @@ export type NodeGroupOptions = Omit<NodeConfig, "name"> & {
   onLog(entry: ServerLogEntry): void;
   /** Each node's sockets and rooms, soon after they change. */
   onState?(name: string, state: NodeState): void;
+  /** The learner's server code, to run on every node in a sandbox of its own; absent, the lesson's code. */
+  code?: CompiledServerCode;
+  /** Told when a node's learner code hit a limit and stopped. */
+  onCodeStopped?(name: string, reason: string): void;
   /** Told when a node exits without being asked to, e.g. it crashed. */
   onExit?(name: string, code: number | null): void;
   startTimeoutMs?: number;
@@ -81,6 +86,7 @@ export class NodeGroup {
       maxEventsPerSecond: options.maxEventsPerSecond,
       maxRooms: options.maxRooms,
       maxRecoveryPackets: options.maxRecoveryPackets,
+      ...(options.code && { learnerCode: options.learnerCode }),
     };
     const child = fork(options.entry, [], {
       env: { ...process.env, [NODE_CONFIG_ENV]: JSON.stringify(config) },
@@ -89,6 +95,7 @@ export class NodeGroup {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     this.children.push(child);
+    if (options.code) sendTo(child, { type: "code", ...options.code });
     // E.g. a send to a node that has just died (EPIPE): report it, never let it reach the process.
     child.on("error", (error) => options.onLog({ at: Date.now(), node: name, kind: "log", message: `node ${name}: ${error.message}` }));
     // What a node prints goes to the lab's log: Socket.IO's own warnings (e.g. the default adapter's
@@ -112,6 +119,7 @@ export class NodeGroup {
           resolve({ name, port: typed.port, process: child });
         } else if (typed.type === "log") options.onLog(typed.entry);
         else if (typed.type === "state") options.onState?.(name, typed.state);
+        else if (typed.type === "code-stopped") options.onCodeStopped?.(name, typed.reason);
         else if (typed.type === "failed") {
           clearTimeout(timer);
           reject(new Error(`node ${name} failed to start: ${typed.message}`));

@@ -2,6 +2,8 @@ import type { ServerState } from "../lab/inspector-state.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
 
 import type { AdapterKind } from "../../shared/lab-api.js";
+import type { CompiledServerCode } from "../sandbox/compile.js";
+import type { SandboxLimits } from "../sandbox/sandbox-limits.js";
 
 export type { AdapterKind };
 
@@ -26,6 +28,11 @@ export interface NodeConfig {
   maxRooms: number;
   /** Packets the in-memory adapter keeps for recovery; unset, the playground's default. */
   maxRecoveryPackets?: number;
+  /**
+   * Set when the node runs a learner's server code in a sandbox instead of the lesson's: the code itself
+   * comes as the host's first IPC message (`code`), too large for an environment variable.
+   */
+  learnerCode?: SandboxLimits;
 }
 
 /** What a node reports of its state for the inspector: its sockets, rooms, recovery buffer and options. */
@@ -36,13 +43,16 @@ export type NodeMessage =
   | { type: "ready"; port: number }
   | { type: "log"; entry: ServerLogEntry }
   | { type: "state"; state: NodeState }
-  | { type: "failed"; message: string };
+  | { type: "failed"; message: string }
+  /** The learner's code on this node hit a limit and stopped: the lab goes back to the lesson's code. */
+  | { type: "code-stopped"; reason: string };
 
 /**
  * Host to node: close; `socket.disconnect()` every socket of a client (Kick); fail a polling session whose
  * connection the lab's network link cut (Drop), so the node notices now rather than at the next ping timeout.
  */
-export type HostMessage = { type: "close" } | { type: "kick"; client: string } | { type: "fail-polling"; sid: string };
+export type HostMessage =
+  { type: "close" } | { type: "kick"; client: string } | { type: "fail-polling"; sid: string } | ({ type: "code" } & CompiledServerCode);
 
 export const NODE_CONFIG_ENV = "PLAYGROUND_NODE";
 

@@ -7,6 +7,8 @@ import type { AdapterKind, LabInfo, Routing, ScalingChange } from "../../shared/
 import { sendError } from "../http-json.js";
 import type { NodeState } from "./node-protocol.js";
 import { NODE_NAMES, ScalingLab } from "./scaling-lab.js";
+import type { CompiledServerCode } from "../sandbox/compile.js";
+import { defaultSandboxLimits, type SandboxLimits } from "../sandbox/sandbox-limits.js";
 import { balancerPath, isScalingPath, nodePath } from "./scaling-paths.js";
 
 /** Where the node processes' entry is, and the Redis the Redis Streams adapter uses (none: that adapter is off). */
@@ -69,6 +71,8 @@ export class ScalingBackend implements LabBackend {
   private closed = false;
   private readonly states = new Map<string, NodeState>();
   private setup: Setup = { adapter: "none", routing: "round-robin", recovery: false };
+  /** The learner's server code the nodes run, each in its own sandbox; undefined, the lesson's. */
+  private code: CompiledServerCode | undefined;
 
   constructor(
     private readonly parts: LabBackendParts,
@@ -108,6 +112,10 @@ export class ScalingBackend implements LabBackend {
         maxEventsPerSecond: parts.limits.maxEventsPerSecond,
         maxRooms: parts.limits.maxRoomsPerLab,
         maxRecoveryPackets: parts.limits.maxRecoveryPackets,
+        ...(this.code && { code: this.code, learnerCode: sandboxLimitsOf(parts.limits) }),
+        onCodeStopped: (_name, reason) => {
+          if (generation === this.generation) parts.onLearnerCodeStopped(reason);
+        },
         onLog: (entry) => parts.log.add(entry),
         onState: (name, state) => {
           if (generation !== this.generation) return;
@@ -260,6 +268,13 @@ export class ScalingBackend implements LabBackend {
     return { ok: true };
   }
 
+  /** Every node restarts with the learner's code (or the lesson's again); a reason if they could not start. */
+  async runLearnerCode(code: CompiledServerCode | undefined): Promise<{ ok: true } | { ok: false; reason: string }> {
+    this.code = code;
+    await this.restart();
+    return this.failure ? { ok: false, reason: `The nodes could not start: ${this.failure}` } : { ok: true };
+  }
+
   /** Stops every node and starts new ones with the current setup; clients are cut and reconnect. */
   restart(): Promise<void> {
     return this.serially(async () => {
@@ -284,6 +299,11 @@ export class ScalingBackend implements LabBackend {
       this.states.clear();
     });
   }
+}
+
+function sandboxLimitsOf(limits: SandboxLimits): SandboxLimits {
+  const keys = Object.keys(defaultSandboxLimits) as (keyof SandboxLimits)[];
+  return Object.fromEntries(keys.map((key) => [key, limits[key]])) as unknown as SandboxLimits;
 }
 
 function describe({ adapter, recovery }: Setup): string {
