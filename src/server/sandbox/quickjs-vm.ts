@@ -76,7 +76,9 @@ export class QuickJsVm {
       if (memory.buffer.byteLength + delta * WASM_PAGE > cap) throw new RangeError("the lab's memory limit");
       return grow(delta);
     };
-    const runtime = module.newRuntime({ memoryLimitBytes: limits.memoryBytes, maxStackSizeBytes: 512 * 1024 });
+    // QuickJS's own stack check must trip before the host's: with 512 KB a deep recursion overflowed Node's
+    // stack first and unwound through the WebAssembly frames (measured in docs/server-code.md).
+    const runtime = module.newRuntime({ memoryLimitBytes: limits.memoryBytes, maxStackSizeBytes: 256 * 1024 });
     const vm = runtime.newContext();
     const sandbox = new QuickJsVm(runtime, vm, memory, limits, onLimit);
     sandbox.install(host);
