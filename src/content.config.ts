@@ -19,8 +19,6 @@ const lessons = defineCollection({
       .object({
         /** The virtual clients the lab starts with, in order. */
         clients: z.array(z.string().min(1).max(32)).max(8).default(["Alice", "Bob"]),
-        /** Adds acknowledgement controls: callback or emitWithAck, timeout(ms), answering the server, ackTimeout. */
-        acks: z.boolean().default(false),
       })
       .optional(),
   }),

@@ -33,6 +33,3 @@ export function lessonSettings(slug: string): LessonSettingSpec[] {
   const declared = servers[`/src/lessons/${slug}/server.ts`]?.settings ?? {};
   return Object.entries(declared).map(([name, spec]) => ({ name, ...spec }));
 }
-
-/** The Scaling lab's server nodes, by name, as the host starts them. */
-export { NODE_NAMES as scalingNodeNames } from "../server/scaling/scaling-lab.js";

@@ -37,7 +37,7 @@ async function aliceRetries(): Promise<void> {
 
 /** Sends one message while the server loses its ack, then lets the retry through. */
 async function sendThroughLostAck(withIds: boolean): Promise<void> {
-  await setServer("Lost ack: store but never answer (0 off, 1 on)", 1);
+  await setServer("Lost ack: store but never answer", 1);
   await panel().getByRole("combobox", { name: "From" }).selectOption("Alice");
   await panel().getByRole("spinbutton", { name: "How many" }).fill("1");
   await panel().getByRole("checkbox", { name: "With unique ids (crypto.randomUUID())" }).setChecked(withIds);
@@ -46,7 +46,7 @@ async function sendThroughLostAck(withIds: boolean): Promise<void> {
     .getByText(/lost ack: Alice's message stored/)
     .last()
     .waitFor();
-  await setServer("Lost ack: store but never answer (0 off, 1 on)", 0);
+  await setServer("Lost ack: store but never answer", 0);
 }
 
 const copies = (text: string) =>
@@ -104,7 +104,7 @@ describe("the Retries lesson page", () => {
   });
 
   it("retries by hand with timeout(ms) until the lost ack is fixed, then counts it acked", async () => {
-    await setServer("Lost ack: store but never answer (0 off, 1 on)", 1);
+    await setServer("Lost ack: store but never answer", 1);
     await panel().getByRole("combobox", { name: "From" }).selectOption("Alice");
     await panel().getByRole("spinbutton", { name: "How many" }).fill("1");
     await panel()
@@ -113,7 +113,7 @@ describe("the Retries lesson page", () => {
     await panel().getByRole("spinbutton", { name: "Timeout (ms)" }).fill("300");
     await panel().getByRole("button", { name: "Send" }).click();
     await expect.poll(() => counter("Retried by hand").textContent(), { timeout: 10_000 }).not.toBe("0");
-    await setServer("Lost ack: store but never answer (0 off, 1 on)", 0);
+    await setServer("Lost ack: store but never answer", 0);
     await expect.poll(() => counter("Acked").textContent(), { timeout: 10_000 }).toBe("1");
   });
 });

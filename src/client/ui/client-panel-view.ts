@@ -7,6 +7,7 @@ import { isTransportChoice } from "../transport-choices.js";
 import { appendToLog, describeArgs, describeTraffic, logItem } from "./format.js";
 import { part } from "./dom.js";
 import { mountLinkControls } from "./link-controls-view.js";
+import type { Answering } from "./lesson-ui.js";
 
 export interface ClientPanelOptions {
   lab: LabInfo;
@@ -48,16 +49,6 @@ function ackStyle(data: FormData): AckStyle {
   return timeoutMs > 0 ? { kind, timeoutMs } : { kind };
 }
 
-/** The panel's "Reply (JSON)" value: JSON when it parses, the plain text otherwise. */
-function replyValue(panel: HTMLElement): unknown {
-  const text = panel.querySelector<HTMLInputElement>("input[name=reply]")?.value ?? "";
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
 function receivedItem(entry: ReceivedEntry): HTMLLIElement {
   const item = logItem(entry.at);
   const name = document.createElement("strong");
@@ -88,7 +79,7 @@ export function mountClientPanel(
   panel: HTMLElement,
   client: VirtualClient,
   options: ClientPanelOptions,
-): { showTraffic(traffic: LinkTraffic): void; showNode(node: string | undefined): void } {
+): { showTraffic(traffic: LinkTraffic): void; showNode(node: string | undefined): void; answerWith(answering: Answering): void } {
   const heading = part<HTMLElement>(panel, ".client-name");
   heading.id = `client-${client.name.toLowerCase()}-name`;
   heading.textContent = client.name;
@@ -112,22 +103,11 @@ export function mountClientPanel(
   reconnect.addEventListener("click", () => client.connect());
 
   mountNetworkControls(panel, client, options.lab);
-  // Client options take effect on a new connection, as they would in an app: the client starts over.
-  for (const [selector, option] of [
-    ["input[name=ack-timeout-option]", "ackTimeout"],
-    ["input[name=retries-option]", "retries"],
-  ] as const) {
-    const input = panel.querySelector<HTMLInputElement>(selector);
-    input?.addEventListener("change", () => {
-      const value = Number(input.value);
-      const { [option]: _previous, ...others } = client.clientOptions;
-      client.useOptions(value > 0 ? { ...others, [option]: value } : others);
-    });
-  }
   mountCountdowns(panel, client);
 
   const received = part<HTMLOListElement>(panel, ".received");
-  const autoAnswer = panel.querySelector<HTMLInputElement>("input[name=auto-answer]");
+  // Without a lesson's answering controls the learner answers by hand, with no value.
+  let answering: Answering = { reply: () => "", immediately: () => false };
   client.on("received", (entry) => {
     const item = receivedItem(entry);
     const { answer } = entry;
@@ -138,13 +118,13 @@ export function mountClientPanel(
       button.className = "answer-button";
       button.textContent = "Send answer";
       const send = () => {
-        const reply = replyValue(panel);
+        const reply = answering.reply();
         answer(reply);
         button.replaceWith(` → answered ${describeValue(reply)}`);
       };
       button.addEventListener("click", send);
       item.append(" ", button);
-      if (autoAnswer?.checked) send();
+      if (answering.immediately()) send();
     }
     appendToLog(received, item, 200);
   });
@@ -179,6 +159,9 @@ export function mountClientPanel(
 
   const traffic = part<HTMLElement>(panel, ".traffic");
   return {
+    answerWith(chosen) {
+      answering = chosen;
+    },
     showNode(current) {
       if (current === node) return;
       node = current;

@@ -93,7 +93,10 @@ export async function startLab(root: HTMLElement): Promise<void> {
         addButton.focus();
       },
     });
-    for (const mount of parts.client) mount(panel, client, lab);
+    for (const mount of parts.client) {
+      const hooks = mount(panel, client, lab);
+      if (hooks?.answering) shows.answerWith(hooks.answering);
+    }
     container.append(panel);
     panels.set(name, shows);
   }

@@ -23,8 +23,21 @@ export interface LabPartHooks {
 /** Mounts a lesson's box found under the lab's root; does nothing when its markup is not on the page. */
 export type LabPart = (root: HTMLElement, context: LabPartContext) => LabPartHooks | undefined;
 
+/** How a client's panel answers a question the server asked it with an ack. */
+export interface Answering {
+  /** The value "Send answer" replies with. */
+  reply(): unknown;
+  /** Whether to answer as the question arrives, without waiting for the button. */
+  immediately(): boolean;
+}
+
+/** What a lesson's client controls tell the panel they were mounted in; each is optional. */
+export interface ClientPartHooks {
+  answering?: Answering;
+}
+
 /** Mounts a lesson's own controls in one client's panel, for Alice, Bob and every client added. */
-export type ClientPart = (panel: HTMLElement, client: VirtualClient, lab: LabInfo) => void;
+export type ClientPart = (panel: HTMLElement, client: VirtualClient, lab: LabInfo) => ClientPartHooks | void;
 
 const labParts: LabPart[] = [];
 const clientParts: ClientPart[] = [];

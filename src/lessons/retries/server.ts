@@ -10,8 +10,8 @@ const SQLITE_CONSTRAINT_UNIQUE = 2067;
 /** Numbers you can change on the page while the lab runs: the handlers read their current values from `settings`. */
 export const settings = {
   ackDelayMs: { label: "Slow ack: delay (ms)", default: 0, min: 0, max: 30_000 },
-  lostAck: { label: "Lost ack: store but never answer (0 off, 1 on)", default: 0, min: 0, max: 1 },
-  databaseDown: { label: "Database down (0 off, 1 on)", default: 0, min: 0, max: 1 },
+  lostAck: { label: "Lost ack: store but never answer", default: 0, min: 0, max: 1 },
+  databaseDown: { label: "Database down", default: 0, min: 0, max: 1 },
 };
 
 export default (io: Server<ClientToServerEvents, ServerToClientEvents>, { log, settings, database }: LabContext) => {

@@ -9,18 +9,17 @@ import type { LinkState } from "../../shared/network.js";
 import { LabServer, LAB_HEARTBEAT } from "./lab-server.js";
 import type { LabBackend, LabBackendParts } from "./lab-backend.js";
 import { HEALTHY_LINK, NetworkLink } from "./network-link.js";
-import type { HttpExchange } from "./http-exchange.js";
 import type { LabRequest } from "./lab-request.js";
 import { LabDatabase } from "./lab-database.js";
 import { ServerLog } from "./server-log.js";
 import { sendError } from "../http-json.js";
-import { truncate } from "../../shared/wire.js";
 import { isOpaqueOrigin, isSameOrigin } from "./origin.js";
 import { RunTickets } from "./run-tickets.js";
 import { lessonLog } from "./lab-rules.js";
 import { compileServerCode, type CompileError, type CompiledServerCode } from "../sandbox/compile.js";
 import { prepareLearnerServer, type LearnerServer } from "../sandbox/learner-server.js";
 import { takeSandboxSlot } from "../sandbox/sandbox-slots.js";
+import { LabTraffic } from "./lab-traffic.js";
 
 export { LAB_HEARTBEAT };
 
@@ -38,20 +37,6 @@ export function labHttpPath(id: string): string {
 
 /** Where a lab's plain HTTP routes are, under `/labs/<id>/`. */
 const HTTP_ROUTES = "http/";
-
-/**
- * `/labs/<id>/socket.io/?EIO=4&transport=polling&client=Alice&sid=…` reads as `/socket.io/?EIO=4&transport=polling&sid=…`,
- * with a run's ticket left out and a long query cut short.
- */
-function shortPath(request: LabRequest): string {
-  const path = `/${request.path}`;
-  if (!request.query) return path;
-  const params = new URLSearchParams(request.query);
-  params.delete("client");
-  params.delete("ticket");
-  const shown = params.toString();
-  return truncate(shown ? `${path}?${shown}` : path, 300);
-}
 
 /** The name a code run's client has in the lab: its lane, its log lines and its network link. */
 export const CODE_CLIENT = "Code";
@@ -88,6 +73,8 @@ export class Lab {
   /** The learner's server code while it runs here, and the sandbox loaded for the next server start. */
   private learner: { source: string; compiled: CompiledServerCode; release: () => void } | undefined;
   private nextLearnerServer: LearnerServer | undefined;
+  /** Where every client's link reports its traffic. */
+  private readonly traffic: LabTraffic;
 
   constructor(
     readonly id: string,
@@ -96,6 +83,7 @@ export class Lab {
     dataDir = "data",
   ) {
     this.database = new LabDatabase(dataDir, id);
+    this.traffic = new LabTraffic(this.stateListeners, lesson.logRequests ? this.log : undefined);
     this.options = { ...lesson.options };
     this.settings = Object.fromEntries(Object.entries(lesson.settings ?? {}).map(([name, spec]) => [name, spec.default]));
     this.server = this.startServer();
@@ -166,24 +154,6 @@ export class Lab {
       this.log.add({ at: Date.now(), kind: "log", message: `setting ${name} = ${this.settings[name]}` });
     }
     return { ok: true, value: { ...this.settings } };
-  }
-
-  /** Traffic moves the inspector; lessons about the wire also log each HTTP exchange. */
-  private trafficCounted(client: string, exchange: HttpExchange | undefined, request: LabRequest | undefined): void {
-    this.stateChanged();
-    if (!exchange || !request || !this.lesson.logRequests) return;
-    const { method, status, bytesToServer, bytesToClient, body } = exchange;
-    this.log.add({
-      at: Date.now(),
-      kind: "http",
-      client,
-      method,
-      path: shortPath(request),
-      status,
-      bytesToServer,
-      bytesToClient,
-      ...(body ? { body } : {}),
-    });
   }
 
   private stateChanged(): void {
@@ -483,7 +453,7 @@ export class Lab {
       for (const [known, link] of this.links) if (link.isIdle) this.links.delete(known);
     }
     if (this.links.size >= cap) return "full";
-    const link = new NetworkLink(name, (exchange, request) => this.trafficCounted(name, exchange, request));
+    const link = new NetworkLink(name, this.traffic);
     this.links.set(name, link);
     return link;
   }

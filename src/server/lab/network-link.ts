@@ -22,6 +22,16 @@ function remember(set: Set<string>, sid: string, keep = 8): void {
   }
 }
 
+/** Where a link reports its traffic, so the link knows nothing of the lab that counts or logs it. */
+export interface TrafficSink {
+  /** The link's counts changed: WebSocket bytes, or an upgrade answered. */
+  counted(): void;
+  /** One HTTP exchange of the link's client ended, counted, with the request it answered. */
+  exchanged(client: string, exchange: HttpExchange, request: LabRequest): void;
+}
+
+const NO_SINK: TrafficSink = { counted: () => undefined, exchanged: () => undefined };
+
 export const HEALTHY_LINK: LinkState = { blackhole: false, offline: false, latencyMs: 0, jitterMs: 0, blockWebSocket: false };
 
 /**
@@ -41,10 +51,10 @@ export class NetworkLink implements LinkConditions {
   private readonly sessions = new Set<string>();
   private readonly cutSessions = new Set<string>();
 
-  /** `onTraffic` hears of every byte counted, and of each HTTP exchange (with its request) once it ends. */
+  /** `sink` hears of every byte counted, and of each HTTP exchange (with its request) once it ends. */
   constructor(
     readonly name: string,
-    private readonly onTraffic: (exchange?: HttpExchange, request?: LabRequest) => void = () => undefined,
+    private readonly sink: TrafficSink = NO_SINK,
   ) {}
 
   get traffic(): LinkTraffic {
@@ -55,7 +65,7 @@ export class NetworkLink implements LinkConditions {
   count(direction: "toServer" | "toClient", bytes: number): void {
     if (direction === "toServer") this.counts.bytesToServer += bytes;
     else this.counts.bytesToClient += bytes;
-    this.onTraffic();
+    this.sink.counted();
   }
 
   /** The lab's answer to one upgrade request: the head of what it wrote first on that connection. */
@@ -118,7 +128,7 @@ export class NetworkLink implements LinkConditions {
     measureExchange(req, res, (exchange) => {
       this.counts.bytesToServer += exchange.bytesToServer;
       this.counts.bytesToClient += exchange.bytesToClient;
-      this.onTraffic(exchange, request);
+      this.sink.exchanged(this.name, exchange, request);
     });
     const connection = { cut: () => req.socket.destroy() };
     this.track(connection, res);
@@ -156,11 +166,11 @@ export class NetworkLink implements LinkConditions {
       const refusal = "HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
       this.answered(handshake, refusal);
       this.counts.bytesToClient += Buffer.byteLength(refusal);
-      this.onTraffic();
+      this.sink.counted();
       return void socket.end(refusal);
     }
     this.counts.websockets += 1;
-    this.onTraffic();
+    this.sink.counted();
     const labSide = new LinkSocket(this, socket, (raw) => this.answered(handshake, raw));
     const connection = { cut: () => labSide.cut() };
     this.connections.add(connection);

@@ -6,9 +6,10 @@ import type { InspectorSnapshot } from "../../shared/inspector.js";
 import type { AdapterKind, LabInfo, Routing, ScalingChange } from "../../shared/lab-api.js";
 import { sendError } from "../http-json.js";
 import type { NodeState } from "./node-protocol.js";
-import { NODE_NAMES, ScalingLab } from "./scaling-lab.js";
 import type { CompiledServerCode } from "../sandbox/compile.js";
 import { defaultSandboxLimits, type SandboxLimits } from "../sandbox/sandbox-limits.js";
+import { ScalingLab } from "./scaling-lab.js";
+import { NODE_NAMES } from "../../shared/scaling-nodes.js";
 import { balancerPath, isScalingPath, nodePath } from "./scaling-paths.js";
 
 /** Where the node processes' entry is, and the Redis the Redis Streams adapter uses (none: that adapter is off). */

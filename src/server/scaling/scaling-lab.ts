@@ -5,6 +5,7 @@ import { NodeGroup, type NodeGroupOptions } from "./node-group.js";
 import type { HostMessage } from "./node-protocol.js";
 import { forwardRequest, forwardUpgrade } from "../proxy.js";
 import { balancerPath, nodePath } from "./scaling-paths.js";
+import { NODE_NAMES } from "../../shared/scaling-nodes.js";
 
 export type ScalingLabOptions = Omit<NodeGroupOptions, "names" | "recoveryMs" | "startTimeoutMs"> & {
   /** Where the lab's URLs start, e.g. `/labs/<id>`. */
@@ -13,9 +14,6 @@ export type ScalingLabOptions = Omit<NodeGroupOptions, "names" | "recoveryMs" | 
   recoveryMs?: number;
   routing?: Routing;
 };
-
-/** A Scaling lab's nodes unless told otherwise: the lesson's page offers "Node A" and "Node B". */
-export const NODE_NAMES: readonly string[] = ["A", "B"];
 
 /**
  * A Scaling lab: several real server nodes (separate processes) and a load balancer in front of them.
