@@ -1,5 +1,6 @@
 import type { ManagerOptions, Socket, SocketOptions } from "socket.io-client";
 import type { Verdict } from "./exercise.js";
+import type { LabInfo } from "./lab-api.js";
 import type { ServerLogEntry } from "./server-log.js";
 
 /**
@@ -7,6 +8,8 @@ import type { ServerLogEntry } from "./server-log.js";
  * running the learner's server code, and the lab's server log. The page gives it one; so does a test in Node.
  */
 export interface ExerciseLab {
+  /** The lab as the API describes it: its paths (a Scaling lab's nodes and balancer too). */
+  readonly info: LabInfo;
   /**
    * Connects a new client called `name` to the lab (its link and log lines carry that name); resolves once
    * connected. `setup` runs before it connects, so listeners catch what the server sends on connection.

@@ -12,6 +12,7 @@ export function nodeExerciseLab(origin: string, lab: LabInfo): ExerciseLab & { c
     for (const waiter of waiters) waiter();
   });
   return {
+    info: lab,
     connect: (name, options = {}, setup) => connectClient(origin, lab, name, "websocket", options, setup),
     drop: async (name) => void (await fault(origin, lab, `/clients/${encodeURIComponent(name)}/drop`, "POST")),
     entries: () => entries,
