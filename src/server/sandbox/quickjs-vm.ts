@@ -1,5 +1,14 @@
-import variant from "@jitl/quickjs-wasmfile-release-sync";
-import { newQuickJSWASMModuleFromVariant, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime } from "quickjs-emscripten-core";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import releaseSync from "@jitl/quickjs-wasmfile-release-sync";
+import {
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  type QuickJSContext,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+  type QuickJSSyncVariant,
+} from "quickjs-emscripten-core";
 import { sandboxRuntime, type ModuleFactory } from "./sandbox-runtime.js";
 
 /** Why a sandbox stopped the code: a limit, with where the code was when it hit it. */
@@ -36,6 +45,18 @@ function cpuMs(): number {
 const RUNTIME_SOURCE = `(${sandboxRuntime.toString()})`;
 
 /**
+ * QuickJS's WebAssembly, compiled once per process: each lab then only instantiates it (a few ms) with
+ * memory of its own, instead of compiling 500 KB of WebAssembly on every "Run on my lab".
+ */
+let variant: Promise<QuickJSSyncVariant> | undefined;
+function compiledVariant(): Promise<QuickJSSyncVariant> {
+  variant ??= readFile(createRequire(import.meta.url).resolve("@jitl/quickjs-wasmfile-release-sync/wasm"))
+    .then((bytes) => WebAssembly.compile(bytes))
+    .then((wasmModule) => newVariant(releaseSync, { wasmModule }));
+  return variant;
+}
+
+/**
  * One learner's code in its own QuickJS, in its own WebAssembly instance, so nothing it does can reach the
  * host's objects or another lab's memory.
  *
@@ -68,7 +89,7 @@ export class QuickJsVm {
 
   static async create(limits: VmLimits, host: HostHandler, onLimit: (hit: LimitHit) => void): Promise<QuickJsVm> {
     // A WebAssembly instance per lab: its memory is the lab's alone, and goes with it.
-    const module = await newQuickJSWASMModuleFromVariant(variant);
+    const module = await newQuickJSWASMModuleFromVariant(await compiledVariant());
     const memory = module.getWasmMemory();
     const cap = Math.max(memory.buffer.byteLength + WASM_PAGE, limits.memoryBytes);
     const grow = memory.grow.bind(memory);
