@@ -16,6 +16,15 @@ describe("configFromEnv", () => {
       maxRoomsPerLab: 100,
       maxRecoveryPackets: 1000,
       maxLabProcesses: 20,
+      memoryMb: 32,
+      callMs: 50,
+      cpuMsPerSecond: 250,
+      maxTimers: 50,
+      logLinesPerSecond: 50,
+      databaseBytes: 4194304,
+      databaseRows: 1000,
+      maxCodeBytes: 65536,
+      maxSandboxes: 40,
     });
   });
 
@@ -30,6 +39,15 @@ describe("configFromEnv", () => {
       PLAYGROUND_MAX_ROOMS_PER_LAB: "4",
       PLAYGROUND_MAX_RECOVERY_PACKETS: "9",
       PLAYGROUND_MAX_LAB_PROCESSES: "10",
+      PLAYGROUND_SANDBOX_MEMORY_MB: "24",
+      PLAYGROUND_SANDBOX_CALL_MS: "20",
+      PLAYGROUND_SANDBOX_CPU_MS_PER_SECOND: "100",
+      PLAYGROUND_SANDBOX_MAX_TIMERS: "5",
+      PLAYGROUND_SANDBOX_LOG_LINES_PER_SECOND: "6",
+      PLAYGROUND_SANDBOX_DATABASE_BYTES: "65536",
+      PLAYGROUND_SANDBOX_DATABASE_ROWS: "11",
+      PLAYGROUND_SANDBOX_MAX_CODE_BYTES: "1000",
+      PLAYGROUND_SANDBOX_MAX_LABS: "2",
     });
     expect(config.port).toBe(8080);
     expect(config.limits).toEqual({
@@ -41,6 +59,15 @@ describe("configFromEnv", () => {
       maxRoomsPerLab: 4,
       maxRecoveryPackets: 9,
       maxLabProcesses: 10,
+      memoryMb: 24,
+      callMs: 20,
+      cpuMsPerSecond: 100,
+      maxTimers: 5,
+      logLinesPerSecond: 6,
+      databaseBytes: 65536,
+      databaseRows: 11,
+      maxCodeBytes: 1000,
+      maxSandboxes: 2,
     });
   });
 
