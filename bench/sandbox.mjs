@@ -68,13 +68,24 @@ function percentile(sorted, p, interpolate = false) {
 const pinned = spawnSync("taskset", ["-a", "-p", "-c", LOAD_CPU, String(process.pid)], { encoding: "utf8" });
 if (pinned.status !== 0) throw new Error(`taskset could not pin the bench to CPU ${LOAD_CPU}: ${pinned.stderr}`);
 
-/** CPU seconds (utime + stime) and RSS bytes of a process, from /proc. */
+/**
+ * CPU seconds (utime + stime) and RSS bytes of a process, from /proc; and `waited`, the seconds its main
+ * thread spent runnable but waiting for a CPU (schedstat's run delay): other processes on its CPU.
+ */
 function usage(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  let stat;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  } catch {
+    throw new Error(`the host (pid ${pid}) is gone: ${hostExits.get(pid) ?? "no exit seen yet"}`);
+  }
   const cpu = (Number(stat[11]) + Number(stat[12])) / TICK;
   const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) * 1024;
-  return { cpu, rss };
+  const waited = Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[1]) / 1e9;
+  return { cpu, rss, waited };
 }
+const hostExits = new Map();
+const loadAverage = () => Number(readFileSync("/proc/loadavg", "utf8").split(" ")[0]);
 
 /** The production host, pinned to SERVER_CPU from its first instruction (taskset execs node: same pid). */
 async function startHost(nodeArgs = []) {
@@ -84,8 +95,14 @@ async function startHost(nodeArgs = []) {
     env: { ...process.env, ...SERVER_ENV, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "ignore", "inherit"],
   });
+  child.once("exit", (code, signal) => {
+    hostExits.set(child.pid, `exited with code ${code}, signal ${signal}`);
+    if (!stopping) console.error(`  !! the host (pid ${child.pid}) exited by itself: code ${code}, signal ${signal}`);
+  });
+  let stopping = false;
   const stop = async () => {
-    if (child.exitCode !== null) return;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    stopping = true;
     child.kill("SIGTERM");
     await new Promise((resolve) => child.once("exit", resolve));
   };
@@ -205,9 +222,13 @@ async function loadRound(kind, nodeArgs = []) {
     });
     let news = 0;
     let disconnects = 0;
+    const disconnectReasons = {};
     for (const { socket } of sockets) {
       socket.on("news", () => (news += 1));
-      socket.on("disconnect", () => (disconnects += 1));
+      socket.on("disconnect", (reason) => {
+        disconnects += 1;
+        disconnectReasons[reason] = (disconnectReasons[reason] ?? 0) + 1;
+      });
     }
     let measuring = false;
     let running = true;
@@ -240,6 +261,7 @@ async function loadRound(kind, nodeArgs = []) {
     const newsBefore = news;
     const start = usage(host.pid);
     const loadStart = process.cpuUsage();
+    const loadAverageStart = loadAverage();
     const began = performance.now();
     measuring = true;
     await sleep(SECONDS * 1000);
@@ -285,6 +307,9 @@ async function loadRound(kind, nodeArgs = []) {
       failures,
       errorReplies: errors,
       clientsDisconnected: disconnected,
+      disconnectReasons,
+      hostWaitedForCpuPercent: round2(((end.waited - start.waited) / wall) * 100),
+      machineLoadAverage: { start: loadAverageStart, end: loadAverage() },
       labsWhoseCodeWasStopped: stopped,
       stopMessages,
       serverCpuPercent: round2((cpuSeconds / wall) * 100),
@@ -458,7 +483,9 @@ for (let r = 0; r < ROUNDS; r += 1) {
     console.log(
       `  round ${r + 1} ${kind.padEnd(9)} ${result.serverCpuMicrosPerEvent} µs CPU/event, ${result.serverCpuPercent}% CPU, ` +
         `ack p50 ${result.ackMs.p50} / p99 ${result.ackMs.p99} ms, RSS ${result.serverRssMB} MB, ${result.eventsPerSecond} ev/s, ` +
-        `failures ${result.failures}, disconnects ${result.clientsDisconnected}, code stopped on ${result.labsWhoseCodeWasStopped} labs, load CPU ${result.loadGeneratorCpuPercent}%` +
+        `failures ${result.failures}, disconnects ${result.clientsDisconnected}, code stopped on ${result.labsWhoseCodeWasStopped} labs, load CPU ${result.loadGeneratorCpuPercent}%, ` +
+        `host waited for CPU ${result.hostWaitedForCpuPercent}%, loadavg ${result.machineLoadAverage.start}→${result.machineLoadAverage.end}` +
+        (result.clientsDisconnected > 0 ? `\n    disconnect reasons: ${JSON.stringify(result.disconnectReasons)}` : "") +
         (result.labsWhoseCodeWasStopped > 0 ? `\n    why: ${JSON.stringify(result.stopMessages)}` : ""),
     );
     rounds.push({ round: r + 1, ...result });
@@ -528,7 +555,7 @@ const result = {
 };
 const day = startedAt.toISOString().slice(0, 10);
 mkdirSync("bench/results", { recursive: true });
-const file = `bench/results/sandbox-${day}${DEFAULT_SANDBOX_LIMITS ? "-default-limits" : ""}.json`;
+const file = `bench/results/sandbox-${day}${DEFAULT_SANDBOX_LIMITS ? "-default-limits" : ""}${QUICK ? "-quick" : ""}.json`;
 writeFileSync(file, `${JSON.stringify(result, null, 1)}\n`);
 
 const m = perEvent.median;
