@@ -273,6 +273,7 @@ async function loadRound(kind, nodeArgs = []) {
     running = false;
     await loop;
     const disconnected = disconnects;
+    const reasonsDuringRun = { ...disconnectReasons };
     for (const { socket } of sockets) socket.disconnect();
     // Labs whose learner code a limit stopped: they went back to the lesson's code.
     const stoppedLabs =
@@ -307,7 +308,7 @@ async function loadRound(kind, nodeArgs = []) {
       failures,
       errorReplies: errors,
       clientsDisconnected: disconnected,
-      disconnectReasons,
+      disconnectReasons: reasonsDuringRun,
       hostWaitedForCpuPercent: round2(((end.waited - start.waited) / wall) * 100),
       machineLoadAverage: { start: loadAverageStart, end: loadAverage() },
       labsWhoseCodeWasStopped: stopped,
