@@ -53,7 +53,12 @@ const SERVER_ENV = {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const round2 = (value) => (value === null || value === undefined || Number.isNaN(value) ? null : Math.round(value * 100) / 100);
-const median = (values) => percentile([...values].sort((a, b) => a - b), 50, true);
+const median = (values) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+    true,
+  );
 function percentile(sorted, p, interpolate = false) {
   if (sorted.length === 0) return null;
   if (interpolate) {
@@ -371,7 +376,17 @@ async function reconnectTimes(origin, clientOptions, label) {
     await sleep(300);
   }
   // Each reconnected client still talks to the server: one acked round trip.
-  const sync = await Promise.all(clients.map((socket) => socket.timeout(2000).emitWithAck("sync").then(() => true, () => false)));
+  const sync = await Promise.all(
+    clients.map((socket) =>
+      socket
+        .timeout(2000)
+        .emitWithAck("sync")
+        .then(
+          () => true,
+          () => false,
+        ),
+    ),
+  );
   for (const socket of clients) socket.disconnect();
   const sorted = [...samples].sort((a, b) => a - b);
   const putSorted = [...putMs].sort((a, b) => a - b);
@@ -475,7 +490,11 @@ async function memoryAndFit(host) {
 const startedAt = new Date();
 const command = `npm run bench:sandbox -- ${LABS} ${SECONDS} ${ROUNDS}${DEFAULT_SANDBOX_LIMITS ? " --default-sandbox-limits" : ""}`;
 console.log(`${command}   (node ${process.version}, ${cpus().length} CPUs, host on CPU ${SERVER_CPU}, load on CPU ${LOAD_CPU})`);
-console.log(`host env: ${Object.entries(SERVER_ENV).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+console.log(
+  `host env: ${Object.entries(SERVER_ENV)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ")}`,
+);
 
 const rounds = [];
 for (let r = 0; r < ROUNDS; r += 1) {
@@ -499,7 +518,12 @@ const ratioStats = (pick) => {
     const sandboxed = rounds.find((x) => x.round === r && x.kind === "sandboxed");
     ratios.push(pick(sandboxed) / pick(native));
   }
-  return { median: round2(median(ratios)), min: round2(Math.min(...ratios)), max: round2(Math.max(...ratios)), perRound: ratios.map(round2) };
+  return {
+    median: round2(median(ratios)),
+    min: round2(Math.min(...ratios)),
+    max: round2(Math.max(...ratios)),
+    perRound: ratios.map(round2),
+  };
 };
 const medianOf = (kind, pick) => round2(median(rounds.filter((x) => x.kind === kind).map(pick)));
 const perEvent = {
@@ -530,10 +554,16 @@ let memoryFit;
 try {
   reconnect = [
     await reconnectTimes(host.origin, {}, "page defaults (reconnectionDelay 1000, randomizationFactor 0.5)"),
-    await reconnectTimes(host.origin, { reconnectionDelay: 1, reconnectionDelayMax: 1, randomizationFactor: 0 }, "zero backoff (server side only)"),
+    await reconnectTimes(
+      host.origin,
+      { reconnectionDelay: 1, reconnectionDelayMax: 1, randomizationFactor: 0 },
+      "zero backoff (server side only)",
+    ),
   ];
   for (const r of reconnect) {
-    console.log(`  reconnect, ${r.label}: p50 ${r.allReconnectedMs.p50} ms, p95 ${r.allReconnectedMs.p95} ms, reasons ${JSON.stringify(r.disconnectReasons)}`);
+    console.log(
+      `  reconnect, ${r.label}: p50 ${r.allReconnectedMs.p50} ms, p95 ${r.allReconnectedMs.p95} ms, reasons ${JSON.stringify(r.disconnectReasons)}`,
+    );
   }
   memoryFit = await memoryAndFit(host);
   console.log(`  memory: ${JSON.stringify(memoryFit.memory)}`);
@@ -547,7 +577,11 @@ const result = {
   command,
   node: process.version,
   cpus: cpus().length,
-  pinning: { host: `taskset -c ${SERVER_CPU} node dist/host/start.mjs`, load: `taskset -a -p -c ${LOAD_CPU} <bench pid>`, hostAffinity: host.affinity },
+  pinning: {
+    host: `taskset -c ${SERVER_CPU} node dist/host/start.mjs`,
+    load: `taskset -a -p -c ${LOAD_CPU} <bench pid>`,
+    hostAffinity: host.affinity,
+  },
   hostEnv: SERVER_ENV,
   serverNodeArgs: SERVER_NODE_ARGS,
   perEvent,
@@ -570,7 +604,11 @@ const spread = (s) => `×${s.median} (${s.min}–${s.max})`;
 const lines = [
   "",
   `Command: ${command}`,
-  `Pinning: host \`taskset -c ${SERVER_CPU}\` (${host.affinity}), load generator \`taskset -a -p -c ${LOAD_CPU}\` (this process). Host env: ${Object.entries(SERVER_ENV).map(([k, v]) => `${k}=${v}`).join(", ")}; other limits at their defaults.`,
+  `Pinning: host \`taskset -c ${SERVER_CPU}\` (${host.affinity}), load generator \`taskset -a -p -c ${LOAD_CPU}\` (this process). Host env: ${Object.entries(
+    SERVER_ENV,
+  )
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ")}; other limits at their defaults.`,
   "",
   `1. Per-event cost: ${perEvent.load}; ${ROUNDS} rounds, alternated, fresh host each.`,
   "| measure | native (median) | sandboxed (median) | sandboxed/native, median of per-round ratios (min–max) |",
@@ -589,7 +627,9 @@ const lines = [
   "| --- | --- | --- | --- | --- | --- |",
   ...reconnect.map(
     (r) =>
-      `| ${r.label} | ${r.allReconnectedMs.p50} | ${r.allReconnectedMs.p95} | ${r.allReconnectedMs.max} | ${r.putAnsweredMs.p50} | ${Object.entries(r.disconnectReasons)
+      `| ${r.label} | ${r.allReconnectedMs.p50} | ${r.allReconnectedMs.p95} | ${r.allReconnectedMs.max} | ${r.putAnsweredMs.p50} | ${Object.entries(
+        r.disconnectReasons,
+      )
         .map(([k, v]) => `${k} ×${v}`)
         .join(", ")} |`,
   ),
