@@ -174,10 +174,23 @@ export class SocketBridge {
     return target;
   }
 
-  /** A callback the sandbox waits on: the real one Socket.IO calls, sending its answer in. */
-  private callback(id: number, withTimeout: boolean): (...args: unknown[]) => void {
-    if (withTimeout) return (error: unknown, ...rest: unknown[]) => this.send(["callback", id, error ? describe(error) : null, rest]);
-    return (...rest: unknown[]) => this.send(["callback", id, null, rest]);
+  /**
+   * A callback the sandbox waits on: the real one Socket.IO calls, sending its arguments in as they are.
+   * Whether the first is an error is Socket.IO's call (e.g. `io.emit(ev, cb)` without a timeout fails at
+   * once with an error), so each Error travels by position and is rebuilt as an Error inside.
+   */
+  private callback(id: number): (...args: unknown[]) => void {
+    return (...args: unknown[]) => this.sendCallback(id, args);
+  }
+
+  private sendCallback(id: number, args: unknown[]): void {
+    const errors: Record<number, string> = {};
+    const values = args.map((value, index) => {
+      if (!(value instanceof Error)) return value;
+      errors[index] = describe(value);
+      return null;
+    });
+    this.send(["callback", id, errors, values]);
   }
 
   /** One call from inside. Its answer is `{v}`; a throw becomes `{e, p}`, thrown again inside as an Error. */
@@ -215,16 +228,15 @@ export class SocketBridge {
         const target = this.operator(input.sid, input.flags);
         const args = Array.isArray(input.args) ? input.args : [];
         const ackId = Number(input.ack) || 0;
-        const flags = flagsOf(input.flags);
-        if (ackId) args.push(this.callback(ackId, flags.timeout !== undefined));
+        if (ackId) args.push(this.callback(ackId));
         return target.emit(text(input.event, 200), ...args) === true;
       }
       case "fetchSockets": {
         const target = this.operator(input.sid, input.flags) as unknown as { fetchSockets(): Promise<Socket[]> };
         const id = Number(input.ack) || 0;
         target.fetchSockets().then(
-          (found) => this.send(["callback", id, null, [found.map((socket) => socketInfo(socket))]]),
-          (error: unknown) => this.send(["callback", id, describe(error), []]),
+          (found) => this.sendCallback(id, [null, found.map((socket) => socketInfo(socket))]),
+          (error: unknown) => this.sendCallback(id, [error instanceof Error ? error : new Error(describe(error))]),
         );
         return null;
       }
@@ -292,7 +304,7 @@ export class SocketBridge {
       case "serverSideEmit": {
         const args = Array.isArray(input.args) ? input.args : [];
         const ackId = Number(input.ack) || 0;
-        if (ackId) args.push(this.callback(ackId, true));
+        if (ackId) args.push(this.callback(ackId));
         this.io.serverSideEmit(text(input.event, 200), ...args);
         return true;
       }
