@@ -4,7 +4,7 @@ import { sandboxRuntime, type ModuleFactory } from "./sandbox-runtime.js";
 
 /** Why a sandbox stopped the code: a limit, with where the code was when it hit it. */
 export interface LimitHit {
-  limit: "memory" | "cpu-per-call" | "cpu-per-second";
+  limit: "memory" | "cpu-per-call" | "cpu-per-second" | "stack";
   message: string;
   stack: string;
 }
@@ -55,6 +55,8 @@ export class QuickJsVm {
   private inbound: ArrayBuffer[] = [];
   private outbound: ArrayBuffer[] = [];
   private disposed = false;
+  /** A host exception unwound through QuickJS's frames: its state can no longer be trusted, nor freed. */
+  private broken = false;
 
   private constructor(
     private readonly runtime: QuickJSRuntime,
@@ -74,7 +76,9 @@ export class QuickJsVm {
       if (memory.buffer.byteLength + delta * WASM_PAGE > cap) throw new RangeError("the lab's memory limit");
       return grow(delta);
     };
-    const runtime = module.newRuntime({ memoryLimitBytes: limits.memoryBytes, maxStackSizeBytes: 512 * 1024 });
+    // QuickJS's frames run on Node's own stack (as WebAssembly frames): its stack limit must trip before
+    // Node's does, or a deep recursion throws a RangeError in the host. 128 KB is about 650 calls deep.
+    const runtime = module.newRuntime({ memoryLimitBytes: limits.memoryBytes, maxStackSizeBytes: 128 * 1024 });
     const vm = runtime.newContext();
     const sandbox = new QuickJsVm(runtime, vm, memory, limits, onLimit);
     sandbox.install(host);
@@ -84,6 +88,12 @@ export class QuickJsVm {
   private install(host: HostHandler): void {
     const { vm } = this;
     this.runtime.setInterruptHandler(() => Date.now() > this.deadline);
+    // esbuild leaves `import(name)` as it is: without a loader QuickJS only says "could not load module".
+    this.runtime.setModuleLoader((name) => ({
+      error: new Error(
+        `import("${name.slice(0, 60)}") is not available in the lab: your server code can use io, its sockets, lab, timers and console.`,
+      ),
+    }));
     const hostFn = vm.newFunction("host", (opHandle, payloadHandle) => {
       const binaries = this.outbound;
       this.outbound = [];
@@ -186,14 +196,14 @@ export class QuickJsVm {
     this.depth += 1;
     let failure: { name: string; message: string; stack: string } | undefined;
     try {
-      const result = call();
+      const result = this.guardHost(call) ?? {};
       if (result.error) {
         failure = this.describe(result.error);
         result.error.dispose();
       } else result.value?.dispose();
       if (outer && !failure && !this.stopped) {
-        const jobs = this.runtime.executePendingJobs();
-        if (jobs.error) {
+        const jobs = this.guardHost(() => this.runtime.executePendingJobs());
+        if (jobs?.error) {
           failure = this.describe(jobs.error);
           jobs.error.dispose();
         }
@@ -205,6 +215,23 @@ export class QuickJsVm {
     if (failure) this.notice(failure);
     if (outer) this.charge(performance.now() - started - this.hostMs);
     return failure ? { ok: false, error: failure } : { ok: true };
+  }
+
+  /**
+   * Runs a step into QuickJS; an exception of the host's own that escapes it (Node's stack overflowing
+   * under a deep host stack) stops the code instead of reaching the Socket.IO handler that dispatched.
+   */
+  private guardHost<T>(step: () => T): T | undefined {
+    if (this.broken) return undefined;
+    try {
+      return step();
+    } catch (error) {
+      this.broken = true;
+      const message =
+        error instanceof RangeError ? "recursed deeper than the lab's stack allows" : `broke the sandbox (${String(error).slice(0, 100)})`;
+      if (!this.hit) this.stop({ limit: "stack", message, stack: "" });
+      return undefined;
+    }
   }
 
   private describe(handle: QuickJSHandle): { name: string; message: string; stack: string } {
@@ -253,6 +280,8 @@ export class QuickJsVm {
   }
 
   private free(): void {
+    // Freeing a broken runtime aborts on its own assertions; its WebAssembly instance goes with this object.
+    if (this.broken) return;
     try {
       for (const handle of Object.values(this.entry)) handle.dispose();
       this.vm.dispose();
