@@ -98,8 +98,12 @@ export class SandboxDatabase {
       db.exec("RELEASE lab_write");
       return result;
     } catch (error) {
-      db.exec("ROLLBACK TO lab_write");
-      db.exec("RELEASE lab_write");
+      // SQLITE_FULL (the bytes cap) rolls the whole transaction back itself, savepoint and all: undoing
+      // it again would fail, and hide the learner's real error behind "no such savepoint".
+      if (db.isTransaction) {
+        db.exec("ROLLBACK TO lab_write");
+        db.exec("RELEASE lab_write");
+      }
       throw error;
     }
   }
