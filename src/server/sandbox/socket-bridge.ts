@@ -343,17 +343,25 @@ export class SocketBridge {
 
   private log(message: string): null {
     const now = Date.now();
-    const window = this.logWindow;
-    if (now - window.start >= 1000) {
-      if (window.dropped) this.lab.log(`(${window.dropped} more lines dropped: at most ${this.limits.logLinesPerSecond} a second)`);
+    if (now - this.logWindow.start >= 1000) {
+      this.reportDropped();
       this.logWindow = { start: now, lines: 0, dropped: 0 };
     }
-    if (this.logWindow.lines >= this.limits.logLinesPerSecond) this.logWindow.dropped += 1;
-    else {
-      this.logWindow.lines += 1;
+    const window = this.logWindow;
+    if (window.lines < this.limits.logLinesPerSecond) {
+      window.lines += 1;
       this.lab.log(message);
+      return null;
     }
+    // The count is written when the second ends, even if the code never logs again.
+    if (window.dropped++ === 0) setTimeout(() => this.reportDropped(window), Math.max(0, window.start + 1000 - now)).unref();
     return null;
+  }
+
+  private reportDropped(window = this.logWindow): void {
+    if (!window.dropped) return;
+    this.lab.log(`(${window.dropped} more lines dropped: at most ${this.limits.logLinesPerSecond} a second)`);
+    window.dropped = 0;
   }
 
   private use(index: number): null {
