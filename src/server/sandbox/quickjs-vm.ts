@@ -46,6 +46,8 @@ export class QuickJsVm {
   private depth = 0;
   /** Time the current outer call spent in the host (Socket.IO, the database, the log), not in the code. */
   private hostMs = 0;
+  /** The interrupt handler told QuickJS to stop during the current outer call. */
+  private interrupted = false;
   private get hostAllowanceMs(): number {
     return HOST_ALLOWANCE_CALLS * this.limits.callMs;
   }
@@ -87,7 +89,10 @@ export class QuickJsVm {
 
   private install(host: HostHandler): void {
     const { vm } = this;
-    this.runtime.setInterruptHandler(() => Date.now() > this.deadline);
+    this.runtime.setInterruptHandler(() => {
+      if (Date.now() > this.deadline) this.interrupted = true;
+      return this.interrupted;
+    });
     // esbuild leaves `import(name)` as it is: without a loader QuickJS only says "could not load module".
     this.runtime.setModuleLoader((name) => ({
       error: new Error(
@@ -192,6 +197,7 @@ export class QuickJsVm {
     if (outer) {
       this.deadline = Date.now() + this.limits.callMs;
       this.hostMs = 0;
+      this.interrupted = false;
     }
     this.depth += 1;
     let failure: { name: string; message: string; stack: string } | undefined;
@@ -213,6 +219,9 @@ export class QuickJsVm {
       if (outer) this.deadline = Number.POSITIVE_INFINITY;
     }
     if (failure) this.notice(failure);
+    // QuickJS was told to interrupt, but "interrupted" may not come out: in a promise job it becomes a
+    // rejection, so a chain of jobs that overran would otherwise just end in silence, unstopped.
+    if (outer && this.interrupted) this.notice({ name: "InternalError", message: "interrupted", stack: failure?.stack ?? "" });
     if (outer) this.charge(performance.now() - started - this.hostMs);
     return failure ? { ok: false, error: failure } : { ok: true };
   }
