@@ -414,8 +414,10 @@ export function sandboxRuntime(host: HostCall, channel: BinaryChannel): SandboxE
     on(event: string, fn: Listener) {
       if (event === "connection" || event === "connect") connectionListeners.add("connection", fn, false);
       else {
+        // The host listens once per event and sends it in; the listeners themselves stay here.
+        const first = serverSideListeners.count(String(event)) === 0;
+        if (first) call("serverSideOn", { event: String(event) });
         serverSideListeners.add(String(event), fn, false);
-        call("serverSideOn", { event: String(event) });
       }
       return io;
     },

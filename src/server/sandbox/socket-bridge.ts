@@ -42,6 +42,14 @@ const MAX_TIMER_MS = 10 * 60 * 1000;
 const MAX_DATA_BYTES = 16 * 1024;
 const ROUTE_ANSWER_MS = 5000;
 const CONN_EVENTS = new Set(["upgrade", "upgrading", "close"]);
+/**
+ * What the code may register in the host, which lives outside the sandbox's memory cap: without these a
+ * loop of io.on(), io.use() or lab.get() grows the host's own memory for as long as it runs. (Rooms are
+ * held by the lab's own cap, on the real socket.join.)
+ */
+const MAX_SERVER_SIDE_EVENTS = 50;
+const MAX_MIDDLEWARES = 20;
+const MAX_ROUTES = 50;
 
 class BridgeError extends Error {}
 
@@ -96,6 +104,9 @@ export class SocketBridge {
   private readonly timers = new Map<number, ReturnType<typeof setTimeout>>();
   private readonly responses = new Map<number, ServerResponse>();
   private readonly connListeners = new Set<string>();
+  private readonly serverSideEvents = new Set<string>();
+  private readonly routePaths = new Set<string>();
+  private middlewareCount = 0;
   private nextId = 1;
   private logWindow = { start: 0, lines: 0, dropped: 0 };
   private closed = false;
@@ -365,6 +376,9 @@ export class SocketBridge {
   }
 
   private use(index: number): null {
+    if (this.middlewareCount >= MAX_MIDDLEWARES)
+      throw new BridgeError(`At most ${MAX_MIDDLEWARES} io.use() middlewares may be registered in the lab.`);
+    this.middlewareCount += 1;
     this.io.use((socket, next) => {
       const id = this.nextId++;
       this.nexts.set(id, next);
@@ -408,6 +422,12 @@ export class SocketBridge {
   }
 
   private serverSideOn(event: string): null {
+    // The runtime keeps every listener; the host needs one per event to send it in.
+    if (this.serverSideEvents.has(event)) return null;
+    if (this.serverSideEvents.size >= MAX_SERVER_SIDE_EVENTS) {
+      throw new BridgeError(`At most ${MAX_SERVER_SIDE_EVENTS} io.on() events may be registered in the lab.`);
+    }
+    this.serverSideEvents.add(event);
     this.io.on(event as "connection", (...args: unknown[]) => {
       const reply = typeof args.at(-1) === "function" ? (args.pop() as (...a: unknown[]) => void) : undefined;
       this.send(["serverSide", event, args, reply ? this.waitingAck("", reply) : 0]);
@@ -417,6 +437,9 @@ export class SocketBridge {
 
   private route(path: string): null {
     if (!path.startsWith("/")) throw new BridgeError('lab.get(path, …) takes a path that starts with "/".');
+    if (this.routePaths.has(path)) return null;
+    if (this.routePaths.size >= MAX_ROUTES) throw new BridgeError(`At most ${MAX_ROUTES} lab.get() routes may be registered in the lab.`);
+    this.routePaths.add(path);
     this.lab.get(path as `/${string}`, (_req, res) => {
       const id = this.nextId++;
       this.responses.set(id, res);
