@@ -146,7 +146,7 @@ describe("learner server code cannot reach the host", () => {
         const suspicious = [];
         let visited = 0;
         const walk = (value, path, depth) => {
-          if (value === null || (typeof value !== "object" && typeof value !== "function") || seen.has(value) || depth > 6) return;
+          if (value === null || (typeof value !== "object" && typeof value !== "function") || seen.has(value) || depth > 4) return;
           seen.add(value);
           visited += 1;
           for (const key of Reflect.ownKeys(value)) {
@@ -295,6 +295,67 @@ describe("learner server code that exhausts a limit is stopped, and the host car
       await expectHostResponsive();
     });
   }
+});
+
+describe("learner server code cannot grow the host's own memory without bound", () => {
+  it("a chain of promise jobs or a loop of host calls is stopped like a spin", async () => {
+    for (const body of [
+      `socket.on("spin", () => { const again = () => Promise.resolve().then(again); again(); });`,
+      `socket.on("spin", async () => { while (true) await null; });`,
+      `socket.on("spin", () => { while (true) socket.rooms; });`,
+      `socket.on("spin", () => { while (true) console.log("flood"); });`,
+    ]) {
+      const { lab, client } = await learnerLab(onConnection(body));
+      const stopped = expectStopped(lab, "cpu-per-call").catch((error: unknown) => {
+        throw new Error(`not stopped: ${body}`, { cause: error });
+      });
+      client.emit("spin");
+      await stopped;
+      client.disconnect();
+    }
+    await expectHostResponsive();
+  });
+
+  it("listeners, middlewares, routes and rooms the code registers in the host are capped", async () => {
+    const { lab, client } = await learnerLab(
+      onConnection(
+        `socket.on("grow", (what, ack) => {
+          let made = 0;
+          const grow = {
+            listeners: () => io.on("custom " + made, () => {}),
+            sameListener: () => io.on("custom 0", () => {}),
+            middlewares: () => io.use((s, next) => next()),
+            routes: () => lab.get("/r" + made, (req, res) => res.end("")),
+          }[what];
+          ack(attempt(() => { for (; made < 2000; made++) grow(); return made; }));
+        });
+        let batch = 0;
+        socket.on("rooms", (ack) => {
+          batch += 1;
+          ack(attempt(() => socket.join(Array.from({ length: 100 }, (_, i) => "room " + batch + "-" + i))));
+        });
+        socket.on("room count", (ack) => ack(socket.rooms.size));`,
+        ATTEMPT,
+      ),
+    );
+    // Rooms are held by the lab's own cap on the real socket.join, as for the lesson's code: past it a join is skipped.
+    for (let batch = 0; batch < 5; batch++) expect(await client.timeout(2000).emitWithAck("rooms")).toBe("undefined");
+    expect(await client.timeout(2000).emitWithAck("room count")).toBeLessThanOrEqual(101);
+    for (const what of ["listeners", "middlewares", "routes"]) {
+      const answer = await client
+        .timeout(3000)
+        .emitWithAck("grow", what)
+        .catch(async (error: unknown) => {
+          throw new Error(`${what}: ${await logLine(lab, (m) => m.startsWith("Your server code was stopped"), 500)}`, { cause: error });
+        });
+      expect(answer, what).toMatch(/^threw: At most \d+ .* in the lab/);
+    }
+    // The same event again registers nothing more in the host, so it is not capped.
+    expect(await client.timeout(3000).emitWithAck("grow", "sameListener")).toBe("2000");
+    expect(await client.timeout(2000).emitWithAck("alive")).toBe("alive");
+    expect(await serverCodeOf(lab)).toBe("learner");
+    client.disconnect();
+  });
 });
 
 describe("what the lab does not offer says so in the server log", () => {
