@@ -448,6 +448,30 @@ describe("the lab's database holds its caps against learner SQL", () => {
     client.disconnect();
   });
 
+  it("a cross join that would block the host is refused, and so are SELECTs in exec() and triggers", async () => {
+    const { client } = await learnerLab(
+      onConnection(
+        `${SQL}
+        socket.on("query", (sql, ack) => ack(attempt(() => lab.database().prepare(sql).get().n)));`,
+        ATTEMPT,
+      ),
+      "retries",
+    );
+    await client.timeout(3000).emitWithAck("insert", 20, 1);
+    expect(await client.timeout(2000).emitWithAck("query", "SELECT count(*) AS n FROM junk a, junk b")).toBe("400");
+    const started = performance.now();
+    expect(
+      await client.timeout(2000).emitWithAck("query", "SELECT count(*) AS n FROM junk a, junk b, junk c, junk d, junk e, junk f"),
+    ).toMatch(/threw: A query may scan at most 2 tables in full in the lab \(this one scans 6\)/);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(await client.timeout(2000).emitWithAck("sql", "SELECT count(*) FROM junk a, junk b, junk c, junk d, junk e, junk f")).toMatch(
+      /^refused/,
+    );
+    expect(await client.timeout(2000).emitWithAck("sql", "CREATE TRIGGER t AFTER INSERT ON junk BEGIN SELECT 1; END")).toMatch(/^refused/);
+    client.disconnect();
+    await expectHostResponsive();
+  });
+
   it("ATTACH and PRAGMA are refused", async () => {
     const { client } = await learnerLab(onConnection(SQL), "retries");
     expect(await client.timeout(2000).emitWithAck("sql", "ATTACH DATABASE '/tmp/evil.db' AS evil")).toMatch(/^refused/);
