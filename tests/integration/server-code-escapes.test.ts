@@ -141,7 +141,7 @@ describe("learner server code cannot reach the host", () => {
 
   it("a walk of everything reachable from globalThis finds no host function", async () => {
     const { client } = await learnerLab(
-      onConnection(`socket.on("walk", (ack) => {
+      onConnection(`socket.on("walk", (root, ack) => {
         const seen = new Set();
         const suspicious = [];
         let visited = 0;
@@ -162,16 +162,19 @@ describe("learner server code cannot reach the host", () => {
           }
           walk(Object.getPrototypeOf(value), path + ".__proto__", depth + 1);
         };
-        walk(globalThis, "globalThis", 0);
-        walk(socket, "socket", 0);
-        walk(io, "io", 0);
-        walk(lab, "lab", 0);
+        // One root per call, so that each stays well within the CPU limit on a busy host.
+        const roots = { globalThis, socket, io, lab };
+        walk(roots[root], root, 0);
         ack({ visited, suspicious });
       });`),
     );
-    const { visited, suspicious } = (await client.timeout(3000).emitWithAck("walk")) as { visited: number; suspicious: string[] };
+    let visited = 0;
+    for (const root of ["globalThis", "socket", "io", "lab"]) {
+      const walked = (await client.timeout(3000).emitWithAck("walk", root)) as { visited: number; suspicious: string[] };
+      expect(walked.suspicious, root).toEqual([]);
+      visited += walked.visited;
+    }
     expect(visited).toBeGreaterThan(100);
-    expect(suspicious).toEqual([]);
     client.disconnect();
   });
 
