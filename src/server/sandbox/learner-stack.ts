@@ -10,12 +10,20 @@ export interface LearnerFrame {
   column: number;
 }
 
+/** The last map parsed: a learner's code may throw in every handler, and parsing its map each time costs the host. */
+let parsed: { map: string; sourceMap: SourceMap } | undefined;
+
+function sourceMapOf(map: string): SourceMap {
+  if (parsed?.map !== map) parsed = { map, sourceMap: new SourceMap(JSON.parse(map) as ConstructorParameters<typeof SourceMap>[0]) };
+  return parsed.sourceMap;
+}
+
 /**
  * Turns a QuickJS stack of the compiled code into the learner's own lines (source-mapped back to their
  * TypeScript), innermost first. Frames of the lab's runtime are left out: they are not the learner's code.
  */
 export function learnerFrames(stack: string, map: string): LearnerFrame[] {
-  const sourceMap = new SourceMap(JSON.parse(map) as ConstructorParameters<typeof SourceMap>[0]);
+  const sourceMap = sourceMapOf(map);
   const frames: LearnerFrame[] = [];
   for (const text of stack.split("\n")) {
     const match = FRAME.exec(text);

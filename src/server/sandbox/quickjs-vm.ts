@@ -13,7 +13,7 @@ import { sandboxRuntime, type ModuleFactory } from "./sandbox-runtime.js";
 
 /** Why a sandbox stopped the code: a limit, with where the code was when it hit it. */
 export interface LimitHit {
-  limit: "memory" | "cpu-per-call" | "cpu-per-second";
+  limit: "memory" | "cpu-per-call" | "cpu-per-second" | "stack";
   message: string;
   stack: string;
 }
@@ -42,6 +42,8 @@ function cpuMs(): number {
   const { user, system } = process.threadCpuUsage();
   return (user + system) / 1000;
 }
+/** Host time one call may spend beyond its own CPU limit, in multiples of that limit. */
+const HOST_ALLOWANCE_CALLS = 4;
 const RUNTIME_SOURCE = `(${sandboxRuntime.toString()})`;
 
 /**
@@ -72,12 +74,21 @@ export class QuickJsVm {
   private entry!: { dispatch: QuickJSHandle; load: QuickJSHandle; options: QuickJSHandle };
   private deadline = Number.POSITIVE_INFINITY;
   private depth = 0;
+  /** Time the current outer call spent in the host (Socket.IO, the database, the log), not in the code. */
+  private hostMs = 0;
+  /** The interrupt handler told QuickJS to stop during the current outer call. */
+  private interrupted = false;
+  private get hostAllowanceMs(): number {
+    return HOST_ALLOWANCE_CALLS * this.limits.callMs;
+  }
   private windowStart = 0;
   private windowMs = 0;
   private hit: LimitHit | undefined;
   private inbound: ArrayBuffer[] = [];
   private outbound: ArrayBuffer[] = [];
   private disposed = false;
+  /** A host exception unwound through QuickJS's frames: its state can no longer be trusted, nor freed. */
+  private broken = false;
 
   private constructor(
     private readonly runtime: QuickJSRuntime,
@@ -97,9 +108,9 @@ export class QuickJsVm {
       if (memory.buffer.byteLength + delta * WASM_PAGE > cap) throw new RangeError("the lab's memory limit");
       return grow(delta);
     };
-    // QuickJS's own stack check must trip before the host's: with 512 KB a deep recursion overflowed Node's
-    // stack first and unwound through the WebAssembly frames (measured in docs/server-code.md).
-    const runtime = module.newRuntime({ memoryLimitBytes: limits.memoryBytes, maxStackSizeBytes: 256 * 1024 });
+    // QuickJS's frames run on Node's own stack (as WebAssembly frames): its stack limit must trip before
+    // Node's does, or a deep recursion throws a RangeError in the host. 128 KB is about 650 calls deep.
+    const runtime = module.newRuntime({ memoryLimitBytes: limits.memoryBytes, maxStackSizeBytes: 128 * 1024 });
     const vm = runtime.newContext();
     const sandbox = new QuickJsVm(runtime, vm, memory, limits, onLimit);
     sandbox.install(host);
@@ -108,11 +119,31 @@ export class QuickJsVm {
 
   private install(host: HostHandler): void {
     const { vm } = this;
-    this.runtime.setInterruptHandler(() => cpuMs() > this.deadline);
+    this.runtime.setInterruptHandler(() => {
+      if (cpuMs() > this.deadline) this.interrupted = true;
+      return this.interrupted;
+    });
+    // esbuild leaves `import(name)` as it is: without a loader QuickJS only says "could not load module".
+    this.runtime.setModuleLoader((name) => ({
+      error: new Error(
+        `import("${name.slice(0, 60)}") is not available in the lab: your server code can use io, its sockets, lab, timers and console.`,
+      ),
+    }));
     const hostFn = vm.newFunction("host", (opHandle, payloadHandle) => {
       const binaries = this.outbound;
       this.outbound = [];
-      const answer = host(vm.getString(opHandle), vm.getString(payloadHandle), binaries);
+      const started = cpuMs();
+      let answer: HostAnswer;
+      try {
+        answer = host(vm.getString(opHandle), vm.getString(payloadHandle), binaries);
+      } finally {
+        // The CPU limits are the code's own: what Socket.IO and the lab do for it (an io.emit to every
+        // client, the frame log) is not charged, or the lesson's own code trips them on a busy host.
+        // Only up to an allowance, though: a loop of host calls (`while (true) socket.rooms`) is still stopped.
+        const spent = Math.min(cpuMs() - started, Math.max(0, this.hostAllowanceMs - this.hostMs));
+        this.hostMs += spent;
+        if (this.deadline > 0 && Number.isFinite(this.deadline)) this.deadline += spent;
+      }
       if (answer.binaries?.length) this.inbound = answer.binaries;
       return vm.newString(answer.json);
     });
@@ -161,7 +192,7 @@ export class QuickJsVm {
       const call = this.vm.callFunction(this.entry.load, this.vm.undefined, result.value);
       result.value.dispose();
       return call;
-    });
+    }, false);
   }
 
   options(): unknown {
@@ -170,7 +201,7 @@ export class QuickJsVm {
       const result = this.vm.callFunction(this.entry.options, this.vm.undefined);
       if (!result.error) json = this.vm.getString(result.value);
       return result;
-    });
+    }, false);
     return JSON.parse(json) as unknown;
   }
 
@@ -183,28 +214,37 @@ export class QuickJsVm {
       const result = this.vm.callFunction(this.entry.dispatch, this.vm.undefined, text);
       text.dispose();
       return result;
-    });
+    }, message[0] !== "start");
   }
 
-  /** Runs one call into QuickJS under the CPU limits, then its promise jobs; notices a limit hit. */
+  /**
+   * Runs one call into QuickJS under the CPU limits, then its promise jobs; notices a limit hit. Loading
+   * and the default export's first run are not charged to the per-second budget (still to the per-call
+   * one): they run once, on a cold WebAssembly instance whose first calls compile as they go.
+   */
   private run(
     call: () => { error?: QuickJSHandle; value?: QuickJSHandle },
+    charged = true,
   ): { ok: true } | { ok: false; error: { name: string; message: string; stack: string } } {
     if (this.stopped) return { ok: false, error: { name: "Error", message: "The code was stopped.", stack: "" } };
     const outer = this.depth === 0;
     const started = cpuMs();
-    if (outer) this.deadline = started + this.limits.callMs;
+    if (outer) {
+      this.deadline = started + this.limits.callMs;
+      this.hostMs = 0;
+      this.interrupted = false;
+    }
     this.depth += 1;
     let failure: { name: string; message: string; stack: string } | undefined;
     try {
-      const result = call();
+      const result = this.guardHost(call) ?? {};
       if (result.error) {
         failure = this.describe(result.error);
         result.error.dispose();
       } else result.value?.dispose();
       if (outer && !failure && !this.stopped) {
-        const jobs = this.runtime.executePendingJobs();
-        if (jobs.error) {
+        const jobs = this.guardHost(() => this.runtime.executePendingJobs());
+        if (jobs?.error) {
           failure = this.describe(jobs.error);
           jobs.error.dispose();
         }
@@ -214,8 +254,30 @@ export class QuickJsVm {
       if (outer) this.deadline = Number.POSITIVE_INFINITY;
     }
     if (failure) this.notice(failure);
-    if (outer) this.charge(cpuMs() - started);
+    // QuickJS was told to interrupt, but "interrupted" may not come out: in a promise job it becomes a
+    // rejection, so a chain of jobs that overran would otherwise just end in silence, unstopped.
+    if (outer && this.interrupted) this.notice({ name: "InternalError", message: "interrupted", stack: failure?.stack ?? "" });
+    // Host work still costs the host: half of it counts toward the per-second budget, so a lab cannot make
+    // the host work all second long by asking for it from many short calls (timers, say).
+    if (outer && charged) this.charge(cpuMs() - started - this.hostMs / 2);
     return failure ? { ok: false, error: failure } : { ok: true };
+  }
+
+  /**
+   * Runs a step into QuickJS; an exception of the host's own that escapes it (Node's stack overflowing
+   * under a deep host stack) stops the code instead of reaching the Socket.IO handler that dispatched.
+   */
+  private guardHost<T>(step: () => T): T | undefined {
+    if (this.broken) return undefined;
+    try {
+      return step();
+    } catch (error) {
+      this.broken = true;
+      const message =
+        error instanceof RangeError ? "recursed deeper than the lab's stack allows" : `broke the sandbox (${String(error).slice(0, 100)})`;
+      if (!this.hit) this.stop({ limit: "stack", message, stack: "" });
+      return undefined;
+    }
   }
 
   private describe(handle: QuickJSHandle): { name: string; message: string; stack: string } {
@@ -264,6 +326,8 @@ export class QuickJsVm {
   }
 
   private free(): void {
+    // Freeing a broken runtime aborts on its own assertions; its WebAssembly instance goes with this object.
+    if (this.broken) return;
     try {
       for (const handle of Object.values(this.entry)) handle.dispose();
       this.vm.dispose();

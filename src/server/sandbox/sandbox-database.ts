@@ -8,8 +8,25 @@ export interface DatabaseLimits {
 /** Statements one run of learner code may hold prepared at once; the oldest is finalized past it. */
 const MAX_STATEMENTS = 100;
 
-/** What learner SQL may not do: other files, settings of the connection, extensions, unbounded recursion. */
-const DENIED_ACTIONS = new Set([constants.SQLITE_ATTACH, constants.SQLITE_DETACH, constants.SQLITE_PRAGMA, constants.SQLITE_RECURSIVE]);
+/**
+ * What learner SQL may not do: other files, settings of the connection, extensions, unbounded recursion,
+ * and triggers (a trigger's queries run inside a write whose plan does not show them).
+ */
+const DENIED_ACTIONS = new Set([
+  constants.SQLITE_ATTACH,
+  constants.SQLITE_DETACH,
+  constants.SQLITE_PRAGMA,
+  constants.SQLITE_RECURSIVE,
+  constants.SQLITE_CREATE_TRIGGER,
+  constants.SQLITE_CREATE_TEMP_TRIGGER,
+]);
+
+/**
+ * SQLite runs on the host's own thread and nothing can interrupt it: a cross join of a few tables of
+ * `databaseRows` rows would block every lab for minutes. A statement may scan at most this many tables
+ * in full (indexed lookups are free), which keeps the worst case near databaseRows².
+ */
+const MAX_FULL_SCANS = 2;
 
 type Param = null | number | bigint | string | Uint8Array;
 
@@ -32,6 +49,7 @@ export class SandboxDatabase {
   private db: DatabaseSync | undefined;
   private readonly statements = new Map<number, StatementSync>();
   private nextId = 1;
+  private executing = false;
 
   constructor(
     private readonly lessonDatabase: () => DatabaseSync,
@@ -48,19 +66,37 @@ export class SandboxDatabase {
     db.enableDefensive(true);
     db.limits.length = 1024 * 1024;
     db.limits.attach = 0;
-    db.setAuthorizer((action) => (DENIED_ACTIONS.has(action) ? constants.SQLITE_DENY : constants.SQLITE_OK));
+    // exec() runs statements no plan was checked for, so they may not read (SELECT); prepare() may.
+    db.setAuthorizer((action) =>
+      DENIED_ACTIONS.has(action) || (this.executing && action === constants.SQLITE_SELECT) ? constants.SQLITE_DENY : constants.SQLITE_OK,
+    );
     this.db = db;
     return db;
   }
 
   exec(sql: string): null {
     const db = this.open();
-    this.withinRowCap(db, () => db.exec(sql));
+    this.withinRowCap(db, () => {
+      this.executing = true;
+      try {
+        db.exec(sql);
+      } finally {
+        this.executing = false;
+      }
+    });
     return null;
   }
 
   prepare(sql: string): number {
-    const statement = this.open().prepare(sql);
+    const db = this.open();
+    const statement = db.prepare(sql);
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[];
+    const scans = plan.filter((step) => step.detail.startsWith("SCAN")).length;
+    if (scans > MAX_FULL_SCANS) {
+      throw new Error(
+        `A query may scan at most ${MAX_FULL_SCANS} tables in full in the lab (this one scans ${scans}): join on an indexed column.`,
+      );
+    }
     if (this.statements.size >= MAX_STATEMENTS) this.statements.delete(this.statements.keys().next().value as number);
     const id = this.nextId++;
     this.statements.set(id, statement);
@@ -98,8 +134,12 @@ export class SandboxDatabase {
       db.exec("RELEASE lab_write");
       return result;
     } catch (error) {
-      db.exec("ROLLBACK TO lab_write");
-      db.exec("RELEASE lab_write");
+      // SQLITE_FULL (the bytes cap) rolls the whole transaction back itself, savepoint and all: undoing
+      // it again would fail, and hide the learner's real error behind "no such savepoint".
+      if (db.isTransaction) {
+        db.exec("ROLLBACK TO lab_write");
+        db.exec("RELEASE lab_write");
+      }
       throw error;
     }
   }

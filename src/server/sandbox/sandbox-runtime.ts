@@ -114,12 +114,12 @@ export function sandboxRuntime(host: HostCall, channel: BinaryChannel): SandboxE
   // ---- callbacks the host will answer later (acks the clients send back, fetchSockets, timers) ----
   let nextId = 1;
   const MAX_WAITING = 10_000;
-  const callbacks = new Map<number, { fn: Listener; withError: boolean }>();
-  function waitFor(fn: Listener, withError: boolean): number {
+  const callbacks = new Map<number, Listener>();
+  function waitFor(fn: Listener): number {
     const id = nextId++;
     // Socket.IO forgets an ack whose socket went away without calling it; so must this table, within a bound.
     if (callbacks.size >= MAX_WAITING) callbacks.delete(callbacks.keys().next().value as number);
-    callbacks.set(id, { fn, withError });
+    callbacks.set(id, fn);
     return id;
   }
 
@@ -170,16 +170,18 @@ export function sandboxRuntime(host: HostCall, channel: BinaryChannel): SandboxE
     }
     emit(event: string, ...args: unknown[]): boolean {
       const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Listener) : undefined;
-      const id = ack ? waitFor(ack, this.flags.timeout !== undefined) : 0;
+      const id = ack ? waitFor(ack) : 0;
       return call("emit", { sid: this.sid, flags: this.flags, event: String(event), args, ack: id }) as boolean;
     }
     send(...args: unknown[]): boolean {
       return this.emit("message", ...args);
     }
     emitWithAck(event: string, ...args: unknown[]): Promise<unknown> {
-      const withTimeout = this.flags.timeout !== undefined;
+      // As Socket.IO's: a broadcast's callback is always error-first, one socket's only with a timeout.
+      const { rooms, except, broadcast, timeout } = this.flags;
+      const errorFirst = timeout !== undefined || !this.sid || broadcast || rooms.length > 0 || except.length > 0;
       return new Promise((resolve, reject) => {
-        const answer = withTimeout ? (error: unknown, response: unknown) => (error ? reject(error) : resolve(response)) : resolve;
+        const answer = errorFirst ? (error: unknown, response: unknown) => (error ? reject(error) : resolve(response)) : resolve;
         this.emit(event, ...args, answer);
       });
     }
@@ -188,7 +190,7 @@ export function sandboxRuntime(host: HostCall, channel: BinaryChannel): SandboxE
         const id = waitFor((error: unknown, found: unknown) => {
           if (error) return reject(error);
           resolve((found as SocketInfo[]).map((info) => new RemoteSocket(info)));
-        }, true);
+        });
         call("fetchSockets", { sid: this.sid, flags: this.flags, ack: id });
       });
     }
@@ -412,8 +414,10 @@ export function sandboxRuntime(host: HostCall, channel: BinaryChannel): SandboxE
     on(event: string, fn: Listener) {
       if (event === "connection" || event === "connect") connectionListeners.add("connection", fn, false);
       else {
+        // The host listens once per event and sends it in; the listeners themselves stay here.
+        const first = serverSideListeners.count(String(event)) === 0;
+        if (first) call("serverSideOn", { event: String(event) });
         serverSideListeners.add(String(event), fn, false);
-        call("serverSideOn", { event: String(event) });
       }
       return io;
     },
@@ -449,7 +453,7 @@ export function sandboxRuntime(host: HostCall, channel: BinaryChannel): SandboxE
     disconnectSockets: (close?: boolean) => rootOperator.disconnectSockets(close),
     serverSideEmit(event: string, ...args: unknown[]) {
       const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Listener) : undefined;
-      call("serverSideEmit", { event: String(event), args, ack: ack ? waitFor(ack, true) : 0 });
+      call("serverSideEmit", { event: String(event), args, ack: ack ? waitFor(ack) : 0 });
       return true;
     },
     serverSideEmitWithAck(event: string, ...args: unknown[]) {
@@ -633,13 +637,14 @@ export function sandboxRuntime(host: HostCall, channel: BinaryChannel): SandboxE
       socket?.connListeners.fire(event, socket.conn, args, `socket.conn.on("${event}")`);
     },
     callback(message) {
-      const [, id, error, args, bin] = message as [string, number, string | null, unknown[], number];
+      const [, id, errors, args, bin] = message as [string, number, Record<string, string>, unknown[], number];
       const all = reconstruct(args, take(bin)) as unknown[];
+      // The host says which arguments Socket.IO passed as errors; they become Errors here.
+      for (const index of Object.keys(errors ?? {})) all[Number(index)] = new Error(String(errors[index]));
       const waiting = callbacks.get(id);
       if (!waiting) return;
       callbacks.delete(id);
-      const params = waiting.withError ? [error === null ? null : new Error(error), ...all] : all;
-      guarded(waiting.fn, undefined, params, "a callback");
+      guarded(waiting, undefined, all, "a callback");
     },
     serverSide(message) {
       const [, event, args, ackId, bin] = message as [string, string, unknown[], number, number];

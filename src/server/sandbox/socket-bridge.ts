@@ -42,6 +42,14 @@ const MAX_TIMER_MS = 10 * 60 * 1000;
 const MAX_DATA_BYTES = 16 * 1024;
 const ROUTE_ANSWER_MS = 5000;
 const CONN_EVENTS = new Set(["upgrade", "upgrading", "close"]);
+/**
+ * What the code may register in the host, which lives outside the sandbox's memory cap: without these a
+ * loop of io.on(), io.use() or lab.get() grows the host's own memory for as long as it runs. (Rooms are
+ * held by the lab's own cap, on the real socket.join.)
+ */
+const MAX_SERVER_SIDE_EVENTS = 50;
+const MAX_MIDDLEWARES = 20;
+const MAX_ROUTES = 50;
 
 class BridgeError extends Error {}
 
@@ -96,6 +104,9 @@ export class SocketBridge {
   private readonly timers = new Map<number, ReturnType<typeof setTimeout>>();
   private readonly responses = new Map<number, ServerResponse>();
   private readonly connListeners = new Set<string>();
+  private readonly serverSideEvents = new Set<string>();
+  private readonly routePaths = new Set<string>();
+  private middlewareCount = 0;
   private nextId = 1;
   private logWindow = { start: 0, lines: 0, dropped: 0 };
   private closed = false;
@@ -176,10 +187,23 @@ export class SocketBridge {
     return target;
   }
 
-  /** A callback the sandbox waits on: the real one Socket.IO calls, sending its answer in. */
-  private callback(id: number, withTimeout: boolean): (...args: unknown[]) => void {
-    if (withTimeout) return (error: unknown, ...rest: unknown[]) => this.send(["callback", id, error ? describe(error) : null, rest]);
-    return (...rest: unknown[]) => this.send(["callback", id, null, rest]);
+  /**
+   * A callback the sandbox waits on: the real one Socket.IO calls, sending its arguments in as they are.
+   * Whether the first is an error is Socket.IO's call (e.g. `io.emit(ev, cb)` without a timeout fails at
+   * once with an error), so each Error travels by position and is rebuilt as an Error inside.
+   */
+  private callback(id: number): (...args: unknown[]) => void {
+    return (...args: unknown[]) => this.sendCallback(id, args);
+  }
+
+  private sendCallback(id: number, args: unknown[]): void {
+    const errors: Record<number, string> = {};
+    const values = args.map((value, index) => {
+      if (!(value instanceof Error)) return value;
+      errors[index] = describe(value);
+      return null;
+    });
+    this.send(["callback", id, errors, values]);
   }
 
   /** One call from inside. Its answer is `{v}`; a throw becomes `{e, p}`, thrown again inside as an Error. */
@@ -217,16 +241,15 @@ export class SocketBridge {
         const target = this.operator(input.sid, input.flags);
         const args = Array.isArray(input.args) ? input.args : [];
         const ackId = Number(input.ack) || 0;
-        const flags = flagsOf(input.flags);
-        if (ackId) args.push(this.callback(ackId, flags.timeout !== undefined));
+        if (ackId) args.push(this.callback(ackId));
         return target.emit(text(input.event, 200), ...args) === true;
       }
       case "fetchSockets": {
         const target = this.operator(input.sid, input.flags) as unknown as { fetchSockets(): Promise<Socket[]> };
         const id = Number(input.ack) || 0;
         target.fetchSockets().then(
-          (found) => this.send(["callback", id, null, [found.map((socket) => socketInfo(socket))]]),
-          (error: unknown) => this.send(["callback", id, describe(error), []]),
+          (found) => this.sendCallback(id, [null, found.map((socket) => socketInfo(socket))]),
+          (error: unknown) => this.sendCallback(id, [error instanceof Error ? error : new Error(describe(error))]),
         );
         return null;
       }
@@ -294,7 +317,7 @@ export class SocketBridge {
       case "serverSideEmit": {
         const args = Array.isArray(input.args) ? input.args : [];
         const ackId = Number(input.ack) || 0;
-        if (ackId) args.push(this.callback(ackId, true));
+        if (ackId) args.push(this.callback(ackId));
         this.io.serverSideEmit(text(input.event, 200), ...args);
         return true;
       }
@@ -333,20 +356,31 @@ export class SocketBridge {
 
   private log(message: string): null {
     const now = Date.now();
-    const window = this.logWindow;
-    if (now - window.start >= 1000) {
-      if (window.dropped) this.lab.log(`(${window.dropped} more lines dropped: at most ${this.limits.logLinesPerSecond} a second)`);
+    if (now - this.logWindow.start >= 1000) {
+      this.reportDropped();
       this.logWindow = { start: now, lines: 0, dropped: 0 };
     }
-    if (this.logWindow.lines >= this.limits.logLinesPerSecond) this.logWindow.dropped += 1;
-    else {
-      this.logWindow.lines += 1;
+    const window = this.logWindow;
+    if (window.lines < this.limits.logLinesPerSecond) {
+      window.lines += 1;
       this.lab.log(message);
+      return null;
     }
+    // The count is written when the second ends, even if the code never logs again.
+    if (window.dropped++ === 0) setTimeout(() => this.reportDropped(window), Math.max(0, window.start + 1000 - now)).unref();
     return null;
   }
 
+  private reportDropped(window = this.logWindow): void {
+    if (!window.dropped) return;
+    this.lab.log(`(${window.dropped} more lines dropped: at most ${this.limits.logLinesPerSecond} a second)`);
+    window.dropped = 0;
+  }
+
   private use(index: number): null {
+    if (this.middlewareCount >= MAX_MIDDLEWARES)
+      throw new BridgeError(`At most ${MAX_MIDDLEWARES} io.use() middlewares may be registered in the lab.`);
+    this.middlewareCount += 1;
     this.io.use((socket, next) => {
       const id = this.nextId++;
       this.nexts.set(id, next);
@@ -390,6 +424,12 @@ export class SocketBridge {
   }
 
   private serverSideOn(event: string): null {
+    // The runtime keeps every listener; the host needs one per event to send it in.
+    if (this.serverSideEvents.has(event)) return null;
+    if (this.serverSideEvents.size >= MAX_SERVER_SIDE_EVENTS) {
+      throw new BridgeError(`At most ${MAX_SERVER_SIDE_EVENTS} io.on() events may be registered in the lab.`);
+    }
+    this.serverSideEvents.add(event);
     this.io.on(event as "connection", (...args: unknown[]) => {
       const reply = typeof args.at(-1) === "function" ? (args.pop() as (...a: unknown[]) => void) : undefined;
       this.send(["serverSide", event, args, reply ? this.waitingAck("", reply) : 0]);
@@ -399,6 +439,9 @@ export class SocketBridge {
 
   private route(path: string): null {
     if (!path.startsWith("/")) throw new BridgeError('lab.get(path, …) takes a path that starts with "/".');
+    if (this.routePaths.has(path)) return null;
+    if (this.routePaths.size >= MAX_ROUTES) throw new BridgeError(`At most ${MAX_ROUTES} lab.get() routes may be registered in the lab.`);
+    this.routePaths.add(path);
     this.lab.get(path as `/${string}`, (_req, res) => {
       const id = this.nextId++;
       this.responses.set(id, res);
