@@ -53,6 +53,13 @@ export async function prepareLearnerServer(
   const host = (op: string, payload: string, binaries: ArrayBuffer[]): HostAnswer => {
     if (bridge) return bridge.handle(op, payload, binaries);
     if (op === "log") early.push(String((JSON.parse(payload) as { message?: unknown }).message ?? ""));
+    // Lines logged while the module loads arrive as a batch of waiting calls.
+    if (op === "batch") {
+      for (const [name, input] of JSON.parse(payload) as [string, { message?: unknown }][]) {
+        if (name === "log") early.push(String(input?.message ?? ""));
+      }
+      return { json: "{}" };
+    }
     if (op === "error") return { json: JSON.stringify({ v: reportError(JSON.parse(payload) as ReportedError) }) };
     return { json: JSON.stringify(op === "log" ? { v: null } : { e: WHILE_LOADING }) };
   };

@@ -71,7 +71,7 @@ function compiledVariant(): Promise<QuickJSSyncVariant> {
  * answers yes once the call has used its CPU time, and QuickJS throws an error no `catch` can stop.
  */
 export class QuickJsVm {
-  private entry!: { dispatch: QuickJSHandle; load: QuickJSHandle; options: QuickJSHandle };
+  private entry!: { dispatch: QuickJSHandle; flush: QuickJSHandle; load: QuickJSHandle; options: QuickJSHandle };
   private deadline = Number.POSITIVE_INFINITY;
   private depth = 0;
   /** Time the current outer call spent in the host (Socket.IO, the database, the log), not in the code. */
@@ -167,7 +167,12 @@ export class QuickJsVm {
     vm.setProp(channel, "put", put);
     const factory = vm.unwrapResult(vm.evalCode(RUNTIME_SOURCE, "lab-runtime.js"));
     const entry = vm.unwrapResult(vm.callFunction(factory, vm.undefined, hostFn, channel));
-    this.entry = { dispatch: vm.getProp(entry, "dispatch"), load: vm.getProp(entry, "load"), options: vm.getProp(entry, "options") };
+    this.entry = {
+      dispatch: vm.getProp(entry, "dispatch"),
+      flush: vm.getProp(entry, "flush"),
+      load: vm.getProp(entry, "load"),
+      options: vm.getProp(entry, "options"),
+    };
     for (const handle of [factory, entry, hostFn, channel, take, put]) handle.dispose();
   }
 
@@ -247,6 +252,13 @@ export class QuickJsVm {
         if (jobs?.error) {
           failure = this.describe(jobs.error);
           jobs.error.dispose();
+        } else if (jobs && jobs.value > 0) {
+          // Calls made after an await waited in the runtime: send them now.
+          const flushed = this.guardHost(() => this.vm.callFunction(this.entry.flush, this.vm.undefined));
+          if (flushed?.error) {
+            failure = this.describe(flushed.error);
+            flushed.error.dispose();
+          } else flushed?.value?.dispose();
         }
       }
     } finally {

@@ -53,6 +53,12 @@ const MAX_ROUTES = 50;
 
 class BridgeError extends Error {}
 
+/** A call on a socket that is no longer connected. */
+class GoneSocket extends BridgeError {}
+
+/** The calls the runtime may send in a batch: those that answer nothing. */
+const BATCHED = new Set(["emit", "log", "ack", "join", "leave", "data"]);
+
 function text(value: unknown, max = 200): string {
   return String(value ?? "").slice(0, max);
 }
@@ -166,7 +172,7 @@ export class SocketBridge {
 
   private socket(sid: unknown): Socket {
     const socket = this.sockets.get(text(sid, 64));
-    if (!socket) throw new BridgeError("That socket is not connected to the lab any more.");
+    if (!socket) throw new GoneSocket("That socket is not connected to the lab any more.");
     return socket;
   }
 
@@ -208,9 +214,14 @@ export class SocketBridge {
 
   /** One call from inside. Its answer is `{v}`; a throw becomes `{e, p}`, thrown again inside as an Error. */
   handle(op: string, payload: string, binaries: ArrayBuffer[]): HostAnswer {
+    if (op === "batch") return this.batch(payload);
     try {
-      const input = reconstruct(JSON.parse(payload), binaries) as Record<string, unknown> | null;
-      const { value, parts } = deconstruct(this.run(op, input ?? {}));
+      // Only a message with binary parts has placeholders to put back: most have none.
+      const parsed = JSON.parse(payload) as unknown;
+      const input = (binaries.length ? reconstruct(parsed, binaries) : parsed) as Record<string, unknown> | null;
+      const result = this.run(op, input ?? {});
+      if (result === null || result === undefined || typeof result !== "object") return { json: JSON.stringify({ v: result ?? null }) };
+      const { value, parts } = deconstruct(result);
       return { json: JSON.stringify({ v: value ?? null, ...(parts.length && { b: parts.length }) }), binaries: parts };
     } catch (error) {
       const e = error as { message?: unknown; errcode?: unknown; code?: unknown };
@@ -220,6 +231,28 @@ export class SocketBridge {
       };
       return { json: JSON.stringify({ e: text(e.message ?? error, 500), p: properties }) };
     }
+  }
+
+  /** Calls the runtime let wait (they answer nothing), in the order made. A failure is logged, as a throw would be. */
+  private batch(payload: string): HostAnswer {
+    let calls: unknown;
+    try {
+      calls = JSON.parse(payload);
+    } catch {
+      calls = [];
+    }
+    for (const call of Array.isArray(calls) ? calls.slice(0, 1000) : []) {
+      const [op, input] = Array.isArray(call) ? call : [];
+      if (typeof op !== "string" || !BATCHED.has(op)) continue;
+      try {
+        this.run(op, (input ?? {}) as Record<string, unknown>);
+      } catch (error) {
+        // A socket that went away drops what was sent to it, as a real disconnected socket does.
+        if (error instanceof GoneSocket) continue;
+        this.onError({ where: op === "emit" ? "an emit" : op, name: "Error", message: text((error as Error).message, 500), stack: "" });
+      }
+    }
+    return { json: "{}" };
   }
 
   private run(op: string, input: Record<string, unknown>): unknown {
