@@ -1,0 +1,113 @@
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { useLabPage } from "../support/browser.js";
+
+const lab = useLabPage("/lessons/emit", ["Alice", "Bob"]);
+
+const box = () => lab.page().getByRole("region", { name: "Server code" });
+const status = () => box().getByRole("status");
+const client = (name: string) => lab.page().getByRole("group", { name });
+const sharedText = (name: string) => client(name).getByRole("textbox", { name: "Shared text" });
+const serverLog = () => lab.page().getByRole("list", { name: "Server log" });
+
+/** A relay that shouts: what one client types reaches the others in capitals. One line, so typing it needs no care for auto-indent. */
+const SHOUTING_RELAY =
+  'import type { Server } from "socket.io"; import type { ClientToServerEvents, ServerToClientEvents } from "./events.js"; ' +
+  'export default (io: Server<ClientToServerEvents, ServerToClientEvents>) => { io.on("connection", (socket) => { ' +
+  'socket.on("editing", (text) => socket.broadcast.emit("editing", text.toUpperCase())); }); };';
+
+/** Opens the server editor and waits until it is ready ("Run on my lab" enabled), or says what the page said. */
+async function openServerEditor(page: Page, errors: readonly string[]): Promise<Locator> {
+  await box().getByRole("button", { name: "Edit server code" }).click();
+  const editor = box().getByRole("textbox", { name: "Your server code" });
+  const run = box().getByRole("button", { name: "Run on my lab" }).and(page.locator(":enabled"));
+  try {
+    await run.waitFor({ timeout: 25_000 });
+  } catch {
+    throw new Error(`The server editor did not open. Status: "${await status().textContent()}". Console errors: ${JSON.stringify(errors)}`);
+  }
+  return editor;
+}
+
+/** Replaces the editor's whole text, as a learner would: select all, then type (inserted at once, as a paste is). */
+async function replaceCode(page: Page, editor: Locator, code: string): Promise<void> {
+  await editor.focus();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.insertText(code);
+}
+
+/** How many times the server log has said `name` connected. */
+const connects = (name: string) =>
+  serverLog()
+    .getByRole("listitem")
+    .filter({ hasText: `${name} connected` })
+    .count();
+
+/** Waits until both clients reconnected to the restarted server, counted from `before`. */
+async function reconnected(before: Record<string, number>): Promise<void> {
+  for (const [name, count] of Object.entries(before)) {
+    await expect.poll(() => connects(name), { timeout: 10_000 }).toBeGreaterThan(count);
+  }
+}
+
+const countConnects = async () => ({ Alice: await connects("Alice"), Bob: await connects("Bob") });
+
+describe("the server code editor", { timeout: 90_000 }, () => {
+  it("runs the learner's server code on the lab, and goes back to the lesson's code", async () => {
+    const page = lab.page();
+    await box().getByText("Your lab runs the lesson's server code.").waitFor();
+    const editor = await openServerEditor(page, lab.errors());
+    // It starts from the lesson's own server.ts.
+    await box().locator(".server-editor-host .view-lines").getByText("socket.broadcast.emit").first().waitFor();
+
+    await replaceCode(page, editor, SHOUTING_RELAY);
+    let before = await countConnects();
+    await box().getByRole("button", { name: "Run on my lab" }).click();
+    await status().filter({ hasText: "Running your server code" }).waitFor();
+    await box().getByText("Your lab runs your server code.").waitFor();
+    await reconnected(before);
+
+    await sharedText("Alice").pressSequentially("hello");
+    await expect.poll(() => sharedText("Bob").inputValue(), { timeout: 5000 }).toBe("HELLO");
+
+    before = await countConnects();
+    await box().getByRole("button", { name: "Back to the lesson's code" }).click();
+    await status().filter({ hasText: "Back to the lesson's code" }).waitFor();
+    await box().getByText("Your lab runs the lesson's server code.").waitFor();
+    await reconnected(before);
+
+    await sharedText("Alice").pressSequentially(" again");
+    await expect.poll(() => sharedText("Bob").inputValue(), { timeout: 5000 }).toBe("hello again");
+    // The learner's code stays in the editor.
+    await box().locator(".server-editor-host .view-lines").getByText("toUpperCase").first().waitFor();
+    expect(lab.errors()).toEqual([]);
+  });
+
+  it("shows a compile error in the status line and marks it in the editor, and the lab keeps the lesson's code", async () => {
+    const page = lab.page();
+    const editor = await openServerEditor(page, lab.errors());
+    // A syntax error (not an open bracket: the editor would close that one itself).
+    await replaceCode(page, editor, "export default () => { const = 1; };");
+    await box().getByRole("button", { name: "Run on my lab" }).click();
+    await status()
+      .filter({ hasText: /does not compile: line 1, column \d+/ })
+      .waitFor();
+    await box().locator(".server-editor-host .squiggly-error").first().waitFor({ state: "attached" });
+    await box().getByText("Your lab runs the lesson's server code.").waitFor();
+  });
+
+  it("keeps the learner's server code across a reload", async () => {
+    const page = lab.page();
+    const editor = await openServerEditor(page, lab.errors());
+    await replaceCode(page, editor, SHOUTING_RELAY);
+    // The edit is kept as the learner types; give the save its turn before the reload.
+    await expect.poll(() => page.evaluate(() => localStorage.getItem("playground:server-code:emit"))).toContain("toUpperCase");
+    await page.reload();
+    await client("Alice")
+      .getByRole("status")
+      .filter({ hasText: /^connected/ })
+      .waitFor();
+    await openServerEditor(page, lab.errors());
+    await box().locator(".server-editor-host .view-lines").getByText("toUpperCase").first().waitFor();
+  });
+});
