@@ -83,6 +83,24 @@ describe("the server code editor", { timeout: 90_000 }, () => {
     expect(lab.errors()).toEqual([]);
   });
 
+  it("types the lesson's server.ts with socket.io's own types, its events and the lab's contract: no error, and completions", async () => {
+    const page = lab.page();
+    const editor = await openServerEditor(page, lab.errors());
+    // One type error of our own, on top: once the checker has underlined it, it has checked the whole file, and
+    // a module or type it could not find would be underlined too (the imports are in view, below it).
+    await editor.focus();
+    await page.keyboard.press("ControlOrMeta+Home");
+    await page.keyboard.insertText('const wrong: number = "text";\n');
+    const squiggles = box().locator(".server-editor-host .squiggly-error");
+    await squiggles.first().waitFor({ state: "attached" });
+    await page.waitForTimeout(500);
+    expect(await squiggles.count()).toBe(1);
+    await page.keyboard.press("ControlOrMeta+End");
+    await page.keyboard.insertText('\nimport type { Socket } from "socket.io";\ndeclare const someone: Socket;\nsomeone.jo');
+    await page.keyboard.press("Control+Space");
+    await box().locator(".suggest-widget").getByText("join", { exact: true }).first().waitFor();
+  });
+
   it("shows a compile error in the status line and marks it in the editor, and the lab keeps the lesson's code", async () => {
     const page = lab.page();
     const editor = await openServerEditor(page, lab.errors());
@@ -94,6 +112,36 @@ describe("the server code editor", { timeout: 90_000 }, () => {
       .waitFor();
     await box().locator(".server-editor-host .squiggly-error").first().waitFor({ state: "attached" });
     await box().getByText("Your lab runs the lesson's server code.").waitFor();
+  });
+
+  it("lists the options the lab held to its limits, where the learner sees them", async () => {
+    const page = lab.page();
+    const editor = await openServerEditor(page, lab.errors());
+    await replaceCode(page, editor, "export const options = { pingInterval: 1 }; export default () => {};");
+    await box().getByRole("button", { name: "Run on my lab" }).click();
+    await status().filter({ hasText: "Running your server code" }).waitFor();
+    await box()
+      .getByRole("list", { name: "Options the lab changed" })
+      .getByRole("listitem")
+      .filter({ hasText: /pingInterval 1 is outside the lab's range/ })
+      .waitFor();
+  });
+
+  it("notices when the lab stopped the learner's code and went back to the lesson's by itself", async () => {
+    const page = lab.page();
+    const editor = await openServerEditor(page, lab.errors());
+    await replaceCode(
+      page,
+      editor,
+      'export default (io) => { io.on("connection", (socket) => { socket.on("editing", () => { while (true) {} }); }); };',
+    );
+    await box().getByRole("button", { name: "Run on my lab" }).click();
+    await box().getByText("Your lab runs your server code.").waitFor();
+    // Alice's typing reaches the spinning handler, and the lab's CPU limit stops it.
+    await sharedText("Alice").pressSequentially("x");
+    await box()
+      .getByText(/^Your lab runs the lesson's server code\. Your server code was stopped: .* It went back to the lesson's code\.$/)
+      .waitFor({ timeout: 20_000 });
   });
 
   it("keeps the learner's server code across a reload", async () => {
