@@ -9,9 +9,10 @@ import type { LabFeed } from "../lab-feed.js";
 import type { LabInfo } from "../../shared/lab-api.js";
 import type { ServerCodeState } from "../ui/server-code-view.js";
 import { part } from "../ui/dom.js";
+// Before the editor: the chunk the two editors share is named for its last module, and "editor" says what it holds.
+import { loadServerCode, saveServerCode } from "./saved-code.js";
 import { addTypeFiles, createCodeEditor, type CodeEditor } from "./editor.js";
 import { createExerciseLab } from "./exercise-lab.js";
-import { loadServerCode, saveServerCode } from "./saved-code.js";
 import { describeCompileErrors, restoreLessonCode, runServerCode } from "./server-code.js";
 import { SERVER_TYPE_FILES, SERVER_TYPE_PACKAGES } from "./server-types.js";
 
