@@ -60,6 +60,8 @@ describe("the server code editor", { timeout: 90_000 }, () => {
     // It starts from the lesson's own server.ts.
     await box().locator(".server-editor-host .view-lines").getByText("socket.broadcast.emit").first().waitFor();
 
+    // Nothing to go back from yet.
+    expect(await box().getByRole("button", { name: "Back to the lesson's code" }).isDisabled()).toBe(true);
     await replaceCode(page, editor, SHOUTING_RELAY);
     let before = await countConnects();
     await box().getByRole("button", { name: "Run on my lab" }).click();
@@ -74,6 +76,8 @@ describe("the server code editor", { timeout: 90_000 }, () => {
     await box().getByRole("button", { name: "Back to the lesson's code" }).click();
     await status().filter({ hasText: "Back to the lesson's code" }).waitFor();
     await box().getByText("Your lab runs the lesson's server code.").waitFor();
+    // The pressed button has nothing left to do: the keyboard's focus moves on to Run, not to the page.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Run on my lab");
     await reconnected(before);
 
     await sharedText("Alice").pressSequentially(" again");

@@ -85,17 +85,28 @@ export async function openServerEditor(root: HTMLElement, context: ServerEditorC
   /** One action at a time: each restarts the lab's server, and two at once would race. */
   let busy = false;
   const buttons = () => [runButton, restoreButton, ...root.querySelectorAll<HTMLButtonElement>(".check-server")];
+  /** "Back to the lesson's code" has nothing to undo while the lab runs the lesson's code. */
+  const enable = () => {
+    for (const button of buttons()) button.disabled = busy;
+    restoreButton.disabled = busy || state.source === "lesson";
+  };
+  state.onChange(enable);
   const act = async (work: () => Promise<void>) => {
     if (busy) return;
     busy = true;
-    for (const button of buttons()) button.disabled = true;
+    // A disabled button drops the focus to the page: give it back afterwards, so the keyboard stays where it was.
+    const focused = document.activeElement instanceof HTMLButtonElement ? document.activeElement : undefined;
+    enable();
     try {
       await work();
     } catch (error) {
       status.textContent = `The lab did not answer as expected: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
       busy = false;
-      for (const button of buttons()) button.disabled = false;
+      enable();
+      if (focused && (document.activeElement === document.body || document.activeElement === null)) {
+        (focused.disabled ? runButton : focused).focus();
+      }
     }
   };
 
@@ -146,7 +157,8 @@ export async function openServerEditor(root: HTMLElement, context: ServerEditorC
   });
 
   if (exercise) mountExercise(root, { editor, exercise, starter, solution, diffHost, status, act, run, lab, feed });
-  for (const button of [runButton, restoreButton, resetButton]) button.disabled = false;
+  resetButton.disabled = false;
+  enable();
   editor.focus();
 }
 

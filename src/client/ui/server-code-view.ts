@@ -17,6 +17,8 @@ export interface ServerCodeContext {
 export interface ServerCodeState {
   readonly source: "lesson" | "learner";
   set(source: "lesson" | "learner", why?: string): void;
+  /** Told after every change, whoever made it (an action, or the lab going back by itself). */
+  onChange(listener: () => void): void;
 }
 
 export function mountServerCode(root: HTMLElement, context: ServerCodeContext): void {
@@ -26,6 +28,7 @@ export function mountServerCode(root: HTMLElement, context: ServerCodeContext): 
   const status = part<HTMLElement>(root, ".server-status");
 
   let source = lab.serverCode ?? "lesson";
+  const listeners: (() => void)[] = [];
   const state: ServerCodeState = {
     get source() {
       return source;
@@ -35,6 +38,10 @@ export function mountServerCode(root: HTMLElement, context: ServerCodeContext): 
       lab.serverCode = next;
       root.dataset.serverCode = next;
       running.textContent = why ? `${describeServerCode(next)} ${why}` : describeServerCode(next);
+      for (const listener of listeners) listener();
+    },
+    onChange(listener) {
+      listeners.push(listener);
     },
   };
   state.set(source);
