@@ -70,6 +70,19 @@ function configureTypeScript(): void {
   typescriptDefaults.addExtraLib(labGlobal, "file:///lesson/lab-global.d.ts");
 }
 
+/**
+ * Adds declaration files (by their path from the project root, e.g. `/node_modules/socket.io/dist/index.d.ts`)
+ * and the packages they belong to, so bare imports of those packages resolve. The server editor brings its
+ * own (socket.io, Node's types) this way, only when it opens.
+ */
+export function addTypeFiles(files: Record<string, string>, packages: Record<string, string>): void {
+  configureTypeScript();
+  for (const [path, text] of Object.entries(files)) typescriptDefaults.addExtraLib(text, `file://${path}`);
+  for (const [name, types] of Object.entries(packages)) {
+    typescriptDefaults.addExtraLib(JSON.stringify({ name, types }), `file:///node_modules/${name}/package.json`);
+  }
+}
+
 export interface Compiled {
   code: string;
   /** For each compiled line, the learner's line it came from. */
@@ -87,9 +100,30 @@ export interface CodeEditor {
   clearRunErrors(): void;
   showSolution(solution: string): void;
   hideSolution(): void;
+  /** Marks problems another compiler found (the lab's, for server code), each at its line and column. */
+  markErrors(errors: readonly { line: number; column: number; message: string }[]): void;
   focus(): void;
   onRun(run: () => void): void;
 }
+
+/** Where an editor's files live in Monaco's one TypeScript project: each editor has its own, so they never clash. */
+export interface EditorFiles {
+  /** The learner's file, e.g. `file:///lesson/main.ts`. */
+  uri: string;
+  /** The solution's, for the diff view. */
+  solutionUri: string;
+  /** Files the learner's imports resolve to (URI to text), e.g. the lesson's events. */
+  models: Record<string, string>;
+  /** The editor's accessible name. */
+  label: string;
+}
+
+const CLIENT_FILES = (events: string): EditorFiles => ({
+  uri: "file:///lesson/main.ts",
+  solutionUri: "file:///lesson/solution.ts",
+  models: { "file:///lesson/events.ts": events },
+  label: "Your code",
+});
 
 const dark = () => window.matchMedia("(prefers-color-scheme: dark)").matches;
 
@@ -98,14 +132,19 @@ export function createCodeEditor(
   host: HTMLElement,
   diffHost: HTMLElement,
   initial: string,
-  events: string,
+  events: string | EditorFiles,
   onChange: (code: string) => void,
 ): CodeEditor {
   configureTypeScript();
-  const eventsUri = monaco.Uri.parse("file:///lesson/events.ts");
-  monaco.editor.getModel(eventsUri)?.dispose();
-  monaco.editor.createModel(events, "typescript", eventsUri);
-  const uri = monaco.Uri.parse("file:///lesson/main.ts");
+  const files = typeof events === "string" ? CLIENT_FILES(events) : events;
+  for (const [path, text] of Object.entries(files.models)) {
+    const fileUri = monaco.Uri.parse(path);
+    // The other editor may have made it already, from the same lesson: keep one, with this text.
+    const existing = monaco.editor.getModel(fileUri);
+    if (existing) existing.setValue(text);
+    else monaco.editor.createModel(text, "typescript", fileUri);
+  }
+  const uri = monaco.Uri.parse(files.uri);
   monaco.editor.getModel(uri)?.dispose();
   const model = monaco.editor.createModel(initial, "typescript", uri);
   const options = {
@@ -117,7 +156,7 @@ export function createCodeEditor(
     renderFinalNewline: "on" as const,
     theme: dark() ? "vs-dark" : "vs",
   };
-  const editor = monaco.editor.create(host, { ...options, model, ariaLabel: "Your code" });
+  const editor = monaco.editor.create(host, { ...options, model, ariaLabel: files.label });
   model.onDidChangeContent(() => onChange(model.getValue()));
   let diff: monaco.editor.IStandaloneDiffEditor | undefined;
   let solutionModel: monaco.editor.ITextModel | undefined;
@@ -160,8 +199,27 @@ export function createCodeEditor(
     clearRunErrors() {
       monaco.editor.setModelMarkers(model, "run", []);
     },
+    markErrors(errors) {
+      monaco.editor.setModelMarkers(
+        model,
+        "run",
+        errors.map(({ line: reported, column, message }) => {
+          // Another compiler's count: keep it inside the text the learner sees now.
+          const line = Math.min(Math.max(reported, 1), model.getLineCount());
+          return {
+            severity: monaco.MarkerSeverity.Error,
+            message,
+            startLineNumber: line,
+            endLineNumber: line,
+            startColumn: column,
+            // To the end of the word the error starts at, or the line's end if none.
+            endColumn: model.getWordAtPosition({ lineNumber: line, column })?.endColumn ?? model.getLineMaxColumn(line),
+          };
+        }),
+      );
+    },
     showSolution(solution) {
-      solutionModel ??= monaco.editor.createModel(solution, "typescript", monaco.Uri.parse("file:///lesson/solution.ts"));
+      solutionModel ??= monaco.editor.createModel(solution, "typescript", monaco.Uri.parse(files.solutionUri));
       diff ??= monaco.editor.createDiffEditor(diffHost, { ...options, readOnly: true, originalEditable: false, renderSideBySide: true });
       diff.setModel({ original: model, modified: solutionModel });
     },

@@ -13,11 +13,12 @@ import type { Timeline } from "../timeline/timeline.js";
 import { DEV_SANDBOX_WORKER_PATH } from "./sandbox-protocol.js";
 
 const workerUrl = import.meta.env.DEV ? DEV_SANDBOX_WORKER_PATH : builtWorkerUrl;
+// Before the editor: the chunk the two editors share is named for its last module, and "editor" says what it holds.
+import { loadCode, saveCode } from "./saved-code.js";
 import { createCodeEditor, type CodeEditor } from "./editor.js";
 import { ExerciseRun } from "./exercise-run.js";
 import { Sandbox } from "./sandbox.js";
 import type { SandboxMessage } from "./sandbox-protocol.js";
-import { loadCode, saveCode } from "./saved-code.js";
 import { part } from "../ui/dom.js";
 
 /** A run that goes on longer than this is stopped, with a message saying so. */

@@ -8,6 +8,7 @@ import { mountClientPanel } from "./client-panel-view.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { mountInspector } from "./inspector-view.js";
 import { mountCodePlayground } from "./code-playground-view.js";
+import { mountServerCode } from "./server-code-view.js";
 import { initialTarget, targetPath } from "./scaling-view.js";
 import { lessonParts, type LabPartHooks } from "./lesson-ui.js";
 import { mountSettings } from "./settings-view.js";
@@ -105,6 +106,8 @@ export async function startLab(root: HTMLElement): Promise<void> {
   if (playground) {
     mountCodePlayground(playground, { lab, slug: lesson, timeline, feed });
   }
+  const serverCode = root.querySelector<HTMLElement>("[data-server-code]");
+  if (serverCode) mountServerCode(serverCode, { lab, slug: lesson, feed });
   session.onClientsChange(() => {
     updateAddButton();
     for (const hooks of partHooks) hooks.clientsChanged?.();
