@@ -6,6 +6,8 @@ export interface LessonProgress {
   score?: { right: number; total: number };
   /** The lesson's code exercise passed, judged by what the lab observed. */
   exercisePassed?: boolean;
+  /** The lesson's server exercise passed: the learner's server code did what it asked, on the real lab. */
+  serverExercisePassed?: boolean;
 }
 
 export type CourseProgress = Record<string, LessonProgress>;
@@ -42,6 +44,11 @@ export function setCompleted(slug: string, completed: boolean, storage: Storage 
 export function addToScore(slug: string, right: number, total: number, storage: Storage = localStorage): CourseProgress {
   const before = readProgress(storage)[slug]?.score ?? { right: 0, total: 0 };
   return update(slug, { visited: true, score: { right: before.right + right, total: before.total + total } }, storage);
+}
+
+/** The lesson's server exercise passed. */
+export function markServerExercisePassed(slug: string, storage: Storage = localStorage): CourseProgress {
+  return update(slug, { visited: true, serverExercisePassed: true }, storage);
 }
 
 /** The lesson's code exercise passed: remembered with the rest of the lesson's progress. */

@@ -163,3 +163,34 @@ describe("the server code editor", { timeout: 90_000 }, () => {
     await box().locator(".server-editor-host .view-lines").getByText("toUpperCase").first().waitFor();
   });
 });
+
+describe("a lesson's server exercise", { timeout: 120_000 }, () => {
+  const acks = useLabPage("/lessons/acks", ["Alice", "Bob"]);
+  const acksBox = () => acks.page().getByRole("region", { name: "Server code" });
+
+  it("fails the starter with evidence, then passes the solution, and remembers it", async () => {
+    const page = acks.page();
+    await acksBox().getByRole("button", { name: "Edit server code" }).click();
+    await acksBox().getByRole("button", { name: "Run on my lab" }).and(page.locator(":enabled")).waitFor({ timeout: 25_000 });
+    await acksBox().getByRole("button", { name: "Start the exercise" }).click();
+    await acksBox().locator(".server-editor-host .view-lines").getByText("Answer this emit with the sum").waitFor();
+    await acksBox().getByRole("button", { name: "Check my server" }).click();
+    await acksBox().getByText("Exercise not passed yet.").waitFor({ timeout: 20_000 });
+    await acksBox().getByText("add(2, 3) got no answer within 2 s: the ack was never called").waitFor();
+
+    const editor = acksBox().getByRole("textbox", { name: "Your server code" });
+    const solution = await import("node:fs").then((fs) => fs.readFileSync("src/lessons/acks/server-solution.ts", "utf8"));
+    // One line, so typing it needs no care for auto-indent; its comment lines go, or they would swallow the rest.
+    const oneLine = solution
+      .split("\n")
+      .filter((line) => !line.trim().startsWith("//"))
+      .join(" ");
+    await replaceCode(page, editor, oneLine);
+    await acksBox().getByRole("button", { name: "Check my server" }).click();
+    await acksBox().getByText("Exercise passed: your server did it.").waitFor({ timeout: 20_000 });
+    await acksBox().getByText("add(2, 3) answered 5").waitFor();
+    const progress = await page.evaluate(() => JSON.parse(localStorage.getItem("playground:progress") ?? "{}") as Record<string, unknown>);
+    expect(progress.acks).toMatchObject({ serverExercisePassed: true });
+    expect(acks.errors()).toEqual([]);
+  });
+});

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
 import type { ServerExercise } from "../../src/shared/server-exercise.js";
-import { nodeExerciseLab } from "../support/exercise-lab.js";
+import { createExerciseLab } from "../../src/client/code/exercise-lab.js";
+import { LabFeed } from "../../src/client/lab-feed.js";
 import { createLab, fault, startServer } from "../support/server.js";
 import type { LabInfo } from "../../src/shared/lab-api.js";
 
@@ -37,11 +38,14 @@ async function judge(slug: string, exercise: ServerExercise, code: string, choos
     body: JSON.stringify({ code }),
   });
   expect(put.status, await put.clone().text()).toBe(200);
-  const exerciseLab = nodeExerciseLab(running.origin, lab);
+  // The page's own ExerciseLab, fed by the page's own LabFeed: the check runs as it does in the browser.
+  const feed = new LabFeed(lab, running.origin);
+  const exerciseLab = createExerciseLab(lab, feed, running.origin);
   try {
     return await exercise.check(exerciseLab);
   } finally {
     exerciseLab.close();
+    feed.close();
   }
 }
 

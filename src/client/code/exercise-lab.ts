@@ -21,7 +21,7 @@ export interface ClosableExerciseLab extends ExerciseLab {
 /** How long `connect` waits for the lab to admit or refuse a client before it gives up. */
 const CONNECT_TIMEOUT_MS = 5000;
 
-export function createExerciseLab(lab: Pick<LabInfo, "id" | "path">, feed: EntrySource, origin: string): ClosableExerciseLab {
+export function createExerciseLab(lab: LabInfo, feed: EntrySource, origin: string): ClosableExerciseLab {
   // Only what the lab logs from now on: the check judges its own scene, not what came before it.
   const entries: ServerLogEntry[] = [];
   const waiters = new Set<(entry: ServerLogEntry) => void>();
@@ -32,16 +32,20 @@ export function createExerciseLab(lab: Pick<LabInfo, "id" | "path">, feed: Entry
   const sockets = new Set<Socket>();
 
   return {
-    connect(name, options = {}) {
+    info: lab,
+    connect(name, options = {}, setup) {
       const socket = io(origin, {
         forceNew: true,
         reconnectionDelay: 200,
         timeout: CONNECT_TIMEOUT_MS,
         ...options,
-        path: lab.path,
+        // A check may pick another of the lab's paths, e.g. a Scaling lab's balancer.
+        path: options.path ?? lab.path,
         query: { ...(options.query as Record<string, string> | undefined), client: name },
       });
       sockets.add(socket);
+      // Before the first event can arrive: a listener here hears what the server sends on connection.
+      setup?.(socket);
       return new Promise((resolve) => {
         const done = () => {
           clearTimeout(timer);

@@ -13,6 +13,7 @@ import { part } from "../ui/dom.js";
 import { loadServerCode, saveServerCode } from "./saved-code.js";
 import { addTypeFiles, createCodeEditor, type CodeEditor } from "./editor.js";
 import { createExerciseLab } from "./exercise-lab.js";
+import { markServerExercisePassed } from "../progress.js";
 import { describeCompileErrors, restoreLessonCode, runServerCode } from "./server-code.js";
 import { SERVER_TYPE_FILES, SERVER_TYPE_PACKAGES } from "./server-types.js";
 
@@ -29,7 +30,7 @@ const servers = import.meta.glob("../../lessons/*/server.ts", { query: "?raw", i
 const eventMaps = import.meta.glob("../../lessons/*/events.ts", { query: "?raw", import: "default" });
 const starters = import.meta.glob("../../lessons/*/server-starter.ts", { query: "?raw", import: "default" });
 const solutions = import.meta.glob("../../lessons/*/server-solution.ts", { query: "?raw", import: "default" });
-const exercises = import.meta.glob<{ exercise?: ServerExercise; default?: ServerExercise }>("../../lessons/*/server-exercise.ts");
+const exercises = import.meta.glob<{ serverExercise?: ServerExercise }>("../../lessons/*/server-exercise.ts");
 
 export async function openServerEditor(root: HTMLElement, context: ServerEditorContext): Promise<void> {
   const { lab, slug, feed, state } = context;
@@ -41,7 +42,7 @@ export async function openServerEditor(root: HTMLElement, context: ServerEditorC
     exercises[`../../lessons/${slug}/server-exercise.ts`]?.(),
   ]);
   if (lesson === undefined) throw new Error("This lesson has no server code.");
-  const exercise = exerciseModule?.exercise ?? exerciseModule?.default;
+  const exercise = exerciseModule?.serverExercise;
 
   const area = part<HTMLElement>(root, ".server-editor-area");
   const status = part<HTMLElement>(root, ".server-status");
@@ -156,13 +157,16 @@ export async function openServerEditor(root: HTMLElement, context: ServerEditorC
     status.textContent = "The editor has the lesson's code again (Ctrl+Z undoes that). Your lab runs what it ran before.";
   });
 
-  if (exercise) mountExercise(root, { editor, exercise, starter, solution, diffHost, status, act, run, lab, feed });
+  // A lesson whose own server.ts is the answer (why-websocket pushes its counter) keeps no copy of it.
+  const answer = solution ?? lesson;
+  if (exercise) mountExercise(root, { slug, editor, exercise, starter, solution: answer, diffHost, status, act, run, lab, feed });
   resetButton.disabled = false;
   enable();
   editor.focus();
 }
 
 interface ExerciseParts {
+  slug: string;
   editor: CodeEditor;
   exercise: ServerExercise;
   starter: string | undefined;
@@ -177,7 +181,7 @@ interface ExerciseParts {
 
 /** "Start the exercise", "Check my server" and "Show solution", for a lesson with a server exercise. */
 function mountExercise(root: HTMLElement, parts: ExerciseParts): void {
-  const { editor, exercise, starter, solution, diffHost, status, act, run, lab, feed } = parts;
+  const { slug, editor, exercise, starter, solution, diffHost, status, act, run, lab, feed } = parts;
   const startButton = part<HTMLButtonElement>(root, ".start-exercise");
   const checkButton = part<HTMLButtonElement>(root, ".check-server");
   const solutionButton = part<HTMLButtonElement>(root, ".show-server-solution");
@@ -214,7 +218,9 @@ function mountExercise(root: HTMLElement, parts: ExerciseParts): void {
         status.textContent = "Checking your server with clients of the exercise's own…";
         const exerciseLab = createExerciseLab(lab, feed, location.origin);
         try {
-          showVerdict(await exercise.check(exerciseLab));
+          const verdict = await exercise.check(exerciseLab);
+          showVerdict(verdict);
+          if (verdict.pass) markServerExercisePassed(slug);
           status.textContent = "Checked: the verdict and what decided it are below.";
         } finally {
           exerciseLab.close();

@@ -7,7 +7,8 @@ export function showCourseProgress(root: ParentNode): void {
     const badge = card.querySelector<HTMLElement>("[data-progress]");
     const state = progress[card.dataset.lesson ?? ""];
     if (!badge || !state?.visited) continue;
-    badge.textContent = `${state.completed ? "completed" : "visited"}${state.exercisePassed ? " · exercise passed" : ""}`;
+    const passed = [state.exercisePassed && "exercise passed", state.serverExercisePassed && "server exercise passed"].filter(Boolean);
+    badge.textContent = [state.completed ? "completed" : "visited", ...passed].join(" · ");
     badge.hidden = false;
   }
 }
