@@ -2,6 +2,8 @@
  * Every limit the playground enforces, with its default and the environment variable that overrides it.
  * docs/lab-api.md documents the same table for people running the site.
  */
+import { isIP } from "node:net";
+import { normalAddress } from "./host/client-address.js";
 import { defaultSandboxLimits, sandboxLimitVariables, type SandboxLimits } from "./sandbox/sandbox-limits.js";
 
 export interface PlaygroundLimits extends SandboxLimits {
@@ -21,6 +23,23 @@ export interface PlaygroundLimits extends SandboxLimits {
   maxRecoveryPackets: number;
   /** Node processes the Scaling labs of this server may run at once (two per lab); one lab more answers 503. */
   maxLabProcesses: number;
+  /** A lab no client has ever connected to is evicted after this long, however often it is touched. */
+  unconnectedLabIdleMs: number;
+  /**
+   * Quotas per client address, each a bucket of this many per minute (rate-limiter-flexible), refilled
+   * every minute; past one the answer is 429 with Retry-After. Sized for a classroom behind one NAT.
+   */
+  labsPerAddressPerMinute: number;
+  /** Node processes of the Scaling labs one address may start per minute (two per lab). */
+  labProcessesPerAddressPerMinute: number;
+  /** Code-run tickets (`POST /api/labs/:id/runs`) per address per minute. */
+  runsPerAddressPerMinute: number;
+  /** New client names (network links) in labs per address per minute. */
+  linksPerAddressPerMinute: number;
+  /** New Engine.IO sessions (first connections and reconnects) to labs per address per minute. */
+  handshakesPerAddressPerMinute: number;
+  /** Learner server-code submissions (`PUT /api/labs/:id/server-code`) per address per minute. */
+  serverCodePerAddressPerMinute: number;
 }
 
 export interface PlaygroundConfig {
@@ -29,6 +48,11 @@ export interface PlaygroundConfig {
   limits: PlaygroundLimits;
   /** Where labs keep their SQLite files (PLAYGROUND_DATA_DIR, default "data"). */
   dataDir: string;
+  /**
+   * Reverse proxies whose `X-Forwarded-For` names the client (PLAYGROUND_TRUST_PROXY): the quotas count the
+   * address it gives only for connections from these addresses.
+   */
+  trustProxy?: string[];
   /**
    * Several playground processes sharing one Redis (docs/deploy.md): this one's name (PLAYGROUND_NODE_ID),
    * the Redis (REDIS_URL), and where the others reach it (PLAYGROUND_PEER_URL, default http://127.0.0.1:<port>).
@@ -45,6 +69,14 @@ export const defaultLimits: PlaygroundLimits = {
   maxRoomsPerLab: 100,
   maxRecoveryPackets: 1000,
   maxLabProcesses: 20,
+  unconnectedLabIdleMs: 30_000,
+  // A classroom of 60 opening all 8 lessons is 480 labs and about 2,000 clients, over a few minutes.
+  labsPerAddressPerMinute: 500,
+  labProcessesPerAddressPerMinute: 8,
+  runsPerAddressPerMinute: 600,
+  linksPerAddressPerMinute: 2400,
+  handshakesPerAddressPerMinute: 6000,
+  serverCodePerAddressPerMinute: 120,
   ...defaultSandboxLimits,
 };
 
@@ -57,6 +89,13 @@ const limitVariables: Record<keyof PlaygroundLimits, string> = {
   maxRoomsPerLab: "PLAYGROUND_MAX_ROOMS_PER_LAB",
   maxRecoveryPackets: "PLAYGROUND_MAX_RECOVERY_PACKETS",
   maxLabProcesses: "PLAYGROUND_MAX_LAB_PROCESSES",
+  unconnectedLabIdleMs: "PLAYGROUND_UNCONNECTED_LAB_IDLE_MS",
+  labsPerAddressPerMinute: "PLAYGROUND_LABS_PER_ADDRESS_PER_MINUTE",
+  labProcessesPerAddressPerMinute: "PLAYGROUND_LAB_PROCESSES_PER_ADDRESS_PER_MINUTE",
+  runsPerAddressPerMinute: "PLAYGROUND_RUNS_PER_ADDRESS_PER_MINUTE",
+  linksPerAddressPerMinute: "PLAYGROUND_LINKS_PER_ADDRESS_PER_MINUTE",
+  handshakesPerAddressPerMinute: "PLAYGROUND_HANDSHAKES_PER_ADDRESS_PER_MINUTE",
+  serverCodePerAddressPerMinute: "PLAYGROUND_SERVER_CODE_PER_ADDRESS_PER_MINUTE",
   ...sandboxLimitVariables,
 };
 
@@ -86,5 +125,22 @@ export function configFromEnv(env: Record<string, string | undefined>): Playgrou
   if (nodeId && !env.REDIS_URL)
     throw new Error("PLAYGROUND_NODE_ID needs REDIS_URL: the playground processes find one another through Redis.");
   const peers = nodeId && env.REDIS_URL ? { nodeId, redisUrl: env.REDIS_URL, url: env.PLAYGROUND_PEER_URL || undefined } : undefined;
-  return { port, host: env.HOST || undefined, limits, dataDir: env.PLAYGROUND_DATA_DIR || "data", ...(peers && { peers }) };
+  const trustProxy = trustedProxies(env.PLAYGROUND_TRUST_PROXY ?? "");
+  return {
+    port,
+    host: env.HOST || undefined,
+    limits,
+    dataDir: env.PLAYGROUND_DATA_DIR || "data",
+    ...(trustProxy.length > 0 && { trustProxy }),
+    ...(peers && { peers }),
+  };
+}
+
+/** `PLAYGROUND_TRUST_PROXY`: IP addresses, separated by commas or spaces. */
+function trustedProxies(raw: string): string[] {
+  const addresses = raw.split(/[\s,]+/).filter((part) => part !== "");
+  for (const address of addresses) {
+    if (isIP(address) === 0) throw new Error(`PLAYGROUND_TRUST_PROXY must list IP addresses, got "${address}"`);
+  }
+  return addresses.map(normalAddress);
 }

@@ -31,5 +31,5 @@ export function startDevPlayground(): Playground {
     process.env.PLAYGROUND_SCALING_NODE = resolve(DEV_NODE_ENTRY);
   }
   const config = configFromEnv(process.env);
-  return createPlayground(lessonLabs, config.limits, config.dataDir);
+  return createPlayground(lessonLabs, config.limits, config.dataDir, undefined, config.trustProxy);
 }

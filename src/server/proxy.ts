@@ -13,6 +13,16 @@ export interface Upstream {
 
 const loopback = (target: number | Upstream): Upstream => (typeof target === "number" ? { host: "127.0.0.1", port: target } : target);
 
+/**
+ * `X-Forwarded-For` with this hop added, as a reverse proxy adds it: the process that holds a lab counts its
+ * quotas by the learner's address, not by the address of the process that passed the request on.
+ */
+export function forwardedFor(req: IncomingMessage): string {
+  const previous = req.headers["x-forwarded-for"];
+  const hops = [...(Array.isArray(previous) ? previous : previous ? [previous] : []), req.socket.remoteAddress ?? "unknown"];
+  return hops.join(", ");
+}
+
 /** An upstream that has not accepted the connection by then is taken as down (a machine switched off never refuses). */
 const CONNECT_MS = 3000;
 
@@ -36,10 +46,15 @@ export function forwardRequest(
   res: ServerResponse,
   target: number | Upstream,
   path: string,
-  { onBody, onFail = unavailable }: { onBody?: (start: string) => void; onFail?: (res: ServerResponse) => void } = {},
+  {
+    onBody,
+    onFail = unavailable,
+    addHop = false,
+  }: { onBody?: (start: string) => void; onFail?: (res: ServerResponse) => void; addHop?: boolean } = {},
 ): void {
   const { host, port } = loopback(target);
-  const upstream = request({ host, port, method: req.method, path, headers: req.headers }, (answer) => {
+  const headers = addHop ? { ...req.headers, "x-forwarded-for": forwardedFor(req) } : req.headers;
+  const upstream = request({ host, port, method: req.method, path, headers }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers);
     if (onBody) {
       let seen = "";
@@ -73,6 +88,7 @@ export function forwardUpgrade(
   target: number | Upstream,
   path: string,
   onFail?: () => void,
+  addHop = false,
 ): void {
   const { host, port } = loopback(target);
   let connected = false;
@@ -80,7 +96,10 @@ export function forwardUpgrade(
     connected = true;
     upstream.setTimeout(0);
     const lines = [`${req.method ?? "GET"} ${path} HTTP/1.1`];
-    for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      if (!addHop || req.rawHeaders[i]?.toLowerCase() !== "x-forwarded-for") lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+    }
+    if (addHop) lines.push(`X-Forwarded-For: ${forwardedFor(req)}`);
     upstream.write(`${lines.join("\r\n")}\r\n\r\n`);
     if (head.length > 0) upstream.write(head);
     upstream.pipe(socket);

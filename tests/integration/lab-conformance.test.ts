@@ -52,7 +52,8 @@ beforeAll(async () => {
     ["emit", conformanceLab],
     ["scaling", scalingLessonLab(() => ({ entry: inject("conformanceNodeEntry") }))],
   ]);
-  running = await startServer(limits, lessons);
+  // One test address opens a Scaling lab per test: more than a visitor's quota of node processes a minute.
+  running = await startServer({ ...limits, labProcessesPerAddressPerMinute: 1000 }, lessons);
 });
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.disconnect();

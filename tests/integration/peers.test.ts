@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from "node:child_process";
+import { request } from "node:http";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +19,20 @@ interface Peer {
 }
 
 const running = new Set<ChildProcess>();
+/** Small enough for a test to reach; the other tests here use a few new client names per address. */
+const LINKS_PER_MINUTE = 6;
+
+/** A polling handshake for a new client name, from a chosen local address (127.0.0.2 is another visitor). */
+function handshakeFrom(origin: string, lab: LabInfo, client: string, localAddress: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${origin}${lab.path}/?EIO=4&transport=polling&client=${client}`, { localAddress }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
 
 async function startPeer(nodeId: string, port: number): Promise<Peer> {
   const child = fork(inject("playgroundEntry"), [], {
@@ -29,6 +44,9 @@ async function startPeer(nodeId: string, port: number): Promise<Peer> {
       PLAYGROUND_NODE_ID: nodeId,
       PLAYGROUND_SCALING_NODE: inject("scalingNodeEntry"),
       PLAYGROUND_DATA_DIR: mkdtempSync(join(tmpdir(), `playground-${nodeId}-`)),
+      // The processes pass requests on to each other over loopback, saying whose they are.
+      PLAYGROUND_TRUST_PROXY: "127.0.0.1",
+      PLAYGROUND_LINKS_PER_ADDRESS_PER_MINUTE: String(LINKS_PER_MINUTE),
     },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -93,6 +111,15 @@ describe.skipIf(!redisUrl)("two playground processes sharing one Redis", () => {
     const again = await openLab(p2.origin, learner);
     expect(again.status).toBe(200);
     expect(again.lab.id).toBe(first.lab.id);
+  });
+
+  it("counts a forwarded request against the learner's address, not the forwarding process's", async () => {
+    const { lab } = await openLab(p1.origin, newLearner());
+    // A visitor at 127.0.0.2 reaches p1's lab through p2 and spends their quota of new client names...
+    for (let name = 0; name < LINKS_PER_MINUTE; name += 1) expect(await handshakeFrom(p2.origin, lab, `Far${name}`, "127.0.0.2")).toBe(200);
+    expect(await handshakeFrom(p2.origin, lab, "FarMore", "127.0.0.2")).toBe(429);
+    // ...which is not the quota of 127.0.0.1, the address p1 sees the forwarded requests come from.
+    expect(await handshakeFrom(p1.origin, lab, "Near", "127.0.0.1")).toBe(200);
   });
 
   it("when the owner restarts its labs are gone with a clear 404, the client sees a disconnect, and the learner's next open makes a fresh lab", async () => {

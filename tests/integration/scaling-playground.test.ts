@@ -11,7 +11,8 @@ let running: RunningPlayground;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  running = await startServer();
+  // One test address opens a Scaling lab per test: more than a visitor's quota of node processes a minute.
+  running = await startServer({ labProcessesPerAddressPerMinute: 1000 });
 });
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.disconnect();

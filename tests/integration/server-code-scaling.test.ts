@@ -6,7 +6,8 @@ import { connectClient, createLab, fault, nextEvent, startServer, waitForLogEntr
 
 let running: RunningPlayground;
 beforeAll(async () => {
-  running = await startServer();
+  // One test address opens a Scaling lab per test: more than a visitor's quota of node processes a minute.
+  running = await startServer({ labProcessesPerAddressPerMinute: 1000 });
 });
 afterAll(() => running.close());
 

@@ -16,6 +16,13 @@ describe("configFromEnv", () => {
       maxRoomsPerLab: 100,
       maxRecoveryPackets: 1000,
       maxLabProcesses: 20,
+      unconnectedLabIdleMs: 30000,
+      labsPerAddressPerMinute: 500,
+      labProcessesPerAddressPerMinute: 8,
+      runsPerAddressPerMinute: 600,
+      linksPerAddressPerMinute: 2400,
+      handshakesPerAddressPerMinute: 6000,
+      serverCodePerAddressPerMinute: 120,
       memoryMb: 32,
       callMs: 50,
       cpuMsPerSecond: 250,
@@ -39,6 +46,13 @@ describe("configFromEnv", () => {
       PLAYGROUND_MAX_ROOMS_PER_LAB: "4",
       PLAYGROUND_MAX_RECOVERY_PACKETS: "9",
       PLAYGROUND_MAX_LAB_PROCESSES: "10",
+      PLAYGROUND_UNCONNECTED_LAB_IDLE_MS: "500",
+      PLAYGROUND_LABS_PER_ADDRESS_PER_MINUTE: "12",
+      PLAYGROUND_LAB_PROCESSES_PER_ADDRESS_PER_MINUTE: "13",
+      PLAYGROUND_RUNS_PER_ADDRESS_PER_MINUTE: "14",
+      PLAYGROUND_LINKS_PER_ADDRESS_PER_MINUTE: "15",
+      PLAYGROUND_HANDSHAKES_PER_ADDRESS_PER_MINUTE: "16",
+      PLAYGROUND_SERVER_CODE_PER_ADDRESS_PER_MINUTE: "17",
       PLAYGROUND_SANDBOX_MEMORY_MB: "24",
       PLAYGROUND_SANDBOX_CALL_MS: "20",
       PLAYGROUND_SANDBOX_CPU_MS_PER_SECOND: "100",
@@ -59,6 +73,13 @@ describe("configFromEnv", () => {
       maxRoomsPerLab: 4,
       maxRecoveryPackets: 9,
       maxLabProcesses: 10,
+      unconnectedLabIdleMs: 500,
+      labsPerAddressPerMinute: 12,
+      labProcessesPerAddressPerMinute: 13,
+      runsPerAddressPerMinute: 14,
+      linksPerAddressPerMinute: 15,
+      handshakesPerAddressPerMinute: 16,
+      serverCodePerAddressPerMinute: 17,
       memoryMb: 24,
       callMs: 20,
       cpuMsPerSecond: 100,
@@ -74,6 +95,16 @@ describe("configFromEnv", () => {
   it("stops with a clear message on a malformed value", () => {
     expect(() => configFromEnv({ PLAYGROUND_MAX_LABS: "lots" })).toThrow(/PLAYGROUND_MAX_LABS must be a positive integer/);
     expect(() => configFromEnv({ PORT: "99999" })).toThrow(/PORT must be a port number/);
+  });
+
+  it("reads the trusted proxies from PLAYGROUND_TRUST_PROXY, and refuses anything but IP addresses", () => {
+    expect(configFromEnv({}).trustProxy).toBeUndefined();
+    expect(configFromEnv({ PLAYGROUND_TRUST_PROXY: "127.0.0.1, ::1 ::ffff:10.0.0.2" }).trustProxy).toEqual([
+      "127.0.0.1",
+      "::1",
+      "10.0.0.2",
+    ]);
+    expect(() => configFromEnv({ PLAYGROUND_TRUST_PROXY: "proxy.local" })).toThrow(/PLAYGROUND_TRUST_PROXY must list IP addresses/);
   });
 
   it("joins the peers through Redis only with a node id and REDIS_URL, and says what is missing otherwise", () => {

@@ -8,6 +8,7 @@ import { RequestBodyError, readJsonBody, sendError, sendJson } from "../http-jso
 import { forwardJson } from "../proxy.js";
 import type { PeerDirectory } from "./peers.js";
 import { lessonDirectory, lessonSource } from "../sandbox/lesson-source.js";
+import { sendQuotaRefusal, type AddressQuotas, type QuotaRefusal } from "./address-quotas.js";
 
 /** With several playground processes: the other processes, and how long a learner's lab is remembered. */
 export interface ControlApiPeers {
@@ -30,7 +31,7 @@ const MAX_STREAM_BACKLOG_BYTES = 1024 * 1024;
  * The HTTP control API under /api (docs/lab-api.md). The page, the tests and anyone's scripts all use it.
  * Returns false for paths outside /api so the host can pass them on.
  */
-export function createControlApi(labs: LabRegistry, cluster?: ControlApiPeers) {
+export function createControlApi(labs: LabRegistry, quotas: AddressQuotas, cluster?: ControlApiPeers) {
   const streams = new WeakMap<Lab, number>();
   async function createLab(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJsonBody(req, MAX_BODY_BYTES);
@@ -45,7 +46,7 @@ export function createControlApi(labs: LabRegistry, cluster?: ControlApiPeers) {
     const peers = cluster?.peers;
     const known = peers && !labs.hasLearner(lesson, learner) ? await peers.labFor(learner, lesson) : undefined;
     const elsewhere = known === undefined ? undefined : await peers?.holderOf(known);
-    const openHere = () => openLab(res, lesson, learner);
+    const openHere = () => openLab(req, res, lesson, learner);
     if (known !== undefined && elsewhere) {
       return forwardJson(req, res, elsewhere, "/api/labs", { lesson, learner }, () => {
         // That process stopped since: the learner gets a fresh lab here.
@@ -56,7 +57,19 @@ export function createControlApi(labs: LabRegistry, cluster?: ControlApiPeers) {
     await openHere();
   }
 
-  async function openLab(res: ServerResponse, lesson: string, learner: string): Promise<void> {
+  /** A new lab costs its opener's address one lab, and a Scaling lab its node processes too; reopening one is free. */
+  async function newLabRefusal(req: IncomingMessage, lesson: string, learner: string): Promise<QuotaRefusal | undefined> {
+    const lessonLab = labs.lesson(lesson);
+    if (!lessonLab || labs.hasLearner(lesson, learner)) return undefined;
+    const address = quotas.addressOf(req);
+    const refusal = await quotas.take(address, "labs");
+    if (refusal || !lessonLab.processes) return refusal;
+    return quotas.take(address, "labProcesses", lessonLab.processes);
+  }
+
+  async function openLab(req: IncomingMessage, res: ServerResponse, lesson: string, learner: string): Promise<void> {
+    const refusal = await newLabRefusal(req, lesson, learner);
+    if (refusal) return sendQuotaRefusal(res, refusal);
     const result = labs.open(lesson, learner);
     // Not awaited: a slow or absent Redis must not hold the learner's lab back.
     if (result.ok && cluster?.peers) void cluster.peers.rememberLab(learner, lesson, result.lab.id, cluster.rememberMs);
@@ -170,6 +183,9 @@ export function createControlApi(labs: LabRegistry, cluster?: ControlApiPeers) {
       });
     if (method === "DELETE") return sendJson(res, 200, await lab.restoreLessonCode());
     if (method !== "PUT") return methodNotAllowed(res, "GET, PUT, DELETE");
+    // Compiling and starting a sandbox is the dearest thing a visitor can ask for.
+    const refusal = await quotas.take(quotas.addressOf(req), "serverCode");
+    if (refusal) return sendQuotaRefusal(res, refusal);
     // The code travels as a JSON string: its escapes may take up to twice its bytes.
     const body = await readJsonBody(req, lab.limits.maxCodeBytes * 2 + 64);
     const code = (body as { code?: unknown } | undefined)?.code;
@@ -240,6 +256,8 @@ export function createControlApi(labs: LabRegistry, cluster?: ControlApiPeers) {
     }
     if (labAction === "runs") {
       if (method !== "POST") return methodNotAllowed(res, "POST");
+      const refusal = await quotas.take(quotas.addressOf(req), "runs");
+      if (refusal) return sendQuotaRefusal(res, refusal);
       const issued = lab.issueRunTicket();
       if (!issued)
         return sendError(res, 429, "too_many_runs", "This lab has too many code runs under way. Stop one, or wait a few minutes.");

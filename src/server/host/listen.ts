@@ -24,7 +24,7 @@ export async function listen(
   site: SiteHandler = noSite,
 ): Promise<RunningPlayground> {
   const peers = config.peers ? await PeerDirectory.connect(config.peers) : undefined;
-  const playground = createPlayground(lessons, config.limits, config.dataDir, peers);
+  const playground = createPlayground(lessons, config.limits, config.dataDir, peers, config.trustProxy);
   const server = createServer((req, res) => playground.handleRequest(req, res, () => site(req, res)));
   server.on("upgrade", (req, socket, head) => {
     if (!playground.handleUpgrade(req, socket, head)) socket.destroy();

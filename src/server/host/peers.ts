@@ -103,7 +103,7 @@ export class PeerDirectory {
     this.holderOf(labId)
       .then((target) => {
         if (!target) return notFound();
-        forwardRequest(req, res, target, req.url ?? "/", { onFail: () => (this.lost(labId), notFound()) });
+        forwardRequest(req, res, target, req.url ?? "/", { onFail: () => (this.lost(labId), notFound()), addHop: true });
       })
       .catch(notFound);
   }
@@ -113,7 +113,7 @@ export class PeerDirectory {
     this.holderOf(labId)
       .then((target) => {
         if (!target) return notFound();
-        forwardUpgrade(req, socket, head, target, req.url ?? "/", () => (this.lost(labId), notFound()));
+        forwardUpgrade(req, socket, head, target, req.url ?? "/", () => (this.lost(labId), notFound()), true);
       })
       .catch(notFound);
   }

@@ -2,11 +2,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { PlaygroundLimits } from "../config.js";
 import { LabRegistry } from "../lab/lab-registry.js";
-import { parseLabRequest } from "../lab/lab-request.js";
+import { isHandshake, parseLabRequest, type LabRequest } from "../lab/lab-request.js";
+import type { Lab } from "../lab/lab.js";
 import type { LessonLab } from "../lesson-lab.js";
 import { createControlApi } from "./control-api.js";
 import { sendError } from "../http-json.js";
 import type { PeerDirectory } from "./peers.js";
+import { AddressQuotas, refuseUpgrade, sendQuotaRefusal, type QuotaRefusal } from "./address-quotas.js";
 
 export interface Playground {
   labs: LabRegistry;
@@ -32,9 +34,36 @@ export function createPlayground(
   limits: PlaygroundLimits,
   dataDir?: string,
   peers?: PeerDirectory,
+  trustProxy: readonly string[] = [],
 ): Playground {
   const labs = new LabRegistry(lessons, limits, dataDir, peers?.labPrefix ?? "");
-  const handleApi = createControlApi(labs, peers && { peers, rememberMs: limits.labIdleMs });
+  const quotas = new AddressQuotas(limits, trustProxy);
+  const handleApi = createControlApi(labs, quotas, peers && { peers, rememberMs: limits.labIdleMs });
+
+  /**
+   * A new connection (Engine.IO handshake) and a new client name each cost the address a quota; the rest of
+   * a session's requests cost nothing, and pass without waiting. Calls `admitted` with the lab if it is still
+   * open by then, else `refused`, with the refusal or nothing (the lab closed meanwhile).
+   */
+  function admit(
+    req: IncomingMessage,
+    lab: Lab,
+    request: LabRequest,
+    admitted: (lab: Lab) => void,
+    refused: (refusal: QuotaRefusal | undefined) => void,
+  ): void {
+    const handshake = isHandshake(request);
+    const newLink = lab.makesLink(request.client);
+    if (!handshake && !newLink) return admitted(lab);
+    const address = quotas.addressOf(req);
+    void (async () => {
+      const refusal = (handshake && (await quotas.take(address, "handshakes"))) || (newLink && (await quotas.take(address, "links")));
+      if (refusal) return refused(refusal);
+      const still = labs.get(lab.id);
+      if (still) admitted(still);
+      else refused(undefined);
+    })();
+  }
 
   return {
     labs,
@@ -47,7 +76,16 @@ export function createPlayground(
       const request = parseLabRequest(req.url);
       const lab = request && labs.get(request.id);
       const notFound = () => sendError(res, 404, "lab_not_found", "No lab has that id: it may have been evicted after sitting idle.");
-      if (lab && request) return lab.serves(request.path, false) ? lab.handleRequest(req, res, request) : notFound();
+      if (lab && request) {
+        if (!lab.serves(request.path, false)) return notFound();
+        return admit(
+          req,
+          lab,
+          request,
+          (open) => open.handleRequest(req, res, request),
+          (refusal) => (refusal ? sendQuotaRefusal(res, refusal) : notFound()),
+        );
+      }
       if (!request || !peers) return notFound();
       peers.forwardRequest(request.id, req, res, notFound);
     },
@@ -65,8 +103,15 @@ export function createPlayground(
           `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
         );
       };
-      if (lab && request && lab.serves(request.path, true)) lab.handleUpgrade(req, socket, head, request);
-      else if (lab || !request || !peers) notFound();
+      if (lab && request && lab.serves(request.path, true)) {
+        admit(
+          req,
+          lab,
+          request,
+          (open) => open.handleUpgrade(req, socket, head, request),
+          (refusal) => (refusal ? refuseUpgrade(socket, refusal) : notFound()),
+        );
+      } else if (lab || !request || !peers) notFound();
       else peers.forwardUpgrade(request.id, req, socket, head, notFound);
       return true;
     },

@@ -27,7 +27,7 @@ export class LabRegistry extends EventEmitter<{ evicted: [Lab] }> {
     private readonly idPrefix = "",
   ) {
     super();
-    const every = Math.max(50, Math.min(limits.labIdleMs / 2, 30_000));
+    const every = Math.max(50, Math.min(limits.labIdleMs / 2, limits.unconnectedLabIdleMs / 2, 30_000));
     this.sweeper = setInterval(() => void this.evictIdle(Date.now()), every);
     this.sweeper.unref();
   }
@@ -41,6 +41,10 @@ export class LabRegistry extends EventEmitter<{ evicted: [Lab] }> {
     let count = 0;
     for (const lab of this.labs.values()) count += lab.lesson.processes ?? 0;
     return count;
+  }
+
+  lesson(slug: string): LessonLab | undefined {
+    return this.lessons.get(slug);
   }
 
   /** The learner's lab for a lesson: the existing one, or a new one when there is room. */

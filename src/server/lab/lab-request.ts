@@ -36,3 +36,8 @@ export function parseLabRequest(url: string | undefined): LabRequest | undefined
     ticket: query?.get("ticket") ?? undefined,
   };
 }
+
+/** An Engine.IO handshake: a request to a Socket.IO path without a session, i.e. a new connection or a reconnect. */
+export function isHandshake(request: LabRequest): boolean {
+  return request.sid === undefined && /(?:^|\/)socket\.io\/$/.test(request.path);
+}

@@ -57,6 +57,9 @@ export class Lab {
   private server: LabBackend;
   private readonly links = new Map<string, NetworkLink>();
   private lastActive = Date.now();
+  private readonly createdAt = Date.now();
+  /** Whether a client has ever connected: a lab nobody uses is evicted sooner (`unconnectedLabIdleMs`). */
+  private everConnected = false;
   /** The lesson's live settings: one object, read by the handlers of every server this lab starts. */
   private readonly settings: Record<string, number>;
   private readonly database: LabDatabase;
@@ -98,7 +101,10 @@ export class Lab {
       options: this.options,
       limits: this.limits,
       log: this.log,
-      onActivity: () => this.touch(),
+      onActivity: () => {
+        this.everConnected = true;
+        this.touch();
+      },
       onStateChange: () => this.stateChanged(),
       settings: this.settings,
       database: () => this.database.open(),
@@ -174,9 +180,17 @@ export class Lab {
     return this.server.clientCount;
   }
 
-  /** Idle means nobody has been connected for the whole idle period. */
+  /**
+   * Idle means nobody has been connected for the whole idle period; a lab no client ever connected to is idle
+   * sooner, counted from its creation, so that touching it does not keep it.
+   */
   isIdle(now: number): boolean {
-    return this.server.isEmpty && now - this.lastActive >= this.limits.labIdleMs;
+    if (!this.server.isEmpty) {
+      this.everConnected = true;
+      return false;
+    }
+    if (!this.everConnected && now - this.createdAt >= this.limits.unconnectedLabIdleMs) return true;
+    return now - this.lastActive >= this.limits.labIdleMs;
   }
 
   touch(): void {
@@ -255,6 +269,11 @@ export class Lab {
     if (link === "full") return void socket.end(`HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\n\r\n`);
     if (!link) return this.server.handleUpgrade(req, socket, head);
     link.upgrade(req, socket, head, sid, (labSide, rest) => this.server.handleUpgrade(req, labSide, rest));
+  }
+
+  /** Whether a request with this client name would make a new link (and so cost a quota). */
+  makesLink(name: string | undefined): boolean {
+    return name !== undefined && !this.links.has(name);
   }
 
   /**
