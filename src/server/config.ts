@@ -19,6 +19,10 @@ export interface PlaygroundLimits extends SandboxLimits {
   maxRoomsPerLab: number;
   /** Packets a lab keeps for connection state recovery; past it the oldest go, and a client that missed them is not recovered. */
   maxRecoveryPackets: number;
+  /** Bytes a connection may have waiting for its client to read; past it the connection is closed and its queue freed. */
+  maxOutgoingBytes: number;
+  /** Connections (requests and upgrades) one client's faulty link holds at once; one more is refused. */
+  maxHeldConnections: number;
   /** Node processes the Scaling labs of this server may run at once (two per lab); one lab more answers 503. */
   maxLabProcesses: number;
 }
@@ -45,6 +49,8 @@ export const defaultLimits: PlaygroundLimits = {
   maxRoomsPerLab: 100,
   maxRecoveryPackets: 1000,
   maxLabProcesses: 20,
+  maxOutgoingBytes: 1024 * 1024,
+  maxHeldConnections: 8,
   ...defaultSandboxLimits,
 };
 
@@ -57,6 +63,8 @@ const limitVariables: Record<keyof PlaygroundLimits, string> = {
   maxRoomsPerLab: "PLAYGROUND_MAX_ROOMS_PER_LAB",
   maxRecoveryPackets: "PLAYGROUND_MAX_RECOVERY_PACKETS",
   maxLabProcesses: "PLAYGROUND_MAX_LAB_PROCESSES",
+  maxOutgoingBytes: "PLAYGROUND_MAX_OUTGOING_BYTES",
+  maxHeldConnections: "PLAYGROUND_MAX_HELD_CONNECTIONS",
   ...sandboxLimitVariables,
 };
 
