@@ -11,7 +11,7 @@ import type { Socket } from "socket.io-client";
 import type { LabInfo } from "../../src/shared/lab-api.js";
 import { connectClient, createLab, nextEvent } from "../support/server.js";
 
-const LABS = 4;
+const LABS = 3;
 const RECEIVERS_PER_LAB = 3;
 const EVENT_BYTES = 60 * 1024;
 const EVENTS_PER_SECOND = 40;
