@@ -21,6 +21,10 @@ export interface PlaygroundLimits extends SandboxLimits {
   maxRoomsPerLab: number;
   /** Packets a lab keeps for connection state recovery; past it the oldest go, and a client that missed them is not recovered. */
   maxRecoveryPackets: number;
+  /** Bytes a connection may have waiting for its client to read; past it the connection is closed and its queue freed. */
+  maxOutgoingBytes: number;
+  /** Connections (requests and upgrades) one client's faulty link holds at once; one more is refused. */
+  maxHeldConnections: number;
   /** Node processes the Scaling labs of this server may run at once (two per lab); one lab more answers 503. */
   maxLabProcesses: number;
   /** A lab no client has ever connected to is evicted after this long, however often it is touched. */
@@ -77,6 +81,8 @@ export const defaultLimits: PlaygroundLimits = {
   linksPerAddressPerMinute: 2400,
   handshakesPerAddressPerMinute: 6000,
   serverCodePerAddressPerMinute: 120,
+  maxOutgoingBytes: 1024 * 1024,
+  maxHeldConnections: 8,
   ...defaultSandboxLimits,
 };
 
@@ -96,6 +102,8 @@ const limitVariables: Record<keyof PlaygroundLimits, string> = {
   linksPerAddressPerMinute: "PLAYGROUND_LINKS_PER_ADDRESS_PER_MINUTE",
   handshakesPerAddressPerMinute: "PLAYGROUND_HANDSHAKES_PER_ADDRESS_PER_MINUTE",
   serverCodePerAddressPerMinute: "PLAYGROUND_SERVER_CODE_PER_ADDRESS_PER_MINUTE",
+  maxOutgoingBytes: "PLAYGROUND_MAX_OUTGOING_BYTES",
+  maxHeldConnections: "PLAYGROUND_MAX_HELD_CONNECTIONS",
   ...sandboxLimitVariables,
 };
 

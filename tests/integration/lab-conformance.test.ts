@@ -11,7 +11,7 @@ import type { ServerLogEntry } from "../../src/shared/server-log.js";
 import { conformanceHandlers } from "../support/conformance-handlers.js";
 import { connectClient, createLab, fault, nextEvent, startServer, waitForLogEntry, waitForSnapshot } from "../support/server.js";
 
-const limits = { maxClientsPerLab: 2, maxRoomsPerLab: 2, maxEventsPerSecond: 20, maxPayloadBytes: 8 * 1024 };
+const limits = { maxClientsPerLab: 2, maxRoomsPerLab: 2, maxEventsPerSecond: 20, maxPayloadBytes: 8 * 1024, maxOutgoingBytes: 32 * 1024 };
 const WAIT_MS = 5000;
 
 interface Backend {
@@ -214,6 +214,24 @@ describe.each(backends)("the lab rules on $name", (backend) => {
     expect((await warned)[0]).toEqual({ code: "rate_limited", message });
     expect((await cut)[0]).toBe("io server disconnect");
     expect(await logged(lab, (e) => e.kind === "refused")).toMatchObject({ client: "Alice", message });
+  });
+
+  it("closes a client that never reads what it is sent past the outgoing cap, and logs why", async () => {
+    const lab = await open();
+    const base = `${running.origin}${lab.path}/?EIO=4&transport=polling&client=Reader`;
+    const { sid } = JSON.parse((await (await fetch(base)).text()).slice(1)) as { sid: string };
+    const post = (body: string) => fetch(`${base}&sid=${sid}`, { method: "POST", body }).then((answer) => answer.text());
+    await post("40");
+    // Echoes it never polls for: each answer waits in its queue, until there is more than the cap.
+    const value = "x".repeat(7 * 1024);
+    for (let n = 0; n < 6; n++) await post(`42${n}["echo","${value}"]`).catch(() => undefined);
+    const message = `More than ${limits.maxOutgoingBytes} bytes sent to this client were still unread: ${backend.scope.actor} closed its connection.`;
+    expect(await logged(lab, (e) => e.kind === "refused")).toMatchObject({ client: "Reader", message });
+    expect(await logged(lab, (e) => e.kind === "disconnect")).toMatchObject({
+      client: "Reader",
+      reason: "transport error",
+      description: `outgoing queue over ${limits.maxOutgoingBytes} bytes`,
+    });
   });
 
   it("refuses a raw Engine.IO connection past twice the clients cap with HTTP 403 saying why", async () => {

@@ -7,6 +7,10 @@ import { lessonLabs } from "../../src/server/lessons.js";
 
 const running = await listen(configFromEnv(process.env), lessonLabs);
 process.send?.({ type: "ready", origin: running.origin });
+// Tests of memory under attack ask the process itself: its RSS, as the kernel counts it.
+process.on("message", (message: { type?: string }) => {
+  if (message?.type === "memory") process.send?.({ type: "memory", rss: process.memoryUsage.rss() });
+});
 const stop = () => void running.close().then(() => process.exit(0));
 process.once("SIGTERM", stop);
 process.once("disconnect", stop);

@@ -2,7 +2,9 @@ import type { Server } from "socket.io";
 import type { ServerLogEntry } from "../../shared/server-log.js";
 import { truncate, type FrameData } from "../../shared/wire.js";
 import { capClients } from "./client-cap.js";
-import { cutFloods } from "./flood-cap.js";
+import { ignoreBlindPongs } from "./blind-pongs.js";
+import { cutFloods, FloodBudgets } from "./flood-cap.js";
+import { capOutgoing } from "./outgoing-cap.js";
 import { capRecoveryBuffer } from "./recovery-buffer-cap.js";
 import { logRooms } from "./room-log.js";
 import { capRooms } from "./room-cap.js";
@@ -14,8 +16,10 @@ export interface LabCaps {
   maxClients: number;
   /** Rooms held at once (each socket's own room not counted); a join past it is refused. */
   maxRooms: number;
-  /** Events one socket may send per second; a flood is disconnected. */
+  /** Events one client (by name, else address) may send per second, across reconnects; a flood is disconnected. */
   maxEventsPerSecond: number;
+  /** Bytes queued for one connection that its client has not read; past it the connection is closed. */
+  maxOutgoingBytes: number;
   /** Packets kept for connection state recovery (the in-memory adapter keeps them all otherwise). */
   maxRecoveryPackets: number;
 }
@@ -63,12 +67,16 @@ export function applyLabRules(io: Server, rules: LabRules): void {
   logRooms(namespace, rules);
   capRecoveryBuffer(namespace, rules.caps.maxRecoveryPackets);
   capClients(io, rules);
+  ignoreBlindPongs(io);
+  // One server's budgets, kept across its clients' reconnects.
+  const budgets = new FloodBudgets(rules.caps.maxEventsPerSecond, rules.caps.maxClients);
   io.on("connection", (socket) => {
     rules.onActivity();
     // Here rather than in a middleware: a recovered socket skips middlewares, but not this listener.
     capRooms(socket, rules);
     logSocket(socket, rules);
-    cutFloods(socket, rules);
+    cutFloods(socket, rules, budgets);
+    capOutgoing(socket, rules);
   });
 }
 

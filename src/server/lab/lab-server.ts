@@ -93,6 +93,7 @@ export class LabServer implements LabBackend {
         maxClients: limits.maxClientsPerLab,
         maxRooms: limits.maxRoomsPerLab,
         maxEventsPerSecond: limits.maxEventsPerSecond,
+        maxOutgoingBytes: limits.maxOutgoingBytes,
         maxRecoveryPackets: limits.maxRecoveryPackets,
       },
       scope: WHOLE_LAB,

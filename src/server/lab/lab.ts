@@ -472,7 +472,11 @@ export class Lab {
       for (const [known, link] of this.links) if (link.isIdle) this.links.delete(known);
     }
     if (this.links.size >= cap) return "full";
-    const link = new NetworkLink(name, this.traffic);
+    const link = new NetworkLink(name, this.traffic, {
+      maxConnections: this.limits.maxHeldConnections,
+      holdMs: () => this.server.heartbeat.pingInterval + this.server.heartbeat.pingTimeout,
+      limited: (message) => this.log.add({ at: Date.now(), kind: "fault", client: name, message }),
+    });
     this.links.set(name, link);
     return link;
   }

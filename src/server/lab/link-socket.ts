@@ -73,8 +73,10 @@ export class LinkSocket extends Duplex {
       for (const { chunk, encoding } of chunks) this.real.write(chunk, encoding);
       if (chunks.length > 1) this.real.uncork();
     }, bytes);
-    // The lab's writes wait while the lane is full, so its own buffers take the backpressure.
+    // The lab's writes wait while the lane is full, or the client does not read what already crossed it,
+    // so the lab's own buffers take the backpressure (and its cap on them applies: outgoing-cap.ts).
     if (this.link.toClient.pendingBytes > LANE_HIGH_WATER) this.link.toClient.whenDrained(() => callback());
+    else if (this.real.writableLength > LANE_HIGH_WATER) this.real.once("drain", () => callback());
     else callback();
   }
 

@@ -4,14 +4,10 @@ import { FAULT_LIMITS, type Handshake, type LinkState, type LinkTraffic } from "
 import { measureExchange, requestHead, requestHeadBytes, responseHead, type HttpExchange } from "./http-exchange.js";
 import { Lane, type LinkConditions } from "./lane.js";
 import type { LabRequest } from "./lab-request.js";
+import { LinkConnections, NO_LINK_LIMITS, type LinkLimits } from "./link-connections.js";
 import { LinkSocket } from "./link-socket.js";
 
 type Action = () => void;
-
-/** Something that travels over a link and can be cut: a WebSocket, or one in-flight HTTP request. */
-interface Connection {
-  cut(): void;
-}
 
 /** Keeps the few most recent session ids: sessions are short-lived and a link only needs its latest ones. */
 function remember(set: Set<string>, sid: string, keep = 8): void {
@@ -46,16 +42,22 @@ export class NetworkLink implements LinkConditions {
   private handshake: Handshake | undefined;
   readonly toServer = new Lane(this);
   readonly toClient = new Lane(this);
-  private readonly connections = new Set<Connection>();
+  private readonly connections: LinkConnections;
   /** Engine.IO sessions this client has polled with lately, and those a drop has cut. */
   private readonly sessions = new Set<string>();
   private readonly cutSessions = new Set<string>();
 
-  /** `sink` hears of every byte counted, and of each HTTP exchange (with its request) once it ends. */
+  /**
+   * `sink` hears of every byte counted, and of each HTTP exchange (with its request) once it ends;
+   * `limits` bound the connections the link holds.
+   */
   constructor(
     readonly name: string,
     private readonly sink: TrafficSink = NO_SINK,
-  ) {}
+    limits: LinkLimits = NO_LINK_LIMITS,
+  ) {
+    this.connections = new LinkConnections(limits, () => this.state.blackhole);
+  }
 
   get traffic(): LinkTraffic {
     return { client: this.name, ...this.counts, ...(this.handshake ? { handshake: this.handshake } : {}) };
@@ -94,7 +96,9 @@ export class NetworkLink implements LinkConditions {
     next.latencyMs = Math.min(Math.max(0, Math.round(next.latencyMs)), FAULT_LIMITS.maxLatencyMs);
     next.jitterMs = Math.min(Math.max(0, Math.round(next.jitterMs)), FAULT_LIMITS.maxJitterMs);
     const lifted = this.state.blackhole && !next.blackhole;
+    const began = !this.state.blackhole && next.blackhole;
     this.state = next;
+    if (began) this.connections.blackholeBegan();
     if (lifted) {
       this.toServer.release();
       this.toClient.release();
@@ -109,8 +113,7 @@ export class NetworkLink implements LinkConditions {
    * (frames, requests, responses) the link was holding or delaying, now lost.
    */
   drop(): { sessions: string[]; lost: number } {
-    for (const connection of [...this.connections]) connection.cut();
-    this.connections.clear();
+    this.connections.cutAll();
     const lost = this.toServer.clear() + this.toClient.clear();
     const sessions = [...this.sessions];
     for (const sid of sessions) remember(this.cutSessions, sid);
@@ -123,6 +126,9 @@ export class NetworkLink implements LinkConditions {
     const { sid } = request;
     // A request of a cut session fails as the next request over a cut cable would.
     if (this.state.offline || (sid !== undefined && this.cutSessions.has(sid))) return void req.socket.destroy();
+    const connection = { cut: () => req.socket.destroy() };
+    if (!this.connections.admit(connection)) return void req.socket.destroy();
+    res.once("close", () => this.connections.closed(connection));
     if (sid !== undefined) remember(this.sessions, sid);
     this.counts.requests += 1;
     measureExchange(req, res, (exchange) => {
@@ -130,8 +136,6 @@ export class NetworkLink implements LinkConditions {
       this.counts.bytesToClient += exchange.bytesToClient;
       this.sink.exchanged(this.name, exchange, request);
     });
-    const connection = { cut: () => req.socket.destroy() };
-    this.track(connection, res);
     // The response, too, crosses the link: hold or delay its body like any frame.
     const end = res.end.bind(res);
     const write = res.write.bind(res);
@@ -144,7 +148,9 @@ export class NetworkLink implements LinkConditions {
       return true;
     }) as typeof res.write;
     this.toServer.send(() => {
-      if (!req.socket.destroyed) deliver();
+      if (req.socket.destroyed) return;
+      this.connections.delivered(connection);
+      deliver();
     });
   }
 
@@ -157,6 +163,9 @@ export class NetworkLink implements LinkConditions {
     deliver: (labSide: Duplex, head: Buffer) => void,
   ): void {
     if (this.state.offline || (sid !== undefined && this.cutSessions.has(sid))) return void socket.destroy();
+    const connection: { cut(): void } = { cut: () => socket.destroy() };
+    if (!this.connections.admit(connection)) return void socket.destroy();
+    socket.once("close", () => this.connections.closed(connection));
     this.counts.requests += 1;
     this.counts.bytesToServer += requestHeadBytes(req) + head.length;
     // Each upgrade fills in its own handshake: overlapping upgrades never mix one's request with another's answer.
@@ -167,21 +176,17 @@ export class NetworkLink implements LinkConditions {
       this.answered(handshake, refusal);
       this.counts.bytesToClient += Buffer.byteLength(refusal);
       this.sink.counted();
+      this.connections.delivered(connection);
       return void socket.end(refusal);
     }
     this.counts.websockets += 1;
     this.sink.counted();
-    const labSide = new LinkSocket(this, socket, (raw) => this.answered(handshake, raw));
-    const connection = { cut: () => labSide.cut() };
-    this.connections.add(connection);
-    socket.once("close", () => this.connections.delete(connection));
+    const lab = new LinkSocket(this, socket, (raw) => this.answered(handshake, raw));
+    connection.cut = () => lab.cut();
     this.toServer.send(() => {
-      if (!socket.destroyed) deliver(labSide, head);
+      if (socket.destroyed) return;
+      this.connections.delivered(connection);
+      deliver(lab, head);
     });
-  }
-
-  private track(connection: Connection, res: ServerResponse): void {
-    this.connections.add(connection);
-    res.once("close", () => this.connections.delete(connection));
   }
 }

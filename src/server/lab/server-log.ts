@@ -36,6 +36,19 @@ class FrameRecord {
 
 type Slot = NumberedEntry | FrameRecord;
 
+/**
+ * What the log shows of a frame too long to keep whole, as `truncate(messageFrame(data), FRAME_CHARS)`
+ * would say it, but made from the frame's start only and copied: in V8 a slice keeps its whole parent
+ * alive, so a log of 60 KB frames kept every one of them (12 MB a lab), and truncating the whole frame
+ * first copied all 60 KB of it for each line.
+ */
+function shortFrame(data: FrameData): string {
+  if (typeof data !== "string") return truncate(messageFrame(data), FRAME_CHARS);
+  const start = messageFrame(data.slice(0, FRAME_CHARS));
+  const shown = data.length + 1 > FRAME_CHARS ? `${start.slice(0, FRAME_CHARS)}… (${data.length + 1} characters)` : start;
+  return Buffer.from(shown, "utf16le").toString("utf16le");
+}
+
 /** A lab's recent server log, kept short, with live subscribers (the page's log panel). */
 export class ServerLog {
   /** A ring: the newest `keep` entries, oldest first from `start`. */
@@ -58,7 +71,7 @@ export class ServerLog {
     this.seq += 1;
     // Short text frames are kept as they are; anything else becomes the (short) text the log shows.
     const raw = typeof data === "string" && data.length < FRAME_CHARS;
-    const kept = raw ? data : truncate(messageFrame(data), FRAME_CHARS);
+    const kept = raw ? data : shortFrame(data);
     const record = new FrameRecord(this.seq, Date.now(), kind, client, socketId, kept, raw);
     this.store(record);
     if (this.listeners.size === 0) return;

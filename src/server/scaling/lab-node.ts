@@ -81,6 +81,7 @@ async function main(node: NodeConfig, code: NodeCode, send: (message: NodeMessag
       maxClients: node.maxClients,
       maxRooms: node.maxRooms,
       maxEventsPerSecond: node.maxEventsPerSecond,
+      maxOutgoingBytes: node.maxOutgoingBytes ?? defaultLimits.maxOutgoingBytes,
       maxRecoveryPackets: node.maxRecoveryPackets ?? defaultLimits.maxRecoveryPackets,
     },
     scope,

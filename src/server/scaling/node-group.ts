@@ -84,6 +84,7 @@ export class NodeGroup {
       maxPayloadBytes: options.maxPayloadBytes,
       maxClients: options.maxClients,
       maxEventsPerSecond: options.maxEventsPerSecond,
+      maxOutgoingBytes: options.maxOutgoingBytes,
       maxRooms: options.maxRooms,
       maxRecoveryPackets: options.maxRecoveryPackets,
       ...(options.code && { learnerCode: options.learnerCode }),

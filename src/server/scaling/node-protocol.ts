@@ -24,6 +24,8 @@ export interface NodeConfig {
   maxClients: number;
   /** Events one socket may send per second; a flood is disconnected. */
   maxEventsPerSecond: number;
+  /** Bytes queued for one connection that its client has not read; unset, the playground's default. */
+  maxOutgoingBytes?: number;
   /** Rooms one node holds at once (each socket's own room not counted); a join past it is refused. */
   maxRooms: number;
   /** Packets the in-memory adapter keeps for recovery; unset, the playground's default. */

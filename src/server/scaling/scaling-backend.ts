@@ -111,6 +111,7 @@ export class ScalingBackend implements LabBackend {
         maxPayloadBytes: parts.limits.maxPayloadBytes,
         maxClients: parts.limits.maxClientsPerLab,
         maxEventsPerSecond: parts.limits.maxEventsPerSecond,
+        maxOutgoingBytes: parts.limits.maxOutgoingBytes,
         maxRooms: parts.limits.maxRoomsPerLab,
         maxRecoveryPackets: parts.limits.maxRecoveryPackets,
         ...(this.code && { code: this.code, learnerCode: sandboxLimitsOf(parts.limits) }),

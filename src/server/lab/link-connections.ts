@@ -1,0 +1,105 @@
+/** Something that travels over a link and can be cut: a WebSocket, or one in-flight HTTP request. */
+export interface Connection {
+  cut(): void;
+}
+
+/** How much a link may hold: the lab says, from its limits and its server's heartbeat. */
+export interface LinkLimits {
+  /** Connections open over the link at once; one more is refused. */
+  readonly maxConnections: number;
+  /** How long the link may hold a connection back: the lab's pingInterval + pingTimeout, read as it changes. */
+  holdMs(): number;
+  /** The link refused or closed a connection to stay within its limits: the server log should say why. */
+  limited(message: string): void;
+}
+
+export const NO_LINK_LIMITS: LinkLimits = {
+  maxConnections: Number.POSITIVE_INFINITY,
+  holdMs: () => Number.POSITIVE_INFINITY,
+  limited: () => undefined,
+};
+
+interface Held {
+  /** The request or upgrade reached the lab's server. */
+  delivered: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * The connections open over one client's link, bounded. A blackholed or slow link used to keep every
+ * request and upgrade made with the client's name, with no cap and no timeout: one visitor held 1,500
+ * connections (and their file descriptors) for over a minute. Now a link keeps at most `maxConnections`,
+ * refuses the next at once, and closes a connection it has held back for longer than pingInterval +
+ * pingTimeout, by which time Socket.IO itself has given up on it. A connection that got through before a
+ * blackhole began gets twice that: the client's and the server's heartbeats end it first, as the lessons show.
+ */
+export class LinkConnections {
+  private readonly open = new Map<Connection, Held>();
+  private refusing = false;
+
+  constructor(
+    private readonly limits: LinkLimits,
+    private readonly blackholed: () => boolean,
+  ) {}
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  /** A new connection over the link; false (and the caller refuses it) when the link already holds its maximum. */
+  admit(connection: Connection): boolean {
+    const { maxConnections } = this.limits;
+    if (this.open.size >= maxConnections) {
+      if (!this.refusing) this.limits.limited(`The link already holds ${maxConnections} connections: further ones are refused`);
+      this.refusing = true;
+      return false;
+    }
+    this.refusing = false;
+    const held: Held = { delivered: false, timer: undefined };
+    this.open.set(connection, held);
+    this.expireAfter(connection, held, this.limits.holdMs());
+    return true;
+  }
+
+  /** The connection's request or upgrade reached the lab's server: the link no longer holds it back. */
+  delivered(connection: Connection): void {
+    const held = this.open.get(connection);
+    if (held) held.delivered = true;
+  }
+
+  closed(connection: Connection): void {
+    const held = this.open.get(connection);
+    if (!held) return;
+    clearTimeout(held.timer);
+    this.open.delete(connection);
+  }
+
+  /** A blackhole began: what already got through is held from now on. */
+  blackholeBegan(): void {
+    for (const [connection, held] of this.open) if (held.delivered) this.expireAfter(connection, held, 2 * this.limits.holdMs());
+  }
+
+  /** Cuts every connection at once (a drop). */
+  cutAll(): void {
+    for (const [connection, held] of [...this.open]) {
+      clearTimeout(held.timer);
+      connection.cut();
+    }
+    this.open.clear();
+  }
+
+  private expireAfter(connection: Connection, held: Held, ms: number): void {
+    clearTimeout(held.timer);
+    if (!Number.isFinite(ms)) return;
+    held.timer = setTimeout(() => {
+      held.timer = undefined;
+      if (held.delivered && !this.blackholed()) return;
+      this.closed(connection);
+      connection.cut();
+      this.limits.limited(
+        `The link held a connection for ${ms} ms, longer than Socket.IO waits (pingInterval + pingTimeout): it is closed`,
+      );
+    }, ms);
+    held.timer.unref();
+  }
+}

@@ -1,0 +1,54 @@
+import type { Socket } from "socket.io";
+import { clientName } from "./client-name.js";
+import type { LabRules } from "./lab-rules.js";
+
+type PacketData = string | Buffer | ArrayBuffer | ArrayBufferView | undefined;
+
+/** The parts of an Engine.IO connection this rule reads; they are internal to engine.io (6.6). */
+interface EngineConnection {
+  readyState: string;
+  transport: { name: string; socket?: { bufferedAmount?: number; terminate?: () => void } };
+  on(event: "packetCreate", listener: (packet: { data?: PacketData }) => void): void;
+  on(event: "flush", listener: () => void): void;
+  onClose(reason: string, description?: Error): void;
+}
+
+function byteSize(data: PacketData): number {
+  if (data === undefined) return 0;
+  return typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
+}
+
+const capped = new WeakSet<object>();
+
+/**
+ * Engine.IO queues whatever the server sends a connection until the client reads it: in its write buffer
+ * while a long-polling client does not poll or a WebSocket is still writing, then in the WebSocket's own
+ * buffer while the client does not read. Neither has a limit, so one client that never reads could make
+ * the host hold every broadcast of its lab. Past `maxOutgoingBytes` queued, the connection is closed at
+ * once (server reason `transport error`, the client sees its transport close) and its queue is freed.
+ */
+export function capOutgoing(socket: Socket, { caps, scope, log }: LabRules): void {
+  const connection = socket.conn as unknown as EngineConnection;
+  if (capped.has(connection)) return;
+  capped.add(connection);
+  const max = caps.maxOutgoingBytes;
+  let queued = 0;
+  let cut = false;
+  connection.on("flush", () => (queued = 0));
+  connection.on("packetCreate", (packet) => {
+    queued += byteSize(packet.data);
+    if (cut || queued + (connection.transport.socket?.bufferedAmount ?? 0) <= max) return;
+    cut = true;
+    const message = `More than ${max} bytes sent to this client were still unread: ${scope.actor} closed its connection.`;
+    log.add({ at: Date.now(), kind: "refused", client: clientName(socket), message });
+    // After this packet is queued, not in the middle of queueing it (a broadcast may be under way).
+    process.nextTick(() => {
+      if (connection.readyState === "closed") return;
+      const { transport } = connection;
+      // A polling session is closed here, not by its next poll (which this client may never make).
+      connection.onClose("transport error", new Error(`outgoing queue over ${max} bytes`));
+      // ws would wait for the client's close frame, keeping what it buffered; the client reads nothing.
+      transport.socket?.terminate?.();
+    });
+  });
+}
