@@ -2,6 +2,7 @@
  * Every limit the playground enforces, with its default and the environment variable that overrides it.
  * docs/lab-api.md documents the same table for people running the site.
  */
+import { parseAllowedHosts } from "./host/allowed-hosts.js";
 import { defaultSandboxLimits, sandboxLimitVariables, type SandboxLimits } from "./sandbox/sandbox-limits.js";
 
 export interface PlaygroundLimits extends SandboxLimits {
@@ -34,6 +35,11 @@ export interface PlaygroundConfig {
    * the Redis (REDIS_URL), and where the others reach it (PLAYGROUND_PEER_URL, default http://127.0.0.1:<port>).
    */
   peers?: { nodeId: string; redisUrl: string; url?: string };
+  /**
+   * The `Host` values requests may carry (PLAYGROUND_ALLOWED_HOSTS, comma-separated, each with or without a
+   * port, `*` for any). Unset: loopback names and this machine's addresses (src/server/host/allowed-hosts.ts).
+   */
+  allowedHosts?: string[];
 }
 
 export const defaultLimits: PlaygroundLimits = {
@@ -86,5 +92,13 @@ export function configFromEnv(env: Record<string, string | undefined>): Playgrou
   if (nodeId && !env.REDIS_URL)
     throw new Error("PLAYGROUND_NODE_ID needs REDIS_URL: the playground processes find one another through Redis.");
   const peers = nodeId && env.REDIS_URL ? { nodeId, redisUrl: env.REDIS_URL, url: env.PLAYGROUND_PEER_URL || undefined } : undefined;
-  return { port, host: env.HOST || undefined, limits, dataDir: env.PLAYGROUND_DATA_DIR || "data", ...(peers && { peers }) };
+  const allowedHosts = env.PLAYGROUND_ALLOWED_HOSTS ? parseAllowedHosts(env.PLAYGROUND_ALLOWED_HOSTS) : undefined;
+  return {
+    port,
+    host: env.HOST || undefined,
+    limits,
+    dataDir: env.PLAYGROUND_DATA_DIR || "data",
+    ...(peers && { peers }),
+    ...(allowedHosts && { allowedHosts }),
+  };
 }

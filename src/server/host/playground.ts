@@ -7,6 +7,7 @@ import type { LessonLab } from "../lesson-lab.js";
 import { createControlApi } from "./control-api.js";
 import { sendError } from "../http-json.js";
 import type { PeerDirectory } from "./peers.js";
+import { hostCheck, type HostCheck } from "./allowed-hosts.js";
 
 export interface Playground {
   labs: LabRegistry;
@@ -23,6 +24,12 @@ function pathOf(url: string | undefined): string {
   return query === -1 ? raw : raw.slice(0, query);
 }
 
+/** A page of a rebound DNS name reaches this server under a name it never gave out. */
+function hostRefusal(host: string | undefined): string {
+  const name = (host ?? "").slice(0, 100);
+  return `This server does not answer for the host "${name}". Its operator can allow it in PLAYGROUND_ALLOWED_HOSTS.`;
+}
+
 /**
  * The one dispatcher in front of every lab: a request or upgrade is routed by its path, with one map lookup,
  * whatever the number of labs. No lab adds listeners to the HTTP server.
@@ -32,6 +39,7 @@ export function createPlayground(
   limits: PlaygroundLimits,
   dataDir?: string,
   peers?: PeerDirectory,
+  allowsHost: HostCheck = hostCheck(undefined, undefined),
 ): Playground {
   const labs = new LabRegistry(lessons, limits, dataDir, peers?.labPrefix ?? "");
   const handleApi = createControlApi(labs, peers && { peers, rememberMs: limits.labIdleMs });
@@ -39,6 +47,7 @@ export function createPlayground(
   return {
     labs,
     handleRequest(req, res, next) {
+      if (!allowsHost(req.headers.host)) return sendError(res, 421, "host_not_allowed", hostRefusal(req.headers.host));
       const path = pathOf(req.url);
       if (path.startsWith("/api/")) return handleApi(req, res, path);
       if (!path.startsWith("/labs/")) return next();
@@ -57,6 +66,10 @@ export function createPlayground(
       // Node stops listening for errors on an upgrading socket; one reset while the upgrade waits (for a peer's
       // address, or for a lab's backend to start) would otherwise be an uncaught exception.
       socket.on("error", () => socket.destroy());
+      if (!allowsHost(req.headers.host)) {
+        socket.end("HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+        return true;
+      }
       const request = parseLabRequest(req.url);
       const lab = request && labs.get(request.id);
       const notFound = () => {
