@@ -80,7 +80,12 @@ describe("one learner's lab is out of another learner's reach", () => {
 
   it("still answers Node clients (no Origin, no Fetch Metadata) and this site's own pages", async () => {
     const lab = await createLab(running.origin, "why-websocket");
-    for (const headers of [{}, { "Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors" }, { "Sec-Fetch-Site": "none" }]) {
+    const cases: Record<string, string>[] = [
+      {},
+      { "Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors" },
+      { "Sec-Fetch-Site": "none" },
+    ];
+    for (const headers of cases) {
       const route = await fetch(`${running.origin}${lab.httpPath}/tick`, { headers });
       expect(route.status, JSON.stringify(headers)).toBe(200);
       await route.arrayBuffer();
