@@ -8,6 +8,8 @@ import { createControlApi } from "./control-api.js";
 import { sendError } from "../http-json.js";
 import type { PeerDirectory } from "./peers.js";
 import { hostCheck, type HostCheck } from "./allowed-hosts.js";
+import { setSecurityHeaders } from "./security-headers.js";
+import { SANDBOX_PAGE_PATH, serveSandboxPage } from "./sandbox-page.js";
 
 export interface Playground {
   labs: LabRegistry;
@@ -47,9 +49,11 @@ export function createPlayground(
   return {
     labs,
     handleRequest(req, res, next) {
+      setSecurityHeaders(res);
       if (!allowsHost(req.headers.host)) return sendError(res, 421, "host_not_allowed", hostRefusal(req.headers.host));
       const path = pathOf(req.url);
       if (path.startsWith("/api/")) return handleApi(req, res, path);
+      if (path === SANDBOX_PAGE_PATH) return serveSandboxPage(req, res);
       if (!path.startsWith("/labs/")) return next();
       // Parsed once: the lab, its client's link and its log read this, not the URL. Which paths under
       // `/labs/<id>/` a lab serves is the lab's to say.
