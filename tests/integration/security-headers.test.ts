@@ -45,13 +45,14 @@ describe("security headers outside the pages", () => {
   });
 
   it("refuses a sandbox page for anything but a lab and a worker script", async () => {
-    for (const query of [
+    const queries: Record<string, string>[] = [
       { lab: "/api/", worker: "/_astro/w.js" },
       { lab: "/labs/x/", worker: "https://evil.example/w.js" },
       { lab: "/labs/x/; script-src *", worker: "/_astro/w.js" },
       { lab: "/labs/x/", worker: "/labs/x/http/w.js" },
       { lab: "/labs/x/" },
-    ]) {
+    ];
+    for (const query of queries) {
       const response = await fetch(`${running.origin}/sandbox/run?${new URLSearchParams(query)}`);
       expect(response.status, JSON.stringify(query)).toBe(400);
       await response.arrayBuffer();
