@@ -46,6 +46,31 @@ export default defineConfig({
   integrations: [playgroundInDev()],
   server: { port: Number(process.env.PORT ?? 4321) },
   devToolbar: { enabled: false },
+  // Each page's policy, as a meta tag with the hashes of its scripts (active in the build, not in `astro dev`).
+  // The host adds frame-ancestors and the rest a meta tag cannot carry (src/server/host/security-headers.ts).
+  security: {
+    csp: {
+      directives: [
+        "default-src 'self'",
+        // Monaco's CSS draws some icons from data: URLs.
+        "img-src 'self' data:",
+        "font-src 'self'",
+        // 'self' covers the labs' WebSockets too (ws: on the same host).
+        "connect-src 'self'",
+        // Monaco's language workers are this site's scripts.
+        "worker-src 'self'",
+        // The code run's sandbox is a page of this site, in a sandboxed frame (src/server/host/sandbox-page.ts).
+        "frame-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+      ],
+      scriptDirective: { resources: ["'self'"] },
+      // Monaco adds <style> elements and style attributes as it runs, and Shiki colours code with style
+      // attributes: hashes cannot cover either. Scripts stay locked down.
+      styleDirective: { resources: ["'self'", "'unsafe-inline'"] },
+    },
+  },
   vite: { plugins: [lazyMonacoCss()] },
   markdown: { shikiConfig: { themes: { light: "github-light-high-contrast", dark: "github-dark-high-contrast" } } },
 });

@@ -4,6 +4,7 @@
  */
 import { isIP } from "node:net";
 import { normalAddress } from "./host/client-address.js";
+import { parseAllowedHosts } from "./host/allowed-hosts.js";
 import { defaultSandboxLimits, sandboxLimitVariables, type SandboxLimits } from "./sandbox/sandbox-limits.js";
 
 export interface PlaygroundLimits extends SandboxLimits {
@@ -62,6 +63,11 @@ export interface PlaygroundConfig {
    * the Redis (REDIS_URL), and where the others reach it (PLAYGROUND_PEER_URL, default http://127.0.0.1:<port>).
    */
   peers?: { nodeId: string; redisUrl: string; url?: string };
+  /**
+   * The `Host` values requests may carry (PLAYGROUND_ALLOWED_HOSTS, comma-separated, each with or without a
+   * port, `*` for any). Unset: loopback names and this machine's addresses (src/server/host/allowed-hosts.ts).
+   */
+  allowedHosts?: string[];
 }
 
 export const defaultLimits: PlaygroundLimits = {
@@ -134,6 +140,7 @@ export function configFromEnv(env: Record<string, string | undefined>): Playgrou
     throw new Error("PLAYGROUND_NODE_ID needs REDIS_URL: the playground processes find one another through Redis.");
   const peers = nodeId && env.REDIS_URL ? { nodeId, redisUrl: env.REDIS_URL, url: env.PLAYGROUND_PEER_URL || undefined } : undefined;
   const trustProxy = trustedProxies(env.PLAYGROUND_TRUST_PROXY ?? "");
+  const allowedHosts = env.PLAYGROUND_ALLOWED_HOSTS ? parseAllowedHosts(env.PLAYGROUND_ALLOWED_HOSTS) : undefined;
   return {
     port,
     host: env.HOST || undefined,
@@ -141,6 +148,7 @@ export function configFromEnv(env: Record<string, string | undefined>): Playgrou
     dataDir: env.PLAYGROUND_DATA_DIR || "data",
     ...(trustProxy.length > 0 && { trustProxy }),
     ...(peers && { peers }),
+    ...(allowedHosts && { allowedHosts }),
   };
 }
 

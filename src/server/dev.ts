@@ -2,6 +2,7 @@ import { buildSync } from "esbuild";
 import { resolve } from "node:path";
 import { HOST_BUNDLE, SCALING_NODE_SOURCE } from "../../scripts/host-bundle.mjs";
 import { configFromEnv } from "./config.js";
+import { hostCheck } from "./host/allowed-hosts.js";
 import { createPlayground, type Playground } from "./host/playground.js";
 import { lessonLabs } from "./lessons.js";
 
@@ -31,5 +32,12 @@ export function startDevPlayground(): Playground {
     process.env.PLAYGROUND_SCALING_NODE = resolve(DEV_NODE_ENTRY);
   }
   const config = configFromEnv(process.env);
-  return createPlayground(lessonLabs, config.limits, config.dataDir, undefined, config.trustProxy);
+  return createPlayground(
+    lessonLabs,
+    config.limits,
+    config.dataDir,
+    undefined,
+    config.trustProxy,
+    hostCheck(config.allowedHosts, config.host),
+  );
 }

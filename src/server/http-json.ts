@@ -36,7 +36,8 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
       // Keep draining past the limit rather than destroying the request, so the error response still arrives.
       if (size <= maxBytes) chunks.push(chunk);
     });
-    req.on("error", reject);
+    // A client that goes away mid-body (a closed tab, a slow sender cut off) is not the server failing.
+    req.on("error", () => reject(new RequestBodyError(400, "body_aborted", "The request body was cut off before its end.")));
     req.on("end", () => {
       if (size > maxBytes) {
         return reject(new RequestBodyError(413, "body_too_large", `The request body is over ${maxBytes} bytes.`));

@@ -58,4 +58,42 @@ describe("one learner's lab is out of another learner's reach", () => {
       await response.arrayBuffer();
     }
   });
+
+  it("refuses another site's no-cors requests, which carry no Origin but say where they come from", async () => {
+    const lab = await createLab(running.origin, "why-websocket");
+    // What Chromium sends for <img src> or <script src> on another site's page.
+    const headers = { "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "script" };
+    for (const path of [
+      `${lab.httpPath}/tick?client=Mallory`,
+      `${lab.path}/?EIO=4&transport=polling&client=Mallory`,
+      `/api/labs/${lab.id}`,
+      `/api/labs/${lab.id}/inspect`,
+    ]) {
+      const response = await fetch(`${running.origin}${path}`, { headers });
+      expect(response.status, path).toBe(403);
+      await response.arrayBuffer();
+    }
+    const sameSite = await fetch(`${running.origin}${lab.httpPath}/tick`, { headers: { "Sec-Fetch-Site": "same-site" } });
+    expect(sameSite.status).toBe(403);
+    await sameSite.arrayBuffer();
+  });
+
+  it("still answers Node clients (no Origin, no Fetch Metadata) and this site's own pages", async () => {
+    const lab = await createLab(running.origin, "why-websocket");
+    const cases: Record<string, string>[] = [
+      {},
+      { "Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors" },
+      { "Sec-Fetch-Site": "none" },
+    ];
+    for (const headers of cases) {
+      const route = await fetch(`${running.origin}${lab.httpPath}/tick`, { headers });
+      expect(route.status, JSON.stringify(headers)).toBe(200);
+      await route.arrayBuffer();
+      const api = await fetch(`${running.origin}/api/labs/${lab.id}`, { headers });
+      expect(api.status, JSON.stringify(headers)).toBe(200);
+      await api.arrayBuffer();
+    }
+    const client = await connectClient(running.origin, lab, "Node", "polling");
+    client.disconnect();
+  });
 });

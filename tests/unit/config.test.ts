@@ -125,4 +125,14 @@ describe("configFromEnv", () => {
     expect(() => configFromEnv({ PLAYGROUND_NODE_ID: "p1" })).toThrow(/PLAYGROUND_NODE_ID needs REDIS_URL/);
     expect(() => configFromEnv({ PLAYGROUND_NODE_ID: "Node-1", REDIS_URL: "redis://r" })).toThrow(/lowercase letters or digits/);
   });
+
+  it("reads the allowed hosts, and refuses an entry that is not a host", () => {
+    expect(configFromEnv({}).allowedHosts).toBeUndefined();
+    expect(configFromEnv({ PLAYGROUND_ALLOWED_HOSTS: "playground.example.org, 10.0.0.5:4321" }).allowedHosts).toEqual([
+      "playground.example.org",
+      "10.0.0.5:4321",
+    ]);
+    expect(() => configFromEnv({ PLAYGROUND_ALLOWED_HOSTS: "https://x.example/" })).toThrow(/PLAYGROUND_ALLOWED_HOSTS/);
+    expect(() => configFromEnv({ PLAYGROUND_ALLOWED_HOSTS: " , " })).toThrow(/PLAYGROUND_ALLOWED_HOSTS is empty/);
+  });
 });

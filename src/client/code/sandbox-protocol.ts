@@ -7,6 +7,9 @@ import type { RunLab } from "./run-module.js";
  */
 export const DEV_SANDBOX_WORKER_PATH = "/_dev/sandbox-worker.js";
 
+/** The sandboxed frame's document, served by the host with its own policy (src/server/host/sandbox-page.ts). */
+export const SANDBOX_PAGE_PATH = "/sandbox/run";
+
 /** Page to sandbox: run this compiled code against this lab. */
 export interface RunRequest {
   type: "run";

@@ -1,4 +1,4 @@
-import type { RunRequest, SandboxMessage } from "./sandbox-protocol.js";
+import { SANDBOX_PAGE_PATH, type RunRequest, type SandboxMessage } from "./sandbox-protocol.js";
 
 export interface SandboxOptions {
   /** The only path the run may connect to: its lab (e.g. /labs/<id>/). */
@@ -30,39 +30,13 @@ function isSandboxMessage(value: unknown): value is SandboxMessage {
   }
 }
 
-function nonce(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
 /**
- * The document inside the sandboxed iframe. Its policy lets scripts come only from this site, lets the run
- * talk only to this site (its lab), and lets it use eval, which running the learner's code needs. The
- * iframe's own script only starts the worker and relays messages.
+ * The document inside the sandboxed iframe: a page of this site with a policy of its own
+ * (src/server/host/sandbox-page.ts). Its script only starts the worker and relays messages.
  */
-function sandboxDocument(options: SandboxOptions): string {
-  const origin = location.origin;
-  const socketOrigin = origin.replace(/^http/, "ws");
-  const key = nonce();
-  const worker = new URL(options.workerUrl, location.href).href;
-  const policy = [
-    "default-src 'none'",
-    `script-src 'nonce-${key}' ${origin} blob: 'unsafe-eval'`,
-    "worker-src blob:",
-    // Only the lab: the code cannot reach the control API or the rest of the site.
-    `connect-src ${origin}${options.labPrefix} ${socketOrigin}${options.labPrefix}`,
-  ].join("; ");
-  const boot = `importScripts(${JSON.stringify(worker)});`;
-  return `<!doctype html><meta http-equiv="Content-Security-Policy" content="${policy}">
-<script nonce="${key}">
-  const source = URL.createObjectURL(new Blob([${JSON.stringify(boot)}], { type: "text/javascript" }));
-  const worker = new Worker(source);
-  worker.onmessage = (event) => parent.postMessage(event.data, ${JSON.stringify(origin)});
-  worker.onerror = (event) => {
-    event.preventDefault();
-    parent.postMessage({ type: "error", message: "The sandbox could not start your code: " + (event.message || "worker error") }, ${JSON.stringify(origin)});
-  };
-  addEventListener("message", (event) => { if (event.source === parent) worker.postMessage(event.data); });
-</script>`;
+function sandboxUrl(options: SandboxOptions): string {
+  const worker = new URL(options.workerUrl, location.href).pathname;
+  return `${SANDBOX_PAGE_PATH}?${new URLSearchParams({ lab: options.labPrefix, worker })}`;
 }
 
 /**
@@ -81,7 +55,7 @@ export class Sandbox {
     this.frame.setAttribute("sandbox", "allow-scripts");
     this.frame.title = "Code run sandbox";
     this.frame.hidden = true;
-    this.frame.srcdoc = sandboxDocument(options);
+    this.frame.src = sandboxUrl(options);
     this.listener = (event: MessageEvent) => {
       if (this.stopped || event.source !== this.frame.contentWindow) return;
       const message = event.data as unknown;

@@ -6,6 +6,7 @@ import { isSameOrigin } from "../lab/origin.js";
 import type { NumberedEntry } from "../lab/server-log.js";
 import { RequestBodyError, readJsonBody, sendError, sendJson } from "../http-json.js";
 import { forwardJson } from "../proxy.js";
+import { QuietLog } from "../quiet-log.js";
 import type { PeerDirectory } from "./peers.js";
 import { lessonDirectory, lessonSource } from "../sandbox/lesson-source.js";
 import { sendQuotaRefusal, type AddressQuotas, type QuotaRefusal } from "./address-quotas.js";
@@ -33,6 +34,7 @@ const MAX_STREAM_BACKLOG_BYTES = 1024 * 1024;
  */
 export function createControlApi(labs: LabRegistry, quotas: AddressQuotas, cluster?: ControlApiPeers) {
   const streams = new WeakMap<Lab, number>();
+  const log = new QuietLog();
   async function createLab(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJsonBody(req, MAX_BODY_BYTES);
     const { lesson, learner } = (body ?? {}) as { lesson?: unknown; learner?: unknown };
@@ -281,9 +283,15 @@ export function createControlApi(labs: LabRegistry, quotas: AddressQuotas, clust
 
   return function handleApi(req: IncomingMessage, res: ServerResponse, path: string): void {
     route(req, res, path).catch((error: unknown) => {
+      if (error instanceof RequestBodyError && error.code === "body_aborted") {
+        log.report("body_aborted", `control API: ${req.method ?? "?"} ${path.slice(0, 100)}: the request body was cut off`);
+        return void res.destroy();
+      }
       if (res.headersSent) return void res.destroy();
       if (error instanceof RequestBodyError) return sendError(res, error.status, error.code, error.message);
-      console.error("control API error", error);
+      // A bug: its stack the first time, then a count, however often a visitor sets it off.
+      const message = error instanceof Error ? error.message : String(error);
+      log.report(`internal ${message}`, `control API error: ${error instanceof Error && error.stack ? error.stack : message}`);
       sendError(res, 500, "internal", "The server failed to answer this request.");
     });
   };

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { PlaygroundConfig } from "../config.js";
 import type { LessonLab } from "../lesson-lab.js";
 import { sendError } from "../http-json.js";
+import { hostCheck } from "./allowed-hosts.js";
 import { createPlayground, type Playground } from "./playground.js";
 import { PeerDirectory } from "./peers.js";
 
@@ -24,7 +25,14 @@ export async function listen(
   site: SiteHandler = noSite,
 ): Promise<RunningPlayground> {
   const peers = config.peers ? await PeerDirectory.connect(config.peers) : undefined;
-  const playground = createPlayground(lessons, config.limits, config.dataDir, peers, config.trustProxy);
+  const playground = createPlayground(
+    lessons,
+    config.limits,
+    config.dataDir,
+    peers,
+    config.trustProxy,
+    hostCheck(config.allowedHosts, config.host),
+  );
   const server = createServer((req, res) => playground.handleRequest(req, res, () => site(req, res)));
   server.on("upgrade", (req, socket, head) => {
     if (!playground.handleUpgrade(req, socket, head)) socket.destroy();

@@ -9,6 +9,9 @@ import { createControlApi } from "./control-api.js";
 import { sendError } from "../http-json.js";
 import type { PeerDirectory } from "./peers.js";
 import { AddressQuotas, refuseUpgrade, sendQuotaRefusal, type QuotaRefusal } from "./address-quotas.js";
+import { hostCheck, type HostCheck } from "./allowed-hosts.js";
+import { setSecurityHeaders } from "./security-headers.js";
+import { SANDBOX_PAGE_PATH, serveSandboxPage } from "./sandbox-page.js";
 
 export interface Playground {
   labs: LabRegistry;
@@ -25,6 +28,12 @@ function pathOf(url: string | undefined): string {
   return query === -1 ? raw : raw.slice(0, query);
 }
 
+/** A page of a rebound DNS name reaches this server under a name it never gave out. */
+function hostRefusal(host: string | undefined): string {
+  const name = (host ?? "").slice(0, 100);
+  return `This server does not answer for the host "${name}". Its operator can allow it in PLAYGROUND_ALLOWED_HOSTS.`;
+}
+
 /**
  * The one dispatcher in front of every lab: a request or upgrade is routed by its path, with one map lookup,
  * whatever the number of labs. No lab adds listeners to the HTTP server.
@@ -35,6 +44,7 @@ export function createPlayground(
   dataDir?: string,
   peers?: PeerDirectory,
   trustProxy: readonly string[] = [],
+  allowsHost: HostCheck = hostCheck(undefined, undefined),
 ): Playground {
   const labs = new LabRegistry(lessons, limits, dataDir, peers?.labPrefix ?? "");
   const quotas = new AddressQuotas(limits, trustProxy);
@@ -68,8 +78,11 @@ export function createPlayground(
   return {
     labs,
     handleRequest(req, res, next) {
+      setSecurityHeaders(res);
+      if (!allowsHost(req.headers.host)) return sendError(res, 421, "host_not_allowed", hostRefusal(req.headers.host));
       const path = pathOf(req.url);
       if (path.startsWith("/api/")) return handleApi(req, res, path);
+      if (path === SANDBOX_PAGE_PATH) return serveSandboxPage(req, res);
       if (!path.startsWith("/labs/")) return next();
       // Parsed once: the lab, its client's link and its log read this, not the URL. Which paths under
       // `/labs/<id>/` a lab serves is the lab's to say.
@@ -95,6 +108,10 @@ export function createPlayground(
       // Node stops listening for errors on an upgrading socket; one reset while the upgrade waits (for a peer's
       // address, or for a lab's backend to start) would otherwise be an uncaught exception.
       socket.on("error", () => socket.destroy());
+      if (!allowsHost(req.headers.host)) {
+        socket.end("HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+        return true;
+      }
       const request = parseLabRequest(req.url);
       const lab = request && labs.get(request.id);
       const notFound = () => {

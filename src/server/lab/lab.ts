@@ -246,6 +246,10 @@ export class Lab {
   /** Socket.IO's own requests go to its server; `<lab>/http/...` goes to the lesson's plain HTTP routes. */
   private serve(req: IncomingMessage, res: ServerResponse, request: LabRequest): void {
     if (!request.path.startsWith(HTTP_ROUTES)) return this.server.handleRequest(req, res);
+    // Socket.IO's own requests are checked as Engine.IO admits them; a route answers whoever asks, so here.
+    if (!this.acceptsOrigin(req, request)) {
+      return sendError(res, 403, "cross_origin", "A lab's routes answer this site's own pages and code runs only.");
+    }
     const path = `/${request.path.slice(HTTP_ROUTES.length)}`;
     const route = this.server.route(path);
     if (!route) return sendError(res, 404, "route_not_found", `This lab serves no HTTP route at ${path.slice(0, 100)}.`);

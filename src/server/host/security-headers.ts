@@ -1,0 +1,18 @@
+import type { ServerResponse } from "node:http";
+
+/**
+ * Sent with every answer, pages, API and labs alike. The pages' script and style policy is in each page's
+ * own meta tag (Astro's `security.csp`, with the hashes of its scripts); what a meta tag cannot say,
+ * `frame-ancestors`, travels here: no other site may frame a lesson and click through it for the learner.
+ * Policies add up, so this one narrows the meta tag's and never widens it.
+ */
+export const FRAME_POLICY = "frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'";
+
+export function setSecurityHeaders(res: ServerResponse): void {
+  res.setHeader("content-security-policy", FRAME_POLICY);
+  // Browsers too old for frame-ancestors.
+  res.setHeader("x-frame-options", "DENY");
+  res.setHeader("x-content-type-options", "nosniff");
+  // Links out (to the Socket.IO docs) tell the other site nothing of where the learner was.
+  res.setHeader("referrer-policy", "same-origin");
+}
