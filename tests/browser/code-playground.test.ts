@@ -85,6 +85,7 @@ describe("the code playground", { timeout: 60_000 }, () => {
     expect(await lab.page().evaluate(() => 6 * 7)).toBe(42);
     expect(await consoleList().getByRole("listitem").count()).toBeLessThanOrEqual(500);
     await playground().getByRole("button", { name: "Stop" }).click();
+    await playground().getByRole("status").filter({ hasText: "Stopped." }).waitFor();
   });
 
   it("keeps sandboxed code away from the site's localStorage and cookies", async () => {

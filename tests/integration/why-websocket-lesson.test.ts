@@ -119,7 +119,7 @@ describe("the Why WebSocket lesson's lab", () => {
 
   it("counts a request's and its response's bytes exactly as they cross the connection, headers included", async () => {
     const lab = await createLab(running.origin, "why-websocket");
-    const request = `GET ${lab.httpPath}/tick?client=Raw HTTP/1.1\r\nHost: lab.test\r\nX-Padding: ${"p".repeat(50)}\r\nConnection: close\r\n\r\n`;
+    const request = `GET ${lab.httpPath}/tick?client=Raw HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ${"p".repeat(50)}\r\nConnection: close\r\n\r\n`;
     const { sent, received } = await rawExchange(request);
     expect(received.toString("latin1")).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(await traffic(lab, "Raw")).toMatchObject({ requests: 1, bytesToServer: sent, bytesToClient: received.length });

@@ -77,9 +77,16 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
     saveNote.textContent = saveCode(slug, code) ? "" : "Your code is too long to keep in this browser; it will not survive a reload.";
   });
 
-  const print = (level: string, text: string) => {
-    output.append(consoleItem(level, text));
-    while (output.childElementCount > 500) output.firstElementChild?.remove();
+  /**
+   * Adds lines to the console at once: one append, one trim, one scroll. Reading scrollHeight forces a
+   * layout, and doing that per line (a thousand a second in a flood) starved the page's input on a busy
+   * machine: a click on Stop went unanswered for 30 s.
+   */
+  const print = (level: string, ...texts: string[]) => {
+    if (texts.length === 0) return;
+    output.append(...texts.slice(-500).map((text) => consoleItem(level, text)));
+    const extra = output.childElementCount - 500;
+    for (let i = 0; i < extra; i++) output.firstElementChild?.remove();
     output.scrollTop = output.scrollHeight;
   };
   let shownVerdict = "";
@@ -172,7 +179,7 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
       const onMessage = (message: SandboxMessage) => {
         switch (message.type) {
           case "console":
-            for (const line of message.lines) print(message.level, line);
+            print(message.level, ...message.lines);
             if (message.dropped)
               print("warn", `… ${message.dropped} more lines not shown (at most ${100 * 10} lines a second reach the console).`);
             return;
