@@ -344,7 +344,9 @@ export class Lab {
       await this.server.restart();
       return this.stateChanged();
     }
-    if (this.learner && !this.nextLearnerServer && !(await this.loadLearnerServer(this.learner.compiled))) this.endLearnerCode();
+    if (this.learner && !this.nextLearnerServer && typeof (await this.loadLearnerServer(this.learner.compiled)) === "string") {
+      this.endLearnerCode();
+    }
     const old = this.server;
     this.server = this.startServer();
     await old.close();
@@ -375,9 +377,9 @@ export class Lab {
       };
     }
     const loaded = await this.loadLearnerServer(compiled.code);
-    if (!loaded) {
+    if (typeof loaded === "string") {
       if (!this.learner) release();
-      return { ok: false, status: 400, error: "start_error", message: this.lastStartError ?? "Your server code failed to start." };
+      return { ok: false, status: 400, error: "start_error", message: loaded };
     }
     this.learner = { source, compiled: compiled.code, release };
     for (const note of loaded.notes) this.log.add({ at: Date.now(), kind: "log", message: `options: ${note}` });
@@ -413,10 +415,11 @@ export class Lab {
     return this.info();
   }
 
-  private lastStartError: string | undefined;
-
-  /** Loads the learner's code into a new sandbox for the next server start; its options become the lab's. */
-  private async loadLearnerServer(compiled: CompiledServerCode): Promise<LearnerServer | undefined> {
+  /**
+   * Loads the learner's code into a new sandbox for the next server start; its options become the lab's.
+   * A string says why it failed to start.
+   */
+  private async loadLearnerServer(compiled: CompiledServerCode): Promise<LearnerServer | string> {
     this.nextLearnerServer?.dispose();
     this.nextLearnerServer = undefined;
     const log = lessonLog(this.log);
@@ -429,9 +432,8 @@ export class Lab {
       },
     });
     if (!prepared.ok) {
-      this.lastStartError = prepared.message;
       log(`Your server code failed to start: ${prepared.message}`);
-      return undefined;
+      return prepared.message;
     }
     this.nextLearnerServer = prepared.server;
     this.options = prepared.server.options;
