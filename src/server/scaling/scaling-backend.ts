@@ -118,7 +118,12 @@ export class ScalingBackend implements LabBackend {
         onCodeStopped: (_name, reason) => {
           if (generation === this.generation) parts.onLearnerCodeStopped(reason);
         },
-        onLog: (entry) => parts.log.add(entry),
+        onLog: (entry) => {
+          // A client connecting to (or leaving) a node is use of the lab, as on an in-process lab: it counts
+          // when it happens, not only if an idle sweep runs while the client is still there.
+          if (generation === this.generation && (entry.kind === "connect" || entry.kind === "disconnect")) parts.onActivity();
+          parts.log.add(entry);
+        },
         onState: (name, state) => {
           if (generation !== this.generation) return;
           this.states.set(name, state);
