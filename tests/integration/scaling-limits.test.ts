@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Socket } from "socket.io-client";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
 import type { LabInfo } from "../../src/shared/lab-api.js";
+import { defaultLimits } from "../../src/server/config.js";
 import { connectClient, createLab, newLearner, startServer, waitForLogEntry, waitForSnapshot } from "../support/server.js";
 
 let running: RunningPlayground | undefined;
@@ -100,5 +101,80 @@ describe("a Scaling lab a client has used", () => {
     const unused = await createLab(origin, "scaling");
     await running.playground.labs.evictIdle(Date.now() + 61_000);
     expect(running.playground.labs.get(unused.id)).toBeUndefined();
+  });
+});
+
+/**
+ * Mallory on each of `nodes` at once, each socket paced to `perNode` events a second for `windowMs`; a socket
+ * that is cut off reconnects and carries on where its schedule is. Counts the events the nodes handled (each
+ * node's io.emit reaches its own clients without an adapter: one watcher per node sees them).
+ */
+async function floodNodes(origin: string, lab: LabInfo, nodes: string[], perNode: number, windowMs: number) {
+  const watchers = await Promise.all(["A", "B"].map((node) => connectToNode(origin, lab, `Watch${node}`, node)));
+  let handled = 0;
+  for (const watcher of watchers)
+    watcher.on("chat", (line: { from: string }) => {
+      if (line.from === "Mallory") handled += 1;
+    });
+  const began = Date.now();
+  const until = began + windowMs;
+  let connections = 0;
+  async function flood(node: string): Promise<void> {
+    let sent = 0;
+    while (Date.now() < until) {
+      let socket: Socket;
+      try {
+        socket = await connectToNode(origin, lab, "Mallory", node);
+      } catch {
+        continue;
+      }
+      connections += 1;
+      while (socket.connected && Date.now() < until) {
+        const due = began + (sent * 1000) / perNode;
+        if (Date.now() < due) {
+          // Pacing the sender, not waiting for the server: the next event is due then.
+          await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+          continue;
+        }
+        socket.emit("chat", `spam ${node} ${sent}`);
+        sent += 1;
+      }
+      socket.disconnect();
+    }
+  }
+  await Promise.all(nodes.map((node) => flood(node)));
+  const seconds = (Date.now() - began) / 1000;
+  // Whatever was on its way has arrived once each watcher's own round trip to its node comes back.
+  for (const watcher of watchers) await watcher.timeout(3000).emitWithAck("chat", "done");
+  return { handled, seconds, connections };
+}
+
+describe("the events-per-second budget of a Scaling lab", () => {
+  const rate = defaultLimits.maxEventsPerSecond;
+  // Each node alone lets this through for ever: it is within its own budget.
+  const perNode = rate * 0.96;
+
+  it(
+    "is the lab's, not each node's: a client sending just under the limit to each node at once is held to about the limit",
+    { timeout: 30_000 },
+    async () => {
+      running = await startServer({ labProcessesPerAddressPerMinute: 1000 });
+      const lab = await createLab(running.origin, "scaling");
+      const { handled, seconds, connections } = await floodNodes(running.origin, lab, ["A", "B"], perNode, 6000);
+      console.log(
+        `two nodes at ${perNode} events/s each: ${Math.round(handled / seconds)} events/s handled, ${connections} connections (limit ${rate})`,
+      );
+      // One bucket's burst plus the refill over the window, with some slack: not one budget per node.
+      expect(handled).toBeLessThanOrEqual(rate * (seconds + 1) * 1.25);
+    },
+  );
+
+  it("lets a client within the limit on one node carry on: its node's late reports put it in no debt", { timeout: 30_000 }, async () => {
+    running = await startServer({ labProcessesPerAddressPerMinute: 1000 });
+    const lab = await createLab(running.origin, "scaling");
+    const { handled, seconds, connections } = await floodNodes(running.origin, lab, ["A"], perNode, 4000);
+    console.log(`one node at ${perNode} events/s: ${Math.round(handled / seconds)} events/s handled, ${connections} connections`);
+    expect(connections, "the client within its budget was cut off").toBe(1);
+    expect(handled).toBeGreaterThanOrEqual(perNode * seconds * 0.9);
   });
 });
