@@ -44,23 +44,24 @@ export class FloodLedger {
 export class FloodReporter implements SharedFloodBudgets {
   private pending = new Map<string, FloodSpend>();
   private readonly listeners: ((debts: readonly FloodDebt[]) => void)[] = [];
-  private readonly timer: NodeJS.Timeout;
+  /** Set while spends wait for their report: an idle node does not wake up to say it spent nothing. */
+  private timer: NodeJS.Timeout | undefined;
 
-  constructor(report: (spends: FloodSpend[]) => void) {
-    this.timer = setInterval(() => {
-      if (this.pending.size === 0) return;
-      const spends = [...this.pending.values()];
-      this.pending = new Map();
-      report(spends);
-    }, FLOOD_REPORT_MS);
-    this.timer.unref();
-  }
+  constructor(private readonly report: (spends: FloodSpend[]) => void) {}
 
   spent(key: string, address: string): void {
     const id = `${key}\n${address}`;
     const spend = this.pending.get(id);
     if (spend) spend.count += 1;
     else this.pending.set(id, { key, address, count: 1 });
+    this.timer ??= setTimeout(() => this.flush(), FLOOD_REPORT_MS);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    const spends = [...this.pending.values()];
+    this.pending = new Map();
+    if (spends.length > 0) this.report(spends);
   }
 
   onDebt(listener: (debts: readonly FloodDebt[]) => void): void {
@@ -73,6 +74,6 @@ export class FloodReporter implements SharedFloodBudgets {
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
   }
 }
