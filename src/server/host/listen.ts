@@ -27,7 +27,12 @@ export async function listen(
 ): Promise<RunningPlayground> {
   const peers = config.peers ? await PeerDirectory.connect(config.peers) : undefined;
   // The processes that share a Redis share their quota buckets too: an address has one budget, not one per process.
-  const quotaStore = config.peers ? await connectQuotaStore(config.peers.redisUrl) : undefined;
+  const quotaStore = config.peers
+    ? await connectQuotaStore(config.peers.redisUrl).catch(async (error: unknown) => {
+        await peers?.close();
+        throw error;
+      })
+    : undefined;
   const playground = createPlayground(
     lessons,
     config.limits,
