@@ -35,6 +35,12 @@ export interface PlaygroundLimits extends SandboxLimits {
    * every minute; past one the answer is 429 with Retry-After. Sized for a classroom behind one NAT.
    */
   labsPerAddressPerMinute: number;
+  /**
+   * Node processes the Scaling labs opened from one address may run at once (two per lab); past it a new
+   * one answers 429 until one of that address's Scaling labs closes. Below `maxLabProcesses`, so that one
+   * address cannot take them all.
+   */
+  maxLabProcessesPerAddress: number;
   /** Node processes of the Scaling labs one address may start per minute (two per lab). */
   labProcessesPerAddressPerMinute: number;
   /** Code-run tickets (`POST /api/labs/:id/runs`) per address per minute. */
@@ -83,6 +89,7 @@ export const defaultLimits: PlaygroundLimits = {
   // A classroom of 60 opening all 8 lessons is 480 labs and about 2,000 clients, over a few minutes.
   labsPerAddressPerMinute: 500,
   labProcessesPerAddressPerMinute: 8,
+  maxLabProcessesPerAddress: 10,
   runsPerAddressPerMinute: 600,
   linksPerAddressPerMinute: 2400,
   handshakesPerAddressPerMinute: 6000,
@@ -104,6 +111,7 @@ const limitVariables: Record<keyof PlaygroundLimits, string> = {
   unconnectedLabIdleMs: "PLAYGROUND_UNCONNECTED_LAB_IDLE_MS",
   labsPerAddressPerMinute: "PLAYGROUND_LABS_PER_ADDRESS_PER_MINUTE",
   labProcessesPerAddressPerMinute: "PLAYGROUND_LAB_PROCESSES_PER_ADDRESS_PER_MINUTE",
+  maxLabProcessesPerAddress: "PLAYGROUND_MAX_LAB_PROCESSES_PER_ADDRESS",
   runsPerAddressPerMinute: "PLAYGROUND_RUNS_PER_ADDRESS_PER_MINUTE",
   linksPerAddressPerMinute: "PLAYGROUND_LINKS_PER_ADDRESS_PER_MINUTE",
   handshakesPerAddressPerMinute: "PLAYGROUND_HANDSHAKES_PER_ADDRESS_PER_MINUTE",
