@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
 import type { LessonLab } from "../../src/server/lesson-lab.js";
@@ -11,11 +11,11 @@ const notesLab: LessonLab = {
   options: {},
   handlers(io, { database }) {
     io.on("connection", (socket) => {
-      socket.on("note", (text: string, ack: (count: number) => void) => {
+      socket.on("note", async (text: string, ack: (count: number) => void) => {
         const db = database();
-        db.exec("CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)");
-        db.prepare("INSERT INTO notes (text) VALUES (?)").run(String(text));
-        ack((db.prepare("SELECT COUNT(*) AS n FROM notes").get() as { n: number }).n);
+        await db.exec("CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)");
+        await db.run("INSERT INTO notes (text) VALUES (?)", String(text));
+        ack((await db.get<{ n: number }>("SELECT COUNT(*) AS n FROM notes"))?.n ?? 0);
       });
     });
   },
@@ -27,7 +27,9 @@ beforeAll(async () => {
 });
 afterAll(() => running.close());
 
-const labFiles = (id: string) => readdirSync(testDataDir).filter((file) => file.startsWith(`lab-${id}`));
+/** The lab's files, in the folder of the host that holds it (one folder per host process under the data directory). */
+const labFiles = (id: string) =>
+  (readdirSync(testDataDir, { recursive: true }) as string[]).filter((file) => basename(file).startsWith(`lab-${id}`));
 
 describe("a lab's database", () => {
   it("is a file of the lab's own under the data directory, created on first use", async () => {
@@ -35,7 +37,8 @@ describe("a lab's database", () => {
     expect(labFiles(lab.id)).toEqual([]);
     const alice = await connectClient(running.origin, lab, "Alice");
     expect(await alice.timeout(3000).emitWithAck("note", "first")).toBe(1);
-    expect(existsSync(join(testDataDir, `lab-${lab.id}.sqlite`))).toBe(true);
+    expect(labFiles(lab.id).map((file) => basename(file))).toContain(`lab-${lab.id}.sqlite`);
+    expect(existsSync(join(testDataDir, labFiles(lab.id)[0] ?? "none"))).toBe(true);
     alice.disconnect();
   });
 

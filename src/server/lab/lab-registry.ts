@@ -3,6 +3,7 @@ import { EventEmitter } from "node:events";
 import type { PlaygroundLimits } from "../config.js";
 import type { LessonLab } from "../lesson-lab.js";
 import { Lab } from "./lab.js";
+import { LabDatabases } from "./lab-database.js";
 
 export type OpenLabResult =
   { ok: true; lab: Lab; created: boolean } | { ok: false; reason: "unknown_lesson" | "lab_limit" | "process_limit" };
@@ -18,15 +19,17 @@ export class LabRegistry extends EventEmitter<{ evicted: [Lab] }> {
   private readonly byOwner = new Map<string, Lab>();
   private readonly owners = new Map<Lab, string>();
   private readonly sweeper: NodeJS.Timeout;
+  private readonly databases: LabDatabases;
 
   constructor(
     private readonly lessons: ReadonlyMap<string, LessonLab>,
     private readonly limits: PlaygroundLimits,
-    private readonly dataDir = "data",
+    dataDir = "data",
     /** Starts every lab id: with several playground processes, the id says which one holds the lab. */
     private readonly idPrefix = "",
   ) {
     super();
+    this.databases = new LabDatabases(dataDir, limits);
     const every = Math.max(50, Math.min(limits.labIdleMs / 2, limits.unconnectedLabIdleMs / 2, 30_000));
     this.sweeper = setInterval(() => void this.evictIdle(Date.now()), every);
     this.sweeper.unref();
@@ -59,7 +62,7 @@ export class LabRegistry extends EventEmitter<{ evicted: [Lab] }> {
     }
     if (this.labs.size >= this.limits.maxLabs) return { ok: false, reason: "lab_limit" };
     if (lesson.processes && this.processes + lesson.processes > this.limits.maxLabProcesses) return { ok: false, reason: "process_limit" };
-    const lab = new Lab(this.idPrefix + newLabId(), lesson, this.limits, this.dataDir);
+    const lab = new Lab(this.idPrefix + newLabId(), lesson, this.limits, this.databases);
     this.labs.set(lab.id, lab);
     this.byOwner.set(owner, lab);
     this.owners.set(lab, owner);
@@ -95,6 +98,7 @@ export class LabRegistry extends EventEmitter<{ evicted: [Lab] }> {
     const all = [...this.labs.values()];
     for (const lab of all) this.forget(lab);
     await Promise.all(all.map((lab) => lab.close()));
+    await this.databases.close();
   }
 
   private forget(lab: Lab): void {
