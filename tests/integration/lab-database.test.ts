@@ -21,6 +21,27 @@ const notesLab: LessonLab = {
   },
 };
 
+/** Counts to a billion: minutes of SQLite's own C code, which nothing inside SQLite can interrupt. */
+const SLOW = "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 1000000000) SELECT count(*) AS n FROM c";
+
+/** A lab whose lesson code runs whatever query a client asks for, and answers its rows or its error. */
+const queryLab: LessonLab = {
+  slug: "emit",
+  options: {},
+  handlers(io, { database }) {
+    io.on("connection", (socket) => {
+      socket.on("query", (sql: string, ack: (answer: unknown) => void) => {
+        database()
+          .all(sql)
+          .then(
+            (rows) => ack({ rows }),
+            (error: Error & { code?: string }) => ack({ error: error.message, code: error.code }),
+          );
+      });
+    });
+  },
+};
+
 let running: RunningPlayground;
 beforeAll(async () => {
   running = await startServer({}, new Map([["emit", notesLab]]));
@@ -64,5 +85,32 @@ describe("a lab's database", () => {
     b.disconnect();
     await fetch(`${running.origin}/api/labs/${first.id}`, { method: "DELETE" });
     expect(labFiles(first.id)).toEqual([]);
+  });
+});
+
+describe("a lesson's query that runs too long", () => {
+  let slowRunning: RunningPlayground;
+  beforeAll(async () => {
+    slowRunning = await startServer({ databaseQueryMs: 400 }, new Map([["emit", queryLab]]));
+  });
+  afterAll(() => slowRunning.close());
+
+  it("is stopped at the time limit with a clear error, while the host and another lab's queries carry on", async () => {
+    const [slowLab, otherLab] = [await createLab(slowRunning.origin), await createLab(slowRunning.origin)];
+    const mallory = await connectClient(slowRunning.origin, slowLab, "Mallory");
+    const alice = await connectClient(slowRunning.origin, otherLab, "Alice");
+    const started = performance.now();
+    const slow = mallory.timeout(15_000).emitWithAck("query", SLOW);
+    // Meanwhile the host answers at once, and the other lab's query waits only for the stop.
+    const health = performance.now();
+    expect((await fetch(`${slowRunning.origin}/api/health`)).status).toBe(200);
+    expect(performance.now() - health).toBeLessThan(200);
+    expect(await alice.timeout(15_000).emitWithAck("query", "SELECT 1 AS one")).toEqual({ rows: [{ one: 1 }] });
+    expect(await slow).toEqual({ error: "The query ran past 400 ms and was stopped.", code: "ERR_LAB_DATABASE_TIMEOUT" });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    // The lab's database works again on the fresh process.
+    expect(await mallory.timeout(15_000).emitWithAck("query", "SELECT 2 AS two")).toEqual({ rows: [{ two: 2 }] });
+    mallory.disconnect();
+    alice.disconnect();
   });
 });
