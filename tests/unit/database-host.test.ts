@@ -2,8 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DatabaseHost } from "../../src/server/database/database-host.js";
-import type { DatabaseCall } from "../../src/server/database/database-protocol.js";
+import { DatabaseHost, type DatabaseCall } from "../../src/server/database/database-host.js";
 
 const dir = mkdtempSync(join(tmpdir(), "playground-database-host-"));
 const limits = { rows: 10_000, bytes: 4 * 1024 * 1024 };
