@@ -1,9 +1,11 @@
+import { fork } from "node:child_process";
 import { statSync } from "node:fs";
+import { setPriority } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Socket } from "socket.io-client";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
 import type { LabInfo } from "../../src/shared/lab-api.js";
-import { connectClient, createLab, labDatabasePath, startServer, waitForLogEntry } from "../support/server.js";
+import { connectClient, createLab, labDatabasePath, nextEvent, startServer, waitForLogEntry } from "../support/server.js";
 
 /** Distinct texts that share a long prefix: sorting and grouping them makes SQLite compare every byte. */
 const text = (n: number) => `${"m".repeat(400)} ${n}`;
@@ -42,35 +44,28 @@ describe("one lab flooding its database does not hold the host", () => {
   });
   afterAll(() => running.close());
 
-  it("answers /api/health within 50 ms at p99 while a Retries lab floods stats and messages over 5,000 rows", async () => {
+  it("answers /api/health within 50 ms at p99 while a Retries lab floods stats and messages over 9,000 rows", async () => {
     const lab = await createLab(running.origin, "retries");
-    const clients = await Promise.all(["A", "B"].map((name) => connectClient(running.origin, lab, name)));
+    const client = await connectClient(running.origin, lab, "Seeder");
     await store(
-      clients[0]!,
-      Array.from({ length: 5000 }, (_, n) => text(n)),
+      client,
+      Array.from({ length: 9000 }, (_, n) => text(n)),
     );
-    const first = (await clients[0]!.timeout(10_000).emitWithAck("stats")) as Stats;
-    expect(first.stored).toBe(5000);
+    const first = (await client.timeout(10_000).emitWithAck("stats")) as Stats;
+    expect(first.stored).toBe(9000);
 
-    // Each client keeps 5 stats and 1 store in flight until the sampling ends.
-    let flooding = true;
-    let answered = 0;
-    let next = 5000;
-    const floods = clients.flatMap((client) => [
-      ...Array.from({ length: 5 }, async () => {
-        while (flooding) {
-          await client.timeout(30_000).emitWithAck("stats");
-          answered += 1;
-        }
-      }),
-      ...Array.from({ length: 1 }, async () => {
-        while (flooding) await client.timeout(30_000).emitWithAck("message", { id: `flood-${next}`, text: text(next++) });
-      }),
-    ]);
-    while (answered < 50) await new Promise((resolve) => setImmediate(resolve));
+    // The flood's clients run in a process of their own: 4 clients, each with 5 stats and 1 store in flight.
+    const flood = fork(
+      "tests/support/database-flood-clients.mjs",
+      [JSON.stringify({ origin: running.origin, path: lab.path, clients: 4, stats: 5, stores: 1, text: "m".repeat(400) })],
+      { execArgv: [] },
+    );
+    // Below the host, as the database process is: they share this machine's cores with the host under test.
+    setPriority(flood.pid!, 10);
+    await nextEvent(flood, "message", 60_000);
 
     const samples: number[] = [];
-    for (let i = 0; i < 150; i++) {
+    for (let i = 0; i < 200; i++) {
       const started = performance.now();
       const health = await fetch(`${running.origin}/api/health`);
       await health.arrayBuffer();
@@ -79,14 +74,14 @@ describe("one lab flooding its database does not hold the host", () => {
       // Spread over a second and more of flood, not squeezed into its first moments.
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    flooding = false;
-    await Promise.all(floods);
-    for (const client of clients) client.disconnect();
+    flood.send("stop");
+    const [{ answered }] = await nextEvent<[{ answered: number }]>(flood, "message", 60_000);
+    client.disconnect();
 
     samples.sort((a, b) => a - b);
     const p99 = samples[Math.floor(samples.length * 0.99)]!;
     console.log(
-      `health under a database flood: p50 ${samples[75]!.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${samples.at(-1)!.toFixed(1)} ms; ${answered} stats answered`,
+      `health under a database flood: p50 ${samples[samples.length >> 1]!.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${samples.at(-1)!.toFixed(1)} ms; ${answered} stats answered`,
     );
     expect(answered).toBeGreaterThan(100);
     expect(p99).toBeLessThan(50);

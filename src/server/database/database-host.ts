@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from "node:child_process";
+import { setPriority } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { DatabaseAnswer, DatabaseErrorInfo, DatabaseRequest } from "./database-protocol.js";
 
@@ -21,6 +22,9 @@ export interface DatabaseHostOptions {
 const DEFAULT_ENTRY = fileURLToPath(
   new URL(import.meta.url.endsWith(".ts") ? "./database-process.ts" : "./database-process.mjs", import.meta.url),
 );
+
+/** How much lower the database process runs than the host (a nice value: 10 of 19). */
+const DATABASE_NICENESS = 10;
 
 interface Pending {
   call: DatabaseCall;
@@ -104,6 +108,13 @@ export class DatabaseHost {
     });
     this.child = child;
     this.ready = false;
+    // Below the host in the scheduler: on a small machine a busy database must not take the core the
+    // host's own thread needs to answer every lab's traffic. Where that is not allowed, it runs as it is.
+    try {
+      if (child.pid !== undefined) setPriority(child.pid, DATABASE_NICENESS);
+    } catch {
+      // Not permitted here: the process still runs, at the host's priority.
+    }
     // The process must not keep the host alive on its own: the host closes it when it closes.
     child.unref();
     child.channel?.unref();
