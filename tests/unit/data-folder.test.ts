@@ -56,11 +56,9 @@ describe("the data directory, shared by several host processes", () => {
     }
   });
 
-  it("claims a folder of this process's own, named with its pid and owned by it, after a sweep", async () => {
+  it("claims a folder of this process's own, named with its pid and owned by it", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "playground-sweep-"));
-    const dead = hostFolder(dataDir, await deadPid(), "6a7b8c");
     const folder = claimDataFolder(dataDir);
-    expect(existsSync(dead)).toBe(false);
     expect(folder.path).toMatch(new RegExp(`proc-${process.pid}-[0-9a-f]{12}$`));
     const owner = JSON.parse(readFileSync(join(folder.path, OWNER_FILE), "utf8")) as { pid: number; token: string };
     expect(owner.pid).toBe(process.pid);
@@ -69,9 +67,11 @@ describe("the data directory, shared by several host processes", () => {
     expect(existsSync(folder.path)).toBe(false);
   });
 
-  it("a host's lab databases live in its folder, and a clean shutdown removes it", async () => {
+  it("a host sweeps at start; its lab databases live in its folder, and a clean shutdown removes it", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "playground-sweep-"));
+    const dead = hostFolder(dataDir, await deadPid(), "6a7b8c");
     const databases = new LabDatabases(dataDir, defaultLimits);
+    expect(existsSync(dead)).toBe(false);
     const lab = databases.forLab("abc");
     await lab.connection.exec("CREATE TABLE t (v)");
     expect(lab.connection.file.startsWith(join(dataDir, `proc-${process.pid}-`))).toBe(true);

@@ -82,15 +82,19 @@ export function sweepDataDir(dataDir: string): string[] {
   return removed;
 }
 
-/** This host's folder in the data directory: made at start (after a sweep), removed at a clean shutdown. */
+/** Sweeps the data directory (see sweepDataDir), saying in the host's log what it removed. */
+export function sweepStaleHosts(dataDir: string): void {
+  const removed = sweepDataDir(dataDir);
+  if (removed.length > 0) console.log(`data: removed what stopped hosts left in ${dataDir}: ${removed.join(", ")}`);
+}
+
+/** This host's folder in the data directory: made on first use, removed at a clean shutdown. */
 export interface DataFolder {
   readonly path: string;
   remove(): void;
 }
 
 export function claimDataFolder(dataDir: string): DataFolder {
-  const removed = sweepDataDir(dataDir);
-  if (removed.length > 0) console.log(`data: removed what stopped hosts left in ${dataDir}: ${removed.join(", ")}`);
   const token = randomBytes(6).toString("hex");
   const path = join(dataDir, `proc-${process.pid}-${token}`);
   mkdirSync(path, { recursive: true });

@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { LabDatabase, SqlValue } from "../../lessons/lab-context.js";
-import { claimDataFolder, type DataFolder } from "../database/data-folder.js";
+import { claimDataFolder, sweepStaleHosts, type DataFolder } from "../database/data-folder.js";
 import { DatabaseHost } from "../database/database-host.js";
 import type { DatabaseLimits } from "../database/database-limits.js";
 import type { ConnectionKind, ConnectionLimits, QueryOp } from "../database/database-protocol.js";
@@ -87,8 +87,8 @@ export class LabDatabaseFile {
 }
 
 /**
- * Every lab database of one host: its folder in the data directory (claimed at start, after a sweep of what
- * dead hosts left) and the database process that runs their queries. Nothing starts until a lab asks.
+ * Every lab database of one host: its folder in the data directory and the database process that runs
+ * their queries, both started when a lab first asks. What dead hosts left is swept at start.
  */
 export class LabDatabases {
   private folder: DataFolder | undefined;
@@ -99,6 +99,7 @@ export class LabDatabases {
     private readonly limits: DatabaseLimits,
   ) {
     this.host = new DatabaseHost({ queryMs: limits.databaseQueryMs, queuePerLab: limits.databaseQueuePerLab });
+    sweepStaleHosts(dataDir);
   }
 
   /** This host's folder, claimed on first use: a host whose labs never touch a database leaves no trace. */
