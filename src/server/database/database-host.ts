@@ -23,6 +23,13 @@ const DEFAULT_ENTRY = fileURLToPath(
   new URL(import.meta.url.endsWith(".ts") ? "./database-process.ts" : "./database-process.mjs", import.meta.url),
 );
 
+/**
+ * A lab whose query overran waits this many query limits before its next query runs: each overrun costs
+ * every lab a process restart and up to a query limit of waiting, so code that overruns on purpose, in a
+ * loop, gets the database for at most one limit in PAUSE_LIMITS + 1.
+ */
+const PAUSE_LIMITS = 10;
+
 /** How much lower the database process runs than the host (a nice value: 10 of 19). */
 const DATABASE_NICENESS = 10;
 
@@ -51,7 +58,9 @@ export class DatabaseHost {
   private readonly queues = new Map<string, Pending[]>();
   /** Labs with requests waiting, in the order they will be served (one request each, round-robin). */
   private readonly turns: string[] = [];
-  private running: { pending: Pending; id: number; timer: ReturnType<typeof setTimeout> } | undefined;
+  private running: { lab: string; pending: Pending; id: number; timer: ReturnType<typeof setTimeout> } | undefined;
+  /** Labs whose last query overran, and until when their queries are refused. */
+  private readonly paused = new Map<string, number>();
   private nextId = 1;
   private closed = false;
   private readonly entry: string;
@@ -63,6 +72,8 @@ export class DatabaseHost {
   /** Runs one request for a lab (`lab` keys its queue); its answer, or SQLite's error rebuilt with its `errcode` and `code`. */
   request(lab: string, call: DatabaseCall): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error("The lab's database is closed: the server is shutting down."));
+    // Closing a connection is always let through: the lab is going, or its learner's code stopped.
+    if (call.op !== "close" && this.isPaused(lab)) return Promise.reject(this.pausedError(lab));
     const queue = this.queues.get(lab) ?? [];
     if (queue.length >= this.options.queuePerLab) {
       return Promise.reject(
@@ -94,7 +105,7 @@ export class DatabaseHost {
     else this.queues.delete(lab);
     const id = this.nextId++;
     const timer = setTimeout(() => this.overran(), this.options.queryMs);
-    this.running = { pending, id, timer };
+    this.running = { lab, pending, id, timer };
     child.send({ ...pending.call, id } as DatabaseRequest);
   }
 
@@ -148,7 +159,39 @@ export class DatabaseHost {
     running.pending.reject(
       Object.assign(new Error(`The query ran past ${this.options.queryMs} ms and was stopped.`), { code: "ERR_LAB_DATABASE_TIMEOUT" }),
     );
+    this.pause(running.lab);
     this.next();
+  }
+
+  private isPaused(lab: string): boolean {
+    const until = this.paused.get(lab);
+    if (until === undefined) return false;
+    if (Date.now() < until) return true;
+    this.paused.delete(lab);
+    return false;
+  }
+
+  private pausedError(lab: string): Error {
+    const seconds = Math.ceil(((this.paused.get(lab) ?? 0) - Date.now()) / 1000);
+    return Object.assign(
+      new Error(`This lab's database is paused for ${seconds} s more: one of its queries ran past ${this.options.queryMs} ms.`),
+      { code: "ERR_LAB_DATABASE_PAUSED" },
+    );
+  }
+
+  /** Refuses the lab's queries for a while, those already waiting too (its closes excepted). */
+  private pause(lab: string): void {
+    this.paused.set(lab, Date.now() + PAUSE_LIMITS * this.options.queryMs);
+    const queue = this.queues.get(lab);
+    if (!queue) return;
+    const error = this.pausedError(lab);
+    const kept = queue.filter((pending) => pending.call.op === "close");
+    for (const pending of queue) if (pending.call.op !== "close") pending.reject(error);
+    queue.splice(0, queue.length, ...kept);
+    if (kept.length > 0) return;
+    this.queues.delete(lab);
+    const turn = this.turns.indexOf(lab);
+    if (turn >= 0) this.turns.splice(turn, 1);
   }
 
   private exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
