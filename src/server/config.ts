@@ -6,8 +6,9 @@ import { isIP } from "node:net";
 import { normalAddress } from "./host/client-address.js";
 import { parseAllowedHosts } from "./host/allowed-hosts.js";
 import { defaultSandboxLimits, sandboxLimitVariables, type SandboxLimits } from "./sandbox/sandbox-limits.js";
+import { databaseLimitVariables, defaultDatabaseLimits, type DatabaseLimits } from "./database/database-limits.js";
 
-export interface PlaygroundLimits extends SandboxLimits {
+export interface PlaygroundLimits extends SandboxLimits, DatabaseLimits {
   /** Labs alive at once across all learners; creating one more answers 503. */
   maxLabs: number;
   /** Socket.IO clients connected to one lab at once; one more gets a connect_error. */
@@ -97,6 +98,7 @@ export const defaultLimits: PlaygroundLimits = {
   maxOutgoingBytes: 1024 * 1024,
   maxHeldConnections: 8,
   ...defaultSandboxLimits,
+  ...defaultDatabaseLimits,
 };
 
 const limitVariables: Record<keyof PlaygroundLimits, string> = {
@@ -119,6 +121,7 @@ const limitVariables: Record<keyof PlaygroundLimits, string> = {
   maxOutgoingBytes: "PLAYGROUND_MAX_OUTGOING_BYTES",
   maxHeldConnections: "PLAYGROUND_MAX_HELD_CONNECTIONS",
   ...sandboxLimitVariables,
+  ...databaseLimitVariables,
 };
 
 function positiveInteger(name: string, raw: string): number {

@@ -35,6 +35,10 @@ describe("configFromEnv", () => {
       databaseRows: 1000,
       maxCodeBytes: 65536,
       maxSandboxes: 40,
+      databaseQueryMs: 1000,
+      labDatabaseRows: 10000,
+      labDatabaseBytes: 4194304,
+      databaseQueuePerLab: 1000,
     });
   });
 
@@ -68,6 +72,10 @@ describe("configFromEnv", () => {
       PLAYGROUND_SANDBOX_DATABASE_ROWS: "11",
       PLAYGROUND_SANDBOX_MAX_CODE_BYTES: "1000",
       PLAYGROUND_SANDBOX_MAX_LABS: "2",
+      PLAYGROUND_DATABASE_QUERY_MS: "300",
+      PLAYGROUND_DATABASE_ROWS: "21",
+      PLAYGROUND_DATABASE_BYTES: "131072",
+      PLAYGROUND_DATABASE_QUEUE: "22",
     });
     expect(config.port).toBe(8080);
     expect(config.limits).toEqual({
@@ -98,6 +106,10 @@ describe("configFromEnv", () => {
       databaseRows: 11,
       maxCodeBytes: 1000,
       maxSandboxes: 2,
+      databaseQueryMs: 300,
+      labDatabaseRows: 21,
+      labDatabaseBytes: 131072,
+      databaseQueuePerLab: 22,
     });
   });
 

@@ -3,6 +3,7 @@ import { EventEmitter } from "node:events";
 import type { PlaygroundLimits } from "../config.js";
 import type { LessonLab } from "../lesson-lab.js";
 import { Lab } from "./lab.js";
+import { LabDatabases } from "./lab-database.js";
 
 export type OpenLabResult =
   | { ok: true; lab: Lab; created: boolean }
@@ -22,15 +23,17 @@ export class LabRegistry extends EventEmitter<{ evicted: [Lab] }> {
   private readonly openers = new Map<Lab, string>();
   private readonly heldByAddress = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout;
+  private readonly databases: LabDatabases;
 
   constructor(
     private readonly lessons: ReadonlyMap<string, LessonLab>,
     private readonly limits: PlaygroundLimits,
-    private readonly dataDir = "data",
+    dataDir = "data",
     /** Starts every lab id: with several playground processes, the id says which one holds the lab. */
     private readonly idPrefix = "",
   ) {
     super();
+    this.databases = new LabDatabases(dataDir, limits);
     const every = Math.max(50, Math.min(limits.labIdleMs / 2, limits.unconnectedLabIdleMs / 2, 30_000));
     this.sweeper = setInterval(() => void this.evictIdle(Date.now()), every);
     this.sweeper.unref();
@@ -81,7 +84,7 @@ export class LabRegistry extends EventEmitter<{ evicted: [Lab] }> {
       this.processesHeldBy(address) + lesson.processes > this.limits.maxLabProcessesPerAddress
     )
       return { ok: false, reason: "address_process_limit" };
-    const lab = new Lab(this.idPrefix + newLabId(), lesson, this.limits, this.dataDir);
+    const lab = new Lab(this.idPrefix + newLabId(), lesson, this.limits, this.databases);
     this.labs.set(lab.id, lab);
     this.byOwner.set(owner, lab);
     this.owners.set(lab, owner);
@@ -121,6 +124,7 @@ export class LabRegistry extends EventEmitter<{ evicted: [Lab] }> {
     const all = [...this.labs.values()];
     for (const lab of all) this.forget(lab);
     await Promise.all(all.map((lab) => lab.close()));
+    await this.databases.close();
   }
 
   private forget(lab: Lab): void {
