@@ -132,6 +132,45 @@ describe("the sandbox under attack from its own code", { timeout: 90_000 }, () =
     expect(await roundTrip(lab.page())).toBeLessThan(1000);
   });
 
+  it("keeps the worker's real postMessage from the code, on the global and on its prototype", async () => {
+    await run(
+      lab.page(),
+      [
+        "const g = globalThis as any;",
+        "for (const [name, post] of [['self', () => g.postMessage({ type: 'ready' })], ['prototype', () => Object.getPrototypeOf(g).postMessage.call(g, { type: 'ready' })]] as const) {",
+        "  try { post(); console.log(name + ' reached'); } catch (error) { console.log(name + ' refused: ' + (error as Error).message); }",
+        "}",
+      ].join("\n"),
+      lab.errors(),
+    );
+    await consoleList()
+      .getByText(/^prototype (reached|refused)/)
+      .waitFor();
+    await consoleList()
+      .getByText("self refused: postMessage is the sandbox's own: use console.log to print, and the page shows it.")
+      .waitFor();
+    expect(
+      await consoleList()
+        .getByText(/reached/)
+        .count(),
+    ).toBe(0);
+  });
+
+  it("stops a run whose 100 MB line got past the worker's cut, and the page answers", async () => {
+    await run(
+      lab.page(),
+      'console.log("before");\nString.prototype.slice = function (this: string) { return String(this); };\nconsole.log("z".repeat(100_000_000));\n',
+      lab.errors(),
+    );
+    await consoleList().getByText("before").waitFor();
+    await playground().getByRole("status").filter({ hasText: "more than any run may" }).waitFor({ timeout: 20_000 });
+    expect(await roundTrip(lab.page())).toBeLessThan(1000);
+    const longest = await consoleList()
+      .getByRole("listitem")
+      .evaluateAll((items) => Math.max(...items.map((item) => item.textContent?.length ?? 0)));
+    expect(longest).toBeLessThanOrEqual(10 * 1024 + 80);
+  });
+
   it("stops code that fills memory in a loop that never yields, and says why", async () => {
     const started = Date.now();
     await run(
