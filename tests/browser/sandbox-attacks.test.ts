@@ -171,6 +171,18 @@ describe("the sandbox under attack from its own code", { timeout: 90_000 }, () =
     expect(longest).toBeLessThanOrEqual(10 * 1024 + 80);
   });
 
+  it("ignores a malformed message and says so, when the code has bent what the worker sends", async () => {
+    // The worker reads an error's line from its stack with a RegExp: bent, it reports line -5.
+    await run(
+      lab.page(),
+      'console.log("bending");\nRegExp.prototype.exec = function () { return ["", "-5"] as unknown as RegExpExecArray; };\nthrow new Error("boom");\n',
+      lab.errors(),
+    );
+    await consoleList().getByText("bending").waitFor();
+    await consoleList().getByText("… 1 malformed message ignored.").waitFor();
+    expect(await consoleList().getByText(/boom/).count()).toBe(0);
+  });
+
   it("stops code that fills memory in a loop that never yields, and says why", async () => {
     const started = Date.now();
     await run(
