@@ -19,6 +19,7 @@ import { createCodeEditor, type CodeEditor } from "./editor.js";
 import { ExerciseRun } from "./exercise-run.js";
 import { Sandbox } from "./sandbox.js";
 import type { RunMessage } from "./sandbox.js";
+import type { ConsoleLevel, ConsoleLine } from "./sandbox-protocol.js";
 import { FLUSH_MS, LINES_PER_FLUSH, MARKED_ERRORS_MAX } from "./run-limits.js";
 import { part } from "../ui/dom.js";
 
@@ -83,13 +84,14 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
    * layout, and doing that per line (a thousand a second in a flood) starved the page's input on a busy
    * machine: a click on Stop went unanswered for 30 s.
    */
-  const print = (level: string, ...texts: string[]) => {
-    if (texts.length === 0) return;
-    output.append(...texts.slice(-500).map((text) => consoleItem(level, text)));
+  const printLines = (lines: readonly ConsoleLine[]) => {
+    if (lines.length === 0) return;
+    output.append(...lines.slice(-500).map((line) => consoleItem(line.level, line.text)));
     const extra = output.childElementCount - 500;
     for (let i = 0; i < extra; i++) output.firstElementChild?.remove();
     output.scrollTop = output.scrollHeight;
   };
+  const print = (level: ConsoleLevel, ...texts: string[]) => printLines(texts.map((text) => ({ level, text })));
   let shownVerdict = "";
   const showVerdict = (verdict: Verdict, final: boolean) => {
     const state = verdict.pass ? "pass" : final ? "fail" : "pending";
@@ -181,18 +183,8 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
       const onMessage = (message: RunMessage) => {
         switch (message.type) {
           case "console": {
-            // Consecutive lines of one level go in one append.
-            let level = "";
-            let texts: string[] = [];
-            for (const line of message.lines) {
-              if (line.level !== level) {
-                print(level, ...texts);
-                texts = [];
-                level = line.level;
-              }
-              texts.push(line.text);
-            }
-            print(level, ...texts);
+            // Whatever their levels, a message's lines go in one append.
+            printLines(message.lines);
             if (message.dropped) {
               print(
                 "warn",
