@@ -79,6 +79,20 @@ describe("Timeline", () => {
     expect(() => copy.import("not json")).toThrow();
   });
 
+  it("imports the page's own mark with its entries, and drops an entry whose mark is not text", () => {
+    const timeline = new Timeline(100, (event) => (event === "sync" ? "delivery check" : undefined));
+    timeline.add(frameEntry(0, "Alice", "to-server", '420["sync"]'));
+    const copy = new Timeline(100, () => undefined);
+    copy.import(timeline.export());
+    expect(copy.entries[0]?.page).toBe("delivery check");
+    const forged = JSON.stringify({
+      version: 1,
+      entries: [{ seq: 1, at: 0, lane: "Alice", direction: "none", summary: "x", page: { a: 1 } }],
+    });
+    copy.import(forged);
+    expect(copy.entries).toEqual([]);
+  });
+
   it("keeps only the newest entries past its limit", () => {
     const timeline = new Timeline(3);
     for (let i = 0; i < 5; i++) timeline.add(frameEntry(i, "Alice", "to-server", `42["n",${i}]`));

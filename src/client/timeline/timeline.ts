@@ -144,6 +144,7 @@ export class Timeline {
         typeof entry.lane === "string" &&
         typeof entry.summary === "string" &&
         directions.includes(entry.direction) &&
+        (entry.page === undefined || typeof entry.page === "string") &&
         (entry.frame === undefined || (typeof entry.frame === "object" && typeof entry.frame?.raw === "string")),
     );
     this.items = entries.slice(-this.keep);
