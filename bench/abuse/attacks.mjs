@@ -1,0 +1,461 @@
+// The attacks of issue [5/8] "Safe to host", each as it was reported against the old code, bounded in time
+// and in count, against 127.0.0.1 only. Each takes {origin, host, running()} (running() is false once the
+// attack's time is up) and returns {outcome, figures}: a sentence for the table and the numbers behind it.
+// Their short counterparts in `npm test` are named beside each.
+import { readdirSync, statSync } from "node:fs";
+import { connect as netConnect } from "node:net";
+import { join } from "node:path";
+import { request } from "node:http";
+import WebSocket from "ws";
+import { call, connect, freshLearner, openLab, percentile, round, sleep, tally } from "./tools.mjs";
+
+const EVENT_BYTES = 60 * 1024;
+
+/**
+ * 1. Slow reader (tests/integration/slow-reader.test.ts). In a few labs, receivers open a long-polling session
+ * and never read it, keeping it alive with blind pongs ("3"); a sender per lab broadcasts 60 KB events at 40/s,
+ * under the rate limit. Without a cap on what a connection may have unread, the host buffers every event for
+ * every receiver.
+ */
+async function slowReader({ origin, running }) {
+  const LABS = 3;
+  const RECEIVERS = 3;
+  const EVENTS_PER_SECOND = 40;
+  const labs = [];
+  for (let n = 0; n < LABS; n += 1) labs.push(await openLab(origin, "emit"));
+  const stop = new AbortController();
+  let sessions = 0;
+  let cutOff = 0;
+  const receiver = async (lab, name) => {
+    const base = `${origin}${lab.path}/?EIO=4&transport=polling&client=${name}`;
+    const post = (sid, body) =>
+      fetch(`${base}&sid=${sid}`, { method: "POST", body, headers: { "content-type": "text/plain;charset=UTF-8" }, signal: stop.signal });
+    const open = async () => {
+      const handshake = await fetch(base, { signal: stop.signal });
+      const text = await handshake.text();
+      if (handshake.status !== 200) throw new Error(`handshake ${handshake.status}`);
+      const { sid } = JSON.parse(text.slice(1));
+      await (await post(sid, "40")).text();
+      sessions += 1;
+      return sid;
+    };
+    while (!stop.signal.aborted) {
+      try {
+        let sid = await open();
+        while (!stop.signal.aborted) {
+          await sleep(500);
+          const pong = await post(sid, "3");
+          await pong.text();
+          if (pong.status !== 200) {
+            // The server closed the session: open another, as an attacker would.
+            cutOff += 1;
+            sid = await open();
+          }
+        }
+      } catch {
+        if (!stop.signal.aborted) await sleep(200);
+      }
+    }
+  };
+  const receivers = labs.flatMap((lab) => Array.from({ length: RECEIVERS }, (_, r) => receiver(lab, `Reader${r}`)));
+  const senders = await Promise.all(labs.map((lab) => connect(origin, lab, "Sender")));
+  const payload = "x".repeat(EVENT_BYTES);
+  let sent = 0;
+  const sending = setInterval(() => {
+    for (const sender of senders)
+      if (sender.connected) {
+        sender.emit("blob", payload);
+        sent += 1;
+      }
+  }, 1000 / EVENTS_PER_SECOND);
+  while (running()) await sleep(100);
+  clearInterval(sending);
+  stop.abort();
+  for (const sender of senders) sender.disconnect();
+  await Promise.all(receivers);
+  return {
+    outcome: `${sent} events of 60 KB sent to ${LABS * RECEIVERS} readers that never read; their sessions closed by the server ${cutOff} times`,
+    figures: {
+      labs: LABS,
+      receivers: LABS * RECEIVERS,
+      eventsSent: sent,
+      bytesSent: sent * EVENT_BYTES,
+      sessionsOpened: sessions,
+      sessionsClosedByServer: cutOff,
+    },
+  };
+}
+
+/**
+ * 2. Lab minting (tests/integration/quotas.test.ts). Fresh random learner ids, one lab after another, eight at
+ * a time, as fast as the host answers, from one address. The visitor opens labs from others.
+ */
+async function mintLabs({ origin, running }) {
+  const MAX_REQUESTS = 20_000;
+  const statuses = [];
+  let firstRefusal;
+  const began = performance.now();
+  const worker = async () => {
+    while (running() && statuses.length < MAX_REQUESTS) {
+      try {
+        const answer = await call(origin, "POST", "/api/labs", { body: { lesson: "emit", learner: freshLearner() } });
+        statuses.push(String(answer.status));
+        if (answer.status !== 201 && !firstRefusal) {
+          firstRefusal = {
+            afterMs: Math.round(performance.now() - began),
+            status: answer.status,
+            code: answer.json?.error?.code,
+            retryAfter: answer.headers["retry-after"],
+          };
+        }
+      } catch (error) {
+        statuses.push(error.code ?? "error");
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  const counts = tally(statuses);
+  const minted = counts["201"] ?? 0;
+  const mintSeconds = firstRefusal ? firstRefusal.afterMs / 1000 : (performance.now() - began) / 1000;
+  return {
+    outcome: `${minted} labs minted (${Math.round(minted / mintSeconds)}/s until the first refusal), then ${describeRefusal(firstRefusal)}; answers ${JSON.stringify(counts)}`,
+    figures: { requests: statuses.length, answers: counts, minted, firstRefusal },
+  };
+}
+
+const describeRefusal = (refusal) =>
+  refusal ? `${refusal.status} ${refusal.code ?? ""} after ${round(refusal.afterMs / 1000)} s` : "no refusal";
+
+/**
+ * 2b. Lab minting against the Scaling lab's node processes (quotas.test.ts, "caps one address's Scaling labs").
+ * Each Scaling lab starts two node processes; one address opens them one after another.
+ */
+async function mintScaling({ origin, running }) {
+  const MAX_REQUESTS = 16;
+  const statuses = [];
+  let firstRefusal;
+  const began = performance.now();
+  while (running() && statuses.length < MAX_REQUESTS) {
+    try {
+      const answer = await call(origin, "POST", "/api/labs", { body: { lesson: "scaling", learner: freshLearner() }, timeoutMs: 30_000 });
+      statuses.push(String(answer.status));
+      if (answer.status !== 201 && !firstRefusal) {
+        firstRefusal = { afterMs: Math.round(performance.now() - began), status: answer.status, code: answer.json?.error?.code };
+      }
+      if (answer.status !== 201) await sleep(250);
+    } catch (error) {
+      statuses.push(error.code ?? "error");
+    }
+  }
+  while (running()) await sleep(100);
+  const counts = tally(statuses);
+  return {
+    outcome: `${counts["201"] ?? 0} Scaling labs opened, then ${describeRefusal(firstRefusal)}; answers ${JSON.stringify(counts)}`,
+    figures: { requests: statuses.length, answers: counts, opened: counts["201"] ?? 0, firstRefusal },
+  };
+}
+
+/**
+ * 3. Held connections (connection-limits.test.ts, "a blackholed link"). A client's link is set to blackhole,
+ * then requests with its name are opened and never finished by the link, up to 1,500 at once, 300 new ones a
+ * second at most.
+ */
+async function heldConnections({ origin, running }) {
+  const MAX_OPEN = 1500;
+  const NEW_PER_SECOND = 300;
+  const MAX_ATTEMPTS = 30_000;
+  const lab = await openLab(origin, "emit");
+  await call(origin, "GET", `${lab.path}/?EIO=4&transport=polling&client=Mallory`);
+  const fault = await call(origin, "PUT", `/api/labs/${lab.id}/clients/Mallory/link`, { body: { blackhole: true } });
+  if (fault.status !== 200) throw new Error(`blackhole answered ${fault.status}: ${fault.body}`);
+  const url = `${origin}${lab.path}/?EIO=4&transport=polling&client=Mallory`;
+  const open = new Set();
+  const durations = [];
+  const errors = [];
+  let attempts = 0;
+  let peakOpen = 0;
+  const began = performance.now();
+  const openOne = () => {
+    attempts += 1;
+    const started = performance.now();
+    const req = request(url, { agent: false });
+    open.add(req);
+    peakOpen = Math.max(peakOpen, open.size);
+    req.on("error", (error) => errors.push(error.code ?? error.message));
+    req.on("response", (res) => res.resume());
+    req.on("close", () => {
+      open.delete(req);
+      durations.push(performance.now() - started);
+    });
+    req.end();
+  };
+  while (running() && attempts < MAX_ATTEMPTS) {
+    const tickStarted = performance.now();
+    for (let n = 0; n < NEW_PER_SECOND / 10 && open.size < MAX_OPEN; n += 1) openOne();
+    await sleep(Math.max(0, 100 - (performance.now() - tickStarted)));
+  }
+  // How many the link still held at the end, and for how long the oldest had been held.
+  const stillOpen = open.size;
+  const attackMs = performance.now() - began;
+  for (const req of open) req.destroy();
+  const heldMs = lab.server.pingInterval + lab.server.pingTimeout;
+  const longest = Math.max(0, ...durations);
+  return {
+    outcome: `${attempts} requests through a blackholed link: at most ${peakOpen} open at once, ${stillOpen} still held at the end; ${durations.filter((ms) => ms < 1000).length} closed within 1 s, the longest closed after ${round(longest / 1000)} s (pingInterval + pingTimeout = ${heldMs / 1000} s)`,
+    figures: {
+      attempts,
+      peakOpen,
+      stillOpenAtEnd: stillOpen,
+      attackSeconds: round(attackMs / 1000),
+      closedWithin1s: durations.filter((ms) => ms < 1000).length,
+      closedAfterHeldMs: durations.filter((ms) => ms > heldMs).length,
+      longestClosedMs: Math.round(longest),
+      errors: tally(errors),
+    },
+  };
+}
+
+/**
+ * 4. The Retries lab's database (lab-database.test.ts, retries-lab.test.ts). In four Retries labs, two clients
+ * each store 60 KB messages at 40/s and a third asks for `stats` ten times a second, all under the rate limit.
+ * Only the lab's public events, so it runs against any version of the lab.
+ */
+async function database({ origin, running, host }) {
+  const LABS = 4;
+  const WRITERS = 2;
+  const WRITES_PER_SECOND = 40;
+  const STATS_PER_SECOND = 10;
+  const labs = [];
+  for (let n = 0; n < LABS; n += 1) labs.push(await openLab(origin, "retries"));
+  const acks = [];
+  const statsMs = [];
+  const statsAnswers = [];
+  let sent = 0;
+  let disconnects = 0;
+  let seq = 0;
+  const text = "m".repeat(EVENT_BYTES - 100);
+  const client = async (lab, name, every, act) => {
+    while (running()) {
+      let socket;
+      try {
+        socket = await connect(origin, lab, name);
+      } catch (error) {
+        acks.push(`connect: ${error.description ?? error.message}`.slice(0, 80));
+        await sleep(500);
+        continue;
+      }
+      socket.on("disconnect", () => (disconnects += 1));
+      while (running() && socket.connected) {
+        const tick = performance.now();
+        act(socket);
+        await sleep(Math.max(0, every - (performance.now() - tick)));
+      }
+      // The answers still on their way count: wait for them a little before hanging up.
+      const waitUntil = performance.now() + 3000;
+      while (pending > 0 && socket.connected && performance.now() < waitUntil) await sleep(50);
+      socket.disconnect();
+    }
+  };
+  let pending = 0;
+  const write = (socket) => {
+    sent += 1;
+    seq += 1;
+    pending += 1;
+    socket.timeout(10_000).emit("message", { text: `${seq} ${text}` }, (error, reply) => {
+      pending -= 1;
+      if (error) acks.push(`no ack: ${error.message}`);
+      else if (reply?.stored) acks.push("stored");
+      else if (reply?.duplicate) acks.push("duplicate");
+      else acks.push(`refused: ${JSON.stringify(reply).slice(0, 120)}`);
+    });
+  };
+  const stats = (socket) => {
+    const asked = performance.now();
+    pending += 1;
+    socket.timeout(10_000).emit("stats", (error, reply) => {
+      pending -= 1;
+      if (error) return statsAnswers.push(`no answer: ${error.message}`);
+      statsMs.push(performance.now() - asked);
+      statsAnswers.push(reply?.stored === undefined ? `other: ${JSON.stringify(reply).slice(0, 120)}` : "answered");
+      lastStored.set(socket, reply?.stored);
+    });
+  };
+  const lastStored = new Map();
+  await Promise.all(
+    labs.flatMap((lab) => [
+      ...Array.from({ length: WRITERS }, (_, w) => client(lab, `Writer${w}`, 1000 / WRITES_PER_SECOND, write)),
+      client(lab, "Stats", 1000 / STATS_PER_SECOND, stats),
+    ]),
+  );
+  await sleep(500);
+  const counts = tally(acks);
+  const stored = counts.stored ?? 0;
+  const refused = acks.length - stored;
+  return {
+    outcome: `${sent} messages of 60 KB sent to ${LABS} Retries labs: ${stored} stored, ${refused} not (${
+      Object.keys(counts)
+        .filter((key) => key !== "stored")
+        .slice(0, 3)
+        .join("; ") || "none"
+    }); stats answered in p50 ${round(percentile(statsMs, 50), 0)} / max ${round(Math.max(0, ...statsMs), 0)} ms; data files ${round(dataBytesNow(host) / 1e6)} MB at the end`,
+    figures: {
+      labs: LABS,
+      messagesSent: sent,
+      acks: counts,
+      stats: {
+        asked: statsAnswers.length,
+        answers: tally(statsAnswers),
+        p50Ms: round(percentile(statsMs, 50)),
+        p99Ms: round(percentile(statsMs, 99)),
+        maxMs: round(Math.max(0, ...statsMs)),
+      },
+      rowsReportedAtEnd: [...lastStored.values()],
+      disconnects,
+    },
+  };
+}
+
+function dataBytesNow(host) {
+  let total = 0;
+  try {
+    for (const name of readdirSync(host.dataDir)) total += statSync(join(host.dataDir, name)).size;
+  } catch {
+    // Gone.
+  }
+  return total;
+}
+
+/**
+ * One connection of a bare client (Engine.IO v4 over a WebSocket, as fast as a script can be): join the main
+ * namespace, send `count` events at once, answer pings, and resolve when the server closes it (2 s at most).
+ */
+function rawFlood(origin, lab, name, count) {
+  const url = `${origin.replace("http", "ws")}${lab.path}/?EIO=4&transport=websocket&client=${name}`;
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url);
+    let connected = false;
+    let why = "closed before the namespace answered";
+    const timer = setTimeout(() => ws.terminate(), 2000);
+    ws.on("unexpected-response", (req, res) => ((why = `HTTP ${res.statusCode}`), res.resume(), ws.terminate()));
+    ws.on("error", (error) => (why = error.message.slice(0, 60)));
+    ws.on("message", (data) => {
+      const text = data.toString();
+      if (text.startsWith("0")) ws.send("40");
+      else if (text === "2") ws.send("3");
+      else if (text.startsWith("40") && !connected) {
+        connected = true;
+        for (let n = 0; n < count; n += 1) ws.send(`42["spam",${n}]`);
+      }
+    });
+    ws.on("close", () => (clearTimeout(timer), resolve({ connected, why })));
+  });
+}
+
+/**
+ * 5. Reconnect flood (connection-limits.test.ts, "the events-per-second budget"). One client sends 100 events,
+ * is cut off by the rate limit, reconnects at once and sends 100 more, for as long as the attack lasts, four
+ * such loops at once under the same client name; another client of the same lab counts what reaches it.
+ */
+async function reconnectFlood({ origin, running }) {
+  const MAX_RECONNECTS = 100_000;
+  const LOOPS = 4;
+  const lab = await openLab(origin, "emit");
+  const bob = await connect(origin, lab, "Bob");
+  const limit = lab.limits.maxEventsPerSecond;
+  let delivered = 0;
+  bob.on("spam", () => (delivered += 1));
+  let reconnects = 0;
+  const refusals = [];
+  const began = performance.now();
+  const loop = async () => {
+    while (running() && reconnects + refusals.length < MAX_RECONNECTS) {
+      const outcome = await rawFlood(origin, lab, "Mallory", 100);
+      if (outcome.connected) reconnects += 1;
+      else refusals.push(outcome.why);
+    }
+  };
+  // Several at once under the same name, as one attacker with a few tabs would.
+  await Promise.all(Array.from({ length: LOOPS }, loop));
+  const seconds = (performance.now() - began) / 1000;
+  // What was on its way has arrived once Bob's own round trip comes back.
+  await bob
+    .timeout(5000)
+    .emitWithAck("ping-back", "done")
+    .catch(() => undefined);
+  bob.disconnect();
+  const perSecond = delivered / seconds;
+  return {
+    outcome: `${reconnects} reconnects (${Math.round(reconnects / seconds)}/s, ${LOOPS} at a time), ${refusals.length} refused; ${Math.round(perSecond)} events/s delivered to another client, ${round(perSecond / limit)}× the limit of ${limit}/s`,
+    figures: {
+      seconds: round(seconds),
+      reconnects,
+      reconnectsPerSecond: round(reconnects / seconds),
+      refusedConnects: tally(refusals),
+      delivered,
+      deliveredPerSecond: round(perSecond),
+      limitPerSecond: limit,
+      timesTheLimit: round(perSecond / limit, 2),
+    },
+  };
+}
+
+/**
+ * 6. Log flood (quiet-log.test.ts). Control-API requests that start a body, send part of it and go away, 20 at
+ * a time; the host's own output is counted.
+ */
+async function logFlood({ origin, running, host }) {
+  const MAX_BODIES = 20_000;
+  const { port } = new URL(origin);
+  const linesBefore = host.output.lines;
+  const bytesBefore = host.output.bytes;
+  let bodies = 0;
+  const aborted = () =>
+    new Promise((resolve) => {
+      const socket = netConnect(Number(port), "127.0.0.1", () => {
+        socket.write(
+          `POST /api/labs HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"les`,
+        );
+        setTimeout(() => socket.destroy(), 30);
+      });
+      socket.once("error", () => undefined);
+      socket.once("close", () => resolve());
+    });
+  const worker = async () => {
+    while (running() && bodies < MAX_BODIES) {
+      bodies += 1;
+      await aborted();
+    }
+  };
+  await Promise.all(Array.from({ length: 20 }, worker));
+  await sleep(500);
+  const lines = host.output.lines - linesBefore;
+  const bytes = host.output.bytes - bytesBefore;
+  return {
+    outcome: `${bodies} aborted bodies: the host wrote ${lines} line${lines === 1 ? "" : "s"} (${Number((lines / bodies).toPrecision(2))} a body), ${bytes} bytes`,
+    figures: {
+      abortedBodies: bodies,
+      hostLines: lines,
+      hostBytes: bytes,
+      linesPerBody: round(lines / bodies, 3),
+      lastLines: host.output.tail.slice(-10),
+    },
+  };
+}
+
+/** In the order they run; `visitorLesson` is what the innocent visitor opens meanwhile. */
+export const ATTACKS = [
+  { name: "slow-reader", run: slowReader, title: "slow reader (blind pongs, 60 KB × 40/s)" },
+  { name: "mint-labs", run: mintLabs, title: "lab minting (fresh learner ids)" },
+  {
+    name: "mint-scaling",
+    run: mintScaling,
+    title: "Scaling lab minting (node processes)",
+    visitorLesson: "scaling",
+    labEveryMs: 3000,
+    connectTimeoutMs: 20_000,
+  },
+  { name: "held-connections", run: heldConnections, title: "held connections (blackholed link)" },
+  { name: "database", run: database, title: "Retries lab database flood" },
+  { name: "reconnect-flood", run: reconnectFlood, title: "reconnect flood (rate limit)" },
+  { name: "log-flood", run: logFlood, title: "log flood (aborted bodies)" },
+];
