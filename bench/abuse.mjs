@@ -121,9 +121,9 @@ function countBy(values) {
 
 const results = [];
 for (const attack of attacks) {
-  console.log(`\n## ${attack.name}: ${attack.title}`);
+  console.log(`\n## ${attack.name}: ${attack.title}\n  reported before the fixes: ${attack.reported}\n  test: ${attack.test}`);
   let host;
-  const result = { name: attack.name, title: attack.title };
+  const result = { name: attack.name, title: attack.title, reported: attack.reported, test: attack.test };
   try {
     host = await startHost({ hostDir: HOST_DIR });
     result.hostAffinity = host.affinity;
@@ -234,12 +234,13 @@ function compareTable(before, after) {
     return `${result.outcome}. RSS ${result.rssMB.start} → ${result.rssMB.peak} MB, fds ${result.fds.peak}, health p99/max ${result.healthMs.p99}/${result.healthMs.max} ms, visitor ${result.visitor.ok}/${result.visitor.checks}, host ${alive}`;
   };
   return [
-    `Before: ${before.hostCommit}, after: ${after.hostCommit}; ${after.secondsPerAttack} s per attack.`,
+    `Before: ${before.hostCommit}, after: ${after.hostCommit}; ${after.secondsPerAttack} s per attack (before: ${before.secondsPerAttack} s); load average at the end ${before.loadAverageAtEnd.join(" ")} / ${after.loadAverageAtEnd.join(" ")}.`,
     "",
-    "| attack | before | after |",
-    "| --- | --- | --- |",
+    "| attack | reported in the issue (old code) | before, this bench | after, this bench | test |",
+    "| --- | --- | --- | --- | --- |",
     ...after.attacks.map(
-      (result) => `| ${result.name} | ${cell(before.attacks.find((other) => other.name === result.name))} | ${cell(result)} |`,
+      (result) =>
+        `| ${result.name} | ${result.reported ?? "–"} | ${cell(before.attacks.find((other) => other.name === result.name))} | ${cell(result)} | ${result.test ?? "–"} |`,
     ),
   ].join("\n");
 }
