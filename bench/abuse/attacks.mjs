@@ -186,7 +186,7 @@ async function heldConnections({ origin, running }) {
   const fault = await call(origin, "PUT", `/api/labs/${lab.id}/clients/Mallory/link`, { body: { blackhole: true } });
   if (fault.status !== 200) throw new Error(`blackhole answered ${fault.status}: ${fault.body}`);
   const url = `${origin}${lab.path}/?EIO=4&transport=polling&client=Mallory`;
-  const open = new Set();
+  const open = new Map();
   const durations = [];
   const errors = [];
   let attempts = 0;
@@ -196,7 +196,7 @@ async function heldConnections({ origin, running }) {
     attempts += 1;
     const started = performance.now();
     const req = request(url, { agent: false });
-    open.add(req);
+    open.set(req, started);
     peakOpen = Math.max(peakOpen, open.size);
     req.on("error", (error) => errors.push(error.code ?? error.message));
     req.on("response", (res) => res.resume());
@@ -213,16 +213,19 @@ async function heldConnections({ origin, running }) {
   }
   // How many the link still held at the end, and for how long the oldest had been held.
   const stillOpen = open.size;
-  const attackMs = performance.now() - began;
-  for (const req of open) req.destroy();
+  const now = performance.now();
+  const attackMs = now - began;
+  const oldestHeldMs = Math.max(0, ...[...open.values()].map((started) => now - started));
+  for (const req of open.keys()) req.destroy();
   const heldMs = lab.server.pingInterval + lab.server.pingTimeout;
   const longest = Math.max(0, ...durations);
   return {
-    outcome: `${attempts} requests through a blackholed link: at most ${peakOpen} open at once, ${stillOpen} still held at the end; ${durations.filter((ms) => ms < 1000).length} closed within 1 s, the longest closed after ${round(longest / 1000)} s (pingInterval + pingTimeout = ${heldMs / 1000} s)`,
+    outcome: `${attempts} requests through a blackholed link: at most ${peakOpen} open at once, ${stillOpen} still held at the end${stillOpen ? ` (the oldest for ${round(oldestHeldMs / 1000)} s)` : ""}; ${durations.filter((ms) => ms < 1000).length} closed within 1 s, the longest-lived closed after ${round(longest / 1000)} s (pingInterval + pingTimeout = ${heldMs / 1000} s)`,
     figures: {
       attempts,
       peakOpen,
       stillOpenAtEnd: stillOpen,
+      oldestStillOpenMs: Math.round(oldestHeldMs),
       attackSeconds: round(attackMs / 1000),
       closedWithin1s: durations.filter((ms) => ms < 1000).length,
       closedAfterHeldMs: durations.filter((ms) => ms > heldMs).length,
@@ -460,6 +463,91 @@ async function logFlood({ origin, running, host }) {
 }
 
 /**
+ * 7. Hostile frames (hostile-input.test.ts): frames one bare WebSocket client sends that a handler or Socket.IO
+ * itself could choke on: a payload nested 30,000 deep, which once overflowed the encoder's stack, and
+ * arguments whose toString or valueOf is not a function, which make a handler's String() or Number() throw
+ * where nothing catches it. In every in-process lesson's lab, each event the lessons know, again and again.
+ */
+async function hostileFrames({ origin, running }) {
+  const MAX_FRAMES = 50_000;
+  const LESSONS = ["why-websocket", "emit", "acks", "rooms", "recovery", "retries", "transports"];
+  const EVENTS = [
+    "greet",
+    "editing",
+    "add",
+    "ask me",
+    "poll",
+    "join",
+    "leave",
+    "send",
+    "sync",
+    "message",
+    "stats",
+    "burst",
+    "move",
+    "announce",
+  ];
+  const labs = [];
+  for (const lesson of LESSONS) labs.push(await openLab(origin, lesson));
+  const frames = [];
+  for (const event of EVENTS) {
+    frames.push(`42["${event}",${"[".repeat(30_000)}${"]".repeat(30_000)}]`);
+    for (const key of ["toString", "valueOf"]) {
+      const hostile = { [key]: 1 };
+      frames.push(`42${JSON.stringify([event, hostile, [hostile], { text: hostile, id: hostile, run: hostile, room: hostile }])}`);
+    }
+  }
+  let sent = 0;
+  let closedByServer = 0;
+  let refused = 0;
+  while (running() && sent < MAX_FRAMES) {
+    for (const lab of labs) {
+      for (const frame of frames) {
+        if (!running()) break;
+        const outcome = await oneFrame(origin, lab, frame);
+        sent += 1;
+        if (!outcome.connected) refused += 1;
+        else if (outcome.closedByServer) closedByServer += 1;
+      }
+    }
+  }
+  return {
+    outcome: `${sent} hostile frames over ${labs.length} lessons' labs: ${closedByServer} connections closed by the server, ${sent - closedByServer - refused} left open, ${refused} not connected`,
+    figures: { lessons: LESSONS, framesSent: sent, closedByServer, leftOpen: sent - closedByServer - refused, notConnected: refused },
+  };
+}
+
+/** One bare connection that sends `frame` once joined; resolves once closed (the server has 500 ms to close it). */
+function oneFrame(origin, lab, frame) {
+  const url = `${origin.replace("http", "ws")}${lab.path}/?EIO=4&transport=websocket&client=Hostile`;
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url);
+    let connected = false;
+    let closedByServer = false;
+    let timer = setTimeout(() => ws.terminate(), 5000);
+    ws.on("error", () => undefined);
+    ws.on("unexpected-response", (req, res) => (res.resume(), ws.terminate()));
+    ws.on("message", (data) => {
+      const text = data.toString();
+      if (text.startsWith("0")) ws.send("40");
+      else if (text === "2") ws.send("3");
+      else if (text.startsWith("40") && !connected) {
+        connected = true;
+        ws.send(frame);
+        clearTimeout(timer);
+        timer = setTimeout(() => ws.close(), 500);
+      }
+    });
+    ws.on("close", (code) => {
+      clearTimeout(timer);
+      // 1005/1006 with no close of ours: the server ended it.
+      closedByServer = connected && code !== 1000;
+      resolve({ connected, closedByServer });
+    });
+  });
+}
+
+/**
  * In the order they run. `reported` is what the issue measured against the old code, `test` the attack's
  * short counterpart in `npm test`; `visitorLesson` is what the innocent visitor opens meanwhile.
  */
@@ -508,6 +596,13 @@ export const ATTACKS = [
     title: "reconnect flood (rate limit)",
     reported: "1,218 reconnects/s delivered 7,405 events/s to another client: 148× the limit",
     test: 'tests/integration/connection-limits.test.ts "holds a client that reconnects after each cut-off to about the limit"',
+  },
+  {
+    name: "hostile-frames",
+    run: hostileFrames,
+    title: "hostile frames (deep nesting, shadowed toString)",
+    reported: "(not among the issue's figures: the hostile-input sweep of npm test, here for as long as the others)",
+    test: 'tests/integration/hostile-input.test.ts "closes a client that sends a payload nested deeper than 32 levels…", "…shadows toString or valueOf…"',
   },
   {
     name: "log-flood",
