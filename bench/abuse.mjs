@@ -208,12 +208,17 @@ function row(result) {
   const visitorCell =
     v.checks === 0
       ? "no check"
-      : `${v.ok === v.checks ? "yes" : v.ok === 0 ? "no" : "partly"} (${v.ok}/${v.checks}${v.ok ? `, p50 ${v.msP50} ms` : ""}${v.ok < v.checks ? `; ${Object.keys(v.errors)[0]}` : ""})`;
+      : `${v.ok === v.checks ? "yes" : v.ok === 0 ? "no" : "partly"} (${v.ok}/${v.checks}${v.ok ? `, p50 ${v.msP50} ms` : ""}${v.ok < v.checks ? `; ${Object.keys(v.errors)[0]?.slice(0, 60)}` : ""})`;
   const alive = result.hostAlive
     ? "yes"
     : `no (${result.hostExit?.signal ?? `exit ${result.hostExit?.code}`} after ${result.hostDiedAfterSeconds} s)`;
   const health = `${result.healthMs.p99} / ${result.healthMs.max}${result.healthMs.failed ? ` (${result.healthMs.failed} failed)` : ""}`;
-  return `| ${result.name} | ${result.outcome} | ${result.rssMB.start} → ${result.rssMB.peak} | ${result.fds.peak} | ${health} | ${visitorCell} | ${alive} |`;
+  return `| ${result.name} | ${result.outcome} | ${result.rssMB.start} → ${result.rssMB.peak}${children(result)} | ${result.fds.peak} | ${health} | ${visitorCell} | ${alive} |`;
+}
+
+/** The host's child processes (Scaling lab nodes, a database process), when it had any. */
+function children(result) {
+  return result.childProcesses?.peak ? ` (children: up to ${result.childProcesses.peak}, ${result.childProcesses.peakRssMB} MB)` : "";
 }
 
 function table(run) {
@@ -231,7 +236,7 @@ function compareTable(before, after) {
     if (!result) return "–";
     if (!result.rssMB) return result.outcome;
     const alive = result.hostAlive ? "alive" : `**died** after ${result.hostDiedAfterSeconds} s`;
-    return `${result.outcome}. RSS ${result.rssMB.start} → ${result.rssMB.peak} MB, fds ${result.fds.peak}, health p99/max ${result.healthMs.p99}/${result.healthMs.max} ms, visitor ${result.visitor.ok}/${result.visitor.checks}, host ${alive}`;
+    return `${result.outcome}. RSS ${result.rssMB.start} → ${result.rssMB.peak} MB${children(result)}, fds ${result.fds.peak}, health p99/max ${result.healthMs.p99}/${result.healthMs.max} ms, visitor ${result.visitor.ok}/${result.visitor.checks}, host ${alive}`;
   };
   return [
     `Before: ${before.hostCommit}, after: ${after.hostCommit}; ${after.secondsPerAttack} s per attack (before: ${before.secondsPerAttack} s); load average at the end ${before.loadAverageAtEnd.join(" ")} / ${after.loadAverageAtEnd.join(" ")}.`,
