@@ -70,6 +70,7 @@ console.log(
     .join(" ")}`,
 );
 
+const loadAverageAtStart = loadavg().map((n) => round(n, 2));
 const visitor = fork(new URL("./abuse/visitor.mjs", import.meta.url), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
 await new Promise((resolve) => visitor.once("message", resolve));
 const visitorReport = () => new Promise((resolve) => visitor.once("message", resolve));
@@ -110,6 +111,16 @@ function summarise(report, attackStartMs, attackEndMs) {
       errors: Object.fromEntries(Object.entries(countBy(checks.filter((check) => !check.ok).map((check) => check.error))).slice(0, 5)),
     },
     samples: report.samples.length,
+    // Every tenth sample (about two a second), from the attack's start: enough to draw RSS and fds over time.
+    series: report.samples
+      .filter((sample, index) => index % 10 === 0)
+      .map((sample) => ({
+        t: round((sample.t - attackStartMs) / 1000, 2),
+        rssMB: mb(sample.rss),
+        fds: sample.fds,
+        childrenRssMB: mb(sample.childrenRss),
+        dataMB: mb(sample.dataBytes),
+      })),
   };
 }
 
@@ -127,6 +138,7 @@ for (const attack of attacks) {
   try {
     host = await startHost({ hostDir: HOST_DIR });
     result.hostAffinity = host.affinity;
+    result.loadAverageAtStart = loadavg().map((n) => round(n, 2));
     visitor.send({
       type: "start",
       origin: host.origin,
@@ -194,6 +206,7 @@ const output = {
   hostCommit,
   host: { heapMB: HOST_HEAP_MB, fileDescriptors: TOOLS.prlimit ? HOST_FDS : null, pinning },
   secondsPerAttack: SECONDS,
+  loadAverageAtStart,
   loadAverageAtEnd: loadavg().map((n) => round(n, 2)),
   attacks: results,
 };
@@ -223,7 +236,7 @@ function children(result) {
 
 function table(run) {
   return [
-    `Abuse bench at ${run.hostCommit}${run.label ? ` (${run.label})` : ""}, ${run.secondsPerAttack} s per attack, ${run.host.pinning}; load average at the end ${run.loadAverageAtEnd.join(" ")}.`,
+    `Abuse bench at ${run.hostCommit}${run.label ? ` (${run.label})` : ""}, ${run.secondsPerAttack} s per attack, ${run.host.pinning}; load average ${run.loadAverageAtStart?.join(" ") ?? "?"} at the start, ${run.loadAverageAtEnd.join(" ")} at the end.`,
     "",
     "| attack | outcome | RSS MB start → peak | fds peak | health p99 / max ms | innocent visitor ok | host alive |",
     "| --- | --- | --- | --- | --- | --- | --- |",
