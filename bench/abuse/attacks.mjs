@@ -177,41 +177,78 @@ async function mintScaling({ origin, running }) {
  * then requests with its name are opened and never finished by the link, up to 1,500 at once, 300 new ones a
  * second at most.
  */
-async function heldConnections({ origin, running }) {
+async function heldConnections(context) {
+  return holdConnections(context, { labs: 1, names: 1, perName: Infinity });
+}
+
+/**
+ * 3b. Held connections spread over names: the same, with the link of every name a lab remembers (32 with the
+ * defaults) in each of 5 labs blackholed, and at most 8 requests open per name, the most one link holds.
+ */
+async function heldSpread(context) {
+  return holdConnections(context, { labs: 5, names: 32, perName: 8 });
+}
+
+async function holdConnections({ origin, running }, { labs: labCount, names: nameCount, perName }) {
   const MAX_OPEN = 1500;
   const NEW_PER_SECOND = 300;
   const MAX_ATTEMPTS = 30_000;
-  const lab = await openLab(origin, "emit");
-  await call(origin, "GET", `${lab.path}/?EIO=4&transport=polling&client=Mallory`);
-  const fault = await call(origin, "PUT", `/api/labs/${lab.id}/clients/Mallory/link`, { body: { blackhole: true } });
-  if (fault.status !== 200) throw new Error(`blackhole answered ${fault.status}: ${fault.body}`);
-  const url = `${origin}${lab.path}/?EIO=4&transport=polling&client=Mallory`;
+  const targets = [];
+  const setupErrors = [];
+  let lab;
+  for (let l = 0; l < labCount; l += 1) {
+    lab = await openLab(origin, "emit");
+    for (let n = 0; n < nameCount; n += 1) {
+      const name = nameCount === 1 ? "Mallory" : `Mallory${n}`;
+      // The first request makes the name's link; then its faults can be set.
+      await call(origin, "GET", `${lab.path}/?EIO=4&transport=polling&client=${name}`);
+      const fault = await call(origin, "PUT", `/api/labs/${lab.id}/clients/${name}/link`, { body: { blackhole: true } });
+      if (fault.status !== 200) {
+        setupErrors.push(`${fault.status} ${fault.json?.error?.code ?? fault.body.slice(0, 60)}`);
+        continue;
+      }
+      targets.push({ url: `${origin}${lab.path}/?EIO=4&transport=polling&client=${encodeURIComponent(name)}`, open: 0 });
+    }
+  }
+  if (targets.length === 0) throw new Error(`no link could be blackholed: ${setupErrors[0]}`);
   const open = new Map();
   const durations = [];
   const errors = [];
   let attempts = 0;
   let peakOpen = 0;
+  let next = 0;
   const began = performance.now();
-  const openOne = () => {
+  const openOne = (target) => {
     attempts += 1;
     const started = performance.now();
-    const req = request(url, { agent: false });
+    const req = request(target.url, { agent: false });
     open.set(req, started);
+    target.open += 1;
     peakOpen = Math.max(peakOpen, open.size);
     req.on("error", (error) => errors.push(error.code ?? error.message));
     req.on("response", (res) => res.resume());
     req.on("close", () => {
       open.delete(req);
+      target.open -= 1;
       durations.push(performance.now() - started);
     });
     req.end();
   };
   while (running() && attempts < MAX_ATTEMPTS) {
     const tickStarted = performance.now();
-    for (let n = 0; n < NEW_PER_SECOND / 10 && open.size < MAX_OPEN; n += 1) openOne();
+    for (let n = 0; n < NEW_PER_SECOND / 10 && open.size < MAX_OPEN; n += 1) {
+      // The next name with room on its link, round robin.
+      let target;
+      for (let tried = 0; tried < targets.length && !target; tried += 1) {
+        const candidate = targets[(next += 1) % targets.length];
+        if (candidate.open < perName) target = candidate;
+      }
+      if (!target) break;
+      openOne(target);
+    }
     await sleep(Math.max(0, 100 - (performance.now() - tickStarted)));
   }
-  // How many the link still held at the end, and for how long the oldest had been held.
+  // How many the links still held at the end, and for how long the oldest had been held.
   const stillOpen = open.size;
   const now = performance.now();
   const attackMs = now - began;
@@ -219,9 +256,13 @@ async function heldConnections({ origin, running }) {
   for (const req of open.keys()) req.destroy();
   const heldMs = lab.server.pingInterval + lab.server.pingTimeout;
   const longest = Math.max(0, ...durations);
+  const where = targets.length === 1 ? "a blackholed link" : `${targets.length} blackholed links in ${labCount} labs`;
   return {
-    outcome: `${attempts} requests through a blackholed link: at most ${peakOpen} open at once, ${stillOpen} still held at the end${stillOpen ? ` (the oldest for ${round(oldestHeldMs / 1000)} s)` : ""}; ${durations.filter((ms) => ms < 1000).length} closed within 1 s, the longest-lived closed after ${round(longest / 1000)} s (pingInterval + pingTimeout = ${heldMs / 1000} s)`,
+    outcome: `${attempts} requests through ${where}${setupErrors.length ? ` (${setupErrors.length} names refused: ${setupErrors[0]})` : ""}: at most ${peakOpen} open at once, ${stillOpen} still held at the end${stillOpen ? ` (the oldest for ${round(oldestHeldMs / 1000)} s)` : ""}; ${durations.filter((ms) => ms < 1000).length} closed within 1 s, the longest-lived closed after ${round(longest / 1000)} s (pingInterval + pingTimeout = ${heldMs / 1000} s)`,
     figures: {
+      labs: labCount,
+      links: targets.length,
+      namesRefused: tally(setupErrors),
       attempts,
       peakOpen,
       stillOpenAtEnd: stillOpen,
@@ -582,6 +623,13 @@ export const ATTACKS = [
     title: "held connections (blackholed link)",
     reported: "1,500 held for over 65 s; with 1,024 fds every new visitor got ECONNRESET",
     test: 'tests/integration/connection-limits.test.ts "holds only a few connections, each for at most pingInterval + pingTimeout"',
+  },
+  {
+    name: "held-spread",
+    run: heldSpread,
+    title: "held connections over many names (32 blackholed links in each of 5 labs)",
+    reported: "(not among the issue's figures: the quotas are what bound it)",
+    test: "none yet",
   },
   {
     name: "database",
