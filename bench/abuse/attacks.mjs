@@ -292,7 +292,8 @@ async function database({ origin, running, host }) {
   const statsMs = [];
   const statsAnswers = [];
   let sent = 0;
-  let disconnects = 0;
+  const disconnects = [];
+  const labErrors = [];
   let seq = 0;
   const text = "m".repeat(EVENT_BYTES - 100);
   const client = async (lab, name, every, act) => {
@@ -305,7 +306,8 @@ async function database({ origin, running, host }) {
         await sleep(500);
         continue;
       }
-      socket.on("disconnect", () => (disconnects += 1));
+      socket.on("disconnect", (reason) => disconnects.push(reason));
+      socket.on("lab:error", (error) => labErrors.push(String(error?.code ?? error)));
       while (running() && socket.connected) {
         const tick = performance.now();
         act(socket);
@@ -371,17 +373,28 @@ async function database({ origin, running, host }) {
         maxMs: round(Math.max(0, ...statsMs)),
       },
       rowsReportedAtEnd: [...lastStored.values()],
-      disconnects,
+      disconnects: tally(disconnects),
+      labErrors: tally(labErrors),
     },
   };
 }
 
-function dataBytesNow(host) {
+function dataBytesNow(host, dir = host.dataDir, depth = 3) {
   let total = 0;
+  let entries = [];
   try {
-    for (const name of readdirSync(host.dataDir)) total += statSync(join(host.dataDir, name)).size;
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     // Gone.
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    try {
+      if (entry.isDirectory()) total += depth > 0 ? dataBytesNow(host, path, depth - 1) : 0;
+      else total += statSync(path).size;
+    } catch {
+      // Deleted meanwhile.
+    }
   }
   return total;
 }

@@ -50,18 +50,26 @@ function descendants(pid) {
   }
   return found;
 }
-function dirBytes(dir) {
+/** Bytes of the files under dir, a few folders deep (a host may keep a folder per process). */
+function dirBytes(dir, depth = 3) {
   let total = 0;
+  let entries = [];
   try {
-    for (const name of readdirSync(dir)) {
-      try {
-        total += statSync(join(dir, name)).size;
-      } catch {
-        // Deleted between the listing and the stat.
-      }
-    }
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch {
-    // Not created yet.
+    // Not created yet, or gone.
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (depth > 0) total += dirBytes(path, depth - 1);
+      continue;
+    }
+    try {
+      total += statSync(path).size;
+    } catch {
+      // Deleted between the listing and the stat.
+    }
   }
   return total;
 }
