@@ -249,7 +249,7 @@ function compareTable(before, after) {
     if (!result) return "–";
     if (!result.rssMB) return result.outcome;
     const alive = result.hostAlive ? "alive" : `**died** after ${result.hostDiedAfterSeconds} s`;
-    return `${result.outcome}. RSS ${result.rssMB.start} → ${result.rssMB.peak} MB${children(result)}, fds ${result.fds.peak}, health p99/max ${result.healthMs.p99}/${result.healthMs.max} ms, visitor ${result.visitor.ok}/${result.visitor.checks}, host ${alive}`;
+    return `${result.outcome}. RSS ${result.rssMB.start} → ${result.rssMB.peak} MB${children(result)}, fds ${result.fds.peak}, health p99/max ${result.healthMs.p99}/${result.healthMs.max} ms${result.healthMs.failed ? ` (${result.healthMs.failed} failed)` : ""}, visitor ${result.visitor.ok}/${result.visitor.checks}, host ${alive}`;
   };
   return [
     `Before: ${before.hostCommit}, after: ${after.hostCommit}; ${after.secondsPerAttack} s per attack (before: ${before.secondsPerAttack} s); load average at the end ${before.loadAverageAtEnd.join(" ")} / ${after.loadAverageAtEnd.join(" ")}.`,
