@@ -21,6 +21,7 @@ async function slowReader({ origin, running }) {
   const LABS = 3;
   const RECEIVERS = 3;
   const EVENTS_PER_SECOND = 40;
+  const MAX_EVENTS = 100_000;
   const labs = [];
   for (let n = 0; n < LABS; n += 1) labs.push(await openLab(origin, "emit"));
   const stop = new AbortController();
@@ -68,7 +69,7 @@ async function slowReader({ origin, running }) {
         sent += 1;
       }
   }, 1000 / EVENTS_PER_SECOND);
-  while (running()) await sleep(100);
+  while (running() && sent < MAX_EVENTS) await sleep(100);
   clearInterval(sending);
   stop.abort();
   for (const sender of senders) sender.disconnect();
