@@ -63,7 +63,7 @@ const hostCommit = (() => {
     return "unknown";
   }
 })();
-const hostLimits = `--max-old-space-size=${HOST_HEAP_MB}, ${TOOLS.prlimit ? `${HOST_FDS} file descriptors (prlimit)` : "the shell's file descriptor limit (prlimit is missing)"}`;
+const hostLimits = `--max-old-space-size=${HOST_HEAP_MB}, ${TOOLS.prlimit ? `${HOST_FDS} file descriptors (prlimit)` : "no file descriptor limit of its own (prlimit is missing)"}`;
 console.log(
   `Abuse bench: host ${HOST_DIR} at ${hostCommit}, ${hostLimits}; ${pinning}; ${SECONDS} s per attack; load average ${loadavg()
     .map((n) => n.toFixed(2))
