@@ -27,6 +27,13 @@ export interface PlaygroundLimits extends SandboxLimits, DatabaseLimits {
   maxOutgoingBytes: number;
   /** Connections (requests and upgrades) one client's faulty link holds at once; one more is refused. */
   maxHeldConnections: number;
+  /**
+   * Connections (requests and upgrades under /labs/) one client address has open at once; one more answers
+   * 429. Sized for a classroom behind one NAT with a few lessons open each.
+   */
+  maxConnectionsPerAddress: number;
+  /** Of those, the ones faulty client links (blackhole, latency) hold back before they reach a lab; one more connection answers 429. */
+  maxHeldConnectionsPerAddress: number;
   /** Node processes the Scaling labs of this server may run at once (two per lab); one lab more answers 503. */
   maxLabProcesses: number;
   /** A lab no client has ever connected to is evicted after this long, however often it is touched. */
@@ -97,6 +104,11 @@ export const defaultLimits: PlaygroundLimits = {
   serverCodePerAddressPerMinute: 120,
   maxOutgoingBytes: 1024 * 1024,
   maxHeldConnections: 8,
+  // 60 learners with 3 lessons open of ~3 clients each is about 540 WebSockets; one address stays well under
+  // a host's file descriptors. The held ones are what a blackhole attack piles up: a classroom doing the
+  // blackhole exercise at once holds about one per client.
+  maxConnectionsPerAddress: 600,
+  maxHeldConnectionsPerAddress: 256,
   ...defaultSandboxLimits,
   ...defaultDatabaseLimits,
 };
@@ -120,6 +132,8 @@ const limitVariables: Record<keyof PlaygroundLimits, string> = {
   serverCodePerAddressPerMinute: "PLAYGROUND_SERVER_CODE_PER_ADDRESS_PER_MINUTE",
   maxOutgoingBytes: "PLAYGROUND_MAX_OUTGOING_BYTES",
   maxHeldConnections: "PLAYGROUND_MAX_HELD_CONNECTIONS",
+  maxConnectionsPerAddress: "PLAYGROUND_MAX_CONNECTIONS_PER_ADDRESS",
+  maxHeldConnectionsPerAddress: "PLAYGROUND_MAX_HELD_CONNECTIONS_PER_ADDRESS",
   ...sandboxLimitVariables,
   ...databaseLimitVariables,
 };

@@ -10,6 +10,7 @@ import { sendError } from "../http-json.js";
 import type { PeerDirectory } from "./peers.js";
 import { AddressQuotas, refuseUpgrade, sendQuotaRefusal, type QuotaRefusal } from "./address-quotas.js";
 import { hostCheck, type HostCheck } from "./allowed-hosts.js";
+import { OpenConnections, type AddressConnection } from "./open-connections.js";
 import type { QuotaStore } from "./quota-store.js";
 import { setSecurityHeaders } from "./security-headers.js";
 import { SANDBOX_PAGE_PATH, serveSandboxPage } from "./sandbox-page.js";
@@ -52,6 +53,26 @@ export function createPlayground(
   const labs = new LabRegistry(lessons, limits, dataDir, peers?.labPrefix ?? "");
   const quotas = new AddressQuotas(limits, trustProxy, quotaStore);
   const handleApi = createControlApi(labs, quotas, peers && { peers, rememberMs: limits.labIdleMs });
+  const connections = new OpenConnections(limits);
+
+  /**
+   * Every request and upgrade under /labs/ counts against its address until it closes (`closing` says when);
+   * past the address's caps it is refused at once, before it costs anything else.
+   */
+  function countConnection(
+    req: IncomingMessage,
+    closing: { once(event: "close", listener: () => void): unknown },
+  ): AddressConnection | QuotaRefusal {
+    const address = quotas.addressOf(req);
+    const refusal = connections.refusal(address);
+    if (refusal) return refusal;
+    const connection = connections.open(address);
+    // Held from the start: until the lab has it, a connection waits on the quotas, and a burst of them must
+    // not slip past the cap before the first is counted. The lab's link takes over once it has it.
+    connection.tally.held();
+    closing.once("close", () => connection.close());
+    return connection;
+  }
 
   /**
    * A new connection (Engine.IO handshake) and a new client name each cost the address a quota; the rest of
@@ -87,6 +108,8 @@ export function createPlayground(
       if (path.startsWith("/api/")) return handleApi(req, res, path);
       if (path === SANDBOX_PAGE_PATH) return serveSandboxPage(req, res);
       if (!path.startsWith("/labs/")) return next();
+      const counted = countConnection(req, res);
+      if ("message" in counted) return sendQuotaRefusal(res, counted);
       // Parsed once: the lab, its client's link and its log read this, not the URL. Which paths under
       // `/labs/<id>/` a lab serves is the lab's to say.
       const request = parseLabRequest(req.url);
@@ -98,11 +121,15 @@ export function createPlayground(
           req,
           lab,
           request,
-          (open) => open.handleRequest(req, res, request),
+          (open) => {
+            counted.tally.released();
+            open.handleRequest(req, res, request, counted.tally);
+          },
           (refusal) => (refusal ? sendQuotaRefusal(res, refusal) : notFound()),
         );
       }
       if (!request || !peers) return notFound();
+      counted.tally.released();
       peers.forwardRequest(request.id, req, res, notFound);
     },
     handleUpgrade(req, socket, head) {
@@ -113,6 +140,11 @@ export function createPlayground(
       socket.on("error", () => socket.destroy());
       if (!allowsHost(req.headers.host)) {
         socket.end("HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+        return true;
+      }
+      const counted = countConnection(req, socket);
+      if ("message" in counted) {
+        refuseUpgrade(socket, counted);
         return true;
       }
       const request = parseLabRequest(req.url);
@@ -128,11 +160,17 @@ export function createPlayground(
           req,
           lab,
           request,
-          (open) => open.handleUpgrade(req, socket, head, request),
+          (open) => {
+            counted.tally.released();
+            open.handleUpgrade(req, socket, head, request, counted.tally);
+          },
           (refusal) => (refusal ? refuseUpgrade(socket, refusal) : notFound()),
         );
       } else if (lab || !request || !peers) notFound();
-      else peers.forwardUpgrade(request.id, req, socket, head, notFound);
+      else {
+        counted.tally.released();
+        peers.forwardUpgrade(request.id, req, socket, head, notFound);
+      }
       return true;
     },
     close: () => labs.close(),

@@ -9,6 +9,7 @@ import type { LinkState } from "../../shared/network.js";
 import { LabServer, LAB_HEARTBEAT } from "./lab-server.js";
 import type { LabBackend, LabBackendParts } from "./lab-backend.js";
 import { HEALTHY_LINK, NetworkLink } from "./network-link.js";
+import type { HeldTally } from "./link-connections.js";
 import type { LabRequest } from "./lab-request.js";
 import type { LabDatabaseFile, LabDatabases } from "./lab-database.js";
 import { ServerLog } from "./server-log.js";
@@ -230,8 +231,11 @@ export class Lab {
     return path.startsWith("socket.io/") || (!upgrade && path.startsWith(HTTP_ROUTES)) || (this.server.servesPath?.(path) ?? false);
   }
 
-  /** A request the dispatcher has parsed (`request`) and found to be this lab's (`serves`). */
-  handleRequest(req: IncomingMessage, res: ServerResponse, request: LabRequest): void {
+  /**
+   * A request the dispatcher has parsed (`request`) and found to be this lab's (`serves`); `tally` hears
+   * while the client's link holds it back.
+   */
+  handleRequest(req: IncomingMessage, res: ServerResponse, request: LabRequest, tally?: HeldTally): void {
     this.touch();
     this.requests.set(req, request);
     const link = this.linkFor(request.client);
@@ -240,7 +244,7 @@ export class Lab {
     if (isOpaqueOrigin(req) && this.acceptsOrigin(req, request)) res.setHeader("access-control-allow-origin", "null");
     const serve = () => this.serve(req, res, request);
     if (!link) return serve();
-    link.request(req, res, request, serve);
+    link.request(req, res, request, serve, tally);
   }
 
   /** Socket.IO's own requests go to its server; `<lab>/http/...` goes to the lesson's plain HTTP routes. */
@@ -265,14 +269,14 @@ export class Lab {
     }
   }
 
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, request: LabRequest): void {
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, request: LabRequest, tally?: HeldTally): void {
     this.touch();
     this.requests.set(req, request);
     const { client, sid } = request;
     const link = this.linkFor(client);
     if (link === "full") return void socket.end(`HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\n\r\n`);
     if (!link) return this.server.handleUpgrade(req, socket, head);
-    link.upgrade(req, socket, head, sid, (labSide, rest) => this.server.handleUpgrade(req, labSide, rest));
+    link.upgrade(req, socket, head, sid, (labSide, rest) => this.server.handleUpgrade(req, labSide, rest), tally);
   }
 
   /** Whether a request with this client name would make a new link (and so cost a quota). */

@@ -13,16 +13,35 @@ export interface LinkLimits {
   limited(message: string): void;
 }
 
+/**
+ * Where a connection's being held back is counted beyond its link: the host counts, per client address,
+ * the connections links hold (src/server/host/open-connections.ts). The link says when a connection starts
+ * and stops being held, and knows nothing of whose count it is.
+ */
+export interface HeldTally {
+  held(): void;
+  released(): void;
+}
+
+export const NO_TALLY: HeldTally = { held: () => undefined, released: () => undefined };
+
 export const NO_LINK_LIMITS: LinkLimits = {
   maxConnections: Number.POSITIVE_INFINITY,
   holdMs: () => Number.POSITIVE_INFINITY,
   limited: () => undefined,
 };
 
+function release(held: Held): void {
+  held.tally?.released();
+  held.tally = undefined;
+}
+
 interface Held {
   /** The request or upgrade reached the lab's server. */
   delivered: boolean;
   timer: NodeJS.Timeout | undefined;
+  /** Told while the connection is held back (admitted, not yet delivered); released once, either way. */
+  tally: HeldTally | undefined;
 }
 
 /**
@@ -47,7 +66,7 @@ export class LinkConnections {
   }
 
   /** A new connection over the link; false (and the caller refuses it) when the link already holds its maximum. */
-  admit(connection: Connection): boolean {
+  admit(connection: Connection, tally: HeldTally = NO_TALLY): boolean {
     const { maxConnections } = this.limits;
     if (this.open.size >= maxConnections) {
       if (!this.refusing) this.limits.limited(`The link already holds ${maxConnections} connections: further ones are refused`);
@@ -55,8 +74,9 @@ export class LinkConnections {
       return false;
     }
     this.refusing = false;
-    const held: Held = { delivered: false, timer: undefined };
+    const held: Held = { delivered: false, timer: undefined, tally };
     this.open.set(connection, held);
+    tally.held();
     this.expireAfter(connection, held, this.limits.holdMs());
     return true;
   }
@@ -64,13 +84,16 @@ export class LinkConnections {
   /** The connection's request or upgrade reached the lab's server: the link no longer holds it back. */
   delivered(connection: Connection): void {
     const held = this.open.get(connection);
-    if (held) held.delivered = true;
+    if (!held) return;
+    held.delivered = true;
+    release(held);
   }
 
   closed(connection: Connection): void {
     const held = this.open.get(connection);
     if (!held) return;
     clearTimeout(held.timer);
+    release(held);
     this.open.delete(connection);
   }
 
@@ -83,6 +106,7 @@ export class LinkConnections {
   cutAll(): void {
     for (const [connection, held] of [...this.open]) {
       clearTimeout(held.timer);
+      release(held);
       connection.cut();
     }
     this.open.clear();

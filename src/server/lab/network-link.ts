@@ -4,7 +4,7 @@ import { FAULT_LIMITS, type Handshake, type LinkState, type LinkTraffic } from "
 import { measureExchange, requestHead, requestHeadBytes, responseHead, type HttpExchange } from "./http-exchange.js";
 import { Lane, type LinkConditions } from "./lane.js";
 import type { LabRequest } from "./lab-request.js";
-import { LinkConnections, NO_LINK_LIMITS, type LinkLimits } from "./link-connections.js";
+import { LinkConnections, NO_LINK_LIMITS, NO_TALLY, type HeldTally, type LinkLimits } from "./link-connections.js";
 import { LinkSocket } from "./link-socket.js";
 
 type Action = () => void;
@@ -121,13 +121,16 @@ export class NetworkLink implements LinkConditions {
     return { sessions, lost };
   }
 
-  /** An HTTP long-polling request from this client; `deliver` hands it to the lab's Engine.IO server. */
-  request(req: IncomingMessage, res: ServerResponse, request: LabRequest, deliver: Action): void {
+  /**
+   * An HTTP long-polling request from this client; `deliver` hands it to the lab's Engine.IO server. `tally`
+   * hears while the link holds it back.
+   */
+  request(req: IncomingMessage, res: ServerResponse, request: LabRequest, deliver: Action, tally: HeldTally = NO_TALLY): void {
     const { sid } = request;
     // A request of a cut session fails as the next request over a cut cable would.
     if (this.state.offline || (sid !== undefined && this.cutSessions.has(sid))) return void req.socket.destroy();
     const connection = { cut: () => req.socket.destroy() };
-    if (!this.connections.admit(connection)) return void req.socket.destroy();
+    if (!this.connections.admit(connection, tally)) return void req.socket.destroy();
     res.once("close", () => this.connections.closed(connection));
     if (sid !== undefined) remember(this.sessions, sid);
     this.counts.requests += 1;
@@ -161,10 +164,11 @@ export class NetworkLink implements LinkConditions {
     head: Buffer,
     sid: string | undefined,
     deliver: (labSide: Duplex, head: Buffer) => void,
+    tally: HeldTally = NO_TALLY,
   ): void {
     if (this.state.offline || (sid !== undefined && this.cutSessions.has(sid))) return void socket.destroy();
     const connection: { cut(): void } = { cut: () => socket.destroy() };
-    if (!this.connections.admit(connection)) return void socket.destroy();
+    if (!this.connections.admit(connection, tally)) return void socket.destroy();
     socket.once("close", () => this.connections.closed(connection));
     this.counts.requests += 1;
     this.counts.bytesToServer += requestHeadBytes(req) + head.length;
