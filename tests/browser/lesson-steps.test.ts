@@ -1,0 +1,122 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchBrowser, openPage } from "../support/browser.js";
+
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser.close());
+
+async function lessonPage(path: string, viewport: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
+  const opened = await openPage(browser, { viewport, hasTouch: viewport === PHONE, isMobile: viewport === PHONE });
+  await opened.page.goto(`${inject("origin")}${path}`);
+  return opened;
+}
+
+/** Alice's status line: "connected · id <socket id> · websocket". */
+async function aliceSocketId(page: Page): Promise<string> {
+  const status = page
+    .getByRole("group", { name: "Alice" })
+    .getByRole("status")
+    .filter({ hasText: /^connected/ });
+  await status.waitFor();
+  const text = (await status.textContent()) ?? "";
+  const id = /id (\S+)/.exec(text)?.[1];
+  if (!id) throw new Error(`no socket id in "${text}"`);
+  return id;
+}
+
+/** The steps' headings the page shows, one at a time. */
+async function visibleStepHeading(page: Page): Promise<string> {
+  const steps = page.locator("[data-step]:not([hidden])");
+  expect(await steps.count()).toBe(1);
+  return (await steps.locator("h2").first().textContent()) ?? "";
+}
+
+for (const [size, viewport] of [
+  ["desktop", DESKTOP],
+  ["phone", PHONE],
+] as const) {
+  describe(`a lesson's steps on a ${size}`, () => {
+    it("moves through every step of the Emit lesson without reconnecting Alice", async () => {
+      const { page, errors } = await lessonPage("/lessons/emit", viewport);
+      if (viewport === PHONE) await page.getByRole("tab", { name: "Lab" }).click();
+      const before = await aliceSocketId(page);
+      if (viewport === PHONE) await page.getByRole("tab", { name: "Read" }).click();
+      const seen = [await visibleStepHeading(page)];
+      const next = page.getByRole("link", { name: "Next step", exact: true });
+      while (await next.isVisible()) {
+        await next.click();
+        const heading = await visibleStepHeading(page);
+        expect(seen).not.toContain(heading);
+        seen.push(heading);
+      }
+      expect(seen.length).toBeGreaterThanOrEqual(6);
+      expect(seen.at(-1)).toBe("Check yourself");
+      expect(new URL(page.url()).hash).toBe("#check-yourself");
+      await page.getByRole("link", { name: "Previous step", exact: true }).click();
+      expect(await visibleStepHeading(page)).toBe(seen.at(-2));
+      if (viewport === PHONE) await page.getByRole("tab", { name: "Lab" }).click();
+      expect(await aliceSocketId(page)).toBe(before);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+
+    it("brings the control a Try it button names into view and focuses it", async () => {
+      const { page, errors } = await lessonPage("/lessons/emit#the-idea", viewport);
+      expect(await visibleStepHeading(page)).toMatch(/^The idea/);
+      await page.getByRole("button", { name: "Try it: Event name in Alice's panel" }).click();
+      const field = page.getByRole("group", { name: "Alice" }).getByRole("textbox", { name: "Event name" });
+      await expect.poll(() => field.evaluate((element) => element === document.activeElement), { timeout: 15_000 }).toBe(true);
+      expect(await field.isVisible()).toBe(true);
+      const box = await field.boundingBox();
+      expect(box && box.y >= 0 && box.y + box.height <= viewport.height).toBe(true);
+      if (viewport === PHONE) {
+        expect(await page.getByRole("tab", { name: "Lab" }).getAttribute("aria-selected")).toBe("true");
+        await page.getByRole("button", { name: "Back to the text" }).click();
+        const tryIt = page.getByRole("button", { name: "Try it: Event name in Alice's panel" });
+        await expect.poll(() => tryIt.evaluate((element) => element === document.activeElement)).toBe(true);
+      }
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+
+    it("keeps a Check yourself answer hidden until Show answer is pressed", async () => {
+      const { page } = await lessonPage("/lessons/emit#check-yourself", viewport);
+      const answer = page.getByText('Answer: 42["move",3,4]', { exact: false });
+      expect(await answer.isVisible()).toBe(false);
+      await page.getByRole("button", { name: "Show answer" }).first().click();
+      expect(await answer.isVisible()).toBe(true);
+      await page.context().close();
+    });
+  });
+}
+
+describe("the lesson's keyboard and phone layout", () => {
+  it("moves to the next step with the right arrow key and puts focus on its heading", async () => {
+    const { page } = await lessonPage("/lessons/emit", DESKTOP);
+    await page.locator("h1").click();
+    await page.keyboard.press("ArrowRight");
+    expect(await visibleStepHeading(page)).toMatch(/^The idea/);
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H2");
+    await page.context().close();
+  });
+
+  it("has no horizontal scroll on a phone, in either tab", async () => {
+    const { page } = await lessonPage("/lessons/rooms", PHONE);
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.getByRole("tab", { name: "Lab" }).click();
+    await page
+      .getByRole("group", { name: "Alice" })
+      .getByRole("status")
+      .filter({ hasText: /^connected/ })
+      .waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.context().close();
+  });
+});
