@@ -67,7 +67,8 @@ export default defineConfig({
         "base-uri 'none'",
         "form-action 'self'",
       ],
-      scriptDirective: { resources: ["'self'"] },
+      // The site search (Pagefind) runs its index in WebAssembly, which needs 'wasm-unsafe-eval' (not 'unsafe-eval').
+      scriptDirective: { resources: ["'self'", "'wasm-unsafe-eval'"] },
       // Monaco adds <style> elements and style attributes as it runs, and Shiki colours code with style
       // attributes: hashes cannot cover either. Scripts stay locked down.
       styleDirective: { resources: ["'self'", "'unsafe-inline'"] },

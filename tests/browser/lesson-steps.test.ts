@@ -120,3 +120,42 @@ describe("the lesson's keyboard and phone layout", () => {
     await page.context().close();
   });
 });
+
+describe("search and glossary", () => {
+  it("finds sticky session on the Scaling lesson from the / shortcut", async () => {
+    const { page, errors } = await lessonPage("/", DESKTOP);
+    await page.keyboard.press("/");
+    const search = page.getByRole("searchbox", { name: "Search" });
+    expect(await search.evaluate((element) => element === document.activeElement)).toBe(true);
+    await search.fill("sticky session");
+    const hit = page.getByRole("list", { name: "Search results" }).getByRole("link").filter({ hasText: "Scaling" }).first();
+    await hit.waitFor({ timeout: 15_000 });
+    await hit.click();
+    await page.waitForURL(/\/lessons\/scaling/);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("opens a glossary term's definition from the keyboard", async () => {
+    const { page, errors } = await lessonPage("/lessons/rooms#the-idea", DESKTOP);
+    const term = page.locator("[data-step]:not([hidden]) button.term").first();
+    const popover = page.locator(`#${await term.getAttribute("popovertarget")}`);
+    expect(await popover.isVisible()).toBe(false);
+    await term.focus();
+    await page.keyboard.press("Enter");
+    await popover.waitFor();
+    expect(await popover.textContent()).toContain("In the glossary");
+    await page.keyboard.press("Escape");
+    await popover.waitFor({ state: "hidden" });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("lists every term on the glossary page, each with its own address", async () => {
+    const { page } = await lessonPage("/glossary#sticky-session", DESKTOP);
+    expect(await page.getByRole("heading", { name: "Glossary", level: 1 }).isVisible()).toBe(true);
+    expect(await page.locator("#sticky-session dt").textContent()).toBe("sticky session");
+    expect(await page.locator("dl > div").count()).toBeGreaterThanOrEqual(12);
+    await page.context().close();
+  });
+});

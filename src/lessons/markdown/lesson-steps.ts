@@ -1,5 +1,6 @@
 import { defineHastPlugin } from "satteri";
 import type { Element, ElementContent, RootContent } from "hast";
+import { markTerms } from "./glossary-terms.js";
 
 /**
  * Turns a lesson's Markdown into steps a learner can follow one screen at a time, at build time, so the page
@@ -9,15 +10,21 @@ import type { Element, ElementContent, RootContent } from "hast";
  *   the "Next" section stays with the step before it, since it is one line that points on;
  * - a paragraph that starts with "Answer:" becomes a hidden answer behind a "Show answer" button;
  * - a link written `[Try it](#try "Alice: Shared text")` becomes a "Try it" button that brings that control
- *   of the lab into view and focuses it (src/client/ui/try-it-view.ts finds it by its name).
+ *   of the lab into view and focuses it (src/client/ui/try-it-view.ts finds it by its name);
+ * - the first appearance of each glossary term in a step opens its definition (glossary-terms.ts).
  */
 export const lessonSteps = () => {
   let answers = 0;
+  let terms = 0;
   return defineHastPlugin({
     name: "lesson-steps",
     after(root, ctx) {
       answers = 0;
-      ctx.replaceNode(root, { type: "root", children: intoSteps(root.children.map(transform)) });
+      terms = 0;
+      const steps = intoSteps(root.children.map(transform)).map((node) =>
+        node.type === "element" && node.properties?.dataStep ? markTerms(node, () => ++terms) : node,
+      );
+      ctx.replaceNode(root, { type: "root", children: steps });
     },
   });
 
