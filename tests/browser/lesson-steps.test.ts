@@ -159,3 +159,26 @@ describe("search and glossary", () => {
     await page.context().close();
   });
 });
+
+describe("an exercise's hints", () => {
+  it("shows the code exercise's hints one at a time, only when asked", async () => {
+    const { page, errors } = await lessonPage("/lessons/acks", DESKTOP);
+    const box = page.getByRole("region", { name: "Try it in code" });
+    const hints = box.getByRole("list", { name: "Hints" }).getByRole("listitem");
+    await page
+      .getByRole("group", { name: "Alice" })
+      .getByRole("status")
+      .filter({ hasText: /^connected/ })
+      .waitFor();
+    expect(await hints.count()).toBe(0);
+    const hint = box.getByRole("button", { name: "Hint", exact: true });
+    await hint.click();
+    expect(await hints.count()).toBe(1);
+    expect(await hints.first().textContent()).toContain("emitWithAck");
+    await hint.click();
+    expect(await hints.count()).toBe(2);
+    expect(await hint.isDisabled()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});

@@ -18,15 +18,24 @@ describe("every lesson's Try it buttons", () => {
     it(`focus a control of the lab in ${slug}`, async () => {
       const { page, errors } = await openPage(browser, { viewport: { width: 1280, height: 800 } });
       await page.goto(`${inject("origin")}/lessons/${slug}`);
-      const buttons = await page.locator("button.try-it").evaluateAll((all) =>
-        all.map((button) => ({ name: button.getAttribute("aria-label") ?? "", step: button.closest<HTMLElement>("[data-step]")?.dataset.step ?? "" })),
-      );
+      const buttons = await page
+        .locator("button.try-it")
+        .evaluateAll((all) =>
+          all.map((button) => ({
+            name: button.getAttribute("aria-label") ?? "",
+            step: button.closest<HTMLElement>("[data-step]")?.dataset.step ?? "",
+          })),
+        );
       const missed: string[] = [];
       for (const [index, { name, step }] of buttons.entries()) {
         await page.evaluate((hash) => (location.hash = hash), step);
         await page.locator("button.try-it").nth(index).click();
         const reached = await page
-          .waitForFunction(() => document.activeElement?.closest("[data-lab]") !== null && document.activeElement !== document.body, undefined, { timeout: 15_000 })
+          .waitForFunction(
+            () => document.activeElement?.closest("[data-lab]") !== null && document.activeElement !== document.body,
+            undefined,
+            { timeout: 15_000 },
+          )
           .then(() => true)
           .catch(() => false);
         if (!reached) missed.push(`${step}: ${name}`);

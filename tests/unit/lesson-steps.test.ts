@@ -23,14 +23,18 @@ describe("a lesson's Markdown made into steps", () => {
 
   it("turns a Try it link into a button that names its control", () => {
     const out = html('## Try it\n\n[Try it](#try "Alice: Event name"): set it.');
-    expect(out).toContain('<button type="button" class="try-it" data-try="Alice: Event name" aria-label="Try it: Event name in Alice&#x27;s panel">Try it</button>: set it.');
+    expect(out).toContain(
+      '<button type="button" class="try-it" data-try="Alice: Event name" aria-label="Try it: Event name in Alice&#x27;s panel">Try it</button>: set it.',
+    );
   });
 
   it("marks a glossary term's first appearance in each step with a popover, and no later one", () => {
     const out = html("## One\n\nA room, another room, and the `sid`.\n\n## Two\n\nRooms again.");
     expect(out.match(/class="term"/g)).toHaveLength(3);
     expect(out).toContain('<button type="button" class="term" popovertarget="term-room-1">room</button>');
-    expect(out).toMatch(/<span id="term-room-1" popover="auto" class="term-popover" role="note" data-pagefind-ignore=""><strong>room<\/strong>: A named group/);
+    expect(out).toMatch(
+      /<span id="term-room-1" popover="auto" class="term-popover" role="note" data-pagefind-ignore=""><strong>room<\/strong>: A named group/,
+    );
     expect(out).toContain('popovertarget="term-sid-2"><code>sid</code></button>');
     expect(out).toContain('<button type="button" class="term" popovertarget="term-room-3">Rooms</button>');
   });

@@ -73,7 +73,8 @@ export function startSearch(form: HTMLElement): void {
         const item = document.createElement("li");
         const link = document.createElement("a");
         link.href = best?.url ?? result.url;
-        link.textContent = best && best.title !== result.meta.title ? `${result.meta.title ?? ""} › ${best.title}` : (result.meta.title ?? result.url);
+        link.textContent =
+          best && best.title !== result.meta.title ? `${result.meta.title ?? ""} › ${best.title}` : (result.meta.title ?? result.url);
         const excerpt = document.createElement("p");
         excerpt.append(...marked(best?.excerpt ?? result.excerpt));
         item.append(link, excerpt);

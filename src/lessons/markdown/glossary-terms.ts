@@ -86,7 +86,12 @@ function marked(term: GlossaryTerm, content: ElementContent[], n: number): Eleme
       children: [
         { type: "element", tagName: "strong", properties: {}, children: [{ type: "text", value: term.term }] },
         { type: "text", value: `: ${term.definition} ` },
-        { type: "element", tagName: "a", properties: { href: glossaryHref(term.id) }, children: [{ type: "text", value: "In the glossary" }] },
+        {
+          type: "element",
+          tagName: "a",
+          properties: { href: glossaryHref(term.id) },
+          children: [{ type: "text", value: "In the glossary" }],
+        },
       ],
     },
   ];

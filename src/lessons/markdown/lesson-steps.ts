@@ -38,7 +38,7 @@ export const lessonSteps = () => {
   function answer(paragraph: Element): Element {
     const id = `answer-${++answers}`;
     return element("div", { className: ["answer"] }, [
-      element("button", { type: "button", className: ["show-answer"], ariaExpanded: "false", ariaControls: id }, [text("Show answer")]),
+      element("button", { type: "button", className: ["show-answer"], ariaExpanded: "false", ariaControls: [id] }, [text("Show answer")]),
       // until-found: the browser's find-in-page and a link to a fragment inside can still open it.
       element("div", { id, className: ["answer-body"], hidden: "until-found" }, [
         { ...paragraph, children: paragraph.children.map(transform) },
