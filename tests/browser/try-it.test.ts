@@ -18,14 +18,12 @@ describe("every lesson's Try it buttons", () => {
     it(`focus a control of the lab in ${slug}`, async () => {
       const { page, errors } = await openPage(browser, { viewport: { width: 1280, height: 800 } });
       await page.goto(`${inject("origin")}/lessons/${slug}`);
-      const buttons = await page
-        .locator("button.try-it")
-        .evaluateAll((all) =>
-          all.map((button) => ({
-            name: button.getAttribute("aria-label") ?? "",
-            step: button.closest<HTMLElement>("[data-step]")?.dataset.step ?? "",
-          })),
-        );
+      const buttons = await page.locator("button.try-it").evaluateAll((all) =>
+        all.map((button) => ({
+          name: button.getAttribute("aria-label") ?? "",
+          step: button.closest<HTMLElement>("[data-step]")?.dataset.step ?? "",
+        })),
+      );
       const missed: string[] = [];
       for (const [index, { name, step }] of buttons.entries()) {
         await page.evaluate((hash) => (location.hash = hash), step);
