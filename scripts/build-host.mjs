@@ -1,10 +1,11 @@
 // Bundles the production server entry (src/server/start.ts) next to Astro's build: dist/host/start.mjs,
-// and the entry of a Scaling lab's node processes: dist/host/scaling-node.mjs.
+// the entry of a Scaling lab's node processes: dist/host/scaling-node.mjs, and that of the lab databases'
+// process: dist/host/database-process.mjs.
 import { build } from "esbuild";
-import { HOST_BUNDLE, SCALING_NODE_SOURCE } from "./host-bundle.mjs";
+import { DATABASE_PROCESS_SOURCE, HOST_BUNDLE, SCALING_NODE_SOURCE } from "./host-bundle.mjs";
 
 await build({
-  entryPoints: { start: "src/server/start.ts", "scaling-node": SCALING_NODE_SOURCE },
+  entryPoints: { start: "src/server/start.ts", "scaling-node": SCALING_NODE_SOURCE, "database-process": DATABASE_PROCESS_SOURCE },
   outdir: "dist/host",
   outExtension: { ".js": ".mjs" },
   ...HOST_BUNDLE,

@@ -11,3 +11,9 @@ export const HOST_BUNDLE = {
 
 /** The entry of a Scaling lab's node processes, bundled by build-host.mjs, the tests and `astro dev`. */
 export const SCALING_NODE_SOURCE = "src/server/scaling/node-main.ts";
+
+/**
+ * The entry of the lab databases' process, bundled by build-host.mjs as database-process.mjs beside
+ * start.mjs, where database-host.ts looks for it. From source (the tests, `astro dev`) it runs as it is.
+ */
+export const DATABASE_PROCESS_SOURCE = "src/server/database/database-process.ts";

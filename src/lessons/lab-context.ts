@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { DatabaseSync } from "node:sqlite";
 
 /**
  * The contract between a lesson's server.ts and the lab that runs it. A lesson's server.ts is plain
@@ -31,12 +30,32 @@ export interface LessonSetting {
 /** A plain Node HTTP handler, for lessons that compare Socket.IO with ordinary requests. */
 export type LessonRoute = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** A value SQLite stores: what a query's parameter may be, and what a row's column holds. */
+export type SqlValue = null | number | bigint | string | Uint8Array;
+
+/**
+ * The lab's SQLite database. Every call is a query that runs away from the server's event loop and
+ * answers later, so each returns a Promise: `await db.run("INSERT …", a, b)`. A failure rejects with
+ * SQLite's own error: its `message`, `code` ("ERR_SQLITE_ERROR") and `errcode` (e.g. 2067 for a UNIQUE
+ * constraint), or the lab's, when a query runs too long or the database is full.
+ */
+export interface LabDatabase {
+  /** Runs one or more statements, with no parameters and no result (e.g. CREATE TABLE). */
+  exec(sql: string): Promise<void>;
+  /** Runs one statement that writes: how many rows it changed, and the id of the last row it inserted. */
+  run(sql: string, ...params: SqlValue[]): Promise<{ changes: number; lastInsertRowid: number }>;
+  /** The first row a query returns, or undefined when it returns none. */
+  get<Row = Record<string, SqlValue>>(sql: string, ...params: SqlValue[]): Promise<Row | undefined>;
+  /** Every row a query returns (up to the lab's row cap). */
+  all<Row = Record<string, SqlValue>>(sql: string, ...params: SqlValue[]): Promise<Row[]>;
+}
+
 /** What a lesson's handlers get besides the server: the log, and the current value of each setting. */
 export interface LabContext {
   log: LessonLog;
   settings: Readonly<Record<string, number>>;
-  /** The lab's SQLite database (Node's built-in `node:sqlite`), opened on first call; it survives "Restart server". */
-  database(): DatabaseSync;
+  /** The lab's SQLite database (Node's built-in `node:sqlite`, in a process of its own); it survives "Restart server". */
+  database(): LabDatabase;
   /** Serves a plain HTTP GET at `<lab>/http<path>` (e.g. `/labs/<id>/http/tick`), next to the Socket.IO server. */
   get(path: `/${string}`, route: LessonRoute): void;
   /** Runs when this server stops (a restart, or the lab closing): clear timers the handlers started. */

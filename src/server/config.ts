@@ -6,8 +6,9 @@ import { isIP } from "node:net";
 import { normalAddress } from "./host/client-address.js";
 import { parseAllowedHosts } from "./host/allowed-hosts.js";
 import { defaultSandboxLimits, sandboxLimitVariables, type SandboxLimits } from "./sandbox/sandbox-limits.js";
+import { databaseLimitVariables, defaultDatabaseLimits, type DatabaseLimits } from "./database/database-limits.js";
 
-export interface PlaygroundLimits extends SandboxLimits {
+export interface PlaygroundLimits extends SandboxLimits, DatabaseLimits {
   /** Labs alive at once across all learners; creating one more answers 503. */
   maxLabs: number;
   /** Socket.IO clients connected to one lab at once; one more gets a connect_error. */
@@ -35,6 +36,12 @@ export interface PlaygroundLimits extends SandboxLimits {
    * every minute; past one the answer is 429 with Retry-After. Sized for a classroom behind one NAT.
    */
   labsPerAddressPerMinute: number;
+  /**
+   * Node processes the Scaling labs opened from one address may run at once (two per lab); past it a new
+   * one answers 429 until one of that address's Scaling labs closes. Below `maxLabProcesses`, so that one
+   * address cannot take them all.
+   */
+  maxLabProcessesPerAddress: number;
   /** Node processes of the Scaling labs one address may start per minute (two per lab). */
   labProcessesPerAddressPerMinute: number;
   /** Code-run tickets (`POST /api/labs/:id/runs`) per address per minute. */
@@ -83,6 +90,7 @@ export const defaultLimits: PlaygroundLimits = {
   // A classroom of 60 opening all 8 lessons is 480 labs and about 2,000 clients, over a few minutes.
   labsPerAddressPerMinute: 500,
   labProcessesPerAddressPerMinute: 8,
+  maxLabProcessesPerAddress: 10,
   runsPerAddressPerMinute: 600,
   linksPerAddressPerMinute: 2400,
   handshakesPerAddressPerMinute: 6000,
@@ -90,6 +98,7 @@ export const defaultLimits: PlaygroundLimits = {
   maxOutgoingBytes: 1024 * 1024,
   maxHeldConnections: 8,
   ...defaultSandboxLimits,
+  ...defaultDatabaseLimits,
 };
 
 const limitVariables: Record<keyof PlaygroundLimits, string> = {
@@ -104,6 +113,7 @@ const limitVariables: Record<keyof PlaygroundLimits, string> = {
   unconnectedLabIdleMs: "PLAYGROUND_UNCONNECTED_LAB_IDLE_MS",
   labsPerAddressPerMinute: "PLAYGROUND_LABS_PER_ADDRESS_PER_MINUTE",
   labProcessesPerAddressPerMinute: "PLAYGROUND_LAB_PROCESSES_PER_ADDRESS_PER_MINUTE",
+  maxLabProcessesPerAddress: "PLAYGROUND_MAX_LAB_PROCESSES_PER_ADDRESS",
   runsPerAddressPerMinute: "PLAYGROUND_RUNS_PER_ADDRESS_PER_MINUTE",
   linksPerAddressPerMinute: "PLAYGROUND_LINKS_PER_ADDRESS_PER_MINUTE",
   handshakesPerAddressPerMinute: "PLAYGROUND_HANDSHAKES_PER_ADDRESS_PER_MINUTE",
@@ -111,6 +121,7 @@ const limitVariables: Record<keyof PlaygroundLimits, string> = {
   maxOutgoingBytes: "PLAYGROUND_MAX_OUTGOING_BYTES",
   maxHeldConnections: "PLAYGROUND_MAX_HELD_CONNECTIONS",
   ...sandboxLimitVariables,
+  ...databaseLimitVariables,
 };
 
 function positiveInteger(name: string, raw: string): number {

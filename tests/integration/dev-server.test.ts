@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io } from "socket.io-client";
 import { dyingWithParent, freePort } from "../../scripts/production-server.mjs";
 import { DEV_SANDBOX_WORKER_PATH } from "../../src/client/code/sandbox-protocol.js";
-import { createLab, nextEvent } from "../support/server.js";
+import { createLab, nextEvent, testDataDir } from "../support/server.js";
 
 // `npm run dev`: Astro's dev server with the labs attached (astro.config.mjs). A code run's sandbox is an
 // opaque origin, so everything it asks for is a cross-site request, which Astro's dev server refuses unless
@@ -17,7 +17,7 @@ let dev: ChildProcess;
 /** This process's environment without vitest's marks: with VITEST set, Astro's dev server serves no pages. */
 function devEnvironment(): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("VITEST") && name !== "NODE_ENV"));
-  return { ...env, ASTRO_TELEMETRY_DISABLED: "1" };
+  return { ...env, ASTRO_TELEMETRY_DISABLED: "1", PLAYGROUND_DATA_DIR: testDataDir };
 }
 
 let origin: string;
@@ -65,6 +65,27 @@ async function answering(url: string, ms: number): Promise<void> {
 }
 
 describe("npm run dev", { timeout: 30_000 }, () => {
+  it("runs a lab's database in its process from source, as the build runs it from the bundle", async () => {
+    const lab = await createLab(origin, "retries");
+    const socket = io(origin, {
+      path: lab.path,
+      forceNew: true,
+      reconnection: false,
+      transports: ["websocket"],
+      query: { client: "Alice" },
+    });
+    try {
+      await nextEvent(socket, "connect", 10_000);
+      expect(await socket.timeout(10_000).emitWithAck("message", { id: "dev-1", text: "from dev" })).toEqual({
+        stored: true,
+        duplicate: false,
+      });
+      expect(await socket.timeout(10_000).emitWithAck("stats")).toMatchObject({ stored: 1, rows: [{ text: "from dev", copies: 1 }] });
+    } finally {
+      socket.disconnect();
+    }
+  });
+
   it("serves the lesson pages and the control API, as production does", async () => {
     expect((await fetch(`${origin}/lessons/emit`)).status).toBe(200);
     const lab = await createLab(origin);

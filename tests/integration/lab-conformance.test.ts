@@ -53,7 +53,7 @@ beforeAll(async () => {
     ["scaling", scalingLessonLab(() => ({ entry: inject("conformanceNodeEntry") }))],
   ]);
   // One test address opens a Scaling lab per test: more than a visitor's quota of node processes a minute.
-  running = await startServer({ ...limits, labProcessesPerAddressPerMinute: 1000 }, lessons);
+  running = await startServer({ ...limits, labProcessesPerAddressPerMinute: 1000, maxLabProcessesPerAddress: 1000 }, lessons);
 });
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.disconnect();

@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
@@ -6,7 +5,7 @@ import { lessonLab, type LessonLab } from "../../src/server/lesson-lab.js";
 import type { StoreAck } from "../../src/lessons/retries/events.js";
 import * as retries from "../../src/lessons/retries/server.js";
 import type { LabInfo } from "../../src/shared/lab-api.js";
-import { connectClient, createLab, fault, startServer, testDataDir } from "../support/server.js";
+import { connectClient, createLab, fault, labDatabasePath, startServer } from "../support/server.js";
 
 /** The Retries lab with a short heartbeat, so a blackhole is noticed in half a second. */
 const chaosLab: LessonLab = { ...lessonLab("retries", retries), options: { pingInterval: 300, pingTimeout: 200 } };
@@ -96,7 +95,7 @@ async function run(withIds: boolean, seed: number) {
   await all;
   const faults = await injected;
   client.disconnect();
-  const db = new DatabaseSync(join(testDataDir, `lab-${lab.id}.sqlite`), { readOnly: true });
+  const db = new DatabaseSync(labDatabasePath(lab.id) ?? "missing", { readOnly: true });
   const rows = db.prepare("SELECT text, COUNT(*) AS copies FROM messages GROUP BY text").all() as { text: string; copies: number }[];
   db.close();
   return { acked, sent, rows, faults };

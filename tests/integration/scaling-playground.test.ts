@@ -12,7 +12,7 @@ const sockets: Socket[] = [];
 
 beforeAll(async () => {
   // One test address opens a Scaling lab per test: more than a visitor's quota of node processes a minute.
-  running = await startServer({ labProcessesPerAddressPerMinute: 1000 });
+  running = await startServer({ labProcessesPerAddressPerMinute: 1000, maxLabProcessesPerAddress: 1000 });
 });
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.disconnect();

@@ -425,13 +425,12 @@ describe("what the lab does not offer says so in the server log", () => {
 
 describe("the lab's database holds its caps against learner SQL", () => {
   const SQL = `
-    socket.on("sql", (sql, ack) => { try { lab.database().exec(sql); ack("ok"); } catch (e) { ack("refused: " + e.message); } });
-    socket.on("insert", (count, size, ack) => {
+    socket.on("sql", async (sql, ack) => { try { await lab.database().exec(sql); ack("ok"); } catch (e) { ack("refused: " + e.message); } });
+    socket.on("insert", async (count, size, ack) => {
       const db = lab.database();
-      db.exec("CREATE TABLE IF NOT EXISTS junk (v TEXT)");
-      const insert = db.prepare("INSERT INTO junk (v) VALUES (?)");
+      await db.exec("CREATE TABLE IF NOT EXISTS junk (v TEXT)");
       let done = 0;
-      try { for (; done < count; done++) insert.run("x".repeat(size)); ack({ done }); } catch (e) { ack({ done, error: e.message, code: e.code ?? null }); }
+      try { for (; done < count; done++) await db.run("INSERT INTO junk (v) VALUES (?)", "x".repeat(size)); ack({ done }); } catch (e) { ack({ done, error: e.message, code: e.code ?? null }); }
     });`;
 
   it("rows past the cap are undone, with the code ERR_LAB_DATABASE_FULL", async () => {
@@ -455,7 +454,7 @@ describe("the lab's database holds its caps against learner SQL", () => {
     const { client } = await learnerLab(
       onConnection(
         `${SQL}
-        socket.on("query", (sql, ack) => ack(attempt(() => lab.database().prepare(sql).get().n)));`,
+        socket.on("query", (sql, ack) => lab.database().get(sql).then((row) => ack(String(row.n)), (e) => ack("threw: " + e.message)));`,
         ATTEMPT,
       ),
       "retries",

@@ -7,7 +7,7 @@ import { connectClient, createLab, fault, nextEvent, startServer, waitForLogEntr
 let running: RunningPlayground;
 beforeAll(async () => {
   // One test address opens a Scaling lab per test: more than a visitor's quota of node processes a minute.
-  running = await startServer({ labProcessesPerAddressPerMinute: 1000 });
+  running = await startServer({ labProcessesPerAddressPerMinute: 1000, maxLabProcessesPerAddress: 1000 });
 });
 afterAll(() => running.close());
 

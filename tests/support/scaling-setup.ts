@@ -1,6 +1,6 @@
 import { build } from "esbuild";
 import type { TestProject } from "vitest/node";
-import { HOST_BUNDLE, SCALING_NODE_SOURCE } from "../../scripts/host-bundle.mjs";
+import { DATABASE_PROCESS_SOURCE, HOST_BUNDLE, SCALING_NODE_SOURCE } from "../../scripts/host-bundle.mjs";
 import { startRedis } from "./redis.js";
 
 declare module "vitest" {
@@ -20,6 +20,7 @@ declare module "vitest" {
 export const NODE_ENTRY = "node_modules/.cache/socket-io-playground/scaling-node.mjs";
 const CONFORMANCE_NODE_ENTRY = "node_modules/.cache/socket-io-playground/conformance-node.mjs";
 const PLAYGROUND_ENTRY = "node_modules/.cache/socket-io-playground/playground.mjs";
+const DATABASE_PROCESS_ENTRY = "node_modules/.cache/socket-io-playground/database-process.mjs";
 
 export default async function setup(project: TestProject) {
   await build({
@@ -31,6 +32,8 @@ export default async function setup(project: TestProject) {
   await build({ entryPoints: ["tests/support/conformance-node.ts"], outfile: CONFORMANCE_NODE_ENTRY, ...HOST_BUNDLE });
   project.provide("conformanceNodeEntry", CONFORMANCE_NODE_ENTRY);
   await build({ entryPoints: ["tests/support/playground-main.ts"], outfile: PLAYGROUND_ENTRY, ...HOST_BUNDLE });
+  // Beside it, where a bundled host looks for its database process's entry.
+  await build({ entryPoints: [DATABASE_PROCESS_SOURCE], outfile: DATABASE_PROCESS_ENTRY, ...HOST_BUNDLE });
   project.provide("playgroundEntry", PLAYGROUND_ENTRY);
   const redis = await startRedis();
   project.provide("redisUrl", redis?.url ?? "");

@@ -1,6 +1,6 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { inject } from "vitest";
 import { defaultLimits, type PlaygroundLimits } from "../../src/server/config.js";
@@ -14,6 +14,12 @@ import type { ServerLogEntry } from "../../src/shared/server-log.js";
 
 /** Tests keep lab databases out of the project's data/ folder. */
 export const testDataDir = mkdtempSync(join(tmpdir(), "playground-test-data-"));
+
+/** A lab's SQLite file, in the folder of the host that holds it (`<data dir>/proc-<pid>-<token>/lab-<id>.sqlite`), if it exists. */
+export function labDatabasePath(labId: string, dataDir = testDataDir): string | undefined {
+  const found = (readdirSync(dataDir, { recursive: true }) as string[]).find((file) => basename(file) === `lab-${labId}.sqlite`);
+  return found === undefined ? undefined : join(dataDir, found);
+}
 
 /** Every lesson's lab, the Scaling lab's nodes run from this test run's bundle, on its Redis if it has one. */
 export const testLessons: ReadonlyMap<string, LessonLab> = new Map([

@@ -19,6 +19,7 @@ describe("configFromEnv", () => {
       unconnectedLabIdleMs: 30000,
       labsPerAddressPerMinute: 500,
       labProcessesPerAddressPerMinute: 8,
+      maxLabProcessesPerAddress: 10,
       runsPerAddressPerMinute: 600,
       linksPerAddressPerMinute: 2400,
       handshakesPerAddressPerMinute: 6000,
@@ -34,6 +35,10 @@ describe("configFromEnv", () => {
       databaseRows: 1000,
       maxCodeBytes: 65536,
       maxSandboxes: 40,
+      databaseQueryMs: 1000,
+      labDatabaseRows: 10000,
+      labDatabaseBytes: 4194304,
+      databaseQueuePerLab: 1000,
     });
   });
 
@@ -51,6 +56,7 @@ describe("configFromEnv", () => {
       PLAYGROUND_UNCONNECTED_LAB_IDLE_MS: "500",
       PLAYGROUND_LABS_PER_ADDRESS_PER_MINUTE: "12",
       PLAYGROUND_LAB_PROCESSES_PER_ADDRESS_PER_MINUTE: "13",
+      PLAYGROUND_MAX_LAB_PROCESSES_PER_ADDRESS: "6",
       PLAYGROUND_RUNS_PER_ADDRESS_PER_MINUTE: "14",
       PLAYGROUND_LINKS_PER_ADDRESS_PER_MINUTE: "15",
       PLAYGROUND_HANDSHAKES_PER_ADDRESS_PER_MINUTE: "16",
@@ -66,6 +72,10 @@ describe("configFromEnv", () => {
       PLAYGROUND_SANDBOX_DATABASE_ROWS: "11",
       PLAYGROUND_SANDBOX_MAX_CODE_BYTES: "1000",
       PLAYGROUND_SANDBOX_MAX_LABS: "2",
+      PLAYGROUND_DATABASE_QUERY_MS: "300",
+      PLAYGROUND_DATABASE_ROWS: "21",
+      PLAYGROUND_DATABASE_BYTES: "131072",
+      PLAYGROUND_DATABASE_QUEUE: "22",
     });
     expect(config.port).toBe(8080);
     expect(config.limits).toEqual({
@@ -80,6 +90,7 @@ describe("configFromEnv", () => {
       unconnectedLabIdleMs: 500,
       labsPerAddressPerMinute: 12,
       labProcessesPerAddressPerMinute: 13,
+      maxLabProcessesPerAddress: 6,
       runsPerAddressPerMinute: 14,
       linksPerAddressPerMinute: 15,
       handshakesPerAddressPerMinute: 16,
@@ -95,6 +106,10 @@ describe("configFromEnv", () => {
       databaseRows: 11,
       maxCodeBytes: 1000,
       maxSandboxes: 2,
+      databaseQueryMs: 300,
+      labDatabaseRows: 21,
+      labDatabaseBytes: 131072,
+      databaseQueuePerLab: 22,
     });
   });
 

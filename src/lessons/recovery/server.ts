@@ -1,4 +1,4 @@
-import type { DefaultEventsMap, Server } from "socket.io";
+import type { DefaultEventsMap, Server, Socket } from "socket.io";
 import type { LabContext } from "../lab-context.js";
 import { RESEND, type ClientToServerEvents, type ServerToClientEvents, type StoredMessage } from "./events.js";
 
@@ -19,16 +19,28 @@ export default (
   io: Server<ClientToServerEvents, ServerToClientEvents, DefaultEventsMap, SocketData>,
   { log, settings, database }: LabContext,
 ) => {
-  const db = () => {
-    const handle = database();
-    handle.exec("CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY AUTOINCREMENT, sender TEXT NOT NULL, text TEXT NOT NULL)");
-    return handle;
+  const db = database();
+  const ready = db.exec(
+    "CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY AUTOINCREMENT, sender TEXT NOT NULL, text TEXT NOT NULL)",
+  );
+  const rowsAfter = async (id: number): Promise<StoredMessage[]> => {
+    await ready;
+    const rows = await db.all<{ id: number; sender: string; text: string }>(
+      "SELECT id, sender, text FROM messages WHERE id > ? ORDER BY id",
+      id,
+    );
+    return rows.map((row) => ({ id: row.id, from: row.sender, text: row.text }));
   };
-  const rowsAfter = (id: number): StoredMessage[] =>
-    db()
-      .prepare("SELECT id, sender, text FROM messages WHERE id > ? ORDER BY id")
-      .all(id)
-      .map((row) => ({ id: Number(row.id), from: String(row.sender), text: String(row.text) }));
+  /** What a socket that was not recovered gets, by the lesson's setting: nothing, every message, or those after its offset. */
+  const resend = async (socket: Socket<ClientToServerEvents, ServerToClientEvents, DefaultEventsMap, SocketData>) => {
+    const strategy = settings.resend ?? RESEND.none;
+    if (strategy === RESEND.fullState) {
+      socket.emit("state", await rowsAfter(0));
+    } else if (strategy === RESEND.offset) {
+      const offset = Number((socket.handshake.auth as { serverOffset?: unknown }).serverOffset ?? 0);
+      socket.emit("missed", await rowsAfter(Number.isFinite(offset) ? offset : 0));
+    }
+  };
 
   // A middleware that only logs: it runs for every new connection, and not for a recovered one,
   // because skipMiddlewares defaults to true.
@@ -46,21 +58,21 @@ export default (
     } else {
       socket.data = { name: String(socket.handshake.query.client ?? socket.id), firstSeenAt: Date.now() };
       void socket.join("chat");
-      const strategy = settings.resend ?? RESEND.none;
-      if (strategy === RESEND.fullState) {
-        socket.emit("state", rowsAfter(0));
-      } else if (strategy === RESEND.offset) {
-        const offset = Number((socket.handshake.auth as { serverOffset?: unknown }).serverOffset ?? 0);
-        socket.emit("missed", rowsAfter(Number.isFinite(offset) ? offset : 0));
-      }
+      // The database answers later: the handlers below are registered meanwhile, so no event misses them.
+      resend(socket).catch((error: Error) => log(`resend failed: ${error.message}`));
     }
 
-    socket.on("message", (text, ack) => {
+    socket.on("message", async (text, ack) => {
       const from = socket.data.name;
-      const { lastInsertRowid } = db().prepare("INSERT INTO messages (sender, text) VALUES (?, ?)").run(from, String(text));
-      const message: StoredMessage = { id: Number(lastInsertRowid), from, text: String(text) };
-      io.to("chat").emit("message", message);
-      if (typeof ack === "function") ack(message.id);
+      try {
+        await ready;
+        const { lastInsertRowid } = await db.run("INSERT INTO messages (sender, text) VALUES (?, ?)", from, String(text));
+        const message: StoredMessage = { id: lastInsertRowid, from, text: String(text) };
+        io.to("chat").emit("message", message);
+        if (typeof ack === "function") ack(message.id);
+      } catch (error) {
+        log(`store failed: ${(error as Error).message}`);
+      }
     });
 
     // Recovery stores only the plain notice: not the one with an acknowledgement, nor the volatile one.

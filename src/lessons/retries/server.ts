@@ -16,15 +16,14 @@ export const settings = {
 
 export default (io: Server<ClientToServerEvents, ServerToClientEvents>, { log, settings, database }: LabContext) => {
   let duplicatesRejected = 0;
-  const db = () => {
-    const handle = database();
-    // UNIQUE on the client's message id: a retry of a stored message cannot be stored twice.
-    // Messages sent without an id (NULL) are never considered equal, so their retries do duplicate.
-    handle.exec(
-      "CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY AUTOINCREMENT, client_id TEXT UNIQUE, sender TEXT NOT NULL, text TEXT NOT NULL)",
-    );
-    return handle;
-  };
+  const db = database();
+  // UNIQUE on the client's message id: a retry of a stored message cannot be stored twice.
+  // Messages sent without an id (NULL) are never considered equal, so their retries do duplicate.
+  // The index on text lets "stats" count each text's copies without reading the whole table.
+  const ready = db.exec(`
+    CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY AUTOINCREMENT, client_id TEXT UNIQUE, sender TEXT NOT NULL, text TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS messages_text ON messages (text);
+  `);
 
   io.on("connection", (socket) => {
     const name = String(socket.handshake.query.client ?? socket.id);
@@ -34,9 +33,8 @@ export default (io: Server<ClientToServerEvents, ServerToClientEvents>, { log, s
       if (settings.databaseDown) return log(`database down: ${name}'s message not stored, no ack`);
       let result: StoreAck;
       try {
-        db()
-          .prepare("INSERT INTO messages (client_id, sender, text) VALUES (?, ?, ?)")
-          .run(message?.id ?? null, name, String(message?.text));
+        await ready;
+        await db.run("INSERT INTO messages (client_id, sender, text) VALUES (?, ?, ?)", message?.id ?? null, name, String(message?.text));
         result = { stored: true, duplicate: false };
         socket.broadcast.emit("message", { from: name, text: String(message?.text) });
       } catch (error) {
@@ -52,14 +50,16 @@ export default (io: Server<ClientToServerEvents, ServerToClientEvents>, { log, s
       ack(result);
     });
 
-    socket.on("stats", (ack) => {
+    socket.on("stats", async (ack) => {
       if (typeof ack !== "function") return;
-      const stored = Number(db().prepare("SELECT COUNT(*) AS stored FROM messages").get()?.stored ?? 0);
-      const rows: StoredRow[] = db()
-        .prepare("SELECT text, COUNT(*) AS copies FROM messages GROUP BY text ORDER BY MIN(id) DESC LIMIT 50")
-        .all()
-        .map((row) => ({ text: String(row.text), copies: Number(row.copies) }));
-      ack({ stored, duplicatesRejected, rows });
+      try {
+        await ready;
+        const counted = await db.get<{ stored: number }>("SELECT COUNT(*) AS stored FROM messages");
+        const rows = await db.all<StoredRow>("SELECT text, COUNT(*) AS copies FROM messages GROUP BY text ORDER BY MIN(id) DESC LIMIT 50");
+        ack({ stored: counted?.stored ?? 0, duplicatesRejected, rows });
+      } catch (error) {
+        log(`stats failed: ${(error as Error).message}`);
+      }
     });
   });
 };

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { PlaygroundLimits } from "../config.js";
 import { sendError } from "../http-json.js";
 import { clientAddress } from "./client-address.js";
+import type { QuotaStore } from "./quota-store.js";
 
 /** What one address spends: a lab, a Scaling lab's node processes, a code run, a client name, a connection, a submission. */
 export type QuotaKind = "labs" | "labProcesses" | "runs" | "links" | "handshakes" | "serverCode";
@@ -31,20 +32,53 @@ const quotaWhat: Record<QuotaKind, string> = {
   serverCode: "server code submissions",
 };
 
+/** Redis keys of the shared buckets: `playground:quota:<kind>:<address>`, each expiring with its minute. */
+const REDIS_PREFIX = "playground:quota:";
+
+/** The memory bucket a Redis one falls back to while Redis cannot answer; its first use reports the outage. */
+class InsuranceMemory extends RateLimiterMemory {
+  constructor(
+    options: ConstructorParameters<typeof RateLimiterMemory>[0],
+    private readonly used: () => void,
+  ) {
+    super(options);
+  }
+
+  override consume(...args: Parameters<RateLimiterMemory["consume"]>): ReturnType<RateLimiterMemory["consume"]> {
+    this.used();
+    return super.consume(...args);
+  }
+}
+
 /**
  * The quotas per client address: one bucket per kind, of `limit` a minute. An address is often a whole
- * classroom behind one NAT, so the message says so.
+ * classroom behind one NAT, so the message says so. With a `store` (several processes sharing Redis), the
+ * buckets live in Redis and every process spends from the same ones; while Redis cannot answer, each
+ * process counts in memory (rate-limiter-flexible's insurance limiter) rather than let everything through.
  */
 export class AddressQuotas {
-  private readonly buckets: Record<QuotaKind, RateLimiterMemory>;
+  private readonly buckets: Record<QuotaKind, RateLimiterAbstract>;
   private readonly trustedProxies: ReadonlySet<string>;
 
   constructor(
     private readonly limits: PlaygroundLimits,
     trustProxy: readonly string[] = [],
+    store?: QuotaStore,
   ) {
     this.trustedProxies = new Set(trustProxy);
-    const bucket = (kind: QuotaKind) => new RateLimiterMemory({ keyPrefix: kind, points: limits[quotaLimit[kind]], duration: 60 });
+    const bucket = (kind: QuotaKind): RateLimiterAbstract => {
+      const options = { keyPrefix: kind, points: limits[quotaLimit[kind]], duration: 60 };
+      if (!store) return new RateLimiterMemory(options);
+      return new RateLimiterRedis({
+        ...options,
+        keyPrefix: `${REDIS_PREFIX}${kind}`,
+        storeClient: store.client,
+        useRedisPackage: true,
+        // A client that is reconnecting is not asked: the insurance answers at once.
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new InsuranceMemory(options, () => store.onOutage("a quota check failed")),
+      });
+    };
     this.buckets = {
       labs: bucket("labs"),
       labProcesses: bucket("labProcesses"),

@@ -60,10 +60,12 @@ export function createControlApi(labs: LabRegistry, quotas: AddressQuotas, clust
   }
 
   /** A new lab costs its opener's address one lab, and a Scaling lab its node processes too; reopening one is free. */
-  async function newLabRefusal(req: IncomingMessage, lesson: string, learner: string): Promise<QuotaRefusal | undefined> {
+  async function newLabRefusal(req: IncomingMessage, lesson: string, learner: string): Promise<QuotaRefusal | "at_cap" | undefined> {
     const lessonLab = labs.lesson(lesson);
     if (!lessonLab || labs.hasLearner(lesson, learner)) return undefined;
     const address = quotas.addressOf(req);
+    // Checked before the per-minute quotas too, so that asking while at the cap does not spend them.
+    if (lessonLab.processes && labs.processesHeldBy(address) + lessonLab.processes > labs.maxProcessesPerAddress) return "at_cap";
     const refusal = await quotas.take(address, "labs");
     if (refusal || !lessonLab.processes) return refusal;
     return quotas.take(address, "labProcesses", lessonLab.processes);
@@ -71,14 +73,16 @@ export function createControlApi(labs: LabRegistry, quotas: AddressQuotas, clust
 
   async function openLab(req: IncomingMessage, res: ServerResponse, lesson: string, learner: string): Promise<void> {
     const refusal = await newLabRefusal(req, lesson, learner);
+    if (refusal === "at_cap") return sendError(res, 429, "address_process_limit", processCapMessage(labs));
     if (refusal) return sendQuotaRefusal(res, refusal);
-    const result = labs.open(lesson, learner);
+    const result = labs.open(lesson, learner, quotas.addressOf(req));
     // Not awaited: a slow or absent Redis must not hold the learner's lab back.
     if (result.ok && cluster?.peers) void cluster.peers.rememberLab(learner, lesson, result.lab.id, cluster.rememberMs);
     if (!result.ok) {
       if (result.reason === "unknown_lesson") {
         return sendError(res, 404, "lesson_not_found", `There is no lab for a lesson called "${lesson.slice(0, 64)}".`);
       }
+      if (result.reason === "address_process_limit") return sendError(res, 429, "address_process_limit", processCapMessage(labs));
       if (result.reason === "process_limit") {
         return sendError(
           res,
@@ -295,6 +299,15 @@ export function createControlApi(labs: LabRegistry, quotas: AddressQuotas, clust
       sendError(res, 500, "internal", "The server failed to answer this request.");
     });
   };
+}
+
+/** An address holds as many Scaling lab processes as it may at once: they come back only as its labs close. */
+function processCapMessage(labs: LabRegistry): string {
+  const most = labs.maxProcessesPerAddress;
+  return (
+    `Your address already runs as many Scaling lab node processes as one address may at once (${most}; each Scaling lab runs two, ` +
+    "and everyone behind the same network shares them). Close a Scaling lab, or wait until an idle one is closed, then try again."
+  );
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string): void {

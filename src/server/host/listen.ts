@@ -5,6 +5,7 @@ import { sendError } from "../http-json.js";
 import { hostCheck } from "./allowed-hosts.js";
 import { createPlayground, type Playground } from "./playground.js";
 import { PeerDirectory } from "./peers.js";
+import { connectQuotaStore } from "./quota-store.js";
 
 export type SiteHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -25,6 +26,13 @@ export async function listen(
   site: SiteHandler = noSite,
 ): Promise<RunningPlayground> {
   const peers = config.peers ? await PeerDirectory.connect(config.peers) : undefined;
+  // The processes that share a Redis share their quota buckets too: an address has one budget, not one per process.
+  const quotaStore = config.peers
+    ? await connectQuotaStore(config.peers.redisUrl).catch(async (error: unknown) => {
+        await peers?.close();
+        throw error;
+      })
+    : undefined;
   const playground = createPlayground(
     lessons,
     config.limits,
@@ -32,6 +40,7 @@ export async function listen(
     peers,
     config.trustProxy,
     hostCheck(config.allowedHosts, config.host),
+    quotaStore,
   );
   const server = createServer((req, res) => playground.handleRequest(req, res, () => site(req, res)));
   server.on("upgrade", (req, socket, head) => {
@@ -51,6 +60,7 @@ export async function listen(
     async close() {
       await peers?.close();
       await playground.close();
+      await quotaStore?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -10,6 +10,7 @@ import { sendError } from "../http-json.js";
 import type { PeerDirectory } from "./peers.js";
 import { AddressQuotas, refuseUpgrade, sendQuotaRefusal, type QuotaRefusal } from "./address-quotas.js";
 import { hostCheck, type HostCheck } from "./allowed-hosts.js";
+import type { QuotaStore } from "./quota-store.js";
 import { setSecurityHeaders } from "./security-headers.js";
 import { SANDBOX_PAGE_PATH, serveSandboxPage } from "./sandbox-page.js";
 
@@ -45,9 +46,11 @@ export function createPlayground(
   peers?: PeerDirectory,
   trustProxy: readonly string[] = [],
   allowsHost: HostCheck = hostCheck(undefined, undefined),
+  /** With several processes, the Redis their quota buckets share; none, each counts its own in memory. */
+  quotaStore?: QuotaStore,
 ): Playground {
   const labs = new LabRegistry(lessons, limits, dataDir, peers?.labPrefix ?? "");
-  const quotas = new AddressQuotas(limits, trustProxy);
+  const quotas = new AddressQuotas(limits, trustProxy, quotaStore);
   const handleApi = createControlApi(labs, quotas, peers && { peers, rememberMs: limits.labIdleMs });
 
   /**

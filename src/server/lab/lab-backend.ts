@@ -2,10 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import type { LabInfo } from "../../shared/lab-api.js";
-import type { DatabaseSync } from "node:sqlite";
 import type { PlaygroundLimits } from "../config.js";
 import type { Server } from "socket.io";
-import type { LabContext, LessonRoute, LessonServerOptions } from "../../lessons/lab-context.js";
+import type { LabContext, LabDatabase, LessonRoute, LessonServerOptions } from "../../lessons/lab-context.js";
 import type { ServerLog } from "./server-log.js";
 import type { CompiledServerCode } from "../sandbox/compile.js";
 
@@ -24,7 +23,7 @@ export interface LabBackendParts {
   onActivity(): void;
   onStateChange(): void;
   settings: Readonly<Record<string, number>>;
-  database(): DatabaseSync;
+  database(): LabDatabase;
   /** Whether a browser request's Origin may reach this lab (the lab's own pages, and code runs it admitted). */
   acceptsOrigin(req: IncomingMessage): boolean;
   /** A backend that runs learner code elsewhere (a Scaling node) says here when that code hit a limit and stopped. */

@@ -3,7 +3,7 @@ import type { ServerLogEntry } from "../../shared/server-log.js";
 import { truncate, type FrameData } from "../../shared/wire.js";
 import { capClients } from "./client-cap.js";
 import { ignoreBlindPongs } from "./blind-pongs.js";
-import { cutFloods, FloodBudgets } from "./flood-cap.js";
+import { cutFloods, FloodBudgets, type SharedFloodBudgets } from "./flood-cap.js";
 import { capOutgoing } from "./outgoing-cap.js";
 import { capRecoveryBuffer } from "./recovery-buffer-cap.js";
 import { logRooms } from "./room-log.js";
@@ -55,6 +55,8 @@ export interface LabRules {
   onActivity(): void;
   /** The server's state changed without a log entry of its own (a room joined or left, a transport upgraded). */
   onStateChange(): void;
+  /** On one of several nodes of a lab: the events budgets are the lab's, shared with the other nodes. */
+  sharedFlood?: SharedFloodBudgets;
 }
 
 /**
@@ -68,8 +70,8 @@ export function applyLabRules(io: Server, rules: LabRules): void {
   capRecoveryBuffer(namespace, rules.caps.maxRecoveryPackets);
   capClients(io, rules);
   ignoreBlindPongs(io);
-  // One server's budgets, kept across its clients' reconnects.
-  const budgets = new FloodBudgets(rules.caps.maxEventsPerSecond, rules.caps.maxClients);
+  // One server's budgets, kept across its clients' reconnects (and, on a node, holding the lab's debts).
+  const budgets = new FloodBudgets(rules.caps.maxEventsPerSecond, rules.caps.maxClients, rules.sharedFlood);
   io.on("connection", (socket) => {
     rules.onActivity();
     // Here rather than in a middleware: a recovered socket skips middlewares, but not this listener.

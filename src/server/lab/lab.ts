@@ -10,7 +10,7 @@ import { LabServer, LAB_HEARTBEAT } from "./lab-server.js";
 import type { LabBackend, LabBackendParts } from "./lab-backend.js";
 import { HEALTHY_LINK, NetworkLink } from "./network-link.js";
 import type { LabRequest } from "./lab-request.js";
-import { LabDatabase } from "./lab-database.js";
+import type { LabDatabaseFile, LabDatabases } from "./lab-database.js";
 import { ServerLog } from "./server-log.js";
 import { sendError } from "../http-json.js";
 import { isOpaqueOrigin, isSameOrigin } from "./origin.js";
@@ -62,7 +62,7 @@ export class Lab {
   private everConnected = false;
   /** The lesson's live settings: one object, read by the handlers of every server this lab starts. */
   private readonly settings: Record<string, number>;
-  private readonly database: LabDatabase;
+  private readonly database: LabDatabaseFile;
   /** The server options in force: the lesson's, until the learner switches one (e.g. recovery). */
   private options: LessonServerOptions;
   private readonly closeListeners = new Set<() => void>();
@@ -83,9 +83,9 @@ export class Lab {
     readonly id: string,
     readonly lesson: LessonLab,
     readonly limits: PlaygroundLimits,
-    dataDir = "data",
+    databases: LabDatabases,
   ) {
-    this.database = new LabDatabase(dataDir, id);
+    this.database = databases.forLab(id);
     this.traffic = new LabTraffic(this.stateListeners, lesson.logRequests ? this.log : undefined);
     this.options = { ...lesson.options };
     this.settings = Object.fromEntries(Object.entries(lesson.settings ?? {}).map(([name, spec]) => [name, spec.default]));
@@ -107,7 +107,7 @@ export class Lab {
       },
       onStateChange: () => this.stateChanged(),
       settings: this.settings,
-      database: () => this.database.open(),
+      database: () => this.database.connection,
       acceptsOrigin: (req) => this.acceptsOrigin(req),
       onLearnerCodeStopped: (reason) => {
         this.log.add({ at: Date.now(), kind: "log", message: reason });
@@ -457,7 +457,7 @@ export class Lab {
   async close(): Promise<void> {
     this.endLearnerCode();
     await this.server.close();
-    this.database.purge();
+    await this.database.purge();
     for (const link of this.links.values()) link.drop();
     this.links.clear();
     for (const listener of this.closeListeners) listener();

@@ -534,25 +534,28 @@ export function sandboxRuntime(host: HostCall, channel: BinaryChannel): SandboxE
       .join(" ");
   }
 
-  class Statement {
-    constructor(private readonly id: number) {}
-    run(...params: unknown[]): unknown {
-      return call("db.run", { id: this.id, params });
-    }
-    get(...params: unknown[]): unknown {
-      return call("db.get", { id: this.id, params });
-    }
-    all(...params: unknown[]): unknown {
-      return call("db.all", { id: this.id, params });
-    }
+  // ---- the database: each query is answered later by the host (it runs in a process of its own) ----
+  const queries = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
+  let nextQuery = 1;
+  function query(op: string, sql: unknown, params: unknown[]): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      // As the callbacks' table: bounded, the oldest forgotten (its promise then never settles).
+      if (queries.size >= MAX_WAITING) queries.delete(queries.keys().next().value as number);
+      const id = nextQuery++;
+      queries.set(id, { resolve, reject });
+      try {
+        call(op, { sql: String(sql), params, ack: id });
+      } catch (error) {
+        queries.delete(id);
+        reject(error);
+      }
+    });
   }
   const database = {
-    exec(sql: string) {
-      call("db.exec", { sql: String(sql) });
-    },
-    prepare(sql: string) {
-      return new Statement(call("db.prepare", { sql: String(sql) }) as number);
-    },
+    exec: (sql: string) => query("db.exec", sql, []).then(() => undefined),
+    run: (sql: string, ...params: unknown[]) => query("db.run", sql, params),
+    get: (sql: string, ...params: unknown[]) => query("db.get", sql, params).then((row) => row ?? undefined),
+    all: (sql: string, ...params: unknown[]) => query("db.all", sql, params),
   };
 
   const closeListeners: Listener[] = [];
@@ -682,6 +685,15 @@ export function sandboxRuntime(host: HostCall, channel: BinaryChannel): SandboxE
       if (!waiting) return;
       callbacks.delete(id);
       guarded(waiting, undefined, all, "a callback");
+    },
+    db(message) {
+      const [, id, error, value, bin] = message as [string, number, { message: string } | null, unknown, number];
+      const answer = reconstruct(value, take(bin));
+      const waiting = queries.get(id);
+      if (!waiting) return;
+      queries.delete(id);
+      if (error) waiting.reject(Object.assign(new Error(String(error.message)), error));
+      else waiting.resolve(answer);
     },
     serverSide(message) {
       const [, event, args, ackId, bin] = message as [string, string, unknown[], number, number];

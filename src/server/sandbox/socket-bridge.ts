@@ -4,6 +4,7 @@ import type { LabContext } from "../../lessons/lab-context.js";
 import { deconstruct, reconstruct } from "./binary-parts.js";
 import type { HostAnswer } from "./quickjs-vm.js";
 import type { SandboxDatabase } from "./sandbox-database.js";
+import type { QueryOp } from "../database/database-protocol.js";
 
 /** What the bridge needs of the sandbox: a way in, and whether the code still runs. */
 export interface SandboxPort {
@@ -375,16 +376,37 @@ export class SocketBridge {
         return null;
       }
       case "db.exec":
-        return this.database.exec(text(input.sql, 10_000));
-      case "db.prepare":
-        return this.database.prepare(text(input.sql, 10_000));
       case "db.run":
       case "db.get":
       case "db.all":
-        return this.database.query(op.slice(3) as "run" | "get" | "all", Number(input.id), Array.isArray(input.params) ? input.params : []);
+        return this.query(op.slice(3) as QueryOp, Number(input.ack) || 0, text(input.sql, 10_000), input.params);
       default:
         throw new BridgeError(`${op.slice(0, 40)} is not available in the lab.`);
     }
+  }
+
+  /**
+   * A query runs in the database process and answers later, as a Promise inside: its answer, or SQLite's
+   * error with its `errcode` and `code` (a callback's Error would keep only the message).
+   */
+  private query(op: QueryOp, id: number, sql: string, params: unknown): null {
+    this.database.query(op, sql, Array.isArray(params) ? params : []).then(
+      (value) => this.send(["db", id, null, value ?? null]),
+      (error: unknown) => {
+        const e = error as { message?: unknown; errcode?: unknown; code?: unknown };
+        this.send([
+          "db",
+          id,
+          {
+            message: text(e.message ?? error, 500),
+            ...(typeof e.errcode === "number" && { errcode: e.errcode }),
+            ...(typeof e.code === "string" && { code: e.code }),
+          },
+          null,
+        ]);
+      },
+    );
+    return null;
   }
 
   private log(message: string): null {

@@ -16,6 +16,7 @@ import type { ServerLogEntry } from "../../shared/server-log.js";
 import { messageFrame, truncate } from "../../shared/wire.js";
 import type { LessonServerOptions, NodeContext } from "../../lessons/lab-context.js";
 import { learnerNodeCode } from "./learner-node-code.js";
+import { FloodReporter } from "./flood-ledger.js";
 import { createNodeAdapter } from "./node-adapter.js";
 import { NODE_CONFIG_ENV, type HostMessage, type NodeConfig, type NodeMessage } from "./node-protocol.js";
 
@@ -75,6 +76,8 @@ async function main(node: NodeConfig, code: NodeCode, send: (message: NodeMessag
   }
   reportState();
   const sessions = new PollingSessions(io.engine);
+  // The events budgets are the lab's, not this node's: a client that moves to the other node brings its debts.
+  const floods = new FloodReporter((spends) => send({ type: "flood-spent", spends }));
 
   applyLabRules(io, {
     caps: {
@@ -88,6 +91,7 @@ async function main(node: NodeConfig, code: NodeCode, send: (message: NodeMessag
     log,
     onActivity: stateChanged,
     onStateChange: stateChanged,
+    sharedFlood: floods,
   });
   // What only a lab of several nodes shows: requests a node does not know (no sticky sessions), and a
   // session recovered on another node than the one it started on.
@@ -108,8 +112,10 @@ async function main(node: NodeConfig, code: NodeCode, send: (message: NodeMessag
       return;
     }
     if (message?.type === "fail-polling") return sessions.fail(message.sid);
+    if (message?.type === "flood-debt") return floods.owe(message.debts);
     if (message?.type !== "close") return;
     clearTimeout(stateTimer);
+    floods.stop();
     exiting();
     void io
       .close()

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import type { CompiledServerCode } from "../sandbox/compile.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
+import type { FloodSpend } from "../lab/flood-cap.js";
 import { isAdapterMessage, NODE_CONFIG_ENV, type HostMessage, type NodeConfig, type NodeMessage, type NodeState } from "./node-protocol.js";
 
 /** A running node: its name, its loopback port, and its process. */
@@ -23,6 +24,8 @@ export type NodeGroupOptions = Omit<NodeConfig, "name"> & {
   code?: CompiledServerCode;
   /** Told when a node's learner code hit a limit and stopped. */
   onCodeStopped?(name: string, reason: string): void;
+  /** What a node's clients spent of the lab's events budgets since its last report. */
+  onFloodSpent?(spends: FloodSpend[]): void;
   /** Told when a node exits without being asked to, e.g. it crashed. */
   onExit?(name: string, code: number | null): void;
   startTimeoutMs?: number;
@@ -121,6 +124,7 @@ export class NodeGroup {
         } else if (typed.type === "log") options.onLog(typed.entry);
         else if (typed.type === "state") options.onState?.(name, typed.state);
         else if (typed.type === "code-stopped") options.onCodeStopped?.(name, typed.reason);
+        else if (typed.type === "flood-spent") options.onFloodSpent?.(typed.spends);
         else if (typed.type === "failed") {
           clearTimeout(timer);
           reject(new Error(`node ${name} failed to start: ${typed.message}`));

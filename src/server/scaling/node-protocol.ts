@@ -1,5 +1,6 @@
 import type { ServerState } from "../lab/inspector-state.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
+import type { FloodDebt, FloodSpend } from "../lab/flood-cap.js";
 
 import type { AdapterKind } from "../../shared/lab-api.js";
 import type { CompiledServerCode } from "../sandbox/compile.js";
@@ -47,14 +48,21 @@ export type NodeMessage =
   | { type: "state"; state: NodeState }
   | { type: "failed"; message: string }
   /** The learner's code on this node hit a limit and stopped: the lab goes back to the lesson's code. */
-  | { type: "code-stopped"; reason: string };
+  | { type: "code-stopped"; reason: string }
+  /** The events this node let through since its last report, for the lab's budgets (flood-ledger.ts). */
+  | { type: "flood-spent"; spends: FloodSpend[] };
 
 /**
  * Host to node: close; `socket.disconnect()` every socket of a client (Kick); fail a polling session whose
- * connection the lab's network link cut (Drop), so the node notices now rather than at the next ping timeout.
+ * connection the lab's network link cut (Drop), so the node notices now rather than at the next ping
+ * timeout; the lab's events budgets its nodes together have overspent.
  */
 export type HostMessage =
-  { type: "close" } | { type: "kick"; client: string } | { type: "fail-polling"; sid: string } | ({ type: "code" } & CompiledServerCode);
+  | { type: "close" }
+  | { type: "kick"; client: string }
+  | { type: "fail-polling"; sid: string }
+  | ({ type: "code" } & CompiledServerCode)
+  | { type: "flood-debt"; debts: FloodDebt[] };
 
 export const NODE_CONFIG_ENV = "PLAYGROUND_NODE";
 

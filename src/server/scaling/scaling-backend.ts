@@ -9,6 +9,7 @@ import type { NodeState } from "./node-protocol.js";
 import type { CompiledServerCode } from "../sandbox/compile.js";
 import { defaultSandboxLimits, type SandboxLimits } from "../sandbox/sandbox-limits.js";
 import { ScalingLab } from "./scaling-lab.js";
+import { FloodLedger } from "./flood-ledger.js";
 import { NODE_NAMES } from "../../shared/scaling-nodes.js";
 import { balancerPath, isScalingPath, nodePath } from "./scaling-paths.js";
 
@@ -74,11 +75,14 @@ export class ScalingBackend implements LabBackend {
   private setup: Setup = { adapter: "none", routing: "round-robin", recovery: false };
   /** The learner's server code the nodes run, each in its own sandbox; undefined, the lesson's. */
   private code: CompiledServerCode | undefined;
+  /** The lab's events budgets, summed over its nodes; kept across restarts, as a lab server's are across reconnects. */
+  private readonly floods: FloodLedger;
 
   constructor(
     private readonly parts: LabBackendParts,
     private readonly config: ScalingConfig,
   ) {
+    this.floods = new FloodLedger(parts.limits.maxEventsPerSecond, parts.limits.maxClientsPerLab);
     void this.serially(() => this.start());
   }
 
@@ -115,10 +119,20 @@ export class ScalingBackend implements LabBackend {
         maxRooms: parts.limits.maxRoomsPerLab,
         maxRecoveryPackets: parts.limits.maxRecoveryPackets,
         ...(this.code && { code: this.code, learnerCode: sandboxLimitsOf(parts.limits) }),
+        onFloodSpent: (spends) => {
+          if (generation !== this.generation) return;
+          const debts = this.floods.record(spends, Date.now());
+          if (debts.length > 0) this.lab?.tell({ type: "flood-debt", debts });
+        },
         onCodeStopped: (_name, reason) => {
           if (generation === this.generation) parts.onLearnerCodeStopped(reason);
         },
-        onLog: (entry) => parts.log.add(entry),
+        onLog: (entry) => {
+          // A client connecting to (or leaving) a node is use of the lab, as on an in-process lab: it counts
+          // when it happens, not only if an idle sweep runs while the client is still there.
+          if (generation === this.generation && (entry.kind === "connect" || entry.kind === "disconnect")) parts.onActivity();
+          parts.log.add(entry);
+        },
         onState: (name, state) => {
           if (generation !== this.generation) return;
           this.states.set(name, state);

@@ -1,0 +1,26 @@
+/** The caps on every lab's database, whoever's code queries it; learner code has tighter ones of its own (sandbox-limits.ts). */
+export interface DatabaseLimits {
+  /** A query that runs longer is stopped (its process is killed and a fresh one started) and fails with a clear error. */
+  databaseQueryMs: number;
+  /** Rows a lab's database holds in all its tables; the write that would pass it is undone. Also the rows one query returns. */
+  labDatabaseRows: number;
+  /** Bytes a lab's database file may grow to; SQLite refuses the write past it (SQLITE_FULL). */
+  labDatabaseBytes: number;
+  /** Queries one lab may have waiting for the database at once; one more fails at once. */
+  databaseQueuePerLab: number;
+}
+
+export const defaultDatabaseLimits: DatabaseLimits = {
+  databaseQueryMs: 1000,
+  // The Retries chaos test stores 1,000 messages; a lesson's lab never needs ten times that.
+  labDatabaseRows: 10_000,
+  labDatabaseBytes: 4 * 1024 * 1024,
+  databaseQueuePerLab: 1000,
+};
+
+export const databaseLimitVariables: Record<keyof DatabaseLimits, string> = {
+  databaseQueryMs: "PLAYGROUND_DATABASE_QUERY_MS",
+  labDatabaseRows: "PLAYGROUND_DATABASE_ROWS",
+  labDatabaseBytes: "PLAYGROUND_DATABASE_BYTES",
+  databaseQueuePerLab: "PLAYGROUND_DATABASE_QUEUE",
+};
