@@ -52,20 +52,33 @@ describe("the site", () => {
     });
   }
 
-  it("remembers a visited and a completed lesson across reloads", async () => {
+  it("remembers a visited and a completed lesson across reloads, with the course's progress bar", async () => {
     const { page } = await openPage(browser);
-    await page.goto(`${origin}/lessons/emit`);
+    await page.goto(`${origin}/lessons/emit#check-yourself`);
     const toggle = page.getByRole("button", { name: "Mark lesson complete" });
     expect(await toggle.getAttribute("aria-pressed")).toBe("false");
     await page.goto(origin);
     const emitCard = page.getByRole("list", { name: "The course" }).getByRole("listitem").nth(1);
     expect(await emitCard.textContent()).toContain("visited");
-    await page.goto(`${origin}/lessons/emit`);
+    await page.goto(`${origin}/lessons/emit#check-yourself`);
     await toggle.click();
     await page.reload();
     expect(await page.getByRole("button", { name: "Mark lesson complete" }).getAttribute("aria-pressed")).toBe("true");
     await page.goto(origin);
     expect(await emitCard.textContent()).toContain("completed");
+    const bar = page.getByRole("progressbar", { name: "Your progress" });
+    expect(await bar.getAttribute("value")).toBe("1");
+    expect(await page.getByText("1 of 8 lessons completed").isVisible()).toBe(true);
+  });
+
+  it("offers Mark lesson complete after a lesson's last step only", async () => {
+    const { page } = await openPage(browser);
+    await page.goto(`${origin}/lessons/emit`);
+    const toggle = page.getByRole("button", { name: "Mark lesson complete" });
+    expect(await toggle.isVisible()).toBe(false);
+    await page.goto(`${origin}/lessons/emit#check-yourself`);
+    expect(await toggle.isVisible()).toBe(true);
+    await page.close();
   });
 
   it("puts the lab beside the text on a wide screen, and the text and the lab in two tabs on a phone", async () => {

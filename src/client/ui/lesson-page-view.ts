@@ -33,6 +33,9 @@ export function startLessonPage(page: HTMLElement): void {
         const id = step.dataset.step ?? "";
         markStepSeen(slug, id);
         showStepTicks(page, slug, id);
+        // "Mark lesson complete" belongs after the last step, not under the first.
+        const toggle = page.querySelector<HTMLElement>(".complete-toggle");
+        if (toggle) toggle.hidden = step.nextElementSibling?.matches("[data-step]") ?? false;
       },
     );
   }

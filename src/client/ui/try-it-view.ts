@@ -23,7 +23,7 @@ async function bringIntoView(lab: HTMLElement, spec: string): Promise<void> {
   const control = findControl(lab, spec) ?? (await appears(lab, spec));
   if (!control) return;
   for (let part = control.closest("details"); part; part = part.parentElement?.closest("details") ?? null) part.open = true;
-  control.scrollIntoView({ block: "center" });
+  centreInView(control);
   if (!focusable(control)) control.tabIndex = -1;
   control.focus({ preventScroll: true });
   control.dataset.highlight = "";
@@ -45,6 +45,23 @@ function appears(lab: HTMLElement, spec: string): Promise<HTMLElement | undefine
     };
     observer.observe(lab, { childList: true, subtree: true });
   });
+}
+
+/**
+ * Scrolls the control to the middle of the box that scrolls it. On a wide screen that is the pinned lab
+ * column alone: scrollIntoView would also move the page, and the text the learner is reading with it.
+ */
+function centreInView(control: HTMLElement): void {
+  let scrolled = false;
+  // Inner boxes first (a scrolling list inside the lab), then the lab column; never the page itself.
+  for (let box = control.parentElement; box && box !== document.body; box = box.parentElement) {
+    const overflow = getComputedStyle(box).overflowY;
+    if ((overflow !== "auto" && overflow !== "scroll") || box.scrollHeight <= box.clientHeight) continue;
+    const offset = control.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    box.scrollTo({ top: box.scrollTop + offset - (box.clientHeight - control.offsetHeight) / 2 });
+    scrolled = true;
+  }
+  if (!scrolled) control.scrollIntoView({ block: "center" });
 }
 
 function focusable(element: HTMLElement): boolean {
