@@ -89,4 +89,43 @@ describe("the Emit lesson page", () => {
     await lab.page().getByRole("button", { name: "Remove Carol" }).click();
     expect(await client("Carol").count()).toBe(0);
   });
+
+  it("gathers Bob's shared-text receipts in one counted row, while the server log and the timeline keep every frame", async () => {
+    await client("Alice").getByRole("textbox", { name: "Shared text" }).pressSequentially("hello");
+    const bobText = client("Bob").getByRole("textbox", { name: "Shared text" });
+    await expect.poll(() => bobText.inputValue(), { timeout: 5000 }).toBe("hello");
+    const rows = received(client("Bob")).filter({ hasText: "editing" });
+    await expect.poll(() => rows.first().textContent(), { timeout: 5000 }).toContain('editing ×5 last: "hello"');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('42["editing","hello"]');
+    const serverLog = lab.page().getByRole("list", { name: "Server log" });
+    await expect.poll(() => serverLog.getByRole("listitem").filter({ hasText: '→ Bob 42["editing"' }).count()).toBe(5);
+    await lab.page().getByRole("button", { name: "Table view" }).click();
+    const toBob = lab
+      .page()
+      .getByRole("table", { name: /Timeline entries/ })
+      .getByRole("row")
+      .filter({ hasText: "server → Bob" })
+      .filter({ hasText: '42["editing"' });
+    await expect.poll(() => toBob.count()).toBe(5);
+    // Another event ends the run: the next keystroke starts a row of its own.
+    await emitFrom(client("Alice"), "between", '"x"');
+    await received(client("Bob")).filter({ hasText: "between" }).waitFor();
+    await client("Alice").getByRole("textbox", { name: "Shared text" }).pressSequentially("!");
+    await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(2);
+    expect(await rows.last().textContent()).toContain('editing "hello!"');
+  });
+
+  it("emits when Enter is pressed in the Event name field", async () => {
+    const name = client("Alice").getByRole("textbox", { name: "Event name" });
+    await name.fill("entered");
+    await name.press("Enter");
+    await received(client("Bob")).filter({ hasText: "entered" }).waitFor();
+  });
+
+  it("shows no Server settings box in a lesson whose server has no settings", async () => {
+    await lab.page().getByRole("button", { name: "Restart server" }).waitFor();
+    expect(await lab.page().getByRole("group", { name: "Server settings" }).count()).toBe(0);
+    expect(await lab.page().getByText("Server settings").count()).toBe(0);
+  });
 });

@@ -46,6 +46,22 @@ describe("Timeline", () => {
     expect(timeline.lanes).toEqual(["Alice", "Bob"]);
   });
 
+  it("hides the page's own frames (an event declared the page's and the ack answering it) unless asked, labelled with why", () => {
+    const why = "Run checks the send has arrived";
+    const timeline = new Timeline(100, (event) => (event === "sync" ? why : undefined));
+    timeline.add(frameEntry(0, "Alice", "to-server", '421["send",{}]'));
+    const sync = timeline.add(frameEntry(1, "Alice", "to-server", '422["sync"]'));
+    timeline.add(frameEntry(2, "Alice", "to-client", "431[{}]"));
+    const syncAck = timeline.add(frameEntry(3, "Alice", "to-client", "432[]"));
+    // Bob's ack id 2 answers no sync of his: it is his own traffic.
+    timeline.add(frameEntry(4, "Bob", "to-server", '422["mine"]'));
+    timeline.add(frameEntry(5, "Bob", "to-client", "432[]"));
+    expect(sync.page).toBe(why);
+    expect(syncAck).toMatchObject({ page: why, ackOf: sync.seq });
+    expect(timeline.filtered(SHOW_ALL).map((e) => e.frame?.raw)).toEqual(['421["send",{}]', "431[{}]", '422["mine"]', "432[]"]);
+    expect(timeline.filtered({ ...SHOW_ALL, showPage: true })).toHaveLength(6);
+  });
+
   it("marks entries after the fact, e.g. events a recovered connect replayed, with their offsets", () => {
     const timeline = new Timeline();
     const replayed = timeline.add(frameEntry(0, "Alice", "to-client", '42["chat","missed","1-0"]'));
@@ -61,6 +77,20 @@ describe("Timeline", () => {
     expect(copy.entries).toEqual(timeline.entries);
     expect(() => copy.import('{"hello": 1}')).toThrow(/not a timeline/);
     expect(() => copy.import("not json")).toThrow();
+  });
+
+  it("imports the page's own mark with its entries, and drops an entry whose mark is not text", () => {
+    const timeline = new Timeline(100, (event) => (event === "sync" ? "delivery check" : undefined));
+    timeline.add(frameEntry(0, "Alice", "to-server", '420["sync"]'));
+    const copy = new Timeline(100, () => undefined);
+    copy.import(timeline.export());
+    expect(copy.entries[0]?.page).toBe("delivery check");
+    const forged = JSON.stringify({
+      version: 1,
+      entries: [{ seq: 1, at: 0, lane: "Alice", direction: "none", summary: "x", page: { a: 1 } }],
+    });
+    copy.import(forged);
+    expect(copy.entries).toEqual([]);
   });
 
   it("keeps only the newest entries past its limit", () => {

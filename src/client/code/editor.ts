@@ -152,6 +152,10 @@ export function createCodeEditor(
     minimap: { enabled: false },
     fontSize: 13,
     scrollBeyondLastLine: false,
+    // Lines wrap at the editor's width: on a phone, or beside the lesson text, a long line stays readable
+    // without scrolling sideways. On a wide editor nothing changes, as the lessons' lines fit.
+    wordWrap: "on" as const,
+    wrappingIndent: "indent" as const,
     // Monaco dims the number of the line after a final newline below the contrast a line number needs.
     renderFinalNewline: "on" as const,
     theme: dark() ? "vs-dark" : "vs",

@@ -5,7 +5,7 @@
 import builtWorkerUrl from "./sandbox-worker.ts?worker&url";
 import type { LabInfo } from "../../shared/lab-api.js";
 import type { LabFeed } from "../lab-feed.js";
-import { decodeEnginePacket, summarize } from "../../shared/frame-decoder.js";
+import { decodeEnginePacket, decodeFrame, summarize } from "../../shared/frame-decoder.js";
 import type { Exercise, Verdict } from "../../shared/exercise.js";
 import { labControl } from "../lab-control.js";
 import { markExercisePassed } from "../progress.js";
@@ -18,7 +18,9 @@ import { loadCode, saveCode } from "./saved-code.js";
 import { createCodeEditor, type CodeEditor } from "./editor.js";
 import { ExerciseRun } from "./exercise-run.js";
 import { Sandbox } from "./sandbox.js";
-import type { SandboxMessage } from "./sandbox-protocol.js";
+import type { RunMessage } from "./sandbox.js";
+import type { ConsoleLevel, ConsoleLine } from "./sandbox-protocol.js";
+import { FLUSH_MS, LINES_PER_FLUSH, MARKED_ERRORS_MAX } from "./run-limits.js";
 import { part } from "../ui/dom.js";
 
 /** A run that goes on longer than this is stopped, with a message saying so. */
@@ -82,13 +84,14 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
    * layout, and doing that per line (a thousand a second in a flood) starved the page's input on a busy
    * machine: a click on Stop went unanswered for 30 s.
    */
-  const print = (level: string, ...texts: string[]) => {
-    if (texts.length === 0) return;
-    output.append(...texts.slice(-500).map((text) => consoleItem(level, text)));
+  const printLines = (lines: readonly ConsoleLine[]) => {
+    if (lines.length === 0) return;
+    output.append(...lines.slice(-500).map((line) => consoleItem(line.level, line.text)));
     const extra = output.childElementCount - 500;
     for (let i = 0; i < extra; i++) output.firstElementChild?.remove();
     output.scrollTop = output.scrollHeight;
   };
+  const print = (level: ConsoleLevel, ...texts: string[]) => printLines(texts.map((text) => ({ level, text })));
   let shownVerdict = "";
   const showVerdict = (verdict: Verdict, final: boolean) => {
     const state = verdict.pass ? "pass" : final ? "fail" : "pending";
@@ -176,34 +179,50 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
       if (!isCurrent()) return;
       context.onLinkChanged?.();
       state.stopLog = context.feed.on("entry", (entry) => judged.add(entry));
-      const onMessage = (message: SandboxMessage) => {
+      let marked = 0;
+      const onMessage = (message: RunMessage) => {
         switch (message.type) {
-          case "console":
-            print(message.level, ...message.lines);
-            if (message.dropped)
-              print("warn", `… ${message.dropped} more lines not shown (at most ${100 * 10} lines a second reach the console).`);
+          case "console": {
+            // Whatever their levels, a message's lines go in one append.
+            printLines(message.lines);
+            if (message.dropped) {
+              print(
+                "warn",
+                `… ${message.dropped} more lines not shown (at most ${LINES_PER_FLUSH * (1000 / FLUSH_MS)} lines a second reach the console).`,
+              );
+            }
             return;
+          }
           case "error": {
             const line = message.line === undefined ? undefined : compiled.lines[message.line - 1];
-            print("error", line === undefined ? message.message : `Line ${line}: ${message.message}`);
-            if (line !== undefined) editor.markRunError(line, message.message);
+            if (message.message) print("error", line === undefined ? message.message : `Line ${line}: ${message.message}`);
+            if (line !== undefined && marked < MARKED_ERRORS_MAX) {
+              marked += 1;
+              editor.markRunError(line, message.message);
+            }
+            if (message.dropped) print("error", `… ${message.dropped} more errors not shown.`);
             return;
           }
           case "wire": {
-            const frame = decodeEnginePacket(message.packetType, message.data);
-            const heartbeat = frame.engine === "ping" || frame.engine === "pong";
-            timeline.add({
-              at: message.at,
-              lane: ticket.client,
-              direction: message.direction,
-              frame,
-              summary: summarize(frame),
-              ...(heartbeat ? { heartbeat: !frame.probe } : {}),
-            });
+            for (const packet of message.packets) {
+              // Binary data comes as its size only (sandbox-worker.ts).
+              const frame =
+                packet.bytes === undefined
+                  ? decodeEnginePacket(packet.packetType, packet.data)
+                  : decodeFrame(`<binary frame, ${packet.bytes} bytes>`);
+              const heartbeat = frame.engine === "ping" || frame.engine === "pong";
+              timeline.add({
+                at: packet.at,
+                lane: ticket.client,
+                direction: packet.direction,
+                frame,
+                summary: summarize(frame),
+                ...(heartbeat ? { heartbeat: !frame.probe } : {}),
+              });
+            }
+            if (message.dropped) print("warn", `… ${message.dropped} packets not shown in the timeline (the run sent more than it shows).`);
             return;
           }
-          case "ready":
-            return;
         }
       };
       const runLab = { url: location.origin, options: { path: lab.path, query: { client: ticket.client, ticket: ticket.ticket } } };
@@ -214,6 +233,11 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
           workerUrl,
           labPrefix: `${lab.path.replace(/socket\.io$/, "")}`,
           onMessage,
+          onFailure: (reason) => {
+            if (!isCurrent()) return;
+            print("error", reason);
+            stop(reason);
+          },
         },
       );
       stopButton.disabled = false;

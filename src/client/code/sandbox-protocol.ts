@@ -17,12 +17,39 @@ export interface RunRequest {
   lab: RunLab;
 }
 
+/** Page to sandbox: are you still there? The worker answers with a `pong` of the same number. */
+export interface Ping {
+  type: "ping";
+  n: number;
+}
+
+export type PageMessage = RunRequest | Ping;
+
 export type ConsoleLevel = "log" | "info" | "warn" | "error" | "debug";
+export const CONSOLE_LEVELS: readonly ConsoleLevel[] = ["log", "info", "warn", "error", "debug"];
+
+export interface ConsoleLine {
+  level: ConsoleLevel;
+  text: string;
+}
+
+/** One Engine.IO packet the run's connection sent or received; binary data travels as its size only. */
+export interface WirePacket {
+  at: number;
+  direction: "to-server" | "to-client";
+  packetType: string;
+  data?: string;
+  bytes?: number;
+}
 
 /** Sandbox to page: what the run printed, threw, and sent or received on the wire. */
 export type SandboxMessage =
   | { type: "ready" }
+  | { type: "pong"; n: number }
   /** Console output, batched: a loop that prints cannot flood the page with messages. */
-  | { type: "console"; level: ConsoleLevel; lines: string[]; dropped?: number }
-  | { type: "error"; message: string; line?: number }
-  | { type: "wire"; at: number; direction: "to-server" | "to-client"; packetType: string; data?: string | ArrayBuffer };
+  | { type: "console"; lines: ConsoleLine[]; dropped?: number }
+  | { type: "error"; message: string; line?: number; dropped?: number }
+  /** Wire packets, batched like the console. */
+  | { type: "wire"; packets: WirePacket[]; dropped?: number }
+  /** From the sandbox's frame, not the worker: it ended the worker for sending more than any run may. */
+  | { type: "flood"; messages: number; bytes: number };

@@ -1,5 +1,6 @@
 import type { DecodedFrame } from "../../shared/frame-decoder.js";
 import { AckMatcher } from "../ack-matcher.js";
+import { pageEventReason } from "./page-frames.js";
 
 /** The server's lane; every other lane is a client's name. */
 export const SERVER_LANE = "Server";
@@ -19,6 +20,11 @@ export interface TimelineEntry {
   frame?: DecodedFrame;
   /** Ping and pong, hidden unless the learner asks for them. */
   heartbeat?: boolean;
+  /**
+   * The page's own bookkeeping (see page-frames.ts): why the page sent it, on its event and on the ack
+   * answering it. Hidden unless the learner asks for them, and labelled when shown.
+   */
+  page?: string;
   mark?: Mark;
   /** On an ack: the seq of the emit it answers, and the round trip from that emit. */
   ackOf?: number;
@@ -33,9 +39,11 @@ export interface TimelineFilter {
   client: string;
   event: string;
   showHeartbeat: boolean;
+  /** Show the page's own frames too. */
+  showPage?: boolean;
 }
 
-export const SHOW_ALL: TimelineFilter = { client: "", event: "", showHeartbeat: false };
+export const SHOW_ALL: TimelineFilter = { client: "", event: "", showHeartbeat: false, showPage: false };
 
 export type NewEntry = Omit<TimelineEntry, "seq" | "ackOf" | "rttMs" | "ackedBy">;
 
@@ -52,7 +60,10 @@ export class Timeline {
   /** Emits waiting for their ack, one matcher per lane (each lane is one client's connection). */
   private readonly asks = new Map<string, AckMatcher<TimelineEntry>>();
 
-  constructor(private readonly keep = 20_000) {}
+  constructor(
+    private readonly keep = 20_000,
+    private readonly pageReason: (event: string) => string | undefined = pageEventReason,
+  ) {}
 
   get entries(): readonly TimelineEntry[] {
     return this.items;
@@ -70,6 +81,9 @@ export class Timeline {
   add(entry: NewEntry): TimelineEntry {
     this.seq += 1;
     const added: TimelineEntry = { ...entry, seq: this.seq };
+    const event = entry.frame?.packet?.event;
+    const page = event === undefined || entry.direction === "none" ? undefined : this.pageReason(event);
+    if (page !== undefined) added.page = page;
     this.link(added);
     this.items.push(added);
     if (this.items.length > this.keep) this.items.splice(0, this.items.length - this.keep);
@@ -103,6 +117,7 @@ export class Timeline {
     const event = filter.event.trim().toLowerCase();
     return this.items.filter((entry) => {
       if (entry.heartbeat && !filter.showHeartbeat) return false;
+      if (entry.page !== undefined && !filter.showPage) return false;
       if (filter.client && entry.lane !== filter.client && entry.lane !== SERVER_LANE) return false;
       if (event && !(entry.frame?.packet?.event ?? entry.summary).toLowerCase().includes(event)) return false;
       return true;
@@ -129,6 +144,7 @@ export class Timeline {
         typeof entry.lane === "string" &&
         typeof entry.summary === "string" &&
         directions.includes(entry.direction) &&
+        (entry.page === undefined || typeof entry.page === "string") &&
         (entry.frame === undefined || (typeof entry.frame === "object" && typeof entry.frame?.raw === "string")),
     );
     this.items = entries.slice(-this.keep);
@@ -148,6 +164,8 @@ export class Timeline {
     entry.ackOf = ask.seq;
     entry.rttMs = entry.at - ask.at;
     ask.ackedBy = entry.seq;
+    // The ack that answers the page's own emit is the page's too.
+    if (ask.page !== undefined) entry.page = ask.page;
   }
 
   private changed(): void {

@@ -49,7 +49,24 @@ function ackStyle(data: FormData): AckStyle {
   return timeoutMs > 0 ? { kind, timeoutMs } : { kind };
 }
 
-function receivedItem(entry: ReceivedEntry): HTMLLIElement {
+/**
+ * Events a lesson sends on every keystroke or tick (the Emit lesson's shared text): consecutive receipts
+ * of one of them share one row in "Received", counted, with the newest arguments and frame. The timeline
+ * and the server log still show every frame. Declared by the lesson's client controls' script.
+ */
+const coalesced = new Set<string>();
+
+export function coalesceInReceived(event: string): void {
+  coalesced.add(event);
+}
+
+/** Whether `entry` joins the row of `previous` (the newest row) instead of adding its own. */
+export function joinsRow(previous: ReceivedEntry | undefined, entry: ReceivedEntry, events: ReadonlySet<string> = coalesced): boolean {
+  const live = (candidate: ReceivedEntry) => candidate.kind === "event" && !candidate.answer && events.has(candidate.event);
+  return previous !== undefined && live(previous) && live(entry) && previous.event === entry.event;
+}
+
+function receivedItem(entry: ReceivedEntry, count = 1): HTMLLIElement {
   const item = logItem(entry.at);
   const name = document.createElement("strong");
   if (entry.kind === "lab-error") {
@@ -61,6 +78,9 @@ function receivedItem(entry: ReceivedEntry): HTMLLIElement {
   if (entry.kind === "ack") {
     name.textContent = `ack for ${entry.event}`;
     item.append(name, " ", `${entry.how ?? "callback"}(${entry.args.map(describeValue).join(", ")})`);
+  } else if (count > 1) {
+    name.textContent = `${entry.event} ×${count}`;
+    item.append(name, " last: ", describeArgs(entry.args));
   } else {
     name.textContent = entry.event;
     item.append(name, " ", describeArgs(entry.args));
@@ -108,8 +128,17 @@ export function mountClientPanel(
   const received = part<HTMLOListElement>(panel, ".received");
   // Without a lesson's answering controls the learner answers by hand, with no value.
   let answering: Answering = { reply: () => "", immediately: () => false };
+  // The newest row, while it can still take more of the same event (see coalesceInReceived).
+  let newest: { entry: ReceivedEntry; count: number; item: HTMLLIElement } | undefined;
   client.on("received", (entry) => {
+    if (newest && joinsRow(newest.entry, entry)) {
+      newest.count += 1;
+      newest.entry = entry;
+      newest.item.replaceChildren(...receivedItem(entry, newest.count).childNodes);
+      return;
+    }
     const item = receivedItem(entry);
+    newest = { entry, count: 1, item };
     const { answer } = entry;
     if (answer) {
       // The server is waiting: answering calls the ack function, which sends the ACK frame back.

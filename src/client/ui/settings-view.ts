@@ -16,12 +16,13 @@ export function settingInput(setting: { min: number; max: number }): SettingInpu
  * open, with the values the lab reports; each change goes to the lab, which answers with the value in force.
  */
 export function mountSettings(fieldset: HTMLFieldSetElement, lab: LabInfo): void {
-  if (lab.settings.length === 0) return;
-  fieldset.hidden = false;
   const error = part<HTMLElement>(fieldset, ".settings-error");
+  // Shown only with a field the lab fills: a lesson without settings renders no box at all
+  // (LabSettings.astro), and a page whose fields the lab does not know keeps its box hidden, never empty.
   for (const setting of lab.settings) {
     const input = fieldset.querySelector<HTMLInputElement>(`input[name="${setting.name}"]`);
     if (!input) continue;
+    fieldset.hidden = false;
     const show = (value: number) => {
       if (input.type === "checkbox") input.checked = value === 1;
       else input.value = String(value);

@@ -1,4 +1,5 @@
 import { SERVER_LANE, SHOW_ALL, type Timeline, type TimelineEntry, type TimelineFilter } from "../timeline/timeline.js";
+import { truncate } from "../../shared/wire.js";
 import { clockTime } from "./format.js";
 import { part } from "./dom.js";
 import { stickToBottom } from "./stick-to-bottom.js";
@@ -8,12 +9,32 @@ const ROW_HEIGHT = 26;
 const OVERSCAN = 12;
 /** The table view lists at most this many of the newest entries; export for all of them. */
 const TABLE_ROWS = 1000;
+/** The most of a frame a row's title shows; its details show all of it. */
+const TITLE_FRAME_CHARS = 600;
 
 /** What links an entry to another: the ack it got, or the emit it answers. */
 export function linkText(entry: TimelineEntry): string {
   if (entry.ackOf !== undefined) return `answers #${entry.ackOf} after ${entry.rttMs ?? 0} ms`;
   if (entry.ackedBy !== undefined) return `answered by #${entry.ackedBy}`;
   return "";
+}
+
+/** "the page's own: Run checks …", for the page's bookkeeping frames (see page-frames.ts). */
+function pageText(entry: TimelineEntry): string {
+  return entry.page === undefined ? "" : `the page's own: ${entry.page}`;
+}
+
+/** The label a row shows: the whole of it goes in the row's title, where a narrow lane cuts it short. */
+export function rowLabel(entry: TimelineEntry): string {
+  const link = linkText(entry);
+  return [
+    entry.page !== undefined ? "page ·" : "",
+    entry.summary,
+    link && `· ${link}`,
+    entry.mark === "recovered" ? `· ${markText(entry)}` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
 }
 
 function markText(entry: TimelineEntry): string {
@@ -43,6 +64,7 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
   const clientFilter = part<HTMLSelectElement>(root, "select[name=timeline-client]");
   const eventFilter = part<HTMLInputElement>(root, "input[name=timeline-event]");
   const heartbeat = part<HTMLInputElement>(root, "input[name=timeline-heartbeat]");
+  const pageFrames = part<HTMLInputElement>(root, "input[name=timeline-page]");
   const pause = part<HTMLButtonElement>(root, ".timeline-pause");
   const tableToggle = part<HTMLButtonElement>(root, ".timeline-table-toggle");
   const tableWrap = part<HTMLElement>(root, ".timeline-table");
@@ -87,6 +109,7 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
     element.style.top = `${index * ROW_HEIGHT}px`;
     element.dataset.seq = String(entry.seq);
     if (entry.mark) element.dataset.mark = entry.mark;
+    if (entry.page !== undefined) element.dataset.page = "";
     if (entry.seq === selected || (selected !== undefined && (entry.ackOf === selected || entry.ackedBy === selected))) {
       element.classList.add("selected");
     }
@@ -97,15 +120,22 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
     track.className = "track";
     const label = document.createElement("span");
     label.className = "label";
-    const link = linkText(entry);
-    label.textContent = [entry.summary, link && `· ${link}`, entry.mark === "recovered" ? `· ${markText(entry)}` : ""]
+    label.textContent = rowLabel(entry);
+    // A label runs to the track's edge and ends in an ellipsis there; the title and the details (click)
+    // have all of it, and the table view too.
+    element.title = [rowLabel(entry), entry.frame && truncate(entry.frame.raw, TITLE_FRAME_CHARS), pageText(entry)]
       .filter(Boolean)
-      .join(" ");
+      .join(" · ");
     if (entry.direction === "none") {
       const dot = document.createElement("span");
       dot.className = "dot";
-      dot.style.left = `${laneX(entry.lane)}%`;
-      label.style.left = `${laneX(entry.lane)}%`;
+      const x = laneX(entry.lane);
+      dot.style.left = `${x}%`;
+      // A lane in the right half writes its note leftwards from the dot, so it has room to be read.
+      if (x > 50) {
+        label.classList.add("leftward");
+        label.style.right = `${100 - x}%`;
+      } else label.style.left = `${x}%`;
       track.append(dot, label);
     } else {
       const from = laneX(entry.lane);
@@ -139,7 +169,7 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
           directionText(entry),
           entry.summary,
           entry.frame?.raw ?? "",
-          [linkText(entry), markText(entry)].filter(Boolean).join("; "),
+          [linkText(entry), markText(entry), pageText(entry)].filter(Boolean).join("; "),
         ]) {
           const td = document.createElement("td");
           td.textContent = text;
@@ -160,6 +190,7 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
       entry.frame ? `Frame: ${entry.frame.raw}` : "",
       linkText(entry),
       markText(entry),
+      pageText(entry),
     ].filter(Boolean);
     details.replaceChildren(
       ...lines.map((line) => {
@@ -175,10 +206,11 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
     lanes = [SERVER_LANE, ...timeline.lanes];
     shown = timeline.filtered(filter);
     spacer.style.height = `${shown.length * ROW_HEIGHT}px`;
+    const hiddenPage = filter.showPage ? 0 : timeline.entries.filter((entry) => entry.page !== undefined).length;
     count.textContent =
       timeline.entries.length === 0
         ? "Nothing on the wire yet: emit from a client to see its frames here."
-        : `${shown.length} of ${timeline.entries.length} entries shown${paused ? " (paused)" : ""}`;
+        : `${shown.length} of ${timeline.entries.length} entries shown${hiddenPage ? ` (${hiddenPage} of the page's own hidden)` : ""}${paused ? " (paused)" : ""}`;
     if (sticker.following) {
       const bottom = Math.max(0, shown.length * ROW_HEIGHT - height);
       if (bottom !== scrollTop) sticker.added((scrollTop = bottom));
@@ -217,12 +249,13 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
     drawDetails();
   });
   const refilter = () => {
-    filter = { client: clientFilter.value, event: eventFilter.value, showHeartbeat: heartbeat.checked };
+    filter = { client: clientFilter.value, event: eventFilter.value, showHeartbeat: heartbeat.checked, showPage: pageFrames.checked };
     render();
   };
   clientFilter.addEventListener("change", refilter);
   eventFilter.addEventListener("input", refilter);
   heartbeat.addEventListener("change", refilter);
+  pageFrames.addEventListener("change", refilter);
   pause.addEventListener("click", () => {
     paused = !paused;
     pause.setAttribute("aria-pressed", String(paused));

@@ -1,7 +1,7 @@
 import type { VirtualClient } from "../../client/virtual-client.js";
 import { part } from "../../client/ui/dom.js";
 
-/** Join and leave rooms from one client's panel; the panel lights up whenever a `news` event reaches it. */
+/** Join and leave rooms from one client's panel (Enter in the Room field joins); the panel lights up whenever a `news` event reaches it. */
 export function mountRoomControls(panel: HTMLElement, client: VirtualClient): void {
   const join = panel.querySelector<HTMLButtonElement>(".join-room");
   if (!join) return;
@@ -16,7 +16,11 @@ export function mountRoomControls(panel: HTMLElement, client: VirtualClient): vo
       error.textContent = thrown instanceof Error ? `${thrown.message}: is ${client.name} connected?` : String(thrown);
     }
   };
-  join.addEventListener("click", () => void act("join"));
+  // Join is the form's submit button: a click on it and Enter in the Room field both arrive here.
+  part<HTMLFormElement>(panel, "form.room-controls").addEventListener("submit", (submit) => {
+    submit.preventDefault();
+    void act("join");
+  });
   leave.addEventListener("click", () => void act("leave"));
   let timer: ReturnType<typeof setTimeout> | undefined;
   client.on("received", (entry) => {

@@ -3,6 +3,7 @@ import type { News, SendPlan, Target } from "./events.js";
 import { addToScore, readProgress } from "../../client/progress.js";
 import type { VirtualClient } from "../../client/virtual-client.js";
 import { part } from "../../client/ui/dom.js";
+import { describeScore, scorePrediction } from "./prediction-score.js";
 
 /** The membership matrix, redrawn from each server snapshot: clients down, rooms across. */
 export function mountRoomsMatrix(root: HTMLElement): (snapshot: InspectorSnapshot) => void {
@@ -103,6 +104,10 @@ export function mountBroadcast(root: HTMLElement, slug: string, clients: () => V
       const answer = (await from.socket.timeout(3000).emitWithAck("send", plan)) as { error?: string };
       if (answer.error) throw new Error(answer.error);
       // One round trip per client: each connection delivers in order, so the send has arrived by then.
+      // The `sync` has to go on the client's own socket: on any other connection (an HTTP request, a
+      // socket of the page's own) its answer could overtake the `news` and prove nothing. So it stays
+      // there, declared the page's own (BroadcastRunner.astro): the timeline hides it unless asked and
+      // the server log labels it. It never reaches "Received": this emitWithAck is not the panel's emit.
       await Promise.all(all.filter((client) => client.socket.connected).map((client) => client.socket.timeout(3000).emitWithAck("sync")));
     } catch (error) {
       result.textContent = `The run failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -110,21 +115,26 @@ export function mountBroadcast(root: HTMLElement, slug: string, clients: () => V
     } finally {
       stops.forEach((stop) => stop());
     }
-    const verdicts = all.map((client) => {
-      const got = counts.get(client.name) ?? 0;
-      const right = got > 0 === predicted.has(client.name);
-      return { name: client.name, got, right };
-    });
-    const right = verdicts.filter((verdict) => verdict.right).length;
-    addToScore(slug, right, verdicts.length);
-    const received = verdicts
-      .filter((verdict) => verdict.got > 0)
-      .map((verdict) => (verdict.got > 1 ? `${verdict.name} (${verdict.got} times)` : verdict.name));
-    const wrong = verdicts.filter((verdict) => !verdict.right).map((verdict) => verdict.name);
-    result.textContent = `Received by: ${received.join(", ") || "nobody"}. Your prediction: ${right} of ${verdicts.length} right${wrong.length ? ` (wrong about ${wrong.join(", ")})` : ""}.`;
+    const names = all.map((client) => client.name);
+    const receivers = new Set(names.filter((name) => (counts.get(name) ?? 0) > 0));
+    const scored = scorePrediction(names, predicted, receivers);
+    if (scored.scored) addToScore(slug, scored.right.length, scored.total);
+    const received = names
+      .filter((name) => receivers.has(name))
+      .map((name) => ((counts.get(name) ?? 0) > 1 ? `${name} (${counts.get(name)} times)` : name));
+    result.textContent = `Received by: ${received.join(", ") || "nobody"}. ${describeScore(scored)}`;
     showScore();
   }
 
+  // Enter in a room field runs, as it would submit a form: the box's main action is Run. (Not a <form>
+  // element: the box lays out its fields, prediction and code as one flex column.)
+  for (const field of [room, otherRoom]) {
+    field.addEventListener("keydown", (key) => {
+      if (key.key !== "Enter" || key.isComposing || run.disabled) return;
+      key.preventDefault();
+      run.click();
+    });
+  }
   target.addEventListener("change", showCode);
   sender.addEventListener("change", refresh);
   run.addEventListener("click", () => {

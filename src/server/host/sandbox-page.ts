@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sendError } from "../http-json.js";
+import { BYTES_PER_SECOND_HARD, MESSAGES_PER_SECOND_HARD } from "../../client/code/run-limits.js";
 
 export { SANDBOX_PAGE_PATH } from "../../client/code/sandbox-protocol.js";
 
@@ -8,6 +9,8 @@ export { SANDBOX_PAGE_PATH } from "../../client/code/sandbox-protocol.js";
 const LAB_PREFIX = /^\/labs\/[A-Za-z0-9_-]{1,128}\/$/;
 /** The sandbox's worker: the build's chunk, or the one `astro dev` serves (DEV_SANDBOX_WORKER_PATH). */
 const WORKER_PATH = /^\/(?:_astro\/[A-Za-z0-9_.-]{1,128}\.js|_dev\/sandbox-worker\.js)$/;
+/** The frame weighs at most this many entries of a list a message carries, and counts the rest as 8 bytes each. */
+const RELAY_ITEMS_MAX = 256;
 /** A Host header that can stand in a policy: nothing that could end a source or a directive. */
 const HOST = /^[A-Za-z0-9.-]{1,253}(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](?::\d{1,5})?$/;
 
@@ -39,11 +42,37 @@ export function serveSandboxPage(req: IncomingMessage, res: ServerResponse): voi
     "form-action 'none'",
   ].join("; ");
   // The frame's URL is this site's, whatever its (opaque) origin: messages go to the lesson page only.
+  // It is the first to see what the worker sends, in a process of its own where Chromium isolates sandboxed
+  // frames: a worker that sends more than any run may (code that went around its batching) is ended here,
+  // before the flood reaches the page. The page checks and budgets every message again (sandbox.ts).
   const script = `
 const page = new URL(location.href).origin;
 const boot = "importScripts(" + JSON.stringify(new URL(${JSON.stringify(worker)}, location.href).href) + ");";
 const worker = new Worker(URL.createObjectURL(new Blob([boot], { type: "text/javascript" })));
-worker.onmessage = (event) => parent.postMessage(event.data, page);
+let windowStart = 0, messages = 0, bytes = 0, ended = false;
+const size = (value, depth) => {
+  if (typeof value === "string") return value.length;
+  if (typeof value !== "object" || value === null || depth > 3) return 8;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value.byteLength;
+  let total = 8;
+  const entries = Array.isArray(value) ? value.slice(0, ${RELAY_ITEMS_MAX}) : Object.values(value).slice(0, 16);
+  for (const entry of entries) total += size(entry, depth + 1);
+  return total + (Array.isArray(value) ? Math.max(0, value.length - ${RELAY_ITEMS_MAX}) * 8 : 0);
+};
+worker.onmessage = (event) => {
+  if (ended) return;
+  const now = Date.now();
+  if (now - windowStart >= 1000) { windowStart = now; messages = 0; bytes = 0; }
+  messages += 1;
+  if (messages <= ${MESSAGES_PER_SECOND_HARD}) bytes += size(event.data, 0);
+  if (messages > ${MESSAGES_PER_SECOND_HARD} || bytes > ${BYTES_PER_SECOND_HARD}) {
+    ended = true;
+    worker.terminate();
+    parent.postMessage({ type: "flood", messages, bytes }, page);
+    return;
+  }
+  parent.postMessage(event.data, page);
+};
 worker.onerror = (event) => {
   event.preventDefault();
   parent.postMessage({ type: "error", message: "The sandbox could not start your code: " + (event.message || "worker error") }, page);
