@@ -129,6 +129,9 @@ export const GLOSSARY: readonly GlossaryTerm[] = [
   },
 ];
 
+/** The lessons the wire terms point to, by the titles the learner reads. */
+const LESSON_TITLES: Readonly<Record<string, string>> = { "why-websocket": "Why WebSocket", transports: "Transports" };
+
 /** What a timeline entry means, by its wire name: the lab's timeline explains itself with these. */
 export const WIRE_TERMS: Readonly<Record<string, { text: string; lesson: string }>> = {
   "2probe": { text: "The client tests the new WebSocket before switching to it; the server answers 3probe.", lesson: "transports" },
@@ -149,6 +152,18 @@ export const WIRE_TERMS: Readonly<Record<string, { text: string; lesson: string 
   },
   close: { text: "Engine.IO packet 1: the session is closed.", lesson: "transports" },
 };
+
+/** The wire term an Engine.IO frame is, by its raw text: `2probe`, `5` (upgrade), `6` (noop), `2` (ping)… */
+export function wireTermOf(raw: string): { name: string; text: string; lesson: string; lessonTitle: string } | undefined {
+  const name =
+    raw === "2probe" || raw === "3probe"
+      ? raw
+      : ({ "0": "open", "1": "close", "2": "ping", "3": "pong", "5": "upgrade", "6": "noop" } as Record<string, string>)[
+          raw.startsWith("0{") ? "0" : raw
+        ];
+  const term = name ? WIRE_TERMS[name] : undefined;
+  return name && term ? { name, ...term, lessonTitle: LESSON_TITLES[term.lesson] ?? term.lesson } : undefined;
+}
 
 /** The glossary page's link to a term. */
 export function glossaryHref(id: string): string {

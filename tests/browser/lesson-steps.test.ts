@@ -69,8 +69,10 @@ for (const [size, viewport] of [
     it("brings the control a Try it button names into view and focuses it", async () => {
       const { page, errors } = await lessonPage("/lessons/emit#the-idea", viewport);
       expect(await visibleStepHeading(page)).toMatch(/^The idea/);
+      const tryIt = page.getByRole("button", { name: "Try it: Event name in Alice's panel" });
+      await tryIt.scrollIntoViewIfNeeded();
       const scrolledBefore = await page.evaluate(() => window.scrollY);
-      await page.getByRole("button", { name: "Try it: Event name in Alice's panel" }).click();
+      await tryIt.click();
       const field = page.getByRole("group", { name: "Alice" }).getByRole("textbox", { name: "Event name" });
       await expect.poll(() => field.evaluate((element) => element === document.activeElement), { timeout: 15_000 }).toBe(true);
       expect(await field.isVisible()).toBe(true);
@@ -81,7 +83,6 @@ for (const [size, viewport] of [
       if (viewport === PHONE) {
         expect(await page.getByRole("tab", { name: "Lab" }).getAttribute("aria-selected")).toBe("true");
         await page.getByRole("button", { name: "Back to the text" }).click();
-        const tryIt = page.getByRole("button", { name: "Try it: Event name in Alice's panel" });
         await expect.poll(() => tryIt.evaluate((element) => element === document.activeElement)).toBe(true);
       }
       expect(errors).toEqual([]);
@@ -150,6 +151,23 @@ describe("search and glossary", () => {
     expect(await popover.textContent()).toContain("In the glossary");
     await page.keyboard.press("Escape");
     await popover.waitFor({ state: "hidden" });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("explains a 2probe entry of the timeline when it is clicked", async () => {
+    const { page, errors } = await lessonPage("/lessons/emit", DESKTOP);
+    await page
+      .getByRole("group", { name: "Alice" })
+      .getByRole("status")
+      .filter({ hasText: /^connected/ })
+      .waitFor();
+    const probe = page.locator(".timeline-rows [data-seq]").filter({ hasText: "2probe" }).first();
+    await probe.waitFor();
+    await probe.click();
+    const details = page.locator(".timeline-details");
+    await details.getByText("2probe: The client tests the new WebSocket").waitFor();
+    expect(await details.getByRole("link", { name: "see Transports" }).getAttribute("href")).toBe("/lessons/transports");
     expect(errors).toEqual([]);
     await page.context().close();
   });
