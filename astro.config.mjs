@@ -1,7 +1,9 @@
 // @ts-check
 import { defineConfig } from "astro/config";
 import node from "@astrojs/node";
+import { satteri } from "@astrojs/markdown-satteri";
 import { lazyMonacoCss } from "./scripts/lazy-monaco-css.mjs";
+import { lessonSteps } from "./src/lessons/markdown/lesson-steps.ts";
 
 /**
  * `astro dev` gets the same labs and control API as production: the playground is loaded through Vite
@@ -65,12 +67,17 @@ export default defineConfig({
         "base-uri 'none'",
         "form-action 'self'",
       ],
-      scriptDirective: { resources: ["'self'"] },
+      // The site search (Pagefind) runs its index in WebAssembly, which needs 'wasm-unsafe-eval' (not 'unsafe-eval').
+      scriptDirective: { resources: ["'self'", "'wasm-unsafe-eval'"] },
       // Monaco adds <style> elements and style attributes as it runs, and Shiki colours code with style
       // attributes: hashes cannot cover either. Scripts stay locked down.
       styleDirective: { resources: ["'self'", "'unsafe-inline'"] },
     },
   },
   vite: { plugins: [lazyMonacoCss()] },
-  markdown: { shikiConfig: { themes: { light: "github-light-high-contrast", dark: "github-dark-high-contrast" } } },
+  markdown: {
+    shikiConfig: { themes: { light: "github-light-high-contrast", dark: "github-dark-high-contrast" } },
+    // A lesson's steps, hidden answers and "Try it" buttons are made at build time (src/lessons/markdown/).
+    processor: satteri({ hastPlugins: [lessonSteps] }),
+  },
 });

@@ -8,6 +8,8 @@ export interface LessonProgress {
   exercisePassed?: boolean;
   /** The lesson's server exercise passed: the learner's server code did what it asked, on the real lab. */
   serverExercisePassed?: boolean;
+  /** The steps of the lesson the learner has opened, by their fragment name. */
+  stepsSeen?: string[];
 }
 
 export type CourseProgress = Record<string, LessonProgress>;
@@ -54,4 +56,11 @@ export function markServerExercisePassed(slug: string, storage: Storage = localS
 /** The lesson's code exercise passed: remembered with the rest of the lesson's progress. */
 export function markExercisePassed(slug: string, storage: Storage = localStorage): CourseProgress {
   return update(slug, { visited: true, exercisePassed: true }, storage);
+}
+
+/** Remembers that the learner opened one step of the lesson, for the ticks in the course contents. */
+export function markStepSeen(slug: string, step: string, storage: Storage = localStorage): CourseProgress {
+  const seen = readProgress(storage)[slug]?.stepsSeen ?? [];
+  if (seen.includes(step)) return readProgress(storage);
+  return update(slug, { visited: true, stepsSeen: [...seen, step] }, storage);
 }

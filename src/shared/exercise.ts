@@ -22,6 +22,8 @@ export interface FaultStep {
 export interface Exercise {
   /** What to make happen, in a sentence or two. */
   task: string;
+  /** Help before the solution, one step at a time: each press of "Hint" shows the next. */
+  hints: readonly string[];
   before?: Partial<LinkState>;
   steps?: FaultStep[];
   /** How long the judge waits for a pass before it calls the run a fail. */

@@ -26,6 +26,20 @@ function monacoRules(page: Page): Promise<number> {
 
 // Opening Monaco takes seconds on a busy CI machine; each test opens it once.
 describe("the code playground", { timeout: 60_000 }, () => {
+  it("restarts a running program when Run is pressed again, without Stop first", async () => {
+    await useCode(lab.page(), 'console.log("run", Math.random());\nsetInterval(() => {}, 1000);\n');
+    await openEditor();
+    const run = playground().getByRole("button", { name: "Run", exact: true });
+    await run.click();
+    const line = consoleList().getByRole("listitem").filter({ hasText: "run 0." });
+    await line.waitFor();
+    const first = await line.textContent();
+    expect(await run.isEnabled()).toBe(true);
+    await run.click();
+    await expect.poll(async () => (await line.count()) === 1 && (await line.textContent()) !== first, { timeout: 15_000 }).toBe(true);
+    expect(await playground().getByRole("status").filter({ hasText: "Running as the lab client" }).isVisible()).toBe(true);
+  });
+
   it("brings the editor's CSS with the editor: none on the page before it opens, all of it after", async () => {
     expect(await monacoRules(lab.page())).toBe(0);
     await openEditor();

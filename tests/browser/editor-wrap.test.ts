@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openCodeEditor, useLabPage } from "../support/browser.js";
+import { openCodeEditor, showLab, useLabPage } from "../support/browser.js";
 
 const lab = useLabPage("/lessons/emit", ["Alice"]);
 
@@ -9,6 +9,7 @@ describe("the code editor on a narrow screen", { timeout: 60_000 }, () => {
   it("wraps a long line at the editor's width instead of scrolling it sideways (390 px)", async () => {
     const page = lab.page();
     await page.setViewportSize({ width: 390, height: 844 });
+    await showLab(page);
     await page.evaluate((text) => localStorage.setItem("playground:code:emit", text), `// ${words}\nconsole.log("short");\n`);
     await openCodeEditor(page, lab.errors());
     const editor = page.getByRole("region", { name: "Try it in code" }).locator(".monaco-editor").first();

@@ -13,7 +13,10 @@ declare module "vitest" {
 /** Browser tests run against the production build, served the way `npm start` serves it, with a Redis when there is one. */
 export default async function setup(project: TestProject) {
   const redis = await startRedis();
-  const server = await startProductionServer({ env: redis ? { REDIS_URL: redis.url } : {} });
+  // Every browser test comes from 127.0.0.1: one address may hold the whole host's Scaling processes here,
+  // as the tests open Scaling labs in parallel; the per-address cap has tests of its own (scaling-limits).
+  const env = { PLAYGROUND_MAX_LAB_PROCESSES_PER_ADDRESS: "20", ...(redis ? { REDIS_URL: redis.url } : {}) };
+  const server = await startProductionServer({ env });
   project.provide("origin", server.origin);
   project.provide("hasRedis", Boolean(redis));
   return async () => {

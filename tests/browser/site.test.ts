@@ -52,34 +52,57 @@ describe("the site", () => {
     });
   }
 
-  it("remembers a visited and a completed lesson across reloads", async () => {
+  it("remembers a visited and a completed lesson across reloads, with the course's progress bar", async () => {
     const { page } = await openPage(browser);
-    await page.goto(`${origin}/lessons/emit`);
+    await page.goto(`${origin}/lessons/emit#check-yourself`);
     const toggle = page.getByRole("button", { name: "Mark lesson complete" });
     expect(await toggle.getAttribute("aria-pressed")).toBe("false");
     await page.goto(origin);
     const emitCard = page.getByRole("list", { name: "The course" }).getByRole("listitem").nth(1);
     expect(await emitCard.textContent()).toContain("visited");
-    await page.goto(`${origin}/lessons/emit`);
+    await page.goto(`${origin}/lessons/emit#check-yourself`);
     await toggle.click();
     await page.reload();
     expect(await page.getByRole("button", { name: "Mark lesson complete" }).getAttribute("aria-pressed")).toBe("true");
     await page.goto(origin);
     expect(await emitCard.textContent()).toContain("completed");
+    const bar = page.getByRole("progressbar", { name: "Your progress" });
+    expect(await bar.getAttribute("value")).toBe("1");
+    expect(await page.getByText("1 of 8 lessons completed").isVisible()).toBe(true);
   });
 
-  it("puts the lab beside the text on a wide screen and below it on a phone", async () => {
+  it("offers Mark lesson complete after a lesson's last step only", async () => {
+    const { page } = await openPage(browser);
+    await page.goto(`${origin}/lessons/emit`);
+    const toggle = page.getByRole("button", { name: "Mark lesson complete" });
+    expect(await toggle.isVisible()).toBe(false);
+    await page.goto(`${origin}/lessons/emit#check-yourself`);
+    expect(await toggle.isVisible()).toBe(true);
+    await page.close();
+  });
+
+  it("puts the lab beside the text on a wide screen, and the text and the lab in two tabs on a phone", async () => {
     for (const [width, beside] of [
       [1400, true],
       [390, false],
     ] as const) {
       const { page } = await openPage(browser, { viewport: { width, height: 900 } });
       await page.goto(`${origin}/lessons/emit`);
-      const text = await page.getByRole("article").boundingBox();
-      const lab = await page.getByRole("region", { name: "Your lab" }).boundingBox();
-      expect(text && lab).toBeTruthy();
-      if (beside) expect(lab!.x).toBeGreaterThan(text!.x + text!.width - 1);
-      else expect(lab!.y).toBeGreaterThan(text!.y + text!.height - 1);
+      const article = page.getByRole("article");
+      const lab = page.getByRole("region", { name: "Your lab" });
+      if (beside) {
+        const text = await article.boundingBox();
+        const box = await lab.boundingBox();
+        expect(text && box).toBeTruthy();
+        expect(box!.x).toBeGreaterThan(text!.x + text!.width - 1);
+        expect(await page.getByRole("tab", { name: "Lab" }).isVisible()).toBe(false);
+      } else {
+        expect(await page.getByRole("tab", { name: "Read" }).getAttribute("aria-selected")).toBe("true");
+        expect(await lab.isVisible()).toBe(false);
+        await page.getByRole("tab", { name: "Lab" }).click();
+        await lab.waitFor();
+        expect(await article.isVisible()).toBe(false);
+      }
       // Nothing spills sideways on a phone.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);

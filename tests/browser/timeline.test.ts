@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { useLabPage } from "../support/browser.js";
+import { useLabPage, showLab } from "../support/browser.js";
 
 const lab = useLabPage("/lessons/emit", ["Alice"]);
 
@@ -68,6 +68,7 @@ describe("the timeline and the inspector", () => {
     it(`keeps every timeline label inside the diagram at ${width} px, ending a long one in an ellipsis with all of it in the row's title`, async () => {
       const page = lab.page();
       await page.setViewportSize({ width, height: 844 });
+      await showLab(page);
       const alice = page.getByRole("group", { name: "Alice" });
       const long = JSON.stringify({ note: "a long argument that no lane of a narrow timeline can show whole", n: 1 });
       await alice.getByRole("textbox", { name: "Event name" }).fill("longlabel");

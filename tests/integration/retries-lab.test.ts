@@ -15,6 +15,18 @@ async function labWithAlice() {
 }
 
 describe("the Retries lab's server", () => {
+  it("answers the page's volatile stats question outside a client's retry queue, which stays the learner's", async () => {
+    const lab = await createLab(running.origin, "retries");
+    const alice = await connectClient(running.origin, lab, "Alice", "websocket", { retries: 3, ackTimeout: 2000 });
+    const queue = () => (alice as unknown as { _queue: unknown[] })._queue.length;
+    const asked = alice.volatile.timeout(2000).emitWithAck("stats");
+    expect(queue()).toBe(0);
+    const queued = alice.timeout(2000).emitWithAck("stats");
+    expect(queue()).toBe(1);
+    await Promise.all([asked, queued]);
+    alice.disconnect();
+  });
+
   it("stores a message once per id: a retry is acknowledged as a duplicate and not stored again", async () => {
     const { alice } = await labWithAlice();
     const message = { text: "hi", id: crypto.randomUUID() };

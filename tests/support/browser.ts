@@ -66,3 +66,9 @@ export async function openCodeEditor(page: Page, errors: readonly string[] = [],
     `The code editor did not become ready within ${timeout} ms. Status: "${status ?? ""}". Console errors: ${JSON.stringify(errors)}`,
   );
 }
+
+/** On a narrow screen the lab is behind the "Lab" tab: selects it when the tabs are shown, else does nothing. */
+export async function showLab(page: Page): Promise<void> {
+  const tab = page.getByRole("tab", { name: "Lab" });
+  if (await tab.isVisible()) await tab.click();
+}

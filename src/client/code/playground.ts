@@ -240,9 +240,11 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
           },
         },
       );
+      // Run stays available while the code runs: pressing it again restarts the program, as Ctrl+Enter does.
+      runButton.disabled = false;
       stopButton.disabled = false;
-      if (hadFocus) stopButton.focus();
-      status.textContent = `Running as the lab client "${ticket.client}". Stop ends it; after ${RUN_LIMIT_MS / 1000} s it stops by itself.`;
+      if (hadFocus) runButton.focus();
+      status.textContent = `Running as the lab client "${ticket.client}". Run restarts it, Stop ends it; after ${RUN_LIMIT_MS / 1000} s it stops by itself.`;
       state.limit = setTimeout(() => isCurrent() && stop(`Stopped: the run reached its ${RUN_LIMIT_MS / 1000} s limit.`), RUN_LIMIT_MS);
     } catch (error) {
       if (!isCurrent()) return;

@@ -2,6 +2,7 @@ import type { LabInfo } from "../../shared/lab-api.js";
 import type { LabFeed } from "../lab-feed.js";
 import type { Timeline } from "../timeline/timeline.js";
 import { part } from "./dom.js";
+import { mountHints } from "./hints-view.js";
 import { mountLinkControls } from "./link-controls-view.js";
 
 export interface CodePlaygroundContext {
@@ -22,6 +23,7 @@ export function mountCodePlayground(root: HTMLElement, context: CodePlaygroundCo
   const network = mountLinkControls(part(root, ".code-network"), context.lab, "Code", { syncNow: false });
   // Disabled in the page until now: a click before the lab is open would do nothing at all.
   open.disabled = false;
+  mountHints(root, "That is every hint: Show solution, in the editor, compares yours with a working one.");
   open.addEventListener("click", () => {
     open.disabled = true;
     status.textContent = "Loading the editor…";

@@ -1,8 +1,15 @@
 import { markVisited, readProgress, setCompleted } from "../progress.js";
 
-/** Marks each lesson on the course list with what this browser remembers: visited or completed. */
+/** Marks each lesson on the course list with what this browser remembers: visited or completed; and the course's bar. */
 export function showCourseProgress(root: ParentNode): void {
   const progress = readProgress();
+  const bar = root.querySelector<HTMLProgressElement>("[data-course-progress] progress");
+  const said = root.querySelector<HTMLElement>("[data-course-progress] .course-progress-text");
+  if (bar && said) {
+    const completed = Object.values(progress).filter((lesson) => lesson.completed).length;
+    bar.value = Math.min(completed, bar.max);
+    if (completed > 0) said.textContent = `${Math.min(completed, bar.max)} of ${bar.max} lessons completed`;
+  }
   for (const card of root.querySelectorAll<HTMLElement>("[data-lesson]")) {
     const badge = card.querySelector<HTMLElement>("[data-progress]");
     const state = progress[card.dataset.lesson ?? ""];

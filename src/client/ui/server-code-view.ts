@@ -2,6 +2,7 @@
  * The "Server code" box before its editor opens: which code the lab runs, the exercise's hints, and the
  * "Edit server code" button. Monaco and the server's types (megabytes) load only when the learner presses it.
  */
+import { mountHints } from "./hints-view.js";
 import type { LabInfo } from "../../shared/lab-api.js";
 import type { LabFeed } from "../lab-feed.js";
 import { describeServerCode, isFallback } from "../code/server-code.js";
@@ -59,7 +60,7 @@ export function mountServerCode(root: HTMLElement, context: ServerCodeContext): 
       .catch(() => undefined);
   });
 
-  mountHints(root);
+  mountHints(root, "That is every hint: Show solution compares yours with a working server.");
 
   // Disabled in the page until now: a click before the lab is open would do nothing at all.
   edit.disabled = false;
@@ -76,25 +77,5 @@ export function mountServerCode(root: HTMLElement, context: ServerCodeContext): 
         edit.disabled = false;
         status.textContent = `The editor could not load: ${error instanceof Error ? error.message : String(error)}`;
       });
-  });
-}
-
-/** The exercise's hints, one more each press of "Hint", so the learner decides how much help to take. */
-function mountHints(root: HTMLElement): void {
-  const button = root.querySelector<HTMLButtonElement>(".show-hint");
-  if (!button) return;
-  const hints = [...root.querySelectorAll<HTMLElement>(".hints > li")];
-  const note = part<HTMLElement>(root, ".hint-count");
-  button.disabled = hints.length === 0;
-  button.addEventListener("click", () => {
-    const next = hints.find((hint) => hint.hidden);
-    if (!next) return;
-    next.hidden = false;
-    const shown = hints.filter((hint) => !hint.hidden).length;
-    note.textContent = `Hint ${shown} of ${hints.length} shown.`;
-    if (shown === hints.length) {
-      button.disabled = true;
-      note.textContent += " That is every hint: Show solution compares yours with a working server.";
-    }
   });
 }

@@ -1,3 +1,4 @@
+import { wireTermOf } from "../../shared/glossary.js";
 import { SERVER_LANE, SHOW_ALL, type Timeline, type TimelineEntry, type TimelineFilter } from "../timeline/timeline.js";
 import { truncate } from "../../shared/wire.js";
 import { clockTime } from "./format.js";
@@ -198,7 +199,21 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
         p.textContent = line;
         return p;
       }),
+      ...explained(entry.frame?.raw),
     );
+  }
+
+  /** What a heartbeat or upgrade frame means, and the lesson that shows it: these appear from lesson 2 on. */
+  function explained(raw: string | undefined): HTMLElement[] {
+    const term = raw === undefined ? undefined : wireTermOf(raw);
+    if (!term) return [];
+    const p = document.createElement("p");
+    p.className = "timeline-explained";
+    const link = document.createElement("a");
+    link.href = `/lessons/${term.lesson}`;
+    link.textContent = `see ${term.lessonTitle}`;
+    p.append(`${term.name}: ${term.text} `, link);
+    return [p];
   }
 
   function render(): void {

@@ -2,6 +2,10 @@ import { describeFrame, nothingSeen, runFrames, type Exercise } from "../../shar
 
 export const exercise: Exercise = {
   task: 'Ask the server to add 2 and 3 with "add", and make it acknowledge with the sum.',
+  hints: [
+    "An acknowledgement is a reply to one emit: `emitWithAck` returns a Promise of it.",
+    'Give it a timeout, or a lost reply waits for ever: `await socket.timeout(5000).emitWithAck("add", 2, 3)`.',
+  ],
   withinMs: 15_000,
   judge(entries) {
     const frames = runFrames(entries);

@@ -2,6 +2,10 @@ import { describeFrame, nothingSeen, runFrames, type Exercise } from "../../shar
 
 export const exercise: Exercise = {
   task: 'Emit the event "greet" with two arguments: a string, then a number.',
+  hints: [
+    "`socket.emit` takes the event name first, then any number of arguments.",
+    'Emit inside the `connect` listener, so the socket is connected: `socket.emit("greet", "hello", 42)`.',
+  ],
   withinMs: 10_000,
   judge(entries) {
     const greets = runFrames(entries).filter((frame) => frame.kind === "received" && frame.packet?.event === "greet");

@@ -4,6 +4,10 @@ const MESSAGES = 10;
 
 export const exercise: Exercise = {
   task: `Send ${MESSAGES} messages so that each is stored exactly once, while the lab blackholes your link for 3 s and then cuts it: what was held is lost.`,
+  hints: [
+    "Give the client `retries` and `ackTimeout` options: an emit then waits for its acknowledgement, and is sent again when none comes.",
+    "A retry of a stored message would be stored twice: give every message an id of its own (`crypto.randomUUID()`) so the server's UNIQUE column rejects the copy.",
+  ],
   steps: [
     { atMs: 0, change: { blackhole: true } },
     { atMs: 3000, drop: true, change: { blackhole: false } },

@@ -85,12 +85,16 @@ export function mountRetries(root: HTMLElement, clients: () => VirtualClient[]):
     );
   };
 
-  /** Asks the server through any connected client: the counts come from its database, not from here. */
+  /**
+   * Asks the server through any connected client: the counts come from its database, not from here.
+   * `volatile` keeps the page's own question out of the client's retry queue (socket.io-client queues
+   * every emit but volatile ones when `retries` is set), so "retry queue N" counts only the learner's.
+   */
   const refresh = async () => {
     const asker = clients().find((client) => client.socket.connected);
     if (!asker) return;
     try {
-      server = (await asker.socket.timeout(2000).emitWithAck("stats")) as typeof server;
+      server = (await asker.socket.volatile.timeout(2000).emitWithAck("stats")) as typeof server;
       render();
     } catch {
       // The asker dropped meanwhile; the next refresh tries again.

@@ -2,6 +2,10 @@ import { describeEntry, describeFrame, RUN_CLIENT, runFrames, type Exercise } fr
 
 export const exercise: Exercise = {
   task: 'Join the room "red", then ask the server to send news to it with io.to(room): your own client receives it too.',
+  hints: [
+    "Rooms live on the server: emit `join` with the room name, and wait for its acknowledgement before you ask for news.",
+    'Then emit `send` with `{ target: "io.to(room)", room: "red" }`: io.to reaches the whole room, your own socket included.',
+  ],
   withinMs: 10_000,
   judge(entries) {
     const joined = entries.find(

@@ -2,6 +2,10 @@ import { connections, describeEntry, describeFrame, nothingSeen, runFrames, type
 
 export const exercise: Exercise = {
   task: 'WebSocket is blocked for your client. Connect anyway, and emit "hello" once connected.',
+  hints: [
+    "By default the client starts with long-polling and upgrades; here WebSocket is blocked. Look at the `transports` option.",
+    'With `transports: ["websocket", "polling"]` and `tryAllTransports: true`, a failed WebSocket falls back to polling.',
+  ],
   before: { blockWebSocket: true },
   withinMs: 15_000,
   judge(entries) {

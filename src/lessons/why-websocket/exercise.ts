@@ -2,6 +2,10 @@ import { connections, describeEntry, describeFrame, runFrames, type Exercise } f
 
 export const exercise: Exercise = {
   task: "Connect, log the first three ticks the server pushes, then disconnect.",
+  hints: [
+    'Listen with `socket.on("tick", …)`: the server pushes one every second without being asked.',
+    "Count the ticks in a variable outside the listener, and call `socket.disconnect()` when it reaches 3.",
+  ],
   withinMs: 15_000,
   judge(entries) {
     const ticks = runFrames(entries).filter((frame) => frame.kind === "sent" && frame.packet?.event === "tick");
