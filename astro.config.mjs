@@ -3,7 +3,7 @@ import { defineConfig } from "astro/config";
 import node from "@astrojs/node";
 import { satteri } from "@astrojs/markdown-satteri";
 import { lazyMonacoCss } from "./scripts/lazy-monaco-css.mjs";
-import { lessonSteps } from "./src/lessons/markdown/lesson-steps.ts";
+import { lessonSteps } from "./src/markdown/lesson-steps.ts";
 
 /**
  * `astro dev` gets the same labs and control API as production: the playground is loaded through Vite
@@ -77,7 +77,7 @@ export default defineConfig({
   vite: { plugins: [lazyMonacoCss()] },
   markdown: {
     shikiConfig: { themes: { light: "github-light-high-contrast", dark: "github-dark-high-contrast" } },
-    // A lesson's steps, hidden answers and "Try it" buttons are made at build time (src/lessons/markdown/).
+    // A lesson's steps, hidden answers and "Try it" buttons are made at build time (src/markdown/).
     processor: satteri({ hastPlugins: [lessonSteps] }),
   },
 });

@@ -1,6 +1,6 @@
 /**
  * The terms the course uses, each defined once: the build marks a term's first appearance in each step
- * with a popover of this definition (src/lessons/markdown/), the glossary page lists them all, and the
+ * with a popover of this definition (src/markdown/), the glossary page lists them all, and the
  * timeline explains its entries with the wire terms. A definition states only what a lesson shows live.
  */
 export interface GlossaryTerm {

@@ -1,6 +1,6 @@
 import { markdownToHtml } from "satteri";
 import { describe, expect, it } from "vitest";
-import { lessonSteps } from "../../src/lessons/markdown/lesson-steps.js";
+import { lessonSteps } from "../../src/markdown/lesson-steps.js";
 
 const html = (markdown: string) => markdownToHtml(markdown, { hastPlugins: [lessonSteps] }).html;
 

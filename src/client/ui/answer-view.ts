@@ -1,6 +1,6 @@
 /**
  * "Show answer" buttons: a Check yourself answer stays hidden until the learner asks for it, so the
- * question is a question. The build hides each answer with `hidden="until-found"` (src/lessons/markdown/),
+ * question is a question. The build hides each answer with `hidden="until-found"` (src/markdown/),
  * which find-in-page can still open; the button then says so too.
  */
 export function wireAnswers(root: ParentNode): void {

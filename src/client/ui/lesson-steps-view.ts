@@ -1,5 +1,5 @@
 /**
- * Shows a lesson one step at a time. The steps are sections the build made (src/lessons/markdown/), all in
+ * Shows a lesson one step at a time. The steps are sections the build made (src/markdown/), all in
  * the page: moving between them only hides and shows text, so the lab beside them, its clients and their
  * sockets, never notice. Each step's URL is its fragment, so Back, links and bookmarks work as usual.
  */

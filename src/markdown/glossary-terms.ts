@@ -1,5 +1,5 @@
 import type { Element, ElementContent } from "hast";
-import { GLOSSARY, glossaryHref, type GlossaryTerm } from "../../shared/glossary.js";
+import { GLOSSARY, glossaryHref, type GlossaryTerm } from "../shared/glossary.js";
 
 /** Where a term is not marked: headings, code blocks, links and buttons (a popover inside them would nest controls). */
 const SKIP = new Set(["h1", "h2", "h3", "h4", "h5", "h6", "pre", "a", "button", "summary"]);
