@@ -39,6 +39,8 @@ describe("configFromEnv", () => {
       labDatabaseRows: 10000,
       labDatabaseBytes: 4194304,
       databaseQueuePerLab: 1000,
+      databaseQueueBytesPerLab: 1048576,
+      databaseQueueBytes: 16777216,
     });
   });
 
@@ -76,6 +78,8 @@ describe("configFromEnv", () => {
       PLAYGROUND_DATABASE_ROWS: "21",
       PLAYGROUND_DATABASE_BYTES: "131072",
       PLAYGROUND_DATABASE_QUEUE: "22",
+      PLAYGROUND_DATABASE_QUEUE_BYTES: "23000",
+      PLAYGROUND_DATABASE_QUEUE_TOTAL_BYTES: "24000",
     });
     expect(config.port).toBe(8080);
     expect(config.limits).toEqual({
@@ -110,6 +114,8 @@ describe("configFromEnv", () => {
       labDatabaseRows: 21,
       labDatabaseBytes: 131072,
       databaseQueuePerLab: 22,
+      databaseQueueBytesPerLab: 23000,
+      databaseQueueBytes: 24000,
     });
   });
 

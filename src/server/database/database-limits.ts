@@ -8,6 +8,10 @@ export interface DatabaseLimits {
   labDatabaseBytes: number;
   /** Queries one lab may have waiting for the database at once; one more fails at once. */
   databaseQueuePerLab: number;
+  /** Bytes (SQL and parameters) one lab's waiting queries may hold in the host; the query past it fails at once. */
+  databaseQueueBytesPerLab: number;
+  /** Bytes every lab's waiting queries may hold in the host together; the query past it fails at once. */
+  databaseQueueBytes: number;
 }
 
 export const defaultDatabaseLimits: DatabaseLimits = {
@@ -16,6 +20,10 @@ export const defaultDatabaseLimits: DatabaseLimits = {
   labDatabaseRows: 10_000,
   labDatabaseBytes: 4 * 1024 * 1024,
   databaseQueuePerLab: 1000,
+  // 1,000 waiting queries of a 60 KB message each would be 60 MB per lab in the host's heap; a lesson's
+  // lab keeps a few small writes waiting, and a megabyte is a hundred queries of its largest messages.
+  databaseQueueBytesPerLab: 1024 * 1024,
+  databaseQueueBytes: 16 * 1024 * 1024,
 };
 
 export const databaseLimitVariables: Record<keyof DatabaseLimits, string> = {
@@ -23,4 +31,6 @@ export const databaseLimitVariables: Record<keyof DatabaseLimits, string> = {
   labDatabaseRows: "PLAYGROUND_DATABASE_ROWS",
   labDatabaseBytes: "PLAYGROUND_DATABASE_BYTES",
   databaseQueuePerLab: "PLAYGROUND_DATABASE_QUEUE",
+  databaseQueueBytesPerLab: "PLAYGROUND_DATABASE_QUEUE_BYTES",
+  databaseQueueBytes: "PLAYGROUND_DATABASE_QUEUE_TOTAL_BYTES",
 };

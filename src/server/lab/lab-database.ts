@@ -98,8 +98,18 @@ export class LabDatabases {
     private readonly dataDir: string,
     private readonly limits: DatabaseLimits,
   ) {
-    this.host = new DatabaseHost({ queryMs: limits.databaseQueryMs, queuePerLab: limits.databaseQueuePerLab });
+    this.host = new DatabaseHost({
+      queryMs: limits.databaseQueryMs,
+      queuePerLab: limits.databaseQueuePerLab,
+      queueBytesPerLab: limits.databaseQueueBytesPerLab,
+      queueBytes: limits.databaseQueueBytes,
+    });
     sweepStaleHosts(dataDir);
+  }
+
+  /** Bytes the labs' queries hold in the host while they wait for the database, now and at most. */
+  get queued(): { bytes: number; peakBytes: number } {
+    return this.host.queued;
   }
 
   /** This host's folder, claimed on first use: a host whose labs never touch a database leaves no trace. */
