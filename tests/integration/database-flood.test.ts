@@ -157,7 +157,13 @@ describe("the lesson's own code holds the lab's database caps", () => {
   let running: RunningPlayground;
   let lab: LabInfo;
   beforeAll(async () => {
-    running = await startServer({ maxEventsPerSecond: 1_000_000, labDatabaseRows: 40, labDatabaseBytes: 256 * 1024 });
+    // Room in the queue for the whole flood at once: what refuses here must be the file's cap.
+    running = await startServer({
+      maxEventsPerSecond: 1_000_000,
+      labDatabaseRows: 40,
+      labDatabaseBytes: 256 * 1024,
+      databaseQueueBytesPerLab: 8 * 1024 * 1024,
+    });
   });
   afterAll(() => running.close());
 
@@ -198,6 +204,32 @@ describe("the lesson's own code holds the lab's database caps", () => {
     const stats = (await client.timeout(3000).emitWithAck("stats")) as Stats;
     expect(stats.stored).toBeLessThan(10);
     expect(databaseBytes(big.id)).toBeLessThan(4 * 256 * 1024);
+    client.disconnect();
+  });
+});
+
+describe("a query's answer is capped in bytes", () => {
+  let running: RunningPlayground;
+  beforeAll(async () => {
+    running = await startServer({ maxEventsPerSecond: 1_000_000, databaseAnswerBytes: 100_000 });
+  });
+  afterAll(() => running.close());
+
+  it("refuses the Retries stats whose rows of large messages pass the answer cap, and the server log says why", async () => {
+    const lab = await createLab(running.origin, "retries");
+    const client = await connectClient(running.origin, lab, "Mallory");
+    await store(
+      client,
+      [1, 2, 3].map((n) => `${"x".repeat(30_000)} ${n}`),
+    );
+    expect(((await client.timeout(3000).emitWithAck("stats")) as Stats).stored).toBe(3);
+    await store(client, [`${"x".repeat(30_000)} 4`]);
+    const refused = waitForLogEntry(running.origin, lab, (entry) => entry.kind === "log" && entry.message.startsWith("stats failed"), 5000);
+    client.emit("stats", () => undefined);
+    const entry = await refused;
+    expect(entry.kind === "log" && entry.message).toBe(
+      "stats failed: This query's answer holds more than 100000 bytes, the most one query may return in the lab: select fewer rows or shorter columns.",
+    );
     client.disconnect();
   });
 });

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DatabaseHost, type DatabaseCall } from "../../src/server/database/database-host.js";
 
 const dir = mkdtempSync(join(tmpdir(), "playground-database-host-"));
-const limits = { rows: 10_000, bytes: 4 * 1024 * 1024 };
+const limits = { rows: 10_000, bytes: 4 * 1024 * 1024, answerBytes: 1024 * 1024 };
 const query = (file: string, op: "exec" | "run" | "get" | "all", sql: string, ...params: (string | number | null)[]): DatabaseCall => ({
   op,
   file: join(dir, file),
@@ -157,5 +157,31 @@ describe("the database process", () => {
       "ok",
       "Too much data is waiting for the labs' database (at most 50000 bytes in all): this query was refused.",
     ]);
+  });
+
+  it("refuses an answer larger than the answer cap with a clear error, rather than cut it short", async () => {
+    host = new DatabaseHost({ queryMs: 2000, queuePerLab: 1000, queueBytesPerLab: 1 << 20, queueBytes: 16 << 20 });
+    const small = { ...limits, answerBytes: 100_000 };
+    const call = (op: "exec" | "run" | "get" | "all", sql: string, ...params: string[]): DatabaseCall => ({
+      op,
+      file: join(dir, "answer.sqlite"),
+      kind: "lesson",
+      limits: small,
+      sql,
+      params,
+    });
+    await host.request("j", call("exec", "CREATE TABLE t (x TEXT)"));
+    for (let n = 0; n < 4; n++) await host.request("j", call("run", "INSERT INTO t VALUES (?)", `${n} ${"z".repeat(30_000)}`));
+    expect(await host.request("j", call("all", "SELECT x FROM t LIMIT 3"))).toHaveLength(3);
+    const refused = await host.request("j", call("all", "SELECT x FROM t")).catch((error: Error & { code?: string }) => error);
+    expect(refused).toMatchObject({
+      code: "ERR_LAB_DATABASE_ANSWER_TOO_LARGE",
+      message:
+        "This query's answer holds more than 100000 bytes, the most one query may return in the lab: select fewer rows or shorter columns.",
+    });
+    const one = await host
+      .request("j", call("get", "SELECT group_concat(x) AS x FROM t"))
+      .catch((error: Error & { code?: string }) => error);
+    expect(one).toMatchObject({ code: "ERR_LAB_DATABASE_ANSWER_TOO_LARGE" });
   });
 });
