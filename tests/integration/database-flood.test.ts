@@ -1,7 +1,7 @@
 import { fork } from "node:child_process";
 import { statSync } from "node:fs";
 import { setPriority } from "node:os";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { Socket } from "socket.io-client";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
 import type { LabInfo } from "../../src/shared/lab-api.js";
@@ -88,11 +88,82 @@ describe("one lab flooding its database does not hold the host", () => {
   }, 120_000);
 });
 
+/** /api/health's answer times, `count` of them spread over the flood, sorted. */
+async function healthSamples(origin: string, count: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    const health = await fetch(`${origin}/api/health`);
+    await health.arrayBuffer();
+    samples.push(performance.now() - started);
+    expect(health.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return samples.sort((a, b) => a - b);
+}
+
+describe("a lab flooding its database with large payloads does not hold the host's memory", () => {
+  let running: RunningPlayground;
+  const QUEUE_BYTES = 1024 * 1024;
+  beforeAll(async () => {
+    // Room in the file for every message, so that each is a real write and the queue is what refuses.
+    running = await startServer({
+      maxEventsPerSecond: 1_000_000,
+      labDatabaseBytes: 256 * 1024 * 1024,
+      databaseQueueBytesPerLab: QUEUE_BYTES,
+    });
+  });
+  afterAll(() => running.close());
+
+  it("refuses large messages past the bytes the lab may have waiting at once, with a clear error in the log, and /api/health stays under 50 ms at p99", async () => {
+    const lab = await createLab(running.origin, "retries");
+    const refused = waitForLogEntry(
+      running.origin,
+      lab,
+      (entry) => entry.kind === "log" && entry.message.startsWith("store failed, no ack: Too much data is waiting"),
+      60_000,
+    );
+    // Two clients, 60 KB each 5 ms (24 MB/s), and stats alongside: the database falls behind, the queue fills.
+    const flood = fork(
+      "tests/support/database-payload-flood.mjs",
+      [JSON.stringify({ origin: running.origin, path: lab.path, clients: 2, everyMs: 5, bytes: 60_000, stats: 1 })],
+      { execArgv: [] },
+    );
+    // A failed wait must not leave the flood running into the next test.
+    onTestFinished(() => void flood.kill());
+    setPriority(flood.pid!, 10);
+    await nextEvent(flood, "message", 60_000);
+    const samples = await healthSamples(running.origin, 200);
+    const entry = await refused;
+    flood.send("stop");
+    const [{ sent, acked }] = await nextEvent<[{ sent: number; acked: number }]>(flood, "message", 60_000);
+
+    const p99 = samples[Math.floor(samples.length * 0.99)]!;
+    const { peakBytes } = running.playground.labs.databases.queued;
+    console.log(
+      `health under a payload flood: p50 ${samples[samples.length >> 1]!.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${samples.at(-1)!.toFixed(1)} ms; ${sent} sent, ${acked} acked; at most ${peakBytes} bytes waited`,
+    );
+    expect(entry.kind === "log" && entry.message).toBe(
+      `store failed, no ack: Too much data is waiting for this lab's database (at most ${QUEUE_BYTES} bytes): this query was refused.`,
+    );
+    expect(acked).toBeGreaterThan(0);
+    expect(acked).toBeLessThan(sent);
+    expect(peakBytes).toBeLessThanOrEqual(QUEUE_BYTES);
+    expect(p99).toBeLessThan(50);
+  }, 120_000);
+});
+
 describe("the lesson's own code holds the lab's database caps", () => {
   let running: RunningPlayground;
   let lab: LabInfo;
   beforeAll(async () => {
-    running = await startServer({ maxEventsPerSecond: 1_000_000, labDatabaseRows: 40, labDatabaseBytes: 256 * 1024 });
+    // Room in the queue for the whole flood at once: what refuses here must be the file's cap.
+    running = await startServer({
+      maxEventsPerSecond: 1_000_000,
+      labDatabaseRows: 40,
+      labDatabaseBytes: 256 * 1024,
+      databaseQueueBytesPerLab: 8 * 1024 * 1024,
+    });
   });
   afterAll(() => running.close());
 
@@ -133,6 +204,32 @@ describe("the lesson's own code holds the lab's database caps", () => {
     const stats = (await client.timeout(3000).emitWithAck("stats")) as Stats;
     expect(stats.stored).toBeLessThan(10);
     expect(databaseBytes(big.id)).toBeLessThan(4 * 256 * 1024);
+    client.disconnect();
+  });
+});
+
+describe("a query's answer is capped in bytes", () => {
+  let running: RunningPlayground;
+  beforeAll(async () => {
+    running = await startServer({ maxEventsPerSecond: 1_000_000, databaseAnswerBytes: 100_000 });
+  });
+  afterAll(() => running.close());
+
+  it("refuses the Retries stats whose rows of large messages pass the answer cap, and the server log says why", async () => {
+    const lab = await createLab(running.origin, "retries");
+    const client = await connectClient(running.origin, lab, "Mallory");
+    await store(
+      client,
+      [1, 2, 3].map((n) => `${"x".repeat(30_000)} ${n}`),
+    );
+    expect(((await client.timeout(3000).emitWithAck("stats")) as Stats).stored).toBe(3);
+    await store(client, [`${"x".repeat(30_000)} 4`]);
+    const refused = waitForLogEntry(running.origin, lab, (entry) => entry.kind === "log" && entry.message.startsWith("stats failed"), 5000);
+    client.emit("stats", () => undefined);
+    const entry = await refused;
+    expect(entry.kind === "log" && entry.message).toBe(
+      "stats failed: This query's answer holds more than 100000 bytes, the most one query may return in the lab: select fewer rows or shorter columns.",
+    );
     client.disconnect();
   });
 });

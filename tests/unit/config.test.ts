@@ -40,7 +40,10 @@ describe("configFromEnv", () => {
       databaseQueryMs: 1000,
       labDatabaseRows: 10000,
       labDatabaseBytes: 4194304,
+      databaseAnswerBytes: 1048576,
       databaseQueuePerLab: 1000,
+      databaseQueueBytesPerLab: 1048576,
+      databaseQueueBytes: 16777216,
     });
   });
 
@@ -79,7 +82,10 @@ describe("configFromEnv", () => {
       PLAYGROUND_DATABASE_QUERY_MS: "300",
       PLAYGROUND_DATABASE_ROWS: "21",
       PLAYGROUND_DATABASE_BYTES: "131072",
+      PLAYGROUND_DATABASE_ANSWER_BYTES: "25000",
       PLAYGROUND_DATABASE_QUEUE: "22",
+      PLAYGROUND_DATABASE_QUEUE_BYTES: "23000",
+      PLAYGROUND_DATABASE_QUEUE_TOTAL_BYTES: "24000",
     });
     expect(config.port).toBe(8080);
     expect(config.limits).toEqual({
@@ -115,7 +121,10 @@ describe("configFromEnv", () => {
       databaseQueryMs: 300,
       labDatabaseRows: 21,
       labDatabaseBytes: 131072,
+      databaseAnswerBytes: 25000,
       databaseQueuePerLab: 22,
+      databaseQueueBytesPerLab: 23000,
+      databaseQueueBytes: 24000,
     });
   });
 

@@ -11,6 +11,10 @@ export interface DatabaseHostOptions {
   queryMs: number;
   /** Requests one lab may have waiting at once; one more is refused at once. */
   queuePerLab: number;
+  /** Bytes (see `callBytes`) one lab's waiting requests may hold; the request that would pass it is refused at once. */
+  queueBytesPerLab: number;
+  /** Bytes every lab's waiting requests may hold together; the request that would pass it is refused at once. */
+  queueBytes: number;
   /** The process's entry; by default the one beside this module (source under the tests, bundle in production). */
   entry?: string;
 }
@@ -33,8 +37,27 @@ const PAUSE_LIMITS = 10;
 /** How much lower the database process runs than the host (a nice value: 10 of 19). */
 const DATABASE_NICENESS = 10;
 
+/**
+ * What a request holds in the host while it waits: the characters of its SQL and text parameters, the
+ * bytes of its blobs, 8 for any other value. A count of 1,000 waiting requests says nothing about memory
+ * when each carries a 60 KB text; this does, and costs no encoding to know.
+ */
+export function callBytes(call: DatabaseCall): number {
+  if (call.op === "close") return 0;
+  let bytes = call.sql.length;
+  for (const param of call.params) {
+    if (typeof param === "string") bytes += param.length;
+    else if (param instanceof Uint8Array) bytes += param.byteLength;
+    else bytes += 8;
+  }
+  return bytes;
+}
+
+const busy = (message: string) => Object.assign(new Error(message), { code: "ERR_LAB_DATABASE_BUSY" });
+
 interface Pending {
   call: DatabaseCall;
+  bytes: number;
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
@@ -56,6 +79,10 @@ export class DatabaseHost {
   private child: ChildProcess | undefined;
   private ready = false;
   private readonly queues = new Map<string, Pending[]>();
+  /** Bytes waiting, per lab and in all: what the byte caps hold. */
+  private readonly labBytes = new Map<string, number>();
+  private waitingBytes = 0;
+  private peakWaitingBytes = 0;
   /** Labs with requests waiting, in the order they will be served (one request each, round-robin). */
   private readonly turns: string[] = [];
   private running: { lab: string; pending: Pending; id: number; timer: ReturnType<typeof setTimeout> } | undefined;
@@ -76,20 +103,52 @@ export class DatabaseHost {
     if (call.op !== "close" && this.isPaused(lab)) return Promise.reject(this.pausedError(lab));
     const queue = this.queues.get(lab) ?? [];
     if (queue.length >= this.options.queuePerLab) {
+      return Promise.reject(busy(`Too many queries are waiting for this lab's database (at most ${this.options.queuePerLab}).`));
+    }
+    // Refused here, before it waits: a flood of large writes would otherwise hold their payloads in the
+    // host's memory for as long as the database takes to get through them.
+    const bytes = callBytes(call);
+    const labBytes = this.labBytes.get(lab) ?? 0;
+    if (bytes > 0 && labBytes + bytes > this.options.queueBytesPerLab) {
       return Promise.reject(
-        Object.assign(new Error(`Too many queries are waiting for this lab's database (at most ${this.options.queuePerLab}).`), {
-          code: "ERR_LAB_DATABASE_BUSY",
-        }),
+        busy(`Too much data is waiting for this lab's database (at most ${this.options.queueBytesPerLab} bytes): this query was refused.`),
       );
     }
+    if (bytes > 0 && this.waitingBytes + bytes > this.options.queueBytes) {
+      return Promise.reject(
+        busy(`Too much data is waiting for the labs' database (at most ${this.options.queueBytes} bytes in all): this query was refused.`),
+      );
+    }
+    this.holdBytes(lab, bytes);
     return new Promise((resolve, reject) => {
-      queue.push({ call, resolve, reject });
+      queue.push({ call, bytes, resolve, reject });
       if (queue.length === 1) {
         this.queues.set(lab, queue);
         this.turns.push(lab);
       }
       this.next();
     });
+  }
+
+  /** Bytes waiting now, and the most that ever waited at once (what the tests hold to the caps). */
+  get queued(): { bytes: number; peakBytes: number } {
+    return { bytes: this.waitingBytes, peakBytes: this.peakWaitingBytes };
+  }
+
+  private holdBytes(lab: string, bytes: number): void {
+    if (bytes === 0) return;
+    this.labBytes.set(lab, (this.labBytes.get(lab) ?? 0) + bytes);
+    this.waitingBytes += bytes;
+    this.peakWaitingBytes = Math.max(this.peakWaitingBytes, this.waitingBytes);
+  }
+
+  /** A request has left the queue (sent to the process, or failed): its bytes no longer wait. */
+  private releaseBytes(lab: string, bytes: number): void {
+    if (bytes === 0) return;
+    const left = (this.labBytes.get(lab) ?? 0) - bytes;
+    if (left > 0) this.labBytes.set(lab, left);
+    else this.labBytes.delete(lab);
+    this.waitingBytes -= bytes;
   }
 
   private next(): void {
@@ -103,6 +162,7 @@ export class DatabaseHost {
     if (!queue || !pending) return this.next();
     if (queue.length > 0) this.turns.push(lab);
     else this.queues.delete(lab);
+    this.releaseBytes(lab, pending.bytes);
     const id = this.nextId++;
     const timer = setTimeout(() => this.overran(), this.options.queryMs);
     this.running = { lab, pending, id, timer };
@@ -186,7 +246,11 @@ export class DatabaseHost {
     if (!queue) return;
     const error = this.pausedError(lab);
     const kept = queue.filter((pending) => pending.call.op === "close");
-    for (const pending of queue) if (pending.call.op !== "close") pending.reject(error);
+    for (const pending of queue) {
+      if (pending.call.op === "close") continue;
+      this.releaseBytes(lab, pending.bytes);
+      pending.reject(error);
+    }
     queue.splice(0, queue.length, ...kept);
     if (kept.length > 0) return;
     this.queues.delete(lab);
@@ -227,6 +291,8 @@ export class DatabaseHost {
     }
     for (const queue of this.queues.values()) for (const pending of queue) pending.reject(error);
     this.queues.clear();
+    this.labBytes.clear();
+    this.waitingBytes = 0;
     this.turns.length = 0;
   }
 

@@ -6,8 +6,14 @@ export interface DatabaseLimits {
   labDatabaseRows: number;
   /** Bytes a lab's database file may grow to; SQLite refuses the write past it (SQLITE_FULL). */
   labDatabaseBytes: number;
+  /** Bytes (characters of text, bytes of blobs) one query's answer may hold; a larger answer fails. */
+  databaseAnswerBytes: number;
   /** Queries one lab may have waiting for the database at once; one more fails at once. */
   databaseQueuePerLab: number;
+  /** Bytes (SQL and parameters) one lab's waiting queries may hold in the host; the query past it fails at once. */
+  databaseQueueBytesPerLab: number;
+  /** Bytes every lab's waiting queries may hold in the host together; the query past it fails at once. */
+  databaseQueueBytes: number;
 }
 
 export const defaultDatabaseLimits: DatabaseLimits = {
@@ -15,12 +21,20 @@ export const defaultDatabaseLimits: DatabaseLimits = {
   // The Retries chaos test stores 1,000 messages; a lesson's lab never needs ten times that.
   labDatabaseRows: 10_000,
   labDatabaseBytes: 4 * 1024 * 1024,
+  databaseAnswerBytes: 1024 * 1024,
   databaseQueuePerLab: 1000,
+  // 1,000 waiting queries of a 60 KB message each would be 60 MB per lab in the host's heap; a lesson's
+  // lab keeps a few small writes waiting, and a megabyte is a hundred queries of its largest messages.
+  databaseQueueBytesPerLab: 1024 * 1024,
+  databaseQueueBytes: 16 * 1024 * 1024,
 };
 
 export const databaseLimitVariables: Record<keyof DatabaseLimits, string> = {
   databaseQueryMs: "PLAYGROUND_DATABASE_QUERY_MS",
   labDatabaseRows: "PLAYGROUND_DATABASE_ROWS",
   labDatabaseBytes: "PLAYGROUND_DATABASE_BYTES",
+  databaseAnswerBytes: "PLAYGROUND_DATABASE_ANSWER_BYTES",
   databaseQueuePerLab: "PLAYGROUND_DATABASE_QUEUE",
+  databaseQueueBytesPerLab: "PLAYGROUND_DATABASE_QUEUE_BYTES",
+  databaseQueueBytes: "PLAYGROUND_DATABASE_QUEUE_TOTAL_BYTES",
 };

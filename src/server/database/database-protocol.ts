@@ -10,10 +10,14 @@ export type SqlValue = null | number | bigint | string | Uint8Array;
 /** Which connection of a lab's file: the lesson's own code, or the learner's sandboxed code (tighter rules). */
 export type ConnectionKind = "lesson" | "sandbox";
 
-/** The caps a connection holds: the file may not grow past `bytes`, the tables may not hold more than `rows`. */
+/**
+ * The caps a connection holds: the file may not grow past `bytes`, the tables may not hold more than
+ * `rows`, one query's answer may not hold more than `answerBytes` (characters of text, bytes of blobs).
+ */
 export interface ConnectionLimits {
   rows: number;
   bytes: number;
+  answerBytes: number;
 }
 
 export type QueryOp = "exec" | "run" | "get" | "all";

@@ -41,9 +41,9 @@ export class DatabaseConnection implements LabDatabase {
     return this.query("all", sql, params) as Promise<Row[]>;
   }
 
-  /** Another connection to the same file, e.g. the learner's, with caps of its own. */
-  sibling(kind: ConnectionKind, limits: ConnectionLimits): DatabaseConnection {
-    return new DatabaseConnection(this.host, this.labId, this.file, kind, limits);
+  /** Another connection to the same file, e.g. the learner's, with caps of its own (the answer cap is the host's, unless given). */
+  sibling(kind: ConnectionKind, limits: Omit<ConnectionLimits, "answerBytes"> & Partial<ConnectionLimits>): DatabaseConnection {
+    return new DatabaseConnection(this.host, this.labId, this.file, kind, { answerBytes: this.limits.answerBytes, ...limits });
   }
 
   /** Closes this connection in the database process (after the requests before it); the next query opens it again. */
@@ -98,8 +98,18 @@ export class LabDatabases {
     private readonly dataDir: string,
     private readonly limits: DatabaseLimits,
   ) {
-    this.host = new DatabaseHost({ queryMs: limits.databaseQueryMs, queuePerLab: limits.databaseQueuePerLab });
+    this.host = new DatabaseHost({
+      queryMs: limits.databaseQueryMs,
+      queuePerLab: limits.databaseQueuePerLab,
+      queueBytesPerLab: limits.databaseQueueBytesPerLab,
+      queueBytes: limits.databaseQueueBytes,
+    });
     sweepStaleHosts(dataDir);
+  }
+
+  /** Bytes the labs' queries hold in the host while they wait for the database, now and at most. */
+  get queued(): { bytes: number; peakBytes: number } {
+    return this.host.queued;
   }
 
   /** This host's folder, claimed on first use: a host whose labs never touch a database leaves no trace. */
@@ -112,6 +122,7 @@ export class LabDatabases {
     return new LabDatabaseFile(this.host, () => this.path, labId, {
       rows: this.limits.labDatabaseRows,
       bytes: this.limits.labDatabaseBytes,
+      answerBytes: this.limits.databaseAnswerBytes,
     });
   }
 

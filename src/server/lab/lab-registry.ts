@@ -23,7 +23,7 @@ export class LabRegistry extends EventEmitter<{ evicted: [Lab] }> {
   private readonly openers = new Map<Lab, string>();
   private readonly heldByAddress = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout;
-  private readonly databases: LabDatabases;
+  readonly databases: LabDatabases;
 
   constructor(
     private readonly lessons: ReadonlyMap<string, LessonLab>,
