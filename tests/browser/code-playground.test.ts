@@ -190,4 +190,19 @@ describe("the code playground", { timeout: 60_000 }, () => {
     await solution.click();
     expect(await playground().locator(".solution-host").isHidden()).toBe(true);
   });
+
+  it("loads the solution into the editor with Use this solution, and Ctrl+Z brings the learner's code back", async () => {
+    await useCode(lab.page(), "// my own attempt\n");
+    await openEditor();
+    const code = playground().locator(".editor-host");
+    await code.getByText("// my own attempt").waitFor();
+    const use = playground().getByRole("button", { name: "Use this solution" });
+    expect(await use.isVisible()).toBe(false);
+    await playground().getByRole("button", { name: "Show solution" }).click();
+    await use.click();
+    await code.getByText('socket.emit("greet", "hello", 42);').waitFor();
+    expect(await code.getByText("// my own attempt").count()).toBe(0);
+    await lab.page().keyboard.press("Control+z");
+    await code.getByText("// my own attempt").waitFor();
+  });
 });

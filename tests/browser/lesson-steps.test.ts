@@ -125,6 +125,25 @@ describe("the lesson's keyboard and phone layout", () => {
   });
 });
 
+describe("the inspector on a phone", () => {
+  it("shows each socket as a card whose id stays on one line, still a table with its rows", async () => {
+    const { page } = await lessonPage("/lessons/emit", PHONE);
+    await page.getByRole("tab", { name: "Lab" }).click();
+    const table = page.getByRole("table", { name: "Sockets" });
+    const row = table.getByRole("row").filter({ hasText: "Alice" });
+    await row.waitFor();
+    const id = row.getByRole("cell").nth(1);
+    const lines = await id.evaluate((cell) => {
+      const style = getComputedStyle(cell);
+      const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5;
+      return Math.round(cell.getBoundingClientRect().height / line);
+    });
+    expect(lines).toBeLessThanOrEqual(1);
+    expect(await id.evaluate((cell) => getComputedStyle(cell, "::before").content)).toBe('"Socket id: "');
+    await page.context().close();
+  });
+});
+
 describe("search and glossary", () => {
   it("finds sticky session on the Scaling lesson from the / shortcut", async () => {
     const { page, errors } = await lessonPage("/", DESKTOP);

@@ -178,14 +178,10 @@ describe("a lesson's server exercise", { timeout: 120_000 }, () => {
     await acksBox().getByText("Exercise not passed yet.").waitFor({ timeout: 20_000 });
     await acksBox().getByText("add(2, 3) got no answer within 2 s: the ack was never called").waitFor();
 
-    const editor = acksBox().getByRole("textbox", { name: "Your server code" });
-    const solution = await import("node:fs").then((fs) => fs.readFileSync("src/lessons/acks/server-solution.ts", "utf8"));
-    // One line, so typing it needs no care for auto-indent; its comment lines go, or they would swallow the rest.
-    const oneLine = solution
-      .split("\n")
-      .filter((line) => !line.trim().startsWith("//"))
-      .join(" ");
-    await replaceCode(page, editor, oneLine);
+    // "Use this solution" loads the solution the diff shows into the editor, as one undoable edit.
+    await acksBox().getByRole("button", { name: "Show solution" }).click();
+    await acksBox().getByRole("button", { name: "Use this solution" }).click();
+    await acksBox().getByText("The solution is in the editor").waitFor();
     await acksBox().getByRole("button", { name: "Check my server" }).click();
     await acksBox().getByText("Exercise passed: your server did it.").waitFor({ timeout: 20_000 });
     await acksBox().getByText("add(2, 3) answered 5").waitFor();

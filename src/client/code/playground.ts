@@ -262,10 +262,18 @@ export async function openPlayground(root: HTMLElement, context: PlaygroundConte
     editor.setCode(starter);
     editor.focus();
   });
+  const useButton = part<HTMLButtonElement>(root, ".use-solution");
+  // The solution replaces the learner's code as one edit, so Ctrl+Z brings their own back.
+  useButton.addEventListener("click", () => {
+    editor.setCode(solution);
+    editor.focus();
+    status.textContent = "The solution is in the editor (Ctrl+Z undoes that): press Run.";
+  });
   solutionButton.addEventListener("click", () => {
     const showing = solutionButton.getAttribute("aria-pressed") === "true";
     solutionButton.setAttribute("aria-pressed", String(!showing));
     diffHost.hidden = showing;
+    useButton.hidden = showing;
     if (showing) editor.hideSolution();
     else editor.showSolution(solution);
   });

@@ -227,13 +227,22 @@ function mountExercise(root: HTMLElement, parts: ExerciseParts): void {
         }
       }),
   );
+  const useButton = part<HTMLButtonElement>(root, ".use-server-solution");
   solutionButton.disabled = solution === undefined;
   solutionButton.addEventListener("click", () => {
     if (solution === undefined) return;
     const showing = solutionButton.getAttribute("aria-pressed") === "true";
     solutionButton.setAttribute("aria-pressed", String(!showing));
     diffHost.hidden = showing;
+    useButton.hidden = showing;
     if (showing) editor.hideSolution();
     else editor.showSolution(solution);
+  });
+  // The solution replaces the learner's code as one edit, so Ctrl+Z brings their own back.
+  useButton.addEventListener("click", () => {
+    if (solution === undefined) return;
+    editor.setCode(solution);
+    editor.focus();
+    status.textContent = "The solution is in the editor (Ctrl+Z undoes that): run it on your lab.";
   });
 }

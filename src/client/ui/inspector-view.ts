@@ -1,9 +1,15 @@
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { part } from "./dom.js";
 
-function cell(text: string): HTMLTableCellElement {
+/** The columns, as the table's header names them: a narrow inspector shows each cell with its column's name. */
+type Column = "Client" | "Socket id" | "Transport" | "Rooms" | "data" | "Recovered" | "Pending acks";
+
+function cell(text: string, column?: Column): HTMLTableCellElement {
   const td = document.createElement("td");
   td.textContent = text;
+  // Explicit roles keep the table a table for assistive technology when narrow CSS lays its rows out as cards.
+  td.setAttribute("role", "cell");
+  if (column) td.dataset.label = column;
   return td;
 }
 
@@ -18,6 +24,7 @@ export function mountInspector(root: HTMLElement): (snapshot: InspectorSnapshot)
     const names = new Map(snapshot.sockets.map((socket) => [socket.id, socket.client]));
     const none = () => {
       const tr = document.createElement("tr");
+      tr.setAttribute("role", "row");
       const td = cell("No socket is connected.");
       td.colSpan = 7;
       tr.append(td);
@@ -28,14 +35,15 @@ export function mountInspector(root: HTMLElement): (snapshot: InspectorSnapshot)
         ? none()
         : snapshot.sockets.map((socket) => {
             const tr = document.createElement("tr");
+            tr.setAttribute("role", "row");
             tr.append(
-              cell(socket.client),
-              cell(socket.id),
-              cell(socket.transport),
-              cell(socket.rooms.map((room) => (room === socket.id ? "(own room)" : room)).join(", ")),
-              cell(JSON.stringify(socket.data)),
-              cell(socket.recovered ? "yes" : "no"),
-              cell(String(socket.pendingAcks)),
+              cell(socket.client, "Client"),
+              cell(socket.id, "Socket id"),
+              cell(socket.transport, "Transport"),
+              cell(socket.rooms.map((room) => (room === socket.id ? "(own room)" : room)).join(", "), "Rooms"),
+              cell(JSON.stringify(socket.data), "data"),
+              cell(socket.recovered ? "yes" : "no", "Recovered"),
+              cell(String(socket.pendingAcks), "Pending acks"),
             );
             return tr;
           })),
