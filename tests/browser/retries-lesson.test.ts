@@ -57,6 +57,21 @@ const counter = (name: string) =>
     .locator("xpath=following-sibling::dd");
 
 describe("the Retries lesson page", () => {
+  it("labels the counters' stats questions in the server log as the page's own, and not the learner's messages", async () => {
+    await panel().getByRole("button", { name: "Send", exact: true }).click();
+    const stats = serverLog()
+      .getByRole("listitem")
+      .filter({ hasText: /42\d*\["stats"\]/ });
+    await stats.first().waitFor();
+    for (const line of await stats.allTextContents()) expect(line).toContain("the page's own: the counters' question to the database");
+    const message = serverLog()
+      .getByRole("listitem")
+      .filter({ hasText: /42\d*\["message"/ })
+      .first();
+    await message.waitFor();
+    expect(await message.textContent()).not.toContain("the page's own");
+  });
+
   it("stores a retried message twice without an id, and once with one, counting the duplicate rejected", async () => {
     await aliceRetries();
     await sendThroughLostAck(false);
