@@ -2,12 +2,10 @@
 // and in count, against 127.0.0.1 only. Each takes {origin, host, running()} (running() is false once the
 // attack's time is up) and returns {outcome, figures}: a sentence for the table and the numbers behind it.
 // Their short counterparts in `npm test` are named beside each.
-import { readdirSync, statSync } from "node:fs";
 import { connect as netConnect } from "node:net";
-import { join } from "node:path";
 import { request } from "node:http";
 import WebSocket from "ws";
-import { call, connect, freshLearner, openLab, percentile, round, sleep, tally } from "./tools.mjs";
+import { call, connect, dirBytes, freshLearner, openLab, percentile, round, sleep, tally } from "./tools.mjs";
 
 const EVENT_BYTES = 60 * 1024;
 
@@ -361,7 +359,7 @@ async function database({ origin, running, host }) {
         .filter((key) => key !== "stored")
         .slice(0, 3)
         .join("; ") || "none"
-    }); stats answered in p50 ${round(percentile(statsMs, 50), 0)} / max ${round(Math.max(0, ...statsMs), 0)} ms; data files ${round(dataBytesNow(host) / 1e6)} MB at the end`,
+    }); stats answered in p50 ${round(percentile(statsMs, 50), 0)} / max ${round(Math.max(0, ...statsMs), 0)} ms; data files ${round(dirBytes(host.dataDir) / 1e6)} MB at the end`,
     figures: {
       labs: LABS,
       messagesSent: sent,
@@ -378,26 +376,6 @@ async function database({ origin, running, host }) {
       labErrors: tally(labErrors),
     },
   };
-}
-
-function dataBytesNow(host, dir = host.dataDir, depth = 3) {
-  let total = 0;
-  let entries = [];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    // Gone.
-  }
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    try {
-      if (entry.isDirectory()) total += depth > 0 ? dataBytesNow(host, path, depth - 1) : 0;
-      else total += statSync(path).size;
-    } catch {
-      // Deleted meanwhile.
-    }
-  }
-  return total;
 }
 
 /**

@@ -1,5 +1,7 @@
 // What the attacks share: HTTP calls, real socket.io-client connections, a lab, waiting.
+import { readdirSync, statSync } from "node:fs";
 import { Agent, request } from "node:http";
+import { join } from "node:path";
 import { io } from "socket.io-client";
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -74,4 +76,28 @@ export function tally(values) {
   const counts = {};
   for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
   return counts;
+}
+
+/** Bytes of the files under dir, a few folders deep (a host may keep a folder per process). */
+export function dirBytes(dir, depth = 3) {
+  let total = 0;
+  let entries = [];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    // Not created yet, or gone.
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (depth > 0) total += dirBytes(path, depth - 1);
+      continue;
+    }
+    try {
+      total += statSync(path).size;
+    } catch {
+      // Deleted between the listing and the stat.
+    }
+  }
+  return total;
 }

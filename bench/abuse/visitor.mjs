@@ -4,10 +4,10 @@
 // (3) every few seconds opens a lab and connects a real socket.io-client to it, as a new learner's page would,
 // each time from another address (X-Forwarded-For, which the host trusts from 127.0.0.1).
 // Started with fork(); told {type: "start", ...} and {type: "stop"}, it answers {type: "report", ...}.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
-import { join } from "node:path";
 import { io } from "socket.io-client";
+import { dirBytes } from "./tools.mjs";
 
 const SAMPLE_MS = 50;
 const HEALTH_TIMEOUT_MS = 10_000;
@@ -49,29 +49,6 @@ function descendants(pid) {
     for (const child of children.split(" ").filter(Boolean)) found.push(Number(child), ...descendants(Number(child)));
   }
   return found;
-}
-/** Bytes of the files under dir, a few folders deep (a host may keep a folder per process). */
-function dirBytes(dir, depth = 3) {
-  let total = 0;
-  let entries = [];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    // Not created yet, or gone.
-  }
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (depth > 0) total += dirBytes(path, depth - 1);
-      continue;
-    }
-    try {
-      total += statSync(path).size;
-    } catch {
-      // Deleted between the listing and the stat.
-    }
-  }
-  return total;
 }
 
 /** One HTTP request on a fresh connection; resolves {status, body} or rejects. */

@@ -2,30 +2,14 @@
 // process, which runs the host, spends its event loop on the host and not on the flood's clients.
 // Forked by tests/integration/database-flood.test.ts with the lab as JSON in argv[2]; says "flooding"
 // once 50 stats were answered, and on "stop" answers how many were and exits.
-import { io } from "socket.io-client";
+import { connectFloodSockets } from "./flood-sockets.mjs";
 
 const { origin, path, clients, stats, stores, text } = JSON.parse(process.argv[2]);
 let flooding = true;
 let answered = 0;
 let next = 0;
 let told = false;
-const sockets = await Promise.all(
-  Array.from(
-    { length: clients },
-    (_, n) =>
-      new Promise((resolve, reject) => {
-        const socket = io(origin, {
-          path,
-          forceNew: true,
-          query: { client: `Flood ${n}` },
-          transports: ["websocket"],
-          reconnection: false,
-        });
-        socket.once("connect", () => resolve(socket));
-        socket.once("connect_error", reject);
-      }),
-  ),
-);
+const sockets = await connectFloodSockets(origin, path, clients, "Flood");
 const loops = sockets.flatMap((socket) => [
   ...Array.from({ length: stats }, async () => {
     while (flooding) {

@@ -3,30 +3,14 @@
 // process, which runs the host, spends its event loop on the host. Forked by
 // tests/integration/database-flood.test.ts with the lab as JSON in argv[2]; says "flooding" once the
 // first messages went out, and on "stop" answers how many were sent and acked, and exits.
-import { io } from "socket.io-client";
+import { connectFloodSockets } from "./flood-sockets.mjs";
 
 const { origin, path, clients, everyMs, bytes, stats } = JSON.parse(process.argv[2]);
 let flooding = true;
 let sent = 0;
 let acked = 0;
 let answered = 0;
-const sockets = await Promise.all(
-  Array.from(
-    { length: clients },
-    (_, n) =>
-      new Promise((resolve, reject) => {
-        const socket = io(origin, {
-          path,
-          forceNew: true,
-          query: { client: `Payload ${n}` },
-          transports: ["websocket"],
-          reconnection: false,
-        });
-        socket.once("connect", () => resolve(socket));
-        socket.once("connect_error", reject);
-      }),
-  ),
-);
+const sockets = await connectFloodSockets(origin, path, clients, "Payload");
 const text = "p".repeat(bytes);
 const timers = sockets.map((socket, n) =>
   setInterval(() => {
