@@ -1,200 +1,206 @@
-// Load benchmark: N learners, each with a lab of the Broadcast & rooms lesson and three clients. Every
-// client joins its learner's room and, once a second, asks the server to send to the room with an ack
-// (socket.to(room): a room broadcast to the two others, then the ack). The same load runs against a plain
-// Socket.IO server with the same handlers and no lab layer, the baseline. Needs a production build.
-//   npm run build && npm run bench -- [learners=200] [seconds=30] [--client=socket.io]
-// The clients are bench/wire-client.mjs unless --client=socket.io asks for the real socket.io-client.
+// Load benchmark ([8/8]): the lab layer against plain Socket.IO, pinned and in alternation.
+//   npm run build && npm run bench -- [learners[,learners…]=500,2000,5000] [seconds=30] [--rounds=3]
+//                                     [--workers=N] [--client=socket.io]
+// Each learner opens a lab of the Broadcast & rooms lesson and connects three clients; every client joins
+// its learner's room and, once a second, asks the server to send to the room with an ack (socket.to(room)).
+// The same load runs against a plain Socket.IO server with the same handlers and no lab layer.
+// - Pinning (Linux, taskset): the server under test and its threads and children on CPU 0, the load
+//   generator on CPU 1. Without pinning the script still runs but claims no p99 (a shared core decides
+//   the tail, not the server).
+// - Alternation: for each learner count, lab, plain, lab, plain… for --rounds rounds (at least 3). The
+//   figures quoted are the medians of the per-round lab/plain ratios, with their spread.
+// - The clients are bench/wire-client.mjs unless --client=socket.io asks for socket.io-client; the load
+//   generator's CPU is reported, and --workers splits it over worker threads (they share the generator's
+//   CPU: on a 2-core machine that does not add capacity, so past 70 % the output says so).
 // Writes bench/results/load.json and bench/results/load.md.
-import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { build } from "esbuild";
-import { HOST_BUNDLE } from "../scripts/host-bundle.mjs";
-import { io } from "socket.io-client";
-import { WireClient } from "./wire-client.mjs";
-import { freePort, startProductionServer } from "../scripts/production-server.mjs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import { GENERATOR_CPU, SERVER_CPU, allowedCpus, pinTree, pinningUnavailable } from "./load/pinning.mjs";
+import { startServer, usage } from "./load/servers.mjs";
+import { median, percentile, ratio, round2, spread } from "./load/stats.mjs";
 
-const flags = process.argv.slice(2).filter((arg) => arg.startsWith("--"));
-const [learners = "200", seconds = "30"] = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
-const LEARNERS = Number(learners);
-const SECONDS = Number(seconds);
-// e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the lab server.
+const args = process.argv.slice(2);
+const flag = (name, fallback) => args.find((arg) => arg.startsWith(`--${name}=`))?.split("=")[1] ?? fallback;
+const positional = args.filter((arg) => !arg.startsWith("--"));
+const COUNTS = (positional[0] ?? "500,2000,5000").split(",").map(Number);
+const SECONDS = Number(positional[1] ?? 30);
+const ROUNDS = Math.max(3, Number(flag("rounds", 3)));
+const WORKERS = Math.max(1, Number(flag("workers", 1)));
+const CLIENT = flag("client", "wire-client") === "socket.io" ? "socket.io-client" : "wire-client";
+// e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the servers.
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-const CLIENT = flags.includes("--client=socket.io") ? "socket.io-client" : "wire-client";
-const CLIENTS = ["Alice", "Bob", "Carol"];
-const TICK = 100; // clock ticks per second on Linux
+if (COUNTS.some((n) => !Number.isInteger(n) || n < 1) || !(SECONDS > 0)) {
+  console.error("usage: npm run bench -- [learners[,learners…]] [seconds] [--rounds=3] [--workers=N] [--client=socket.io]");
+  process.exit(2);
+}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** CPU seconds and RSS bytes of a process, from /proc. */
-function usage(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  const cpu = (Number(stat[11]) + Number(stat[12])) / TICK;
-  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) * 1024;
-  const io = readFileSync(`/proc/${pid}/io`, "utf8");
-  const writes = Number(/syscw:\s+(\d+)/.exec(io)?.[1] ?? 0);
-  const reads = Number(/syscr:\s+(\d+)/.exec(io)?.[1] ?? 0);
-  return { cpu, rss, writes, reads };
+const unpinnable = pinningUnavailable();
+const pinned = unpinnable === undefined;
+if (pinned) pinTree(process.pid, GENERATOR_CPU);
+console.log(
+  pinned
+    ? `Pinned: servers on CPU ${SERVER_CPU}, load generator on CPU ${allowedCpus(process.pid)} (taskset).`
+    : `NOT pinned (${unpinnable}): server and load generator share CPUs, so no ack p99 is claimed.`,
+);
+
+/** Runs the learners over the worker threads; resolves when every thread has answered `type`. */
+function ask(workers, message, type) {
+  return Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise((resolve, reject) => {
+          const onMessage = (answer) => {
+            if (answer.type !== type && answer.type !== "error") return;
+            worker.off("message", onMessage);
+            if (answer.type === "error") reject(new Error(answer.message));
+            else resolve(answer);
+          };
+          worker.on("message", onMessage);
+          worker.postMessage(message);
+        }),
+    ),
+  );
 }
 
-async function startPlain() {
-  // Inside the project, so its imports resolve from node_modules.
-  const out = join("dist", "bench", "plain-server.mjs");
-  await build({ entryPoints: ["bench/plain-server.ts"], outfile: out, ...HOST_BUNDLE, absWorkingDir: process.cwd() });
-  const port = await freePort();
-  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, out], {
-    env: { ...process.env, PORT: String(port) },
-    stdio: ["ignore", "pipe", "inherit"],
-    cwd: process.cwd(),
-  });
-  await new Promise((resolve) => child.stdout.once("data", resolve));
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    pid: child.pid,
-    stop: () => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM"))),
-  };
-}
-
-/** A connected client with `emitWithAck(timeoutMs, event, ...args)`, `on` and `close`. */
-async function connect(origin, path, name) {
-  if (CLIENT === "wire-client") return WireClient.connect(origin, path, { client: name });
-  const socket = io(origin, { path, forceNew: true, transports: ["websocket"], query: { client: name }, reconnection: false });
-  await new Promise((resolve, reject) => (socket.once("connect", resolve), socket.once("connect_error", reject)));
-  return {
-    emitWithAck: (timeoutMs, event, ...args) => socket.timeout(timeoutMs).emitWithAck(event, ...args),
-    on: (event, handler) => socket.on(event, handler),
-    close: () => socket.disconnect(),
-  };
-}
-
-function percentile(sorted, p) {
-  return sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function run(kind) {
-  const server = kind === "lab" ? await startProductionServer({ stdio: "ignore", nodeArgs: SERVER_NODE_ARGS }) : await startPlain();
+async function run(kind, learners) {
+  const server = await startServer(kind, { cpu: pinned ? SERVER_CPU : undefined, learners, nodeArgs: SERVER_NODE_ARGS });
   await sleep(500);
   const idle = usage(server.pid);
-  const sockets = [];
-  const createMs = [];
-  // Learners arrive twenty at a time: each opens a lab (lab layer only) and connects three clients.
-  for (let start = 0; start < LEARNERS; start += 20) {
-    await Promise.all(
-      Array.from({ length: Math.min(20, LEARNERS - start) }, async (_, offset) => {
-        const n = start + offset;
-        let path = "/socket.io";
-        if (kind === "lab") {
-          const began = performance.now();
-          const response = await fetch(`${server.origin}/api/labs`, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({ lesson: "rooms", learner: `bench-learner-${n.toString().padStart(8, "0")}` }),
-          });
-          const lab = await response.json();
-          createMs.push(performance.now() - began);
-          path = lab.path;
-        }
-        await Promise.all(
-          CLIENTS.map(async (name) => {
-            const socket = await connect(server.origin, path, name);
-            await socket.emitWithAck(10_000, "join", `room-${n}`);
-            sockets.push({ socket, room: `room-${n}` });
-          }),
-        );
-      }),
+  const share = Math.ceil(learners / WORKERS);
+  const workers = Array.from({ length: Math.min(WORKERS, learners) }, (_, i) => {
+    const from = i * share;
+    return new Worker(new URL("./load/generator.mjs", import.meta.url), {
+      workerData: { kind, origin: server.origin, from, to: Math.min(learners, from + share), client: CLIENT },
+    });
+  });
+  try {
+    const ready = await ask(workers, { type: "setup" }, "ready");
+    if (pinned) pinTree(server.pid, SERVER_CPU); // children started meanwhile (the database process)
+    await sleep(500);
+    const loaded = usage(server.pid);
+    const startAt = Date.now() + 200;
+    const generatorStart = process.cpuUsage(); // the whole process: every worker thread
+    const start = usage(server.pid);
+    const done = await ask(workers, { type: "go", startAt, seconds: SECONDS }, "done");
+    const end = usage(server.pid);
+    const generatorCpu = process.cpuUsage(generatorStart);
+    const wallSeconds = (Date.now() - startAt) / 1000;
+    await ask(workers, { type: "close" }, "closed");
+    const rtts = done.flatMap((part) => [...part.rtts]).sort((a, b) => a - b);
+    const createMs = ready.flatMap((part) => part.createMs).sort((a, b) => a - b);
+    const acks = done.reduce((sum, part) => sum + part.acks, 0);
+    const news = done.reduce((sum, part) => sum + part.news, 0);
+    const eventsPerSecond = (acks * 2 + news) / wallSeconds;
+    const serverCpuPercent = ((end.cpu - start.cpu) / wallSeconds) * 100;
+    return {
+      kind,
+      learners,
+      clients: ready.reduce((sum, part) => sum + part.clients, 0),
+      seconds: round2(wallSeconds),
+      ackRoundTripMs: { p50: round2(percentile(rtts, 50)), p99: round2(percentile(rtts, 99)), max: round2(rtts.at(-1) ?? null) },
+      acksPerSecond: round2(acks / wallSeconds),
+      eventsPerSecond: round2(eventsPerSecond),
+      failures: done.reduce((sum, part) => sum + part.failures, 0),
+      serverCpuPercent: round2(serverCpuPercent),
+      serverCpuMsPerThousandEvents: round2((serverCpuPercent * 10) / (eventsPerSecond / 1000)),
+      serverRssMB: round2(end.rss / 1e6),
+      memoryPerLearnerKB: round2((loaded.rss - idle.rss) / learners / 1024),
+      loadGeneratorCpuPercent: round2(((generatorCpu.user + generatorCpu.system) / 1e6 / wallSeconds) * 100),
+      labCreateMs: kind === "lab" ? { p50: round2(percentile(createMs, 50)), p99: round2(percentile(createMs, 99)) } : null,
+    };
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    await server.stop();
+  }
+}
+
+const runs = [];
+const summary = {};
+for (const learners of COUNTS) {
+  const rounds = [];
+  for (let r = 1; r <= ROUNDS; r += 1) {
+    const lab = await run("lab", learners);
+    const plain = await run("plain", learners);
+    runs.push({ round: r, ...lab }, { round: r, ...plain });
+    const perRound = {
+      round: r,
+      ackP50Ratio: ratio(lab.ackRoundTripMs.p50, plain.ackRoundTripMs.p50),
+      ackP99Ratio: ratio(lab.ackRoundTripMs.p99, plain.ackRoundTripMs.p99),
+      cpuPerEventRatio: ratio(lab.serverCpuMsPerThousandEvents, plain.serverCpuMsPerThousandEvents),
+      memoryPerLearnerRatio: ratio(lab.memoryPerLearnerKB, plain.memoryPerLearnerKB),
+      lab,
+      plain,
+    };
+    rounds.push(perRound);
+    console.log(
+      `${learners} learners, round ${r}: ack p99 lab ${lab.ackRoundTripMs.p99} / plain ${plain.ackRoundTripMs.p99} ms (×${round2(perRound.ackP99Ratio)}), ` +
+        `CPU per event ×${round2(perRound.cpuPerEventRatio)}, memory per learner ${lab.memoryPerLearnerKB} / ${plain.memoryPerLearnerKB} KB, ` +
+        `generator CPU ${lab.loadGeneratorCpuPercent} / ${plain.loadGeneratorCpuPercent} %, failed sends ${lab.failures} / ${plain.failures}`,
     );
   }
-  const loaded = usage(server.pid);
-  let news = 0;
-  for (const { socket } of sockets) socket.on("news", () => (news += 1));
-  const rtts = [];
-  let acks = 0;
-  let failures = 0;
-  let running = true;
-  const began = performance.now();
-  const start = usage(server.pid);
-  const startCpu = start.cpu;
-  const startClientCpu = process.cpuUsage();
-  await Promise.all(
-    sockets.map(async ({ socket, room }, index) => {
-      await sleep((index * 1000) / sockets.length); // spread the sends over each second
-      while (running) {
-        const sent = performance.now();
-        try {
-          await socket.emitWithAck(5000, "send", { target: "socket.to(room)", room, run: "bench" });
-          rtts.push(performance.now() - sent);
-          acks += 1;
-        } catch {
-          failures += 1;
-        }
-        await sleep(Math.max(0, 1000 - (performance.now() - sent)));
-        if (performance.now() - began > SECONDS * 1000) running = false;
-      }
-    }),
-  );
-  const wallSeconds = (performance.now() - began) / 1000;
-  const end = usage(server.pid);
-  const clientCpu = process.cpuUsage(startClientCpu);
-  for (const { socket } of sockets) socket.close();
-  await server.stop();
-  rtts.sort((a, b) => a - b);
-  createMs.sort((a, b) => a - b);
-  const round = (value) => (value === null ? null : Math.round(value * 100) / 100);
-  return {
-    kind,
-    learners: LEARNERS,
-    clients: sockets.length,
-    seconds: round(wallSeconds),
-    ackRoundTripMs: { p50: round(percentile(rtts, 50)), p99: round(percentile(rtts, 99)), max: round(rtts.at(-1) ?? null) },
-    acksPerSecond: round(acks / wallSeconds),
-    eventsPerSecond: round((acks * 2 + news) / wallSeconds),
-    failures,
-    serverCpuPercent: round(((end.cpu - startCpu) / wallSeconds) * 100),
-    serverRssMB: round(end.rss / 1e6),
-    serverSyscallsPerSecond: {
-      write: round((end.writes - start.writes) / wallSeconds),
-      read: round((end.reads - start.reads) / wallSeconds),
+  const pick = (key) => rounds.map((r) => r[key]);
+  const generatorMax = Math.max(...rounds.flatMap((r) => [r.lab.loadGeneratorCpuPercent, r.plain.loadGeneratorCpuPercent]));
+  summary[String(learners)] = {
+    rounds: rounds.length,
+    ackP50Ratio: round2(median(pick("ackP50Ratio"))),
+    ackP99Ratio: pinned ? round2(median(pick("ackP99Ratio"))) : null,
+    cpuPerEventRatio: round2(median(pick("cpuPerEventRatio"))),
+    memoryPerLearnerRatio: round2(median(pick("memoryPerLearnerRatio"))),
+    labAckP99Ms: pinned ? round2(median(rounds.map((r) => r.lab.ackRoundTripMs.p99))) : null,
+    plainAckP99Ms: pinned ? round2(median(rounds.map((r) => r.plain.ackRoundTripMs.p99))) : null,
+    labAckP50Ms: round2(median(rounds.map((r) => r.lab.ackRoundTripMs.p50))),
+    labRssMB: round2(median(rounds.map((r) => r.lab.serverRssMB))),
+    failedSends: rounds.reduce((sum, r) => sum + r.lab.failures + r.plain.failures, 0),
+    loadGeneratorCpuMaxPercent: round2(generatorMax),
+    loadGeneratorBound: generatorMax > 70,
+    spread: {
+      ackP50Ratio: spread(pick("ackP50Ratio")),
+      ackP99Ratio: pinned ? spread(pick("ackP99Ratio")) : null,
+      cpuPerEventRatio: spread(pick("cpuPerEventRatio")),
+      memoryPerLearnerRatio: spread(pick("memoryPerLearnerRatio")),
     },
-    loadGeneratorCpuPercent: round(((clientCpu.user + clientCpu.system) / 1e6 / wallSeconds) * 100),
-    memoryPerLearnerKB: round((loaded.rss - idle.rss) / LEARNERS / 1024),
-    labCreateMs: kind === "lab" ? { p50: round(percentile(createMs, 50)), p99: round(percentile(createMs, 99)) } : null,
   };
 }
 
-const lab = await run("lab");
-const plain = await run("plain");
-const ratio = (a, b) => (a && b ? Math.round((a / b) * 100) / 100 : null);
 const result = {
   at: new Date().toISOString(),
   node: process.version,
   client: CLIENT,
-  lab,
-  plain,
-  ratios: {
-    ackP50: ratio(lab.ackRoundTripMs.p50, plain.ackRoundTripMs.p50),
-    ackP99: ratio(lab.ackRoundTripMs.p99, plain.ackRoundTripMs.p99),
-    cpuPerEvent: ratio(lab.serverCpuPercent / lab.eventsPerSecond, plain.serverCpuPercent / plain.eventsPerSecond),
-    memoryPerLearner: ratio(lab.memoryPerLearnerKB, plain.memoryPerLearnerKB),
-  },
+  pinned,
+  ...(pinned ? { cpus: { server: SERVER_CPU, loadGenerator: GENERATOR_CPU } } : { notPinnedBecause: unpinnable }),
+  seconds: SECONDS,
+  roundsPerCount: ROUNDS,
+  workers: WORKERS,
+  summary,
+  runs,
 };
-const row = (name, pick) => `| ${name} | ${pick(lab)} | ${pick(plain)} |`;
-const markdown = [
-  `Load: ${LEARNERS} learners × 3 clients, one acked room send per client per second, ${SECONDS} s, clients: ${CLIENT} (${process.version}).`,
+
+const fmt = (pair) => (pair ? `${pair[0]}–${pair[1]}` : "–");
+const lines = [
+  `Load: learners × 3 clients, one acked room send per client per second, ${SECONDS} s per run, lab and plain Socket.IO in alternation, ${ROUNDS} rounds each, clients: ${CLIENT}, ${process.version}, ` +
+    (pinned
+      ? `server pinned to CPU ${SERVER_CPU}, load generator to CPU ${GENERATOR_CPU}.`
+      : `NOT pinned (${unpinnable}): no p99 claimed.`),
   "",
-  "| measure | lab layer | plain Socket.IO |",
-  "| --- | --- | --- |",
-  row("ack round trip p50 / p99 / max (ms)", (r) => `${r.ackRoundTripMs.p50} / ${r.ackRoundTripMs.p99} / ${r.ackRoundTripMs.max}`),
-  row("events per second (sends, acks, deliveries)", (r) => r.eventsPerSecond),
-  row("server CPU (% of one core)", (r) => r.serverCpuPercent),
-  row("server RSS (MB)", (r) => r.serverRssMB),
-  row("load generator CPU (% of one core)", (r) => r.loadGeneratorCpuPercent),
-  row("memory per learner (KB)", (r) => r.memoryPerLearnerKB),
-  row("time to create a lab p50 / p99 (ms)", (r) => (r.labCreateMs ? `${r.labCreateMs.p50} / ${r.labCreateMs.p99}` : "–")),
-  row("failed sends", (r) => r.failures),
+  "| learners | ack p99 lab/plain (median, spread) | lab ack p99 (ms) | plain ack p99 (ms) | CPU per event lab/plain | memory per learner lab/plain | ack p50 lab/plain | lab RSS (MB) | failed sends | generator CPU max |",
+  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  ...Object.entries(summary).map(
+    ([n, s]) =>
+      `| ${n} | ${s.ackP99Ratio === null ? "not claimed" : `×${s.ackP99Ratio} (${fmt(s.spread.ackP99Ratio)})`} | ${s.labAckP99Ms ?? "–"} | ${s.plainAckP99Ms ?? "–"} | ×${s.cpuPerEventRatio} (${fmt(s.spread.cpuPerEventRatio)}) | ×${s.memoryPerLearnerRatio} (${fmt(s.spread.memoryPerLearnerRatio)}) | ×${s.ackP50Ratio} (${fmt(s.spread.ackP50Ratio)}) | ${s.labRssMB} | ${s.failedSends} | ${s.loadGeneratorCpuMaxPercent} %${s.loadGeneratorBound ? " (over 70 %: the generator may shape the tail)" : ""} |`,
+  ),
   "",
-  `Lab/plain: ack p50 ×${result.ratios.ackP50}, ack p99 ×${result.ratios.ackP99}, server CPU per event ×${result.ratios.cpuPerEvent}, memory per learner ×${result.ratios.memoryPerLearner}.`,
-].join("\n");
+  "Each round, lab then plain:",
+  "",
+  "| learners | round | server | ack p50 / p99 / max (ms) | events/s | server CPU (%) | CPU ms per 1,000 events | RSS (MB) | memory per learner (KB) | generator CPU (%) | failed sends |",
+  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  ...runs.map(
+    (r) =>
+      `| ${r.learners} | ${r.round} | ${r.kind} | ${r.ackRoundTripMs.p50} / ${pinned ? r.ackRoundTripMs.p99 : "–"} / ${pinned ? r.ackRoundTripMs.max : "–"} | ${r.eventsPerSecond} | ${r.serverCpuPercent} | ${r.serverCpuMsPerThousandEvents} | ${r.serverRssMB} | ${r.memoryPerLearnerKB} | ${r.loadGeneratorCpuPercent} | ${r.failures} |`,
+  ),
+];
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/load.json", `${JSON.stringify(result, null, 1)}\n`);
-writeFileSync("bench/results/load.md", `${markdown}\n`);
-console.log(markdown);
+writeFileSync("bench/results/load.md", `${lines.join("\n")}\n`);
+console.log(lines.join("\n"));

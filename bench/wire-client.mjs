@@ -11,12 +11,15 @@ export class WireClient {
   #acks = new Map();
   #handlers = new Map();
 
-  /** Opens `ws://…<path>/?EIO=4&transport=websocket&<query>` and joins the main namespace. */
-  static connect(origin, path, query = {}) {
+  /**
+   * Opens `ws://…<path>/?EIO=4&transport=websocket&<query>` and joins the main namespace. `headers` go on the
+   * upgrade request (the benchmark's learners each come from an `X-Forwarded-For` address of their own).
+   */
+  static connect(origin, path, query = {}, headers = {}) {
     const url = new URL(`${path.replace(/\/$/, "")}/`, origin.replace(/^http/, "ws"));
     for (const [key, value] of Object.entries({ ...query, EIO: "4", transport: "websocket" })) url.searchParams.set(key, value);
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { perMessageDeflate: false });
+      const ws = new WebSocket(url, { perMessageDeflate: false, headers });
       const client = new WireClient(ws);
       ws.on("error", reject); // after the open, a close follows any error
       ws.on("close", () => client.#failAll(new Error("connection closed")));

@@ -1,0 +1,65 @@
+// The two servers bench/load.mjs compares: the production host (lab layer on) and a plain Socket.IO server
+// running the same lesson handlers (bench/plain-server.ts). Each is pinned to the server's CPU when asked.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { HOST_BUNDLE } from "../../scripts/host-bundle.mjs";
+import { freePort, startProductionServer } from "../../scripts/production-server.mjs";
+import { pinTree } from "./pinning.mjs";
+
+const TICK = 100; // clock ticks per second on Linux
+
+/** CPU seconds (all threads) and RSS bytes of a process, from /proc. */
+export function usage(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  const cpu = (Number(stat[11]) + Number(stat[12])) / TICK;
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) * 1024;
+  return { cpu, rss };
+}
+
+let plainBundle;
+
+/** Bundles the plain server once, inside the project so its imports resolve from node_modules. */
+async function plainServerFile() {
+  plainBundle ??= (async () => {
+    const out = join("dist", "bench", "plain-server.mjs");
+    await build({ entryPoints: ["bench/plain-server.ts"], outfile: out, ...HOST_BUNDLE, absWorkingDir: process.cwd() });
+    return out;
+  })();
+  return plainBundle;
+}
+
+async function startPlain(nodeArgs) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...nodeArgs, await plainServerFile()], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ["ignore", "pipe", "inherit"],
+    cwd: process.cwd(),
+  });
+  await new Promise((resolve) => child.stdout.once("data", resolve));
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    stop: () => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM"))),
+  };
+}
+
+/**
+ * Starts one server. The lab host trusts X-Forwarded-For from the load generator (each learner comes from
+ * an address of its own, as a classroom behind a proxy does), so the per-address quotas meet real learners,
+ * not one address; the lab count allows the largest run.
+ * @param {"lab" | "plain"} kind @param {{ cpu?: number, learners: number, nodeArgs: string[] }} options
+ */
+export async function startServer(kind, { cpu, learners, nodeArgs }) {
+  const server =
+    kind === "lab"
+      ? await startProductionServer({
+          stdio: "ignore",
+          nodeArgs,
+          env: { PLAYGROUND_TRUST_PROXY: "127.0.0.1", PLAYGROUND_MAX_LABS: String(Math.max(5000, learners + 100)) },
+        })
+      : await startPlain(nodeArgs);
+  if (cpu !== undefined) pinTree(server.pid, cpu);
+  return server;
+}
