@@ -122,3 +122,46 @@ for (const [size, viewport] of [
     });
   });
 }
+
+describe("a step that declares no lab parts", () => {
+  it("shows the whole lab, and still marks the part its Try it points into", async () => {
+    const { page, errors } = await openPage(browser, { viewport: DESKTOP });
+    // Emit as if its first step said nothing: the page's declaration without "the-problem", changed as the
+    // parser inserts it, before the page's scripts read it.
+    await page.addInitScript(() => {
+      const observer = new MutationObserver(() => {
+        const parts = document.querySelector<HTMLElement>(".lab-parts");
+        if (!parts) return;
+        observer.disconnect();
+        const declared = JSON.parse(parts.dataset.stepParts ?? "{}") as Record<string, string[]>;
+        delete declared["the-problem"];
+        parts.dataset.stepParts = JSON.stringify(declared);
+      });
+      observer.observe(document, { childList: true, subtree: true });
+    });
+    await page.goto(`${inject("origin")}/lessons/emit`);
+    expect(await page.locator(".lab-parts").getAttribute("data-step-parts")).not.toContain("the-problem");
+    const alice = page.getByRole("group", { name: "Alice", exact: true });
+    const bob = page.getByRole("group", { name: "Bob", exact: true });
+    await connected(bob);
+    for (const [part, name] of [
+      [alice, "Alice"],
+      [bob, "Bob"],
+      [page.getByRole("region", { name: "Server inspector" }), "Server inspector"],
+      [page.getByRole("region", { name: "Timeline" }), "Timeline"],
+    ] as const) {
+      expect(await expanded(part, name), name).toBe(true);
+    }
+    // Its Try it ("Alice: Shared text") makes Alice's panel the step's, declared or not.
+    expect(await alice.getByText("Used in this step").isVisible()).toBe(true);
+    expect(await bob.getByText("Used in this step").isVisible()).toBe(false);
+    // The next step declares its parts again.
+    await page.getByRole("link", { name: "Next step", exact: true }).click();
+    await page
+      .getByRole("region", { name: "Server inspector" })
+      .getByRole("button", { name: "Server inspector", exact: true, expanded: false })
+      .waitFor();
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
