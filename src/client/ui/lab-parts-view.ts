@@ -34,13 +34,14 @@ export function startLabParts(container: HTMLElement, lab: HTMLElement): LabPart
     const used = new Set([...(listed ?? []), ...tryItParts(step, lab)]);
     for (const part of parts()) {
       if (which === "new" && wired.has(part)) continue;
-      wire(part);
+      if (!wired.has(part)) wire(part);
       const name = part.dataset.labPart ?? "";
       part.toggleAttribute("data-used", used.has(name));
       setOpen(part, showWhole || listed === undefined || used.has(name));
     }
   };
 
+  /** Once per part: its button and its summary's watch. */
   function wire(part: HTMLElement): void {
     wired.add(part);
     const toggle = toggleOf(part);
