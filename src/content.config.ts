@@ -21,6 +21,12 @@ const lessons = defineCollection({
         clients: z.array(z.string().min(1).max(32)).max(8).default(["Alice", "Bob"]),
       })
       .optional(),
+    /**
+     * The lab parts each step uses, by step id (the heading's words before a colon, as in the step's URL):
+     * `the-problem: [Alice, Bob, Server log]`. The lab expands those and collapses the rest; a step left
+     * out shows the whole lab. The build checks every id and name (src/components/LabParts.astro).
+     */
+    labParts: z.record(z.string().regex(/^[a-z0-9-]+$/), z.array(z.string().min(1)).min(1)).optional(),
   }),
 });
 

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser, openPage } from "../support/browser.js";
+import { launchBrowser, openPage, showWholeLab } from "../support/browser.js";
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -129,6 +129,8 @@ describe("the inspector on a phone", () => {
   it("shows each socket as a card whose id stays on one line, still a table with its rows", async () => {
     const { page } = await lessonPage("/lessons/emit", PHONE);
     await page.getByRole("tab", { name: "Lab" }).click();
+    // No step of Emit uses the inspector: the learner opens the whole lab to see it.
+    await showWholeLab(page);
     const table = page.getByRole("table", { name: "Sockets" });
     const row = table.getByRole("row").filter({ hasText: "Alice" });
     await row.waitFor();
@@ -175,7 +177,8 @@ describe("search and glossary", () => {
   });
 
   it("explains a 2probe entry of the timeline when it is clicked", async () => {
-    const { page, errors } = await lessonPage("/lessons/emit", DESKTOP);
+    // The step that reads the timeline's entries.
+    const { page, errors } = await lessonPage("/lessons/emit#what-just-happened", DESKTOP);
     await page
       .getByRole("group", { name: "Alice" })
       .getByRole("status")
@@ -202,7 +205,8 @@ describe("search and glossary", () => {
 
 describe("an exercise's hints", () => {
   it("shows the code exercise's hints one at a time, only when asked", async () => {
-    const { page, errors } = await lessonPage("/lessons/acks", DESKTOP);
+    // The step whose exercises the code box holds.
+    const { page, errors } = await lessonPage("/lessons/acks#check-yourself", DESKTOP);
     const box = page.getByRole("region", { name: "Try it in code" });
     const hints = box.getByRole("list", { name: "Hints" }).getByRole("listitem");
     await page

@@ -41,7 +41,7 @@ async function sendThroughLostAck(withIds: boolean): Promise<void> {
   await panel().getByRole("combobox", { name: "From" }).selectOption("Alice");
   await panel().getByRole("spinbutton", { name: "How many" }).fill("1");
   await panel().getByRole("checkbox", { name: "With unique ids (crypto.randomUUID())" }).setChecked(withIds);
-  await panel().getByRole("button", { name: "Send" }).click();
+  await panel().getByRole("button", { name: "Send", exact: true }).click();
   await serverLog()
     .getByText(/lost ack: Alice's message stored/)
     .last()
@@ -92,7 +92,7 @@ describe("the Retries lesson page", () => {
 
     await alice.getByRole("button", { name: "Drop" }).click();
     await alice.getByText(/Next attempt in \d/).waitFor();
-    await panel().getByRole("button", { name: "Send" }).click();
+    await panel().getByRole("button", { name: "Send", exact: true }).click();
     expect(await counter("Sent").textContent()).toBe("5");
     expect(await counter("Dropped (volatile)").textContent()).toBe("0");
     await expect.poll(() => counter("Stored").textContent(), { timeout: 10_000 }).toBe("5");
@@ -100,7 +100,7 @@ describe("the Retries lesson page", () => {
     const offline = alice.getByRole("button", { name: "Offline" });
     await offline.click();
     await alice.getByText(/Attempt 1 failed/).waitFor({ timeout: 15_000 });
-    await panel().getByRole("button", { name: "Send" }).click();
+    await panel().getByRole("button", { name: "Send", exact: true }).click();
     expect(await counter("Dropped (volatile)").textContent()).toBe("5");
     await panel().getByText("Alice: 0 in the send buffer").waitFor();
     await offline.click();
@@ -109,7 +109,7 @@ describe("the Retries lesson page", () => {
       .filter({ hasText: /^connected/ })
       .waitFor({ timeout: 15_000 });
     await panel().getByRole("checkbox", { name: "volatile" }).uncheck();
-    await panel().getByRole("button", { name: "Send" }).click();
+    await panel().getByRole("button", { name: "Send", exact: true }).click();
     // Five more, now that she is connected. Anything buffered would have been flushed ahead of them.
     await expect.poll(() => counter("Stored").textContent(), { timeout: 10_000 }).toBe("10");
     const storedTable = panel().getByRole("table", { name: "Stored messages" });
@@ -126,7 +126,7 @@ describe("the Retries lesson page", () => {
       .getByRole("checkbox", { name: /Retry by hand/ })
       .check();
     await panel().getByRole("spinbutton", { name: "Timeout (ms)" }).fill("300");
-    await panel().getByRole("button", { name: "Send" }).click();
+    await panel().getByRole("button", { name: "Send", exact: true }).click();
     await expect.poll(() => counter("Retried by hand").textContent(), { timeout: 10_000 }).not.toBe("0");
     await setServer("Lost ack: store but never answer", 0);
     await expect.poll(() => counter("Acked").textContent(), { timeout: 10_000 }).toBe("1");

@@ -28,7 +28,7 @@ async function predictAndRun(from: string, target: string, predicted: string[]):
   }
   const result = runner().getByRole("status");
   const before = await result.textContent();
-  await runner().getByRole("button", { name: "Run" }).click();
+  await runner().getByRole("button", { name: "Run", exact: true }).click();
   await expect.poll(() => result.textContent(), { timeout: 10_000 }).not.toBe(before);
   return (await result.textContent()) ?? "";
 }

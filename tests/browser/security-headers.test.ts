@@ -66,7 +66,8 @@ describe("security headers and the pages' Content Security Policy", () => {
 
   it("opens the code editor and runs code with no violation, on the page or in the sandbox", { timeout: 90_000 }, async () => {
     const { page, errors, violations } = await watchedPage();
-    await page.goto(`${origin}/lessons/emit`);
+    // The step whose exercise the code box holds: the first step keeps it closed.
+    await page.goto(`${origin}/lessons/emit#check-yourself`);
     await page.evaluate(() =>
       localStorage.setItem(
         "playground:code:emit",
@@ -83,7 +84,8 @@ describe("security headers and the pages' Content Security Policy", () => {
 
   it("keeps the sandbox's code to its lab: no fetch of the control API or of another lab", { timeout: 90_000 }, async () => {
     const { page, errors } = await watchedPage();
-    await page.goto(`${origin}/lessons/emit`);
+    // The step whose exercise the code box holds: the first step keeps it closed.
+    await page.goto(`${origin}/lessons/emit#check-yourself`);
     await page.evaluate(() =>
       localStorage.setItem(
         "playground:code:emit",

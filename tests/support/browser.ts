@@ -21,9 +21,10 @@ export async function openPage(browser: Browser, options: BrowserContextOptions 
 
 /**
  * One browser for the file and a fresh page per test, opened on `path` of the production build with the
- * named clients connected. Returns accessors, valid inside tests.
+ * named clients connected and, unless `wholeLab` is false, every part of the lab open. Returns accessors,
+ * valid inside tests.
  */
-export function useLabPage(path: string, connected: readonly string[] = ["Alice", "Bob"]) {
+export function useLabPage(path: string, connected: readonly string[] = ["Alice", "Bob"], { wholeLab = true } = {}) {
   let browser: Browser;
   let current: { page: Page; errors: string[] };
   beforeAll(async () => {
@@ -33,6 +34,9 @@ export function useLabPage(path: string, connected: readonly string[] = ["Alice"
   beforeEach(async () => {
     current = await openPage(browser);
     await current.page.goto(`${inject("origin")}${path}`);
+    // These tests drive the lab's features, whatever step the page opens on: they see the whole lab, as a
+    // learner who presses "Show the whole lab" does. tests/browser/lab-parts.test.ts tests the step's view.
+    if (wholeLab) await showWholeLab(current.page);
     for (const name of connected) {
       await current.page
         .getByRole("group", { name })
@@ -71,4 +75,18 @@ export async function openCodeEditor(page: Page, errors: readonly string[] = [],
 export async function showLab(page: Page): Promise<void> {
   const tab = page.getByRole("tab", { name: "Lab" });
   if (await tab.isVisible()) await tab.click();
+}
+
+/**
+ * Presses the lab's "Show the whole lab", so every part is open on every step (a lesson's steps otherwise
+ * close the parts they do not use: src/client/ui/lab-parts-view.ts). It is pressed in the page's script
+ * even behind the phone's Read tab, where it is not on screen; a lesson with no declarations has none.
+ */
+export async function showWholeLab(page: Page): Promise<void> {
+  // The page's script offers the button once it has read the lesson's declarations.
+  const button = page.locator("[data-lab] .whole-lab:not([hidden])");
+  await button.waitFor({ state: "attached", timeout: 10_000 });
+  await button.evaluate((element) => {
+    if (element.getAttribute("aria-pressed") !== "true") (element as HTMLButtonElement).click();
+  });
 }

@@ -8,6 +8,7 @@ import { appendToLog, describeArgs, describeTraffic, logItem } from "./format.js
 import { part } from "./dom.js";
 import { mountLinkControls } from "./link-controls-view.js";
 import type { Answering } from "./lesson-ui.js";
+import type { StatusTone } from "./status-tone.js";
 
 export interface ClientPanelOptions {
   lab: LabInfo;
@@ -40,6 +41,16 @@ function statusText(status: ClientStatus): string {
       return `disconnected: ${why}${status.willReconnect ? " · reconnecting" : ""}`;
     }
   }
+}
+
+/**
+ * The lab's four status colours (src/styles/global.css): a client that will reconnect by itself is
+ * "connecting" again, one that failed to connect is in "error", one that stays down is "disconnected".
+ */
+function statusTone(status: ClientStatus): StatusTone {
+  if (status.state !== "disconnected") return status.state;
+  if (status.reason === "connect error" && !status.willReconnect) return "error";
+  return status.willReconnect ? "connecting" : "disconnected";
 }
 
 /** The acknowledgement the emit form asks for: its style, and a timeout when one is set. */
@@ -102,8 +113,9 @@ export function mountClientPanel(
 ): { showTraffic(traffic: LinkTraffic): void; showNode(node: string | undefined): void; answerWith(answering: Answering): void } {
   const heading = part<HTMLElement>(panel, ".client-name");
   heading.id = `client-${client.name.toLowerCase()}-name`;
-  heading.textContent = client.name;
+  part<HTMLElement>(heading, ".part-name").textContent = client.name;
   panel.setAttribute("aria-labelledby", heading.id);
+  panel.dataset.labPart = client.name;
 
   const remove = part<HTMLButtonElement>(panel, ".client-remove");
   remove.setAttribute("aria-label", `Remove ${client.name}`);
@@ -115,6 +127,7 @@ export function mountClientPanel(
   const showStatus = (current: ClientStatus) => {
     status.textContent = statusText(current) + (node && current.state === "connected" ? ` · on node ${node}` : "");
     status.dataset.state = current.state;
+    status.dataset.tone = statusTone(current);
     // Offer a manual reconnect only when the real client will not reconnect by itself.
     reconnect.hidden = !(current.state === "disconnected" && !current.willReconnect);
   };

@@ -16,10 +16,15 @@ export function findControl(lab: ParentNode, spec: string): HTMLElement | undefi
     if (!panel) return undefined;
     scope = panel;
   }
-  const candidates = [...scope.querySelectorAll<HTMLElement>(CONTROLS)];
+  // A part's own open/close button is named as the part: it answers only when no control inside does,
+  // so "Server log" still means the log's list, and "Timeline" the timeline's heading button.
+  const all = [...scope.querySelectorAll<HTMLElement>(CONTROLS)];
+  const toggles = all.filter((element) => element.matches(".part-toggle"));
+  const candidates = all.filter((element) => !element.matches(".part-toggle"));
   const control =
     candidates.find((element) => normalize(nameOf(element)) === controlName) ??
-    candidates.find((element) => normalize(nameOf(element)).startsWith(controlName));
+    candidates.find((element) => normalize(nameOf(element)).startsWith(controlName)) ??
+    toggles.find((element) => normalize(nameOf(element)) === controlName);
   if (control) return control;
   return [...scope.querySelectorAll<HTMLElement>(PARTS)].find((element) => normalize(nameOf(element)).startsWith(controlName));
 }
@@ -47,7 +52,12 @@ export function nameOf(element: HTMLElement): string {
     const owner = element.labels?.[0];
     return owner ? labelText(owner) : "";
   }
-  if (element instanceof HTMLFieldSetElement) return element.querySelector("legend")?.textContent ?? "";
+  if (element instanceof HTMLFieldSetElement) {
+    // A legend's words without what is hidden from its name (a part's mark and summary, see PartHead.astro).
+    const legend = element.querySelector("legend")?.cloneNode(true) as HTMLElement | undefined;
+    for (const hidden of legend?.querySelectorAll("[aria-hidden=true]") ?? []) hidden.remove();
+    return legend?.textContent ?? "";
+  }
   if (element instanceof HTMLDetailsElement) return element.querySelector("summary")?.textContent ?? "";
   if (element.tagName === "SECTION") return element.querySelector("h2, h3, h4")?.textContent ?? "";
   return element.textContent ?? "";

@@ -13,6 +13,15 @@ function cell(text: string, column?: Column): HTMLTableCellElement {
   return td;
 }
 
+/** A socket the server lists is connected: its name carries the lab's "connected" status glyph and colour. */
+function toned(td: HTMLTableCellElement): HTMLTableCellElement {
+  const name = document.createElement("span");
+  name.dataset.tone = "connected";
+  name.append(...td.childNodes);
+  td.append(name);
+  return td;
+}
+
 /** Renders each snapshot the lab server streams; nothing here is computed from what the page expects. */
 export function mountInspector(root: HTMLElement): (snapshot: InspectorSnapshot) => void {
   const sockets = part<HTMLTableSectionElement>(root, ".inspector-sockets");
@@ -27,6 +36,8 @@ export function mountInspector(root: HTMLElement): (snapshot: InspectorSnapshot)
       tr.setAttribute("role", "row");
       const td = cell("No socket is connected.");
       td.colSpan = 7;
+      // Not a socket: a closed inspector's summary counts sockets (lab-parts-view.ts).
+      tr.dataset.partEmpty = "";
       tr.append(td);
       return [tr];
     };
@@ -37,7 +48,7 @@ export function mountInspector(root: HTMLElement): (snapshot: InspectorSnapshot)
             const tr = document.createElement("tr");
             tr.setAttribute("role", "row");
             tr.append(
-              cell(socket.client, "Client"),
+              toned(cell(socket.client, "Client")),
               cell(socket.id, "Socket id"),
               cell(socket.transport, "Transport"),
               cell(socket.rooms.map((room) => (room === socket.id ? "(own room)" : room)).join(", "), "Rooms"),

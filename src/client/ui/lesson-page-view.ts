@@ -1,5 +1,6 @@
 import { markStepSeen, readProgress } from "../progress.js";
 import { wireAnswers } from "./answer-view.js";
+import { startLabParts } from "./lab-parts-view.js";
 import { startLessonSteps } from "./lesson-steps-view.js";
 import { startLessonTabs, type LessonTabs } from "./lesson-tabs-view.js";
 import { trackLesson } from "./progress-view.js";
@@ -17,6 +18,11 @@ export function startLessonPage(page: HTMLElement): void {
   wireAnswers(text);
   showLessonTicks(page);
 
+  // The lab follows the step: the parts it uses open, the rest close to a line (lab-parts-view.ts).
+  const partsRoot = page.querySelector<HTMLElement>(".lab-parts");
+  const labRoot = partsRoot?.querySelector<HTMLElement>("[data-lab]");
+  const labParts = partsRoot && labRoot ? startLabParts(partsRoot, labRoot) : undefined;
+
   const nav = page.querySelector<HTMLElement>(".step-nav");
   if (nav) {
     startLessonSteps(
@@ -32,6 +38,7 @@ export function startLessonPage(page: HTMLElement): void {
       (step) => {
         const id = step.dataset.step ?? "";
         markStepSeen(slug, id);
+        labParts?.showStep(step);
         showStepTicks(page, slug, id);
         // "Mark lesson complete" belongs after the last step, not under the first.
         const toggle = page.querySelector<HTMLElement>(".complete-toggle");

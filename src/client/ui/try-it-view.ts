@@ -1,4 +1,5 @@
 import { findControl } from "./find-control.js";
+import { openPartOf } from "./lab-parts-view.js";
 
 /** How long a control stays highlighted after a "Try it" brought it into view. */
 const HIGHLIGHT_MS = 2_000;
@@ -23,6 +24,7 @@ async function bringIntoView(lab: HTMLElement, spec: string): Promise<void> {
   const control = findControl(lab, spec) ?? (await appears(lab, spec));
   if (!control) return;
   for (let part = control.closest("details"); part; part = part.parentElement?.closest("details") ?? null) part.open = true;
+  openPartOf(control);
   centreInView(control);
   if (!focusable(control)) control.tabIndex = -1;
   control.focus({ preventScroll: true });
