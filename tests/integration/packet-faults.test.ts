@@ -307,3 +307,30 @@ describe("packet fault control API", () => {
     alice.disconnect();
   });
 });
+
+describe("packet faults on the Scaling lab, whose nodes run in processes of their own", () => {
+  let scaling: RunningPlayground;
+  beforeAll(async () => {
+    scaling = await startServer({ labProcessesPerAddressPerMinute: 100, maxLabProcessesPerAddress: 100 });
+  });
+  afterAll(() => scaling.close());
+
+  for (const transport of ["websocket", "polling"] as Transport[]) {
+    it(`over ${transport}, a node's ack to Alice is dropped, then delayed acks come after the delay, not at the next poll`, async () => {
+      const lab = await createLab(scaling.origin, "scaling");
+      const path = lab.scaling?.nodes[0]?.path ?? "";
+      const alice = await connectClient(scaling.origin, { ...lab, path }, "Alice", transport);
+      const add = (packetFault: PacketFault) => fault(scaling.origin, lab, "/clients/Alice/packet-faults", "POST", packetFault);
+      await add({ type: "drop", direction: "toClient", match: { kind: "ack" }, next: 1 });
+      await expect(alice.timeout(800).emitWithAck("chat", "lost")).rejects.toThrow("operation has timed out");
+      await add({ type: "delayAcks", direction: "toClient", delayMs: 400 });
+      const started = Date.now();
+      expect(await alice.timeout(5000).emitWithAck("chat", "late")).toEqual({ node: "A" });
+      const took = Date.now() - started;
+      expect(took).toBeGreaterThanOrEqual(400 - 20);
+      // Without the link asking the node to release its poll, the ack would wait for the next ping (up to 3 s).
+      expect(took).toBeLessThan(1200);
+      alice.disconnect();
+    });
+  }
+});
