@@ -128,20 +128,29 @@ export class VirtualClient {
     return () => this.listeners[event].delete(listener);
   }
 
-  /** Emits an event; with `ack` the server's answer is recorded as an ack entry, with the frames of its ACK. */
-  emit(event: string, args: readonly unknown[], ack: AckStyle | null): void {
+  /**
+   * Emits an event; with `ack` the server's answer is recorded as an ack entry, with the frames of its ACK, and
+   * the returned promise resolves with that entry (whether the ack came or the client gave up on it).
+   * `volatile` sends it with `socket.volatile`: dropped, not buffered, when the transport is not writable.
+   */
+  emit(event: string, args: readonly unknown[], ack: AckStyle | null, { volatile = false } = {}): Promise<ReceivedEntry> | undefined {
     // Ack ids count per socket: this emit's ack belongs to the socket and frames of now, even after a restart.
     const { socket, frames } = this;
     const queuedBefore = socket.sendBuffer.length;
     const taken = frames.beforeAckedEmit();
     let pending: PendingAck | undefined;
+    let settled: (entry: ReceivedEntry) => void = () => undefined;
+    const outcome = ack === null ? undefined : new Promise<ReceivedEntry>((resolve) => (settled = resolve));
     const answered = (how: string, reply: unknown[]) => {
       if (pending) frames.settle(pending);
-      this.record({ at: Date.now(), kind: "ack", event, how, args: reply, frames: [...(pending?.frames ?? [])] });
+      const entry: ReceivedEntry = { at: Date.now(), kind: "ack", event, how, args: reply, frames: [...(pending?.frames ?? [])] };
+      this.record(entry);
+      settled(entry);
     };
-    const sender = ack?.timeoutMs === undefined ? socket : socket.timeout(ack.timeoutMs);
+    const base = volatile ? socket.volatile : socket;
+    const sender = ack?.timeoutMs === undefined ? base : base.timeout(ack.timeoutMs);
     if (ack === null) {
-      socket.emit(event, ...args);
+      base.emit(event, ...args);
     } else if (ack.kind === "callback") {
       sender.emit(event, ...args, (...reply: unknown[]) => answered("callback", reply));
     } else {
@@ -153,6 +162,7 @@ export class VirtualClient {
     if (ack !== null) pending = taken();
     const queued = socket.sendBuffer.length;
     if (queued > queuedBefore) this.emitTo("buffered", { at: Date.now(), event, args: [...args], queued });
+    return outcome;
   }
 
   /** What waits to be sent: the send buffer (emits made while disconnected) and, with `retries`, the retry queue. */
