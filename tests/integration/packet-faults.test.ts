@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Server } from "socket.io";
 import type { Socket } from "socket.io-client";
+import { WebSocket } from "ws";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
 import type { LessonLab } from "../../src/server/lesson-lab.js";
 import type { LabInfo } from "../../src/shared/lab-api.js";
@@ -206,6 +207,38 @@ describe("packet faults follow the client", () => {
     expect((await seen(bob)).map(({ args }) => args[0])).toEqual([3]);
     alice.disconnect();
     bob.disconnect();
+  });
+});
+
+describe("hostile frames under packet faults", () => {
+  it("cost the host nothing: garbage, half packets and a binary packet that promises a million attachments", async () => {
+    const lab = await createLab(running.origin);
+    await addFault(lab, "Mallory", { type: "duplicate", direction: "toServer", match: { kind: "event" }, next: 5 });
+    await addFault(lab, "Mallory", { type: "delayAcks", direction: "toServer", delayMs: 100 });
+    const url = `${running.origin.replace("http", "ws")}${lab.path}/?EIO=4&transport=websocket&client=Mallory`;
+    const mallory = new WebSocket(url);
+    await new Promise((resolve, reject) => mallory.once("open", resolve).once("error", reject));
+    mallory.send("40");
+    for (const text of [
+      "4",
+      "42[",
+      '42["',
+      "459999999-[]",
+      '451000000-["bin",{"_placeholder":true,"num":0}]',
+      "43",
+      "4\u0000",
+      "x".repeat(60_000),
+    ]) {
+      mallory.send(text);
+    }
+    // Attachments it promised: each held copy is bounded by the payload cap, past which they go on as they came.
+    for (let i = 0; i < 40; i++) mallory.send(Buffer.alloc(16 * 1024, i));
+    // The host still serves: another client connects and is acked while Mallory's link holds what it may.
+    const alice = await connectClient(running.origin, lab, "Alice", "websocket");
+    expect(await alice.timeout(3000).emitWithAck("req", 1)).toBe("ok 1");
+    expect((await fetch(`${running.origin}/api/health`)).status).toBe(200);
+    mallory.close();
+    alice.disconnect();
   });
 });
 

@@ -2,6 +2,7 @@ import { decodeEnginePacket, summarize } from "../../shared/frame-decoder.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
 import { describeValue } from "../../shared/wire.js";
 import type { VirtualClient } from "../virtual-client.js";
+import { faultSummary } from "./packet-fault-marks.js";
 import { SERVER_LANE, type Timeline } from "./timeline.js";
 
 /**
@@ -101,7 +102,7 @@ export function recordServerLog(timeline: Timeline, entry: ServerLogEntry): void
       break;
     case "fault":
       // A fault on a client's link is marked on that client's lane; a restart on the server's.
-      timeline.add({ at, lane: entry.client ?? lane, direction: "none", summary: `⚡ ${entry.message}`, mark: "fault" });
+      timeline.add({ at, lane: entry.client ?? lane, direction: "none", summary: faultSummary(entry), mark: "fault" });
       break;
     case "room":
       timeline.add({ at, lane, direction: "none", summary: `${entry.client} ${entry.action} room "${entry.room}"`, mark: "status" });

@@ -2,6 +2,7 @@ import type { LabInfo } from "../../shared/lab-api.js";
 import type { LinkState } from "../../shared/network.js";
 import { labControl } from "../lab-control.js";
 import { part } from "./dom.js";
+import { mountPacketFaults } from "./packet-faults-view.js";
 
 /**
  * Drop, Blackhole, Offline, Block WebSocket, Latency, Jitter and Kick for one named client: each a call to
@@ -52,5 +53,6 @@ export function mountLinkControls(root: HTMLElement, lab: LabInfo, name: string,
     void run(() => labControl.setLink(lab, name, { latencyMs: Number(latency.value) || 0, jitterMs: Number(jitter.value) || 0 }));
   latency.addEventListener("change", setDelay);
   jitter.addEventListener("change", setDelay);
+  mountPacketFaults(root, lab, name);
   return { refresh };
 }
