@@ -11,11 +11,17 @@ afterAll(() => browser.close());
 describe("the home page's live demo", () => {
   it("sends Alice's message through a real lab to Bob, shows its frame, reconnects Alice after a drop, and closes the lab when the page goes", async () => {
     const { page, errors } = await openPage(browser, { viewport: { width: 1280, height: 800 } });
-    await page.goto(`${inject("origin")}/`);
+    const labRequests: string[] = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname === "/api/labs") labRequests.push(request.method());
+    });
+    await page.goto(`${inject("origin")}/`, { waitUntil: "networkidle" });
+    // A page nobody has touched yet (a crawler, a background tab) spends none of the address's labs.
+    expect(labRequests).toEqual([]);
     const demo = page.getByRole("region", { name: "Live: two clients, one real server" });
     const alice = demo.getByRole("group", { name: "Alice" });
     const bob = demo.getByRole("group", { name: "Bob" });
-    await demo.scrollIntoViewIfNeeded();
+    await page.mouse.move(40, 300);
     for (const client of [alice, bob]) {
       await client
         .getByRole("status")
@@ -33,6 +39,7 @@ describe("the home page's live demo", () => {
     expect(labId).toBeTruthy();
     const inspected = (await (await page.request.get(`${inject("origin")}/api/labs/${labId}/inspect`)).json()) as { sockets: unknown[] };
     expect(inspected.sockets.length).toBe(2);
+    expect(labRequests).toEqual(["POST"]);
 
     const before = (await alice.getByRole("status").textContent()) ?? "";
     await alice.getByRole("button", { name: "Drop Alice" }).click();
