@@ -76,6 +76,27 @@ describe("the Why WebSocket lesson page", () => {
     expect(lab.errors()).toEqual([]);
   });
 
+  it("counts the ticks a bare WebSocket receives in one row, not one row a second", async () => {
+    const page = lab.page();
+    const bare = page.getByRole("region", { name: "A bare WebSocket" });
+    const frames = bare.getByRole("list", { name: "Bare WebSocket frames" });
+    await bare.getByRole("button", { name: "Open a bare WebSocket" }).click();
+    const ticks = frames.getByRole("listitem").filter({ hasText: /^← received 42\["tick",/ });
+    await ticks.filter({ hasText: "×3 (the newest shown)" }).waitFor({ timeout: 10_000 });
+    expect(await ticks.count()).toBe(1);
+    await bare.getByRole("button", { name: "Close the bare WebSocket" }).click();
+    expect(lab.errors()).toEqual([]);
+  });
+
+  it("counts the ticks a client the learner adds receives in one row of Received", async () => {
+    const page = lab.page();
+    await page.getByRole("button", { name: "Add client" }).click();
+    const received = page.getByRole("group", { name: "Alice" }).getByRole("list", { name: "Received" });
+    await received.getByRole("listitem").filter({ hasText: "tick ×3" }).waitFor({ timeout: 10_000 });
+    expect(await received.getByRole("listitem").filter({ hasText: "tick" }).count()).toBe(1);
+    expect(lab.errors()).toEqual([]);
+  });
+
   it("shows the upgrade request the lab received from Push and the 101 it answered", async () => {
     const handshake = lab.page().getByRole("region", { name: "WebSocket handshake" });
     await handshake.getByText(/^HTTP\/1\.1 101 Switching Protocols/).waitFor();

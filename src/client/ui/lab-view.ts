@@ -31,6 +31,8 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const container = part<HTMLElement>(root, ".clients");
   const template = part<HTMLTemplateElement>(root, "#client-panel-template");
 
+  // The lesson's parts register while the lab is being opened: neither waits for the other.
+  const partsReady = lessonParts();
   let lab: LabInfo;
   try {
     lab = await openLab(lesson, learnerId());
@@ -42,7 +44,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const { pingInterval, pingTimeout } = lab.server;
   status.textContent = `Lab ready: a real Socket.IO server for you alone. Heartbeat: pingInterval ${pingInterval / 1000} s, pingTimeout ${pingTimeout / 1000} s.`;
 
-  const parts = await lessonParts();
+  const parts = await partsReady;
   const session = new LabSession(lab);
   const { timeline, feed } = session;
   /** What each client's panel shows from the inspector's snapshots, by client name. */

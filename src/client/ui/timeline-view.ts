@@ -116,7 +116,12 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
     }
     const time = document.createElement("span");
     time.className = "time";
-    time.textContent = clockTime(entry.at);
+    // "HH:MM:" apart, so that a narrow timeline can show only the seconds (Timeline.astro); the details keep all.
+    const clock = clockTime(entry.at);
+    const hoursMinutes = document.createElement("span");
+    hoursMinutes.className = "hours-minutes";
+    hoursMinutes.textContent = clock.slice(0, 6);
+    time.append(hoursMinutes, clock.slice(6));
     const track = document.createElement("span");
     track.className = "track";
     const label = document.createElement("span");

@@ -1,0 +1,68 @@
+// Adds <link rel="modulepreload"> to each built page (dist/client) for every module its scripts import
+// statically, however deep. Without them the browser finds a page's modules one level at a time, each
+// level a round trip after the one before: on a phone's network (150 ms RTT) the lab's code arrived in
+// three waves, about half a second later than in one (bench/lab-open.mjs). Dynamic imports (the code
+// editor, the search index, the home page's demo) are left to load on demand.
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, posix } from "node:path";
+
+const ROOT = process.argv[2] ?? "dist/client";
+
+/** `import{a as b}from"./x.js"`, `import"./x.js"`, `export{c}from"./x.js"`; not `import("./x.js")`. */
+const STATIC_IMPORT = /(?:^|[;}\s])(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?["'`](\.{1,2}\/[^"'`]+?\.js)["'`]/g;
+
+function* htmlFiles(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* htmlFiles(path);
+    else if (entry.name.endsWith(".html")) yield path;
+  }
+}
+
+/** The site paths a module's code imports statically, resolved against the module's own path. */
+function importsOf(code, from) {
+  return [...code.matchAll(STATIC_IMPORT)].map((match) => posix.join(posix.dirname(from), match[1]));
+}
+
+const cache = new Map();
+function moduleImports(sitePath) {
+  if (!cache.has(sitePath)) cache.set(sitePath, importsOf(readFileSync(join(ROOT, sitePath), "utf8"), sitePath));
+  return cache.get(sitePath);
+}
+
+/** Every module reachable from `entries` by static imports, the entries themselves excepted. */
+function closure(entries) {
+  const seen = new Set(entries);
+  const found = [];
+  const queue = [...entries];
+  while (queue.length) {
+    for (const next of moduleImports(queue.shift())) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      found.push(next);
+      queue.push(next);
+    }
+  }
+  return found;
+}
+
+let pages = 0;
+let links = 0;
+for (const path of htmlFiles(ROOT)) {
+  const html = readFileSync(path, "utf8");
+  if (html.includes('rel="modulepreload"')) continue;
+  const pagePath = `/${posix.relative(ROOT, path).split("\\").join("/")}`;
+  const entries = [...html.matchAll(/<script type="module" src="(\/[^"]+\.js)"/g)].map((match) => match[1]);
+  // Inline module scripts import by their page's URL.
+  const inline = [...html.matchAll(/<script type="module">([\s\S]*?)<\/script>/g)].flatMap((match) =>
+    importsOf(match[1], posix.join(dirname(pagePath), "index.html")),
+  );
+  const preload = closure([...entries, ...inline]).filter((module) => !entries.includes(module));
+  const all = [...new Set([...inline.filter((module) => !entries.includes(module)), ...preload])];
+  if (all.length === 0) continue;
+  const tags = all.map((module) => `<link rel="modulepreload" href="${module}">`).join("");
+  writeFileSync(path, html.replace("</head>", `${tags}</head>`));
+  pages += 1;
+  links += all.length;
+}
+console.log(`modulepreload: ${links} links on ${pages} pages`);
