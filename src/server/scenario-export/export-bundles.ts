@@ -1,4 +1,4 @@
-import { build } from "esbuild";
+import { build, type BuildOptions } from "esbuild";
 import { COURSE_SLUGS } from "../../shared/course.js";
 
 /**
@@ -15,7 +15,7 @@ export const SCRIPT_PACKAGES = ["socket.io", "socket.io-client"] as const;
 
 export const RUNNER_SOURCE = "src/client/scenario/export/node/main.ts";
 
-const common = {
+const common: BuildOptions = {
   bundle: true,
   platform: "node",
   target: "node24",
@@ -24,18 +24,18 @@ const common = {
   logLevel: "warning",
   legalComments: "none",
   charset: "utf8",
-} as const;
+};
 
 /** One part's text, from the project's sources (run from the project's root, as the build and tests are). */
 export async function exportBundle(file: string): Promise<string> {
   const lesson = /^lesson-([a-z-]+)\.js$/.exec(file)?.[1];
   if (file === "runner.js") {
     const result = await build({ ...common, entryPoints: [RUNNER_SOURCE], format: "esm" });
-    return result.outputFiles[0]!.text;
+    return result.outputFiles?.[0]?.text ?? "";
   }
   if (lesson && (COURSE_SLUGS as readonly string[]).includes(lesson)) {
     const result = await build({ ...common, entryPoints: [`src/lessons/${lesson}/server.ts`], format: "cjs" });
-    return result.outputFiles[0]!.text;
+    return result.outputFiles?.[0]?.text ?? "";
   }
   throw new Error(`No export part called ${file}.`);
 }
