@@ -3,16 +3,16 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { LessonServerOptions, LessonSetting } from "../../../../lessons/lab-context.js";
 import { parseLabRequest, type LabRequest } from "../../../../server/lab/lab-request.js";
-import type { HttpExchange } from "../../../../server/lab/http-exchange.js";
-import { HEALTHY_LINK, NetworkLink, type TrafficSink } from "../../../../server/lab/network-link.js";
-import { logRequest } from "../../../../server/lab/request-log.js";
+import { LabTraffic } from "../../../../server/lab/lab-traffic.js";
+import { NO_LINK_LIMITS } from "../../../../server/lab/link-connections.js";
+import { HEALTHY_LINK, NetworkLink } from "../../../../server/lab/network-link.js";
 import { ServerLog } from "../../../../server/lab/server-log.js";
 import type { LabInfo } from "../../../../shared/lab-api.js";
 import type { LinkState } from "../../../../shared/network.js";
-import type { ActivePacketFault, PacketFault } from "../../../../shared/packet-faults.js";
+import { describePacketFault } from "../../../../shared/packet-fault-text.js";
 import type { Scenario } from "../../../../shared/scenario/schema.js";
 import type { LabControl } from "../../../lab-control.js";
-import { PlainServer, type LessonHandlers } from "./plain-server.js";
+import { EXPORT_MAX_PAYLOAD_BYTES, PlainServer, type LessonHandlers } from "./plain-server.js";
 import { lazyDatabase } from "./sqlite-database.js";
 
 /** A lesson's server.ts, as the script holds it (bundled to CommonJS). */
@@ -28,16 +28,6 @@ const LOG_URL = `/api/labs/${ID}/log`;
 /** The lessons whose lab logs each HTTP exchange (src/server/lessons.ts, `logRequests`). */
 const LOGS_REQUESTS = new Set(["why-websocket"]);
 
-/** Packet faults, where this build's link has them (src/shared/packet-faults.ts; the packets branch's link). */
-interface PacketFaultSet {
-  readonly list: ActivePacketFault[];
-  readonly size: number;
-  add(fault: PacketFault): ActivePacketFault | undefined;
-  end(id: string): boolean;
-  clear(): void;
-}
-const packetFaultsOf = (link: NetworkLink) => (link as unknown as { packetFaults?: PacketFaultSet }).packetFaults;
-
 /**
  * The lab of an exported script, on 127.0.0.1: one HTTP server in front (the fault proxy) that gives every
  * client name its own network link, the lab's own NetworkLink (the same code, so a drop, a blackhole, a
@@ -49,6 +39,7 @@ export class ExportLab {
   readonly log = new ServerLog(100_000);
   private readonly front: HttpServer;
   private readonly links = new Map<string, NetworkLink>();
+  private readonly traffic: LabTraffic;
   private readonly settings: Record<string, number>;
   private readonly database = lazyDatabase();
   private options: LessonServerOptions;
@@ -61,6 +52,7 @@ export class ExportLab {
   ) {
     this.options = { ...(lesson.options ?? {}) };
     this.settings = Object.fromEntries(Object.entries(lesson.settings ?? {}).map(([name, spec]) => [name, spec.default]));
+    this.traffic = new LabTraffic(new Set(), LOGS_REQUESTS.has(scenario.lesson) ? this.log : undefined, this.log);
     this.server = this.startServer();
     this.front = createServer((req, res) => this.request(req, res));
     this.front.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
@@ -89,7 +81,11 @@ export class ExportLab {
         connectionStateRecovery: recovery ? { maxDisconnectionDuration: recovery.maxDisconnectionDuration ?? 120_000 } : false,
       },
       limits: { maxClientsPerLab: 20, maxEventsPerSecond: 1_000, maxPayloadBytes: 64 * 1024, labIdleMs: 0 },
-      settings: Object.entries(this.lesson.settings ?? {}).map(([name, spec]) => ({ name, ...spec, value: this.settings[name] ?? spec.default })),
+      settings: Object.entries(this.lesson.settings ?? {}).map(([name, spec]) => ({
+        name,
+        ...spec,
+        value: this.settings[name] ?? spec.default,
+      })),
       serverCode: "lesson",
     };
   }
@@ -125,23 +121,23 @@ export class ExportLab {
         if (kicked === 0) throw new Error(`${name} is not connected.`);
         return { kicked };
       },
+      packetFaults: async (_lab, name) => lab.links.get(name)?.packetFaults.list ?? [],
       addPacketFault: async (_lab, name, fault) => {
-        const faults = packetFaultsOf(lab.linkFor(name));
-        if (!faults) throw new Error("This script's link has no packet faults: export it from a playground that has them.");
-        const added = faults.add(fault);
+        const added = lab.linkFor(name).packetFaults.add(fault);
         if (!added) throw new Error(`${name}'s link holds as many packet faults as it may.`);
-        lab.fault(name, `Packet fault: ${fault.type} ${fault.direction}`);
+        lab.fault(name, `Packet fault: ${describePacketFault(fault, name)}`);
         return added;
       },
       endPacketFault: async (_lab, name, id) => {
-        const faults = packetFaultsOf(linkOf(name));
-        if (!faults?.end(id)) throw new Error(`${name}'s link has no packet fault ${id}.`);
-        lab.fault(name, "Packet fault ended");
+        const { packetFaults } = linkOf(name);
+        const fault = packetFaults.list.find((active) => active.id === id);
+        if (!fault) throw new Error(`${name}'s link has no packet fault ${id}.`);
+        packetFaults.end(id);
+        lab.fault(name, `Packet fault ended: ${describePacketFault(fault, name)}`);
         return undefined;
       },
       clearPacketFaults: async (_lab, name) => {
-        const link = lab.links.get(name);
-        const faults = link && packetFaultsOf(link);
+        const faults = lab.links.get(name)?.packetFaults;
         if (faults && faults.size > 0) {
           faults.clear();
           lab.fault(name, "Packet faults ended");
@@ -218,8 +214,10 @@ export class ExportLab {
   private linkFor(name: string): NetworkLink {
     let link = this.links.get(name);
     if (!link) {
-      const sink = new LogSink(LOGS_REQUESTS.has(this.scenario.lesson) ? this.log : undefined);
-      link = new NetworkLink(name, sink);
+      link = new NetworkLink(name, this.traffic, NO_LINK_LIMITS, {
+        maxFrameBytes: EXPORT_MAX_PAYLOAD_BYTES + 64,
+        server: { release: (sid) => this.server.releasePoll(sid), fail: (sid) => this.server.failPolling(sid) },
+      });
       this.links.set(name, link);
     }
     return link;
@@ -257,16 +255,6 @@ export class ExportLab {
     const stop = this.log.subscribe(send);
     res.once("close", stop);
   }
-}
-
-/** Where a link reports its traffic: the request log, for the lessons about the wire. */
-class LogSink implements TrafficSink {
-  constructor(private readonly log: ServerLog | undefined) {}
-  counted(): void {}
-  exchanged(client: string, exchange: HttpExchange, request: LabRequest): void {
-    if (this.log) logRequest(this.log, client, exchange, request);
-  }
-  faulted(): void {}
 }
 
 /** The lab's own sentences for a change of link faults (describeChange in src/server/lab/lab.ts). */

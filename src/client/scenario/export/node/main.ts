@@ -29,7 +29,11 @@ async function main(): Promise<number> {
     session.close();
     await lab.close().catch(() => undefined);
   }
-  printReport(report, { json, timeline: process.argv.includes("--timeline") ? timeline : undefined, write: (text) => process.stdout.write(text) });
+  printReport(report, {
+    json,
+    timeline: process.argv.includes("--timeline") ? timeline : undefined,
+    write: (text) => process.stdout.write(text),
+  });
   return report.state === "done" && report.failed === 0 ? 0 : 1;
 }
 

@@ -89,6 +89,10 @@ export class PlainServer {
     this.sessions.fail(sid);
   }
 
+  releasePoll(sid: string): void {
+    this.sessions.release(sid);
+  }
+
   close(): Promise<void> {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     return new Promise((resolve) => this.io.close(() => resolve()));

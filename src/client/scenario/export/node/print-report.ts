@@ -13,7 +13,9 @@ export function timelineLines(entries: readonly TimelineEntry[]): string[] {
 export function reportLines(report: ScenarioReport): string[] {
   const lines = [`Scenario: ${report.title} (lesson ${report.lesson})`];
   for (const result of report.results) {
-    lines.push(`${result.passed ? "passed" : "failed"}  step ${result.index + 1}${result.name ? ` "${result.name}"` : ""}: ${result.evidence.summary}`);
+    lines.push(
+      `${result.passed ? "passed" : "failed"}  step ${result.index + 1}${result.name ? ` "${result.name}"` : ""}: ${result.evidence.summary}`,
+    );
   }
   for (const step of report.steps) {
     if (!step.ok && !step.expectation) lines.push(`error   step ${step.index + 1} (${step.type}): ${step.error ?? "failed"}`);
