@@ -1,16 +1,13 @@
 import type { Scenario } from "../../../shared/scenario/schema.js";
+import { EXPORT_UNSUPPORTED } from "./unsupported.js";
 import { VERSIONS } from "./versions.js";
+
+export { EXPORT_UNSUPPORTED };
 
 /** Where the site serves the parts of a script (src/pages/scenario-export/[file].ts, built by export-bundles.ts). */
 export const EXPORT_PATH = "/scenario-export";
 export const runnerUrl = () => `${EXPORT_PATH}/runner.js`;
 export const lessonUrl = (lesson: string) => `${EXPORT_PATH}/lesson-${lesson}.js`;
-
-/** What a script cannot reproduce of a lab, by lesson, told in its header (docs/scenarios.md, "Export"). */
-export const EXPORT_CAVEATS: Readonly<Record<string, string>> = {
-  scaling:
-    'The Scaling lab\'s nodes here are two plain Socket.IO servers in this one process behind a round-robin or sticky balancer in the proxy. With only socket.io and socket.io-client, there is no Redis and no cluster: the adapters "cluster" and "redis-streams" are stood in for by one in-process adapter the two servers share, which broadcasts across them as those adapters would.',
-};
 
 const comment = (text: string) =>
   text
@@ -24,7 +21,7 @@ const comment = (text: string) =>
  * runner. The parts come from the site (built once, at build time); this only joins them.
  */
 export function assembleScript(scenario: Scenario, parts: { runner: string; lesson: string }): string {
-  const caveat = EXPORT_CAVEATS[scenario.lesson];
+  const caveat = EXPORT_UNSUPPORTED[scenario.lesson];
   const header = [
     `${scenario.title}`,
     "",
@@ -36,7 +33,7 @@ export function assembleScript(scenario: Scenario, parts: { runner: string; less
     "",
     "Run it:  npm install socket.io socket.io-client && node this-file.mjs  (add --json for the results as JSON)",
     "It exits 0 when every expectation passes, 1 otherwise.",
-    ...(caveat ? ["", `Unlike the lab: ${caveat}`] : []),
+    ...(caveat ? ["", `Not reproduced here: ${caveat}`] : []),
   ].join("\n");
   return [
     "#!/usr/bin/env node",

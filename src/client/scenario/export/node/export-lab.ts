@@ -12,6 +12,7 @@ import type { LinkState } from "../../../../shared/network.js";
 import { describePacketFault } from "../../../../shared/packet-fault-text.js";
 import type { Scenario } from "../../../../shared/scenario/schema.js";
 import type { LabControl } from "../../../lab-control.js";
+import { EXPORT_UNSUPPORTED } from "../unsupported.js";
 import { EXPORT_MAX_PAYLOAD_BYTES, PlainServer, type LessonHandlers } from "./plain-server.js";
 import { lazyDatabase } from "./sqlite-database.js";
 
@@ -26,7 +27,7 @@ const ID = "export";
 const PREFIX = `/labs/${ID}/`;
 const LOG_URL = `/api/labs/${ID}/log`;
 /** The lessons whose lab logs each HTTP exchange (src/server/lessons.ts, `logRequests`). */
-const LOGS_REQUESTS = new Set(["why-websocket"]);
+export const LOGS_REQUESTS: ReadonlySet<string> = new Set(["why-websocket", "transports"]);
 
 /**
  * The lab of an exported script, on 127.0.0.1: one HTTP server in front (the fault proxy) that gives every
@@ -99,33 +100,32 @@ export class ExportLab {
 
   /** The control API's calls (src/client/lab-control.ts), done on this lab in process. */
   control(): LabControl {
-    const lab = this;
     const linkOf = (name: string) => {
-      const link = lab.links.get(name);
-      if (!link) throw new Error(`No client called ${name} has connected to this lab.`);
+      const link = this.links.get(name);
+      if (!link) throw new Error(`No client called ${name} has connected to this this.`);
       return link;
     };
     const unsupported = (what: string) => () => Promise.reject(new Error(`${what} is not part of an exported script.`));
     return {
-      getLink: async (_lab, name) => lab.links.get(name)?.state ?? { ...HEALTHY_LINK },
-      setLink: async (_lab, name, change) => lab.setLink(linkOf(name), change),
+      getLink: async (_lab, name) => this.links.get(name)?.state ?? { ...HEALTHY_LINK },
+      setLink: async (_lab, name, change) => this.setLink(linkOf(name), change),
       drop: async (_lab, name) => {
         const link = linkOf(name);
-        lab.cut(link, "Drop");
+        this.cut(link, "Drop");
         return link.state;
       },
       kick: async (_lab, name) => {
         linkOf(name);
-        lab.fault(name, "Kick: the server calls socket.disconnect()");
-        const kicked = lab.server.disconnectClient(name);
+        this.fault(name, "Kick: the server calls socket.disconnect()");
+        const kicked = this.server.disconnectClient(name);
         if (kicked === 0) throw new Error(`${name} is not connected.`);
         return { kicked };
       },
-      packetFaults: async (_lab, name) => lab.links.get(name)?.packetFaults.list ?? [],
+      packetFaults: async (_lab, name) => this.links.get(name)?.packetFaults.list ?? [],
       addPacketFault: async (_lab, name, fault) => {
-        const added = lab.linkFor(name).packetFaults.add(fault);
+        const added = this.linkFor(name).packetFaults.add(fault);
         if (!added) throw new Error(`${name}'s link holds as many packet faults as it may.`);
-        lab.fault(name, `Packet fault: ${describePacketFault(fault, name)}`);
+        this.fault(name, `Packet fault: ${describePacketFault(fault, name)}`);
         return added;
       },
       endPacketFault: async (_lab, name, id) => {
@@ -133,39 +133,39 @@ export class ExportLab {
         const fault = packetFaults.list.find((active) => active.id === id);
         if (!fault) throw new Error(`${name}'s link has no packet fault ${id}.`);
         packetFaults.end(id);
-        lab.fault(name, `Packet fault ended: ${describePacketFault(fault, name)}`);
+        this.fault(name, `Packet fault ended: ${describePacketFault(fault, name)}`);
         return undefined;
       },
       clearPacketFaults: async (_lab, name) => {
-        const faults = lab.links.get(name)?.packetFaults;
+        const faults = this.links.get(name)?.packetFaults;
         if (faults && faults.size > 0) {
           faults.clear();
-          lab.fault(name, "Packet faults ended");
+          this.fault(name, "Packet faults ended");
         }
         return undefined;
       },
       setRecovery: async (_lab, recovery) => {
-        const { connectionStateRecovery: _old, ...rest } = lab.options;
-        const window = recovery.maxDisconnectionDuration ?? lab.options.connectionStateRecovery?.maxDisconnectionDuration ?? 120_000;
-        lab.options = recovery.enabled ? { ...rest, connectionStateRecovery: { maxDisconnectionDuration: window } } : rest;
+        const { connectionStateRecovery: _old, ...rest } = this.options;
+        const window = recovery.maxDisconnectionDuration ?? this.options.connectionStateRecovery?.maxDisconnectionDuration ?? 120_000;
+        this.options = recovery.enabled ? { ...rest, connectionStateRecovery: { maxDisconnectionDuration: window } } : rest;
         const described = recovery.enabled ? `on, maxDisconnectionDuration ${window} ms` : "off";
-        await lab.restart(`Restart server with connectionStateRecovery ${described}`);
-        return lab.info();
+        await this.restart(`Restart server with connectionStateRecovery ${described}`);
+        return this.info();
       },
-      configureNodes: unsupported("The Scaling lab's nodes"),
+      configureNodes: () => Promise.reject(new Error(EXPORT_UNSUPPORTED.scaling)),
       restart: async () => {
-        await lab.restart();
+        await this.restart();
         return { restarted: true };
       },
       setSettings: async (_lab, change) => {
-        const specs = lab.lesson.settings ?? {};
+        const specs = this.lesson.settings ?? {};
         for (const [name, value] of Object.entries(change)) {
           const spec = specs[name];
-          if (!spec) throw new Error(`The ${lab.scenario.lesson} lab has no setting called ${name}.`);
-          lab.settings[name] = Math.min(spec.max, Math.max(spec.min, value));
-          lab.log.add({ at: Date.now(), kind: "log", message: `setting ${name} = ${lab.settings[name]}` });
+          if (!spec) throw new Error(`The ${this.scenario.lesson} lab has no setting called ${name}.`);
+          this.settings[name] = Math.min(spec.max, Math.max(spec.min, value));
+          this.log.add({ at: Date.now(), kind: "log", message: `setting ${name} = ${this.settings[name]}` });
         }
-        return { ...lab.settings };
+        return { ...this.settings };
       },
       runServerCode: unsupported("The learner's server code"),
       restoreLessonCode: async () => undefined,

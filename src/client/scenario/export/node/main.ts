@@ -20,7 +20,7 @@ async function main(): Promise<number> {
   const session = new LabSession(lab.info(), origin);
   const runner = new ScenarioRunner(scenario, { session, control: lab.control() });
   let report;
-  let timeline: string[] = [];
+  let timeline: string[];
   try {
     report = await runner.play();
     timeline = timelineLines(session.timeline.entries);

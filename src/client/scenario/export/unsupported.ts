@@ -1,0 +1,8 @@
+/**
+ * The lessons whose labs a script cannot reproduce with only socket.io and socket.io-client, and why: told in
+ * the script's header, in docs/scenarios.md ("Export"), and checked by tests/integration/scenario-export.test.ts.
+ */
+export const EXPORT_UNSUPPORTED: Readonly<Record<string, string>> = {
+  scaling:
+    "The Scaling lab's nodes are separate processes joined by the cluster adapter or Redis Streams (@socket.io/cluster-adapter, @socket.io/redis-streams-adapter), behind a balancer. A script may import only socket.io and socket.io-client, and this version does not yet stand in for the nodes: the script stops at setup and says so.",
+};
