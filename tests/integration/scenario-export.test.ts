@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assembleScript, EXPORT_UNSUPPORTED } from "../../src/client/scenario/export/assemble.js";
+import { assembleScript } from "../../src/client/scenario/export/assemble.js";
+import { EXPORT_UNSUPPORTED, LEARNER_CODE_UNSUPPORTED } from "../../src/client/scenario/export/unsupported.js";
 import type { ScenarioReport } from "../../src/client/scenario/scenario-events.js";
-import { exportBundle } from "../../src/server/scenario-export/export-bundles.js";
+import { EXPORT_FILES, exportBundle } from "../../src/server/scenario-export/export-bundles.js";
 import type { Scenario } from "../../src/shared/scenario/schema.js";
 import { readScenario, shippedScenarioFiles } from "../support/scenarios.js";
 
@@ -39,13 +40,38 @@ function run(file: string, args: string[] = []): Promise<{ code: number; stdout:
   });
 }
 
+/** The packages a module imports or requires, Node's built-ins left out. */
+function packagesOf(text: string): string[] {
+  const imported = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']([^"']+)["']/g)].map((match) => match[1]!);
+  return [...new Set(imported.filter((name) => !name.startsWith("node:")))].sort();
+}
+
 describe("an exported scenario script", () => {
   it("imports only socket.io, socket.io-client and Node's built-ins", async () => {
     const text = await script(readScenario(shippedScenarioFiles()[0]!.path));
-    const imported = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']([^"']+)["']/g)].map((match) => match[1]!);
-    const packages = new Set(imported.filter((name) => !name.startsWith("node:")));
-    expect([...packages].sort()).toEqual(["socket.io", "socket.io-client"]);
+    expect(packagesOf(text)).toEqual(["socket.io", "socket.io-client"]);
   });
+
+  // The site's build serves the same parts (src/pages/scenario-export/[file].ts); npm test builds first.
+  it.runIf(existsSync("dist/client/scenario-export"))("has every part served by the site's build", () => {
+    for (const file of EXPORT_FILES) expect(existsSync(join("dist/client/scenario-export", file)), file).toBe(true);
+    expect(packagesOf(readFileSync("dist/client/scenario-export/runner.js", "utf8"))).toEqual(["socket.io", "socket.io-client"]);
+  });
+
+  it(
+    "says in its header and its result that it cannot run a learner's server code",
+    async () => {
+      const scenario: Scenario = { ...readScenario(shippedScenarioFiles()[0]!.path), server: { code: "export default () => {};" } };
+      const text = await script(scenario);
+      expect(text).toContain(`Not reproduced here: ${LEARNER_CODE_UNSUPPORTED.slice(0, 60)}`);
+      const target = join(dir, "learner-code.mjs");
+      writeFileSync(target, text);
+      const { code, stdout } = await run(target);
+      expect(stdout).toContain(LEARNER_CODE_UNSUPPORTED);
+      expect(code).toBe(1);
+    },
+    SCRIPT_TIMEOUT_MS,
+  );
 
   for (const { lesson, file, path } of shippedScenarioFiles().filter(({ lesson }) => !(lesson in EXPORT_UNSUPPORTED))) {
     it(

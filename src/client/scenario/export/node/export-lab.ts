@@ -12,7 +12,7 @@ import type { LinkState } from "../../../../shared/network.js";
 import { describePacketFault } from "../../../../shared/packet-fault-text.js";
 import type { Scenario } from "../../../../shared/scenario/schema.js";
 import type { LabControl } from "../../../lab-control.js";
-import { EXPORT_UNSUPPORTED } from "../unsupported.js";
+import { EXPORT_UNSUPPORTED, LEARNER_CODE_UNSUPPORTED } from "../unsupported.js";
 import { EXPORT_MAX_PAYLOAD_BYTES, PlainServer, type LessonHandlers } from "./plain-server.js";
 import { lazyDatabase } from "./sqlite-database.js";
 
@@ -167,7 +167,7 @@ export class ExportLab {
         }
         return { ...this.settings };
       },
-      runServerCode: unsupported("The learner's server code"),
+      runServerCode: () => Promise.reject(new Error(LEARNER_CODE_UNSUPPORTED)),
       restoreLessonCode: async () => undefined,
       runTicket: unsupported("A code run"),
       endRun: async () => undefined,
