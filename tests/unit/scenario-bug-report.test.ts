@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { BUG_REPORT_TIMELINE_LINES, bugReport } from "../../src/client/scenario/export/bug-report.js";
 import type { ScenarioReport } from "../../src/client/scenario/scenario-events.js";
 import { EXPORT_HEARTBEAT, EXPORT_MAX_PAYLOAD_BYTES } from "../../src/client/scenario/export/node/plain-server.js";
-import { LOGS_REQUESTS } from "../../src/client/scenario/export/node/export-lab.js";
+import { EXPORT_SCALING_RECOVERY_MS, LOGS_REQUESTS } from "../../src/client/scenario/export/node/export-lab.js";
+import { SCALING_RECOVERY_MS } from "../../src/server/scaling/scaling-backend.js";
 import { LAB_HEARTBEAT } from "../../src/server/lab/lab-server.js";
 import { defaultLimits } from "../../src/server/config.js";
 import { lessonLabs } from "../../src/server/lessons.js";
@@ -102,8 +103,9 @@ describe("Copy as a bug report", () => {
 });
 
 describe("an exported script's lab", () => {
-  it("has the lab's heartbeat, payload cap and request-logging lessons", () => {
+  it("has the lab's heartbeat, payload cap, Scaling recovery window and request-logging lessons", () => {
     expect(EXPORT_HEARTBEAT).toEqual(LAB_HEARTBEAT);
+    expect(EXPORT_SCALING_RECOVERY_MS).toBe(SCALING_RECOVERY_MS);
     expect(EXPORT_MAX_PAYLOAD_BYTES).toBe(defaultLimits.maxPayloadBytes);
     expect([...LOGS_REQUESTS].sort()).toEqual(
       [...lessonLabs.values()]

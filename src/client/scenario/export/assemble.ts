@@ -1,5 +1,5 @@
 import type { Scenario } from "../../../shared/scenario/schema.js";
-import { EXPORT_UNSUPPORTED, LEARNER_CODE_UNSUPPORTED } from "./unsupported.js";
+import { EXPORT_DIFFERENCES, EXPORT_UNSUPPORTED, LEARNER_CODE_UNSUPPORTED } from "./unsupported.js";
 import { VERSIONS } from "./versions.js";
 
 export { EXPORT_UNSUPPORTED };
@@ -34,6 +34,7 @@ export function assembleScript(scenario: Scenario, parts: { runner: string; less
     "Run it:  npm install socket.io socket.io-client && node this-file.mjs  (add --json for the results as JSON)",
     "It exits 0 when every expectation passes, 1 otherwise.",
     ...(caveat ? ["", `Not reproduced here: ${caveat}`] : []),
+    ...(EXPORT_DIFFERENCES[scenario.lesson] ? ["", `Unlike the lab: ${EXPORT_DIFFERENCES[scenario.lesson]}`] : []),
     ...(scenario.server?.code === undefined ? [] : ["", `Not reproduced here: ${LEARNER_CODE_UNSUPPORTED}`]),
   ].join("\n");
   return [

@@ -2,9 +2,12 @@
  * The lessons whose labs a script cannot reproduce with only socket.io and socket.io-client, and why: told in
  * the script's header, in docs/scenarios.md ("Export"), and checked by tests/integration/scenario-export.test.ts.
  */
-export const EXPORT_UNSUPPORTED: Readonly<Record<string, string>> = {
+export const EXPORT_UNSUPPORTED: Readonly<Record<string, string>> = {};
+
+/** How a script's lab differs from the real one, by lesson, told in its header. */
+export const EXPORT_DIFFERENCES: Readonly<Record<string, string>> = {
   scaling:
-    "The Scaling lab's nodes are separate processes joined by the cluster adapter or Redis Streams (@socket.io/cluster-adapter, @socket.io/redis-streams-adapter), behind a balancer. A script may import only socket.io and socket.io-client, and this version does not yet stand in for the nodes: the script stops at setup and says so.",
+    'The Scaling lab\'s nodes are separate processes joined by @socket.io/cluster-adapter or the Redis Streams adapter. A script may import only socket.io and socket.io-client, so its two nodes are plain servers in this one process, behind the same balancer (round-robin or sticky), and "cluster" and "redis-streams" are stood in for by one adapter the nodes share in process: broadcasts cross nodes as with those adapters, but serverSideEmit and fetchSockets stay on their node.',
 };
 
 /** The learner's server code is compiled and sandboxed by the host; a script runs the lesson's handlers only. */

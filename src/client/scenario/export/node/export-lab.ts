@@ -3,6 +3,9 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { LessonServerOptions, LessonSetting } from "../../../../lessons/lab-context.js";
 import { parseLabRequest, type LabRequest } from "../../../../server/lab/lab-request.js";
+import { Balancer, handshakeSid } from "../../../../server/scaling/balancer.js";
+import { NODE_NAMES } from "../../../../shared/scaling-nodes.js";
+import type { AdapterKind, Routing } from "../../../../shared/lab-api.js";
 import { LabTraffic } from "../../../../server/lab/lab-traffic.js";
 import { NO_LINK_LIMITS } from "../../../../server/lab/link-connections.js";
 import { HEALTHY_LINK, NetworkLink } from "../../../../server/lab/network-link.js";
@@ -12,7 +15,8 @@ import type { LinkState } from "../../../../shared/network.js";
 import { describePacketFault } from "../../../../shared/packet-fault-text.js";
 import type { Scenario } from "../../../../shared/scenario/schema.js";
 import type { LabControl } from "../../../lab-control.js";
-import { EXPORT_UNSUPPORTED, LEARNER_CODE_UNSUPPORTED } from "../unsupported.js";
+import { LEARNER_CODE_UNSUPPORTED } from "../unsupported.js";
+import { sharedAdapter } from "./shared-adapter.js";
 import { EXPORT_MAX_PAYLOAD_BYTES, PlainServer, type LessonHandlers } from "./plain-server.js";
 import { lazyDatabase } from "./sqlite-database.js";
 
@@ -27,6 +31,9 @@ const ID = "export";
 const PREFIX = `/labs/${ID}/`;
 const LOG_URL = `/api/labs/${ID}/log`;
 /** The lessons whose lab logs each HTTP exchange (src/server/lessons.ts, `logRequests`). */
+/** The Scaling lab's recovery window on its nodes (SCALING_RECOVERY_MS in src/server/scaling/scaling-backend.ts). */
+export const EXPORT_SCALING_RECOVERY_MS = 15_000;
+
 export const LOGS_REQUESTS: ReadonlySet<string> = new Set(["why-websocket", "transports"]);
 
 /**
@@ -45,6 +52,14 @@ export class ExportLab {
   private readonly database = lazyDatabase();
   private options: LessonServerOptions;
   private server: PlainServer;
+  /** The Scaling lab: its nodes by name, how they are joined, and the balancer in front of them. */
+  private nodes = new Map<string, PlainServer>();
+  private setup: { adapter: AdapterKind; routing: Routing; recovery: boolean } = {
+    adapter: "none",
+    routing: "round-robin",
+    recovery: false,
+  };
+  private readonly balancer = new Balancer(NODE_NAMES);
   private port = 0;
 
   constructor(
@@ -55,6 +70,7 @@ export class ExportLab {
     this.settings = Object.fromEntries(Object.entries(lesson.settings ?? {}).map(([name, spec]) => [name, spec.default]));
     this.traffic = new LabTraffic(new Set(), LOGS_REQUESTS.has(scenario.lesson) ? this.log : undefined, this.log);
     this.server = this.startServer();
+    if (this.scaling) this.nodes = this.startNodes();
     this.front = createServer((req, res) => this.request(req, res));
     this.front.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
   }
@@ -88,12 +104,63 @@ export class ExportLab {
         value: this.settings[name] ?? spec.default,
       })),
       serverCode: "lesson",
+      ...(this.scaling && {
+        scaling: {
+          nodes: NODE_NAMES.map((name) => ({ name, path: `${PREFIX}nodes/${name}/socket.io` })),
+          balancerPath: `${PREFIX}lb/socket.io`,
+          ...this.setup,
+          redis: false,
+        },
+      }),
     };
+  }
+
+  private get scaling(): boolean {
+    return this.scenario.lesson === "scaling";
+  }
+
+  /** Every server this lab runs: the one, or the Scaling lab's nodes. */
+  private get servers(): PlainServer[] {
+    return this.scaling ? [...this.nodes.values()] : [this.server];
+  }
+
+  /**
+   * The Scaling lab's nodes: plain servers in this process. "cluster" and "redis-streams" are stood in for
+   * by one adapter the nodes share (shared-adapter.ts); recovery is on every node or none.
+   */
+  private startNodes(): Map<string, PlainServer> {
+    const { adapter, recovery } = this.setup;
+    const shared = adapter === "none" ? undefined : sharedAdapter(recovery);
+    const options: LessonServerOptions = {
+      ...(this.lesson.options ?? {}),
+      ...(recovery ? { connectionStateRecovery: { maxDisconnectionDuration: EXPORT_SCALING_RECOVERY_MS } } : {}),
+    };
+    const nodes = new Map(
+      NODE_NAMES.map((name) => [
+        name,
+        new PlainServer({
+          handlers: this.lesson.default,
+          options,
+          log: this.log,
+          settings: this.settings,
+          database: this.database,
+          node: { name, ...(shared && { adapter: shared as never }) },
+        }),
+      ]),
+    );
+    const joined = { none: "no adapter", cluster: "the cluster adapter", "redis-streams": "the Redis Streams adapter" }[adapter];
+    const described = `${joined} (in this script: one adapter the nodes share in process)`;
+    this.log.add({
+      at: Date.now(),
+      kind: "log",
+      message: `Nodes ${NODE_NAMES.join(" and ")} started: ${adapter === "none" ? joined : described}, connectionStateRecovery ${recovery ? `on (${EXPORT_SCALING_RECOVERY_MS / 1000} s)` : "off"}`,
+    });
+    return nodes;
   }
 
   async close(): Promise<void> {
     for (const link of this.links.values()) link.drop();
-    await this.server.close();
+    await Promise.all([this.server, ...this.nodes.values()].map((server) => server.close()));
     this.front.closeAllConnections();
     await new Promise<void>((resolve) => this.front.close(() => resolve()));
   }
@@ -117,7 +184,7 @@ export class ExportLab {
       kick: async (_lab, name) => {
         linkOf(name);
         this.fault(name, "Kick: the server calls socket.disconnect()");
-        const kicked = this.server.disconnectClient(name);
+        const kicked = this.servers.reduce((sum, server) => sum + server.disconnectClient(name), 0);
         if (kicked === 0) throw new Error(`${name} is not connected.`);
         return { kicked };
       },
@@ -152,7 +219,20 @@ export class ExportLab {
         await this.restart(`Restart server with connectionStateRecovery ${described}`);
         return this.info();
       },
-      configureNodes: () => Promise.reject(new Error(EXPORT_UNSUPPORTED.scaling)),
+      configureNodes: async (_lab, change) => {
+        if (!this.scaling) throw new Error("Only the Scaling lab has nodes.");
+        const next = { ...this.setup, ...change };
+        const restart = next.adapter !== this.setup.adapter || next.recovery !== this.setup.recovery;
+        this.setup = next;
+        this.balancer.routing = next.routing;
+        if (restart) {
+          this.log.add({ at: Date.now(), kind: "fault", message: "Nodes reconfigured: every node restarts" });
+          const old = this.nodes;
+          this.nodes = this.startNodes();
+          await Promise.all([...old.values()].map((node) => node.close()));
+        }
+        return this.info();
+      },
       restart: async () => {
         await this.restart();
         return { restarted: true };
@@ -187,6 +267,11 @@ export class ExportLab {
   /** As the lab's restart: a fresh server first, then the old one closes ("server shutting down"). */
   private async restart(why = "Restart server"): Promise<void> {
     this.log.add({ at: Date.now(), kind: "fault", message: `${why}: every socket, room and buffered packet is gone` });
+    if (this.scaling) {
+      const old = this.nodes;
+      this.nodes = this.startNodes();
+      return void (await Promise.all([...old.values()].map((node) => node.close())));
+    }
     const old = this.server;
     this.server = this.startServer();
     await old.close();
@@ -208,7 +293,7 @@ export class ExportLab {
     const { sessions, lost } = link.drop();
     const inFlight = lost > 0 ? ` (${lost} ${lost === 1 ? "delivery" : "deliveries"} in flight lost)` : "";
     this.fault(link.name, `${why}: the connection is cut${inFlight}`);
-    for (const sid of sessions) this.server.failPolling(sid);
+    for (const sid of sessions) for (const server of this.servers) server.failPolling(sid);
   }
 
   private linkFor(name: string): NetworkLink {
@@ -216,7 +301,10 @@ export class ExportLab {
     if (!link) {
       link = new NetworkLink(name, this.traffic, NO_LINK_LIMITS, {
         maxFrameBytes: EXPORT_MAX_PAYLOAD_BYTES + 64,
-        server: { release: (sid) => this.server.releasePoll(sid), fail: (sid) => this.server.failPolling(sid) },
+        server: {
+          release: (sid) => this.servers.forEach((server) => server.releasePoll(sid)),
+          fail: (sid) => this.servers.forEach((server) => server.failPolling(sid)),
+        },
       });
       this.links.set(name, link);
     }
@@ -233,7 +321,10 @@ export class ExportLab {
   }
 
   private serve(req: IncomingMessage, res: ServerResponse, request: LabRequest): void {
-    if (!request.path.startsWith("http/")) return this.server.handleRequest(req, res);
+    if (!request.path.startsWith("http/")) {
+      const server = this.serverFor(request, res);
+      return server ? server.handleRequest(req, res) : void res.writeHead(404).end();
+    }
     const route = this.server.route(`/${request.path.slice("http/".length)}`);
     if (!route) return void res.writeHead(404).end();
     route(req, res);
@@ -242,8 +333,24 @@ export class ExportLab {
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const request = parseLabRequest(req.url);
     if (!request || request.id !== ID) return void socket.destroy();
-    if (!request.client) return this.server.handleUpgrade(req, socket, head);
-    this.linkFor(request.client).upgrade(req, socket, head, request.sid, (labSide, rest) => this.server.handleUpgrade(req, labSide, rest));
+    const server = this.serverFor(request);
+    if (!server) return void socket.destroy();
+    if (!request.client) return server.handleUpgrade(req, socket, head);
+    this.linkFor(request.client).upgrade(req, socket, head, request.sid, (labSide, rest) => server.handleUpgrade(req, labSide, rest));
+  }
+
+  /**
+   * The server a request is for: the one, or in the Scaling lab a node by its path, or the node the balancer
+   * picks (round-robin per request, or sticky: the node that answered the session's handshake).
+   */
+  private serverFor(request: LabRequest, res?: ServerResponse): PlainServer | undefined {
+    if (!this.scaling) return this.server;
+    const direct = /^nodes\/([A-Za-z0-9]{1,8})\/socket\.io\//.exec(request.path)?.[1];
+    if (direct !== undefined) return this.nodes.get(direct);
+    if (!request.path.startsWith("lb/socket.io/")) return undefined;
+    const name = this.balancer.pick(request.sid);
+    if (res && request.sid === undefined) learnSession(res, (sid) => this.balancer.learn(sid, name));
+    return this.nodes.get(name);
   }
 
   /** The server log as server-sent events: every kept entry first, then each new one, as the lab's feed. */
@@ -255,6 +362,18 @@ export class ExportLab {
     const stop = this.log.subscribe(send);
     res.once("close", stop);
   }
+}
+
+/** Reads a handshake's answer as it is written, for the session id sticky routing follows. */
+function learnSession(res: ServerResponse, learn: (sid: string) => void): void {
+  const peek = (chunk: unknown) => {
+    const sid = typeof chunk === "string" || Buffer.isBuffer(chunk) ? handshakeSid(String(chunk)) : undefined;
+    if (sid) learn(sid);
+  };
+  const write = res.write.bind(res);
+  const end = res.end.bind(res);
+  res.write = ((chunk: unknown, ...rest: unknown[]) => (peek(chunk), write(chunk as never, ...(rest as [])))) as typeof res.write;
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => (peek(chunk), end(chunk as never, ...(rest as [])))) as typeof res.end;
 }
 
 /** The lab's own sentences for a change of link faults (describeChange in src/server/lab/lab.ts). */

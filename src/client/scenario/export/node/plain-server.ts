@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { Server, type ServerOptions } from "socket.io";
-import type { LabContext, LabDatabase, LessonRoute, LessonServerOptions } from "../../../../lessons/lab-context.js";
+import type { LabContext, LabDatabase, LessonRoute, LessonServerOptions, NodeContext } from "../../../../lessons/lab-context.js";
 import { socketsOf } from "../../../../server/lab/client-name.js";
 import type { LabLog, LabRules } from "../../../../server/lab/lab-rules.js";
 import { PollingSessions } from "../../../../server/lab/polling-sessions.js";
@@ -14,7 +14,7 @@ export const EXPORT_HEARTBEAT = { pingInterval: 3000, pingTimeout: 2000 };
 /** The lab's payload cap (PLAYGROUND_MAX_PAYLOAD_BYTES' default), so a large emit fails here as it does there. */
 export const EXPORT_MAX_PAYLOAD_BYTES = 64 * 1024;
 
-export type LessonHandlers = (io: Server, lab: LabContext) => void;
+export type LessonHandlers = (io: Server, lab: LabContext | NodeContext) => void;
 
 export interface ServerParts {
   handlers: LessonHandlers | undefined;
@@ -22,6 +22,8 @@ export interface ServerParts {
   log: LabLog;
   settings: Record<string, number>;
   database: () => LabDatabase;
+  /** One node of several (the Scaling lab): its name, and the adapter the nodes share, if any. */
+  node?: { name: string; adapter?: ServerOptions["adapter"] };
 }
 
 /**
@@ -37,7 +39,11 @@ export class PlainServer {
   private readonly cleanups: (() => void)[] = [];
   private readonly sessions: PollingSessions;
 
-  constructor({ handlers, options, log, settings, database }: ServerParts) {
+  constructor({ handlers, options, log: labLog, settings, database, node }: ServerParts) {
+    // A node's entries say which node logged them, as the Scaling lab's do.
+    const log: LabLog = node
+      ? { add: (entry) => labLog.add({ ...entry, node: node.name }), addFrame: (...args) => labLog.addFrame(...args) }
+      : labLog;
     this.heartbeat = {
       pingInterval: options.pingInterval ?? EXPORT_HEARTBEAT.pingInterval,
       pingTimeout: options.pingTimeout ?? EXPORT_HEARTBEAT.pingTimeout,
@@ -49,6 +55,7 @@ export class PlainServer {
       perMessageDeflate: false,
       cleanupEmptyChildNamespaces: true,
       ...(options.connectionStateRecovery ? { connectionStateRecovery: { ...options.connectionStateRecovery } } : {}),
+      ...(node?.adapter ? { adapter: node.adapter } : {}),
     };
     this.io = new Server(ioOptions);
     // socket.io makes its Engine.IO server when attached: to an HTTP server that never listens, since the
@@ -58,8 +65,23 @@ export class PlainServer {
     const rules = { log, onActivity: () => undefined, onStateChange: () => undefined } as unknown as LabRules;
     logRooms(this.io.of("/"), rules);
     this.io.on("connection", (socket) => logSocket(socket, rules));
+    const lessonLog = (message: string) => log.add({ at: Date.now(), kind: "log", message: truncate(String(message)) });
+    if (node) {
+      // What only a lab of several nodes shows: a request for a session this node never opened.
+      this.io.engine.on("connection_error", (error: { code: number; message: string; req: { url?: string } }) => {
+        const client = new URL(error.req.url ?? "/", "http://node").searchParams.get("client") ?? "a client";
+        log.add({
+          at: Date.now(),
+          kind: "refused",
+          client,
+          message: `HTTP 400 ${JSON.stringify({ code: error.code, message: error.message })}`,
+        });
+      });
+      handlers?.(this.io, { node: node.name, log: lessonLog });
+      return;
+    }
     handlers?.(this.io, {
-      log: (message) => log.add({ at: Date.now(), kind: "log", message: truncate(String(message)) }),
+      log: lessonLog,
       settings,
       database,
       get: (path, route) => void this.routes.set(path, route),
