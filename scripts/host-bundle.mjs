@@ -17,3 +17,6 @@ export const SCALING_NODE_SOURCE = "src/server/scaling/node-main.ts";
  * start.mjs, where database-host.ts looks for it. From source (the tests, `astro dev`) it runs as it is.
  */
 export const DATABASE_PROCESS_SOURCE = "src/server/database/database-process.ts";
+
+/** `npm run scenario`: runs a scenario against a running playground (docs/scenarios.md). */
+export const SCENARIO_CLI_SOURCE = "src/client/scenario/run-scenario-cli.ts";

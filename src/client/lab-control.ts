@@ -15,6 +15,7 @@ export function createLabControl(origin = "") {
       headers: body === undefined ? undefined : { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    // 204: done, nothing to read.
     if (response.status === 204) return undefined as T;
     const answer = (await response.json()) as T | ApiError;
     if (!response.ok) throw new Error((answer as ApiError).error?.message ?? `The lab answered ${response.status}.`);
@@ -25,6 +26,9 @@ export function createLabControl(origin = "") {
     setLink: (lab: LabInfo, name: string, change: Partial<LinkState>) => call<LinkState>(lab, `${client(name)}/link`, "PUT", change),
     drop: (lab: LabInfo, name: string) => call<LinkState>(lab, `${client(name)}/drop`, "POST"),
     kick: (lab: LabInfo, name: string) => call<{ kicked: number }>(lab, `${client(name)}/kick`, "POST"),
+    /** The client's packet faults (docs/lab-api.md, "Packet faults"). */
+    packetFaults: async (lab: LabInfo, name: string) =>
+      (await call<{ faults: ActivePacketFault[] }>(lab, `${client(name)}/packet-faults`, "GET")).faults,
     /** A Socket.IO-aware fault on one client's link (src/shared/packet-faults.ts); answers it with its id. */
     addPacketFault: (lab: LabInfo, name: string, fault: PacketFault) =>
       call<ActivePacketFault>(lab, `${client(name)}/packet-faults`, "POST", fault),

@@ -46,4 +46,18 @@ export const PACKET_FAULT_LIMITS = {
   maxCount: 1_000,
   maxDelayMs: 10_000,
   maxEventName: 64,
+  /**
+   * Server log lines about faulted packets, per client per second; past it, one line says how many more
+   * (a fault on every event of a flood must not flood the log and its readers).
+   */
+  maxFaultLinesPerSecond: 20,
 } as const;
+
+/** On a server log "fault" line about one packet: what was done to it, so the timeline can mark it. */
+export interface PacketFaultMark {
+  faultId: string;
+  action: "dropped" | "duplicated" | "delayed" | "closed";
+  direction: Direction;
+  /** The start of the packet as it is on the wire, e.g. `430["ok"]`. */
+  frame: string;
+}

@@ -1,3 +1,5 @@
+import type { PacketFaultMark } from "./packet-faults.js";
+
 /** What a lab's server log shows: one entry per thing the real lab server saw or did. */
 export type ServerLogEntry = {
   at: number;
@@ -10,7 +12,13 @@ export type ServerLogEntry = {
   | { kind: "upgrade"; client: string; socketId: string; transport: string }
   | { kind: "refused"; client: string; message: string }
   | { kind: "log"; message: string }
-  | { kind: "fault"; client?: string; message: string }
+  | {
+      kind: "fault";
+      client?: string;
+      message: string;
+      /** A packet fault acting on one packet (src/shared/packet-faults.ts). */
+      packet?: PacketFaultMark;
+    }
   | {
       /** One HTTP request and its response, logged by lessons about the wire (e.g. Transports). */
       kind: "http";

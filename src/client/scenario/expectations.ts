@@ -81,6 +81,7 @@ async function expectReceived(expectation: Of<"expectReceived">, context: Expect
   const list = () => context.observations.received.get(client) ?? [];
   const matches = (entry: ReceivedEntry) => entry.event === event && (args === undefined || argsStartWith(entry.args, args));
   const what = `${client} receives "${event}"${args ? ` with ${brief(args)}` : ""}`;
+  if (expectation.inOrder) return expectNextReceived(expectation, context, matches, what);
   const found = await claimCount(list, matches, count, context);
   if (count === 0) {
     if (found.length === 0)
@@ -119,6 +120,22 @@ async function expectReceived(expectation: Of<"expectReceived">, context: Expect
       data: instead,
     },
   };
+}
+
+/** The earliest unclaimed event of that name, once there is one, must be the expected one. */
+async function expectNextReceived(
+  { client, event }: Of<"expectReceived">,
+  context: ExpectationContext,
+  matches: (entry: ReceivedEntry) => boolean,
+  what: string,
+): Promise<Verdict> {
+  const earliest = () => (context.observations.received.get(client) ?? []).find((seen) => !seen.claimed && seen.value.event === event);
+  const found = await context.observations.until(earliest, context.timeoutMs, context.signal);
+  if (!found) return { passed: false, evidence: { summary: `Expected ${what} next; no "${event}" came within ${context.timeoutMs} ms.` } };
+  found.claimed = true;
+  const data = receivedEvidence(found.value);
+  if (matches(found.value)) return { passed: true, evidence: { summary: `${what} next: ${found.value.frames.join(" ")}`, data } };
+  return { passed: false, evidence: { summary: `Expected ${what} next; the next "${event}" had ${brief(found.value.args)}.`, data } };
 }
 
 /** The words of a log entry that `includes` may look for. */
@@ -264,9 +281,13 @@ async function expectAck(expectation: Of<"expectAck">, context: ExpectationConte
     result.outcome === "answered"
       ? `The ack for ${of} came after ${elapsed} ms with ${brief(result.args)}${settled.frames.length ? ` (${settled.frames.join(" ")})` : ""}.`
       : `The ack for ${of} failed after ${elapsed} ms: ${result.error}.`;
-  const argsOk = expectation.args === undefined || argsStartWith(result.args, expectation.args);
+  const argsOk =
+    (expectation.args === undefined || argsStartWith(result.args, expectation.args)) &&
+    (expectation.callbackArgs === undefined ||
+      (settled.args.length === expectation.callbackArgs.length && argsStartWith(settled.args, expectation.callbackArgs)));
   const passed = result.outcome === expectation.outcome && argsOk;
-  return { passed, evidence: { summary: passed || argsOk ? told : `${told} Expected ${brief(expectation.args)}.`, data } };
+  const expected = expectation.callbackArgs ? `the callback's arguments ${brief(expectation.callbackArgs)}` : brief(expectation.args);
+  return { passed, evidence: { summary: argsOk ? told : `${told} Expected ${expected}; the callback got ${brief(settled.args)}.`, data } };
 }
 
 async function expectSocketId(expectation: Of<"expectSocketId">, context: ExpectationContext): Promise<Verdict> {

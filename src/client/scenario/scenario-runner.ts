@@ -243,10 +243,11 @@ export class ScenarioRunner {
     this.deadline = setTimeout(() => this.abort.abort(), this.maxTotalMs);
     try {
       const server = this.scenario.server ?? {};
+      // Settings first: a recovery or nodes change restarts the server, whose handlers then start with them.
+      if (server.settings && Object.keys(server.settings).length) await control.setSettings(lab, server.settings);
       if (server.code !== undefined) await control.runServerCode(lab, server.code);
       if (server.recovery) await control.setRecovery(lab, server.recovery);
       if (server.nodes) await control.configureNodes(lab, server.nodes);
-      if (server.settings && Object.keys(server.settings).length) await control.setSettings(lab, server.settings);
       const context = this.context();
       const starting = this.scenario.clients.filter((client) => client.connect !== false).map((client) => addClient(context, client));
       for (const client of starting) await waitConnected(context, client, this.allowance(SETUP_CONNECT_MS));

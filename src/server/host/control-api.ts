@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { LabRegistry } from "../lab/lab-registry.js";
 import type { FaultResult, Lab } from "../lab/lab.js";
 import { parseLinkChange } from "./link-change.js";
+import { parsePacketFault } from "../../shared/packet-fault-parse.js";
+import { PACKET_FAULT_LIMITS } from "../../shared/packet-faults.js";
 import { isSameOrigin } from "../lab/origin.js";
 import type { NumberedEntry } from "../lab/server-log.js";
 import { RequestBodyError, readJsonBody, sendError, sendJson } from "../http-json.js";
@@ -21,6 +23,7 @@ export interface ControlApiPeers {
 /** A learner id is a random token the browser made; it only scopes labs, so its shape is all we check. */
 const LEARNER_ID = /^[A-Za-z0-9_-]{16,128}$/;
 const MAX_BODY_BYTES = 4096;
+const PACKET_FAULT_BODY_BYTES = 16 * 1024;
 /** Comment lines on the log stream keep idle proxies from closing it. */
 const LOG_KEEPALIVE_MS = 25_000;
 const INSPECTOR_DEBOUNCE_MS = 150;
@@ -180,6 +183,52 @@ export function createControlApi(labs: LabRegistry, quotas: AddressQuotas, clust
     sendError(res, 404, "client_not_found", `No client called "${name.slice(0, 32)}" has connected to this lab.`);
   }
 
+  /** A client's packet faults (docs/lab-api.md, "Packet faults"): list, add, end one, end all. */
+  async function packetFaults(req: IncomingMessage, res: ServerResponse, lab: Lab, encodedName: string, faultId: string | undefined) {
+    let name: string;
+    try {
+      name = decodeURIComponent(encodedName);
+    } catch {
+      return sendError(res, 400, "invalid_client", "The client name in the path is not valid URL encoding.");
+    }
+    const method = req.method ?? "GET";
+    if (faultId !== undefined) {
+      if (method !== "DELETE") return methodNotAllowed(res, "DELETE");
+      if (!lab.endPacketFault(name, faultId)) {
+        return sendError(
+          res,
+          404,
+          "packet_fault_not_found",
+          `${name.slice(0, 32)} has no packet fault "${faultId.slice(0, 32)}": it may have run out.`,
+        );
+      }
+      return void res.writeHead(204).end();
+    }
+    if (method === "GET") return sendJson(res, 200, { faults: lab.packetFaults(name) });
+    if (method === "DELETE") {
+      lab.clearPacketFaults(name);
+      return void res.writeHead(204).end();
+    }
+    if (method !== "POST") return methodNotAllowed(res, "GET, POST, DELETE");
+    // Room for an over-long event name to be read, and refused with a reason (400) rather than a size (413).
+    const fault = parsePacketFault(await readJsonBody(req, PACKET_FAULT_BODY_BYTES));
+    if ("error" in fault) return sendError(res, 400, "invalid_packet_fault", fault.error);
+    const result = lab.addPacketFault(name, fault);
+    if (result.ok) return sendJson(res, 201, result.value);
+    if (result.reason === "invalid_client") {
+      return sendError(res, 400, "invalid_client", "A client name is 1 to 32 letters, digits, spaces, '-' or '_'.");
+    }
+    if (result.reason === "too_many_clients") {
+      return sendError(res, 429, "too_many_clients", "This lab has seen too many client names with faults or connections still open.");
+    }
+    sendError(
+      res,
+      409,
+      "too_many_packet_faults",
+      `${name} already has ${PACKET_FAULT_LIMITS.maxFaults} packet faults, the most one client may have. End one first.`,
+    );
+  }
+
   /** PUT runs the learner's server code, DELETE goes back to the lesson's, GET says which runs (docs/lab-api.md). */
   async function serverCode(req: IncomingMessage, res: ServerResponse, lab: Lab, method: string): Promise<void> {
     if (method === "GET")
@@ -221,11 +270,11 @@ export function createControlApi(labs: LabRegistry, quotas: AddressQuotas, clust
       return method === "POST" ? createLab(req, res) : methodNotAllowed(res, "POST");
     }
     const match =
-      /^\/api\/labs\/([^/]+)(?:\/(log|restart|inspect|settings|recovery|runs|nodes|server-code)|\/runs\/([A-Za-z0-9_-]{1,64})|\/clients\/([^/]+)\/(link|drop|kick))?$/.exec(
+      /^\/api\/labs\/([^/]+)(?:\/(log|restart|inspect|settings|recovery|runs|nodes|server-code)|\/runs\/([A-Za-z0-9_-]{1,64})|\/clients\/([^/]+)\/(link|drop|kick)|\/clients\/([^/]+)\/packet-faults(?:\/([^/]+))?)?$/.exec(
         path,
       );
     if (!match) return sendError(res, 404, "not_found", `No API route at ${path.slice(0, 200)}.`);
-    const [, id = "", labAction, runTicket, clientPart, clientAction] = match;
+    const [, id = "", labAction, runTicket, clientPart, clientAction, faultClient, faultId] = match;
     const lab = labs.get(id);
     if (!lab) {
       const notFound = () => sendError(res, 404, "lab_not_found", "No lab has that id: it may have been evicted after sitting idle.");
@@ -276,6 +325,7 @@ export function createControlApi(labs: LabRegistry, quotas: AddressQuotas, clust
       return sendJson(res, 200, { restarted: true });
     }
     if (clientPart !== undefined && clientAction !== undefined) return clientFault(req, res, lab, clientPart, clientAction);
+    if (faultClient !== undefined) return packetFaults(req, res, lab, faultClient, faultId);
     if (method === "GET") return sendJson(res, 200, lab.info());
     if (method === "DELETE") {
       await labs.delete(lab.id);

@@ -53,6 +53,11 @@ export interface LabBackend {
   disconnectClient(name: string): number;
   /** A polling session whose connection the client's link cut: the server should notice now. */
   failPolling(sid: string): void;
+  /**
+   * Answers a polling session's waiting poll now, with a noop, as Engine.IO does to release one: the link
+   * adds the packets it delayed to that response (packet faults, "delay acks").
+   */
+  releasePoll?(sid: string): void;
   /** Starts over in place, if it knows how (keeping choices a new backend would not know); else the lab makes a new one. */
   restart?(): Promise<void>;
   /** What the backend adds to the lab's description, e.g. the Scaling lab's nodes. */

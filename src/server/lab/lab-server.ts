@@ -151,6 +151,10 @@ export class LabServer implements LabBackend {
     this.sessions.fail(sid);
   }
 
+  releasePoll(sid: string): void {
+    this.sessions.release(sid);
+  }
+
   /** Disconnects every client ("server shutting down") and frees the server. */
   close(): Promise<void> {
     for (const cleanup of this.cleanups.splice(0)) cleanup();

@@ -5,7 +5,9 @@ import type { LessonServerOptions } from "../../lessons/lab-context.js";
 import type { LessonLab } from "../lesson-lab.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import type { LabInfo } from "../../shared/lab-api.js";
-import type { LinkState } from "../../shared/network.js";
+import { CLIENT_NAME, type LinkState } from "../../shared/network.js";
+import type { ActivePacketFault, PacketFault } from "../../shared/packet-faults.js";
+import { describePacketFault } from "../../shared/packet-fault-text.js";
 import { LabServer, LAB_HEARTBEAT } from "./lab-server.js";
 import type { LabBackend, LabBackendParts } from "./lab-backend.js";
 import { HEALTHY_LINK, NetworkLink } from "./network-link.js";
@@ -49,6 +51,10 @@ export type ServerCodeResult =
 
 export type FaultResult<T> = { ok: true; value: T } | { ok: false; reason: "client_not_found" | "not_connected" };
 
+/** Adding a packet fault: the fault as the link holds it, or why not. */
+export type PacketFaultResult =
+  { ok: true; value: ActivePacketFault } | { ok: false; reason: "invalid_client" | "too_many_clients" | "too_many_packet_faults" };
+
 /**
  * One learner's private lab for one lesson: a real Socket.IO server (replaceable, for "Restart server"),
  * the network links of its named clients, and the server log the page shows.
@@ -87,7 +93,7 @@ export class Lab {
     databases: LabDatabases,
   ) {
     this.database = databases.forLab(id);
-    this.traffic = new LabTraffic(this.stateListeners, lesson.logRequests ? this.log : undefined);
+    this.traffic = new LabTraffic(this.stateListeners, lesson.logRequests ? this.log : undefined, this.log);
     this.options = { ...lesson.options };
     this.settings = Object.fromEntries(Object.entries(lesson.settings ?? {}).map(([name, spec]) => [name, spec.default]));
     this.server = this.startServer();
@@ -317,6 +323,42 @@ export class Lab {
     for (const sid of sessions) this.server.failPolling(sid);
   }
 
+  /** The packet faults on a named client's link; none for a name the lab has not seen. */
+  packetFaults(name: string): ActivePacketFault[] {
+    return this.links.get(name)?.packetFaults.list ?? [];
+  }
+
+  /**
+   * Adds a packet fault to a client's link, made now if the client has not connected yet, so a script can
+   * set faults before it connects; they follow the client across reconnections, as link faults do.
+   */
+  addPacketFault(name: string, fault: PacketFault): PacketFaultResult {
+    if (!CLIENT_NAME.test(name)) return { ok: false, reason: "invalid_client" };
+    const link = this.linkFor(name);
+    if (link === "full" || !link) return { ok: false, reason: "too_many_clients" };
+    const added = link.packetFaults.add(fault);
+    if (!added) return { ok: false, reason: "too_many_packet_faults" };
+    this.log.add({ at: Date.now(), kind: "fault", client: name, message: `Packet fault: ${describePacketFault(fault, name)}` });
+    return { ok: true, value: added };
+  }
+
+  /** Ends one packet fault; false when the client's link has no fault of that id (it may have run out). */
+  endPacketFault(name: string, id: string): boolean {
+    const link = this.links.get(name);
+    const fault = link?.packetFaults.list.find((active) => active.id === id);
+    if (!link || !fault) return false;
+    link.packetFaults.end(id);
+    this.log.add({ at: Date.now(), kind: "fault", client: name, message: `Packet fault ended: ${describePacketFault(fault, name)}` });
+    return true;
+  }
+
+  clearPacketFaults(name: string): void {
+    const link = this.links.get(name);
+    if (!link || link.packetFaults.size === 0) return;
+    link.packetFaults.clear();
+    this.log.add({ at: Date.now(), kind: "fault", client: name, message: "Packet faults ended" });
+  }
+
   /** The server disconnects the client's socket, as `socket.disconnect()` in a handler would. */
   kick(name: string): FaultResult<number> {
     if (!this.links.has(name)) return { ok: false, reason: "client_not_found" };
@@ -482,11 +524,20 @@ export class Lab {
       for (const [known, link] of this.links) if (link.isIdle) this.links.delete(known);
     }
     if (this.links.size >= cap) return "full";
-    const link = new NetworkLink(name, this.traffic, {
-      maxConnections: this.limits.maxHeldConnections,
-      holdMs: () => this.server.heartbeat.pingInterval + this.server.heartbeat.pingTimeout,
-      limited: (message) => this.log.add({ at: Date.now(), kind: "fault", client: name, message }),
-    });
+    const link = new NetworkLink(
+      name,
+      this.traffic,
+      {
+        maxConnections: this.limits.maxHeldConnections,
+        holdMs: () => this.server.heartbeat.pingInterval + this.server.heartbeat.pingTimeout,
+        limited: (message) => this.log.add({ at: Date.now(), kind: "fault", client: name, message }),
+      },
+      {
+        // A frame or body past the payload cap is refused by the lab's server: no need to read it.
+        maxFrameBytes: this.limits.maxPayloadBytes + 64,
+        server: { release: (sid) => this.server.releasePoll?.(sid), fail: (sid) => this.server.failPolling(sid) },
+      },
+    );
     this.links.set(name, link);
     return link;
   }

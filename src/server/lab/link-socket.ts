@@ -1,11 +1,80 @@
 import { Duplex } from "node:stream";
+import type { Direction } from "../../shared/packet-faults.js";
 import { LANE_HIGH_WATER, type Lane } from "./lane.js";
+import type { PacketLink } from "./packet-link.js";
+import { readPacket } from "./packet-reader.js";
+import { PacketStream, type StreamItem } from "./packet-stream.js";
+import { FrameSplitter, type WsFrame, type WsPiece } from "./ws-frames.js";
 
-/** What a WebSocket needs of the client's link: its two lanes, and where to count the bytes that cross them. */
+/** What a WebSocket needs of the client's link: its two lanes, where to count the bytes that cross them, its packet faults. */
 export interface SocketLink {
   readonly toServer: Lane;
   readonly toClient: Lane;
   count(direction: "toServer" | "toClient", bytes: number): void;
+  readonly packets: PacketLink;
+}
+
+type Chunk = { chunk: Buffer | string; encoding: BufferEncoding };
+
+/** How the packet faults read a frame: Engine.IO sends each packet as one text frame, each attachment as one binary frame. */
+function itemOf(frame: WsFrame): StreamItem {
+  if (!frame.fin) return { opaque: true };
+  if (frame.opcode === 1) {
+    const text = frame.text();
+    return { packet: readPacket(text), frame: text.slice(0, 100) };
+  }
+  return frame.opcode === 2 ? { attachment: true } : { opaque: true };
+}
+
+/** One direction of the socket as packet faults see it: its frames, and what the faults do to them. */
+class FaultedDirection {
+  readonly frames: FrameSplitter;
+  readonly stream: PacketStream<Buffer>;
+  /** Delayed frames that came due while a frame passed uninspected: they go in right after it. */
+  private due: Buffer[][] = [];
+  private closed = false;
+
+  constructor(
+    private readonly packets: PacketLink,
+    private readonly direction: Direction,
+    private readonly send: (frames: Chunk[]) => void,
+    private readonly close: () => void,
+  ) {
+    this.frames = new FrameSplitter(packets.maxFrameBytes);
+    this.stream = new PacketStream(packets.faults, direction, (notes, frame) => packets.report(notes, frame), packets.maxFrameBytes);
+  }
+
+  /** Splits what crossed into frames, applies the faults, and sends on what goes on now, in order. */
+  feed(chunks: Chunk[]): void {
+    const out: Chunk[] = [];
+    let close = false;
+    const inspect = this.packets.faults.has(this.direction) || this.stream.busy;
+    const onPiece = (piece: WsPiece) => {
+      // After the packet a fault closed the connection on, nothing more crosses.
+      if (close || this.closed) return;
+      if ("raw" in piece) return void out.push({ chunk: piece.raw, encoding: piece.encoding ?? "utf8" });
+      const step = this.stream.take(piece.frame.bytes, itemOf(piece.frame), piece.frame.bytes.length);
+      // A copy of its own for a duplicate: ws unmasks a frame's payload in place, so the same bytes cannot go twice.
+      step.now.forEach((bytes, i) => out.push({ chunk: step.now.indexOf(bytes) < i ? Buffer.from(bytes) : bytes, encoding: "utf8" }));
+      if (step.later) this.later(step.later.dueAt, step.later.items);
+      close ||= step.close;
+    };
+    for (const { chunk, encoding } of chunks) this.frames.feed(chunk, inspect, onPiece, encoding);
+    if (this.frames.canInsert && this.due.length > 0)
+      for (const frames of this.due.splice(0)) for (const chunk of frames) out.push({ chunk, encoding: "utf8" });
+    if (out.length > 0) this.send(out);
+    if (close) {
+      this.closed = true;
+      this.close();
+    }
+  }
+
+  private later(dueAt: number, frames: Buffer[]): void {
+    setTimeout(() => {
+      if (!this.frames.canInsert) return void this.due.push(frames);
+      this.send(frames.map((chunk) => ({ chunk, encoding: "utf8" })));
+    }, dueAt - Date.now()).unref();
+  }
 }
 
 /**
@@ -14,6 +83,10 @@ export interface SocketLink {
  */
 export class LinkSocket extends Duplex {
   private answered = false;
+  /** Closed by a packet fault ("close after N packets"): nothing more crosses either way. */
+  private faultClosed = false;
+  private readonly fromClient: FaultedDirection;
+  private readonly fromLab: FaultedDirection;
 
   constructor(
     private readonly link: SocketLink,
@@ -22,19 +95,49 @@ export class LinkSocket extends Duplex {
     private readonly onAnswer: (raw: string) => void,
   ) {
     super({ allowHalfOpen: false, decodeStrings: false });
+    const closeByFault = (lane: Lane) => lane.send(() => this.closeByFault());
+    this.fromClient = new FaultedDirection(
+      link.packets,
+      "toServer",
+      (chunks) => {
+        for (const { chunk } of chunks) {
+          const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+          link.toServer.send(() => void (this.faultClosed || this.push(bytes)), bytes.length);
+        }
+      },
+      () => closeByFault(link.toServer),
+    );
+    this.fromLab = new FaultedDirection(
+      link.packets,
+      "toClient",
+      (chunks) => this.toClient(chunks),
+      () => closeByFault(link.toClient),
+    );
     real.on("data", (chunk: Buffer) => {
       link.count("toServer", chunk.length);
-      link.toServer.send(() => void this.push(chunk), chunk.length);
+      if (this.faultClosed) return;
+      this.fromClient.feed([{ chunk, encoding: "utf8" }]);
       // A full lane stops reading from the client, as a full TCP window would.
       if (link.toServer.pendingBytes > LANE_HIGH_WATER) {
         real.pause();
         link.toServer.whenDrained(() => real.resume());
       }
     });
-    real.on("end", () => link.toServer.send(() => void this.push(null)));
+    real.on("end", () => link.toServer.send(() => void (this.faultClosed || this.push(null))));
     real.on("close", () => link.toServer.send(() => void this.destroy()));
     // A reset from the client shows up as close right after; the lab hears of it through the link.
     real.on("error", () => undefined);
+  }
+
+  /**
+   * Closes the connection as its peer would, after the packet a fault counted last: the client gets the
+   * lab's end (FIN) after what already crossed, and the lab sees the client's stream end, as a TCP close would.
+   */
+  private closeByFault(): void {
+    if (this.faultClosed) return;
+    this.faultClosed = true;
+    this.real.end();
+    this.push(null);
   }
 
   /** Cuts both ends at once: the client and the lab each see their connection die. */
@@ -58,21 +161,19 @@ export class LinkSocket extends Duplex {
    * encodes them straight into the write, with no Buffer in between.
    */
   override _writev(chunks: { chunk: Buffer | string; encoding: BufferEncoding }[], callback: (error?: Error | null) => void): void {
-    // The lab's first write on a new WebSocket is its handshake answer (101 Switching Protocols).
+    // The lab's first write on a new WebSocket is its handshake answer (101 Switching Protocols), not a frame.
+    let handshake = false;
     if (!this.answered && chunks[0]) {
       this.answered = true;
+      handshake = true;
       const { chunk } = chunks[0];
       this.onAnswer(typeof chunk === "string" ? chunk.slice(0, 2048) : chunk.toString("latin1", 0, Math.min(chunk.length, 2048)));
     }
     let bytes = 0;
     for (const { chunk, encoding } of chunks) bytes += typeof chunk === "string" ? Buffer.byteLength(chunk, encoding) : chunk.length;
     this.link.count("toClient", bytes);
-    this.link.toClient.send(() => {
-      if (this.real.destroyed) return;
-      if (chunks.length > 1) this.real.cork();
-      for (const { chunk, encoding } of chunks) this.real.write(chunk, encoding);
-      if (chunks.length > 1) this.real.uncork();
-    }, bytes);
+    if (handshake) this.toClient(chunks);
+    else if (!this.faultClosed) this.fromLab.feed(chunks);
     // The lab's writes wait while the lane is full, or the client does not read what already crossed it,
     // so the lab's own buffers take the backpressure (and its cap on them applies: outgoing-cap.ts).
     if (this.link.toClient.pendingBytes > LANE_HIGH_WATER) this.link.toClient.whenDrained(() => callback());
@@ -80,8 +181,20 @@ export class LinkSocket extends Duplex {
     else callback();
   }
 
+  /** Frames on their way to the client, written together (corked) as ws wrote them. */
+  private toClient(chunks: Chunk[]): void {
+    let bytes = 0;
+    for (const { chunk, encoding } of chunks) bytes += typeof chunk === "string" ? Buffer.byteLength(chunk, encoding) : chunk.length;
+    this.link.toClient.send(() => {
+      if (this.real.destroyed || this.real.writableEnded) return;
+      if (chunks.length > 1) this.real.cork();
+      for (const { chunk, encoding } of chunks) this.real.write(chunk, encoding);
+      if (chunks.length > 1) this.real.uncork();
+    }, bytes);
+  }
+
   override _final(callback: (error?: Error | null) => void): void {
-    this.link.toClient.send(() => void this.real.end());
+    this.link.toClient.send(() => void (this.real.writableEnded || this.real.end()));
     callback();
   }
 

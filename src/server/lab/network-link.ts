@@ -6,6 +6,10 @@ import { Lane, type LinkConditions } from "./lane.js";
 import type { LabRequest } from "./lab-request.js";
 import { LinkConnections, NO_LINK_LIMITS, NO_TALLY, type HeldTally, type LinkLimits } from "./link-connections.js";
 import { LinkSocket } from "./link-socket.js";
+import { PacketFaultSet, type PacketFaultNote } from "./packet-fault-set.js";
+import type { PacketLink } from "./packet-link.js";
+import { filterRequestBody, filterResponseBody, type BodyFilter } from "./polling-http.js";
+import { PollingPackets, type PollingServer } from "./polling-packets.js";
 
 type Action = () => void;
 
@@ -24,9 +28,19 @@ export interface TrafficSink {
   counted(): void;
   /** One HTTP exchange of the link's client ended, counted, with the request it answered. */
   exchanged(client: string, exchange: HttpExchange, request: LabRequest): void;
+  /** Packet faults acted on one of the client's packets (`frame`, its start). */
+  faulted(client: string, notes: PacketFaultNote[], frame: string): void;
 }
 
-const NO_SINK: TrafficSink = { counted: () => undefined, exchanged: () => undefined };
+const NO_SINK: TrafficSink = { counted: () => undefined, exchanged: () => undefined, faulted: () => undefined };
+
+/** What packet faults need of the lab behind a link: how long a frame may be, and its long-polling sessions. */
+export interface PacketSettings {
+  maxFrameBytes: number;
+  server: PollingServer;
+}
+
+const NO_PACKET_SETTINGS: PacketSettings = { maxFrameBytes: 1024 * 1024, server: { release: () => undefined, fail: () => undefined } };
 
 export const HEALTHY_LINK: LinkState = { blackhole: false, offline: false, latencyMs: 0, jitterMs: 0, blockWebSocket: false };
 
@@ -46,17 +60,29 @@ export class NetworkLink implements LinkConditions {
   /** Engine.IO sessions this client has polled with lately, and those a drop has cut. */
   private readonly sessions = new Set<string>();
   private readonly cutSessions = new Set<string>();
+  /** Socket.IO-aware faults (drop, delay acks, duplicate, close after N), applied to each connection's packets. */
+  readonly packetFaults: PacketFaultSet;
+  readonly packets: PacketLink;
+  private readonly polling: PollingPackets;
 
   /**
-   * `sink` hears of every byte counted, and of each HTTP exchange (with its request) once it ends;
-   * `limits` bound the connections the link holds.
+   * `sink` hears of every byte counted, of each HTTP exchange (with its request) once it ends, and of each
+   * packet a fault acted on; `limits` bound the connections the link holds.
    */
   constructor(
     readonly name: string,
     private readonly sink: TrafficSink = NO_SINK,
     limits: LinkLimits = NO_LINK_LIMITS,
+    settings: PacketSettings = NO_PACKET_SETTINGS,
   ) {
     this.connections = new LinkConnections(limits, () => this.state.blackhole);
+    this.packetFaults = new PacketFaultSet(name);
+    this.packets = {
+      faults: this.packetFaults,
+      maxFrameBytes: settings.maxFrameBytes,
+      report: (notes, frame) => this.sink.faulted(this.name, notes, frame),
+    };
+    this.polling = new PollingPackets(this.packets, settings.server);
   }
 
   get traffic(): LinkTraffic {
@@ -87,7 +113,8 @@ export class NetworkLink implements LinkConditions {
   /** A healthy link with nothing on it can be forgotten: a new one would behave the same. */
   get isIdle(): boolean {
     const { blackhole, offline, latencyMs, jitterMs, blockWebSocket } = this.state;
-    return !blackhole && !offline && !blockWebSocket && latencyMs === 0 && jitterMs === 0 && this.connections.size === 0;
+    const healthy = !blackhole && !offline && !blockWebSocket && latencyMs === 0 && jitterMs === 0;
+    return healthy && this.packetFaults.size === 0 && this.connections.size === 0;
   }
 
   /** Applies a change of faults; see docs/lab-api.md for how they combine. Going offline also needs a drop. */
@@ -134,6 +161,12 @@ export class NetworkLink implements LinkConditions {
     res.once("close", () => this.connections.closed(connection));
     if (sid !== undefined) remember(this.sessions, sid);
     this.counts.requests += 1;
+    const poll = sid !== undefined && request.query?.get("transport") === "polling" ? sid : undefined;
+    const method = req.method ?? "GET";
+    /** Set as the POST is delivered, if its body is to be read: the same choice as its headers'. */
+    let bodyFilter: BodyFilter | undefined;
+    // Read before the exchange is measured, so the measure counts the body the client sent.
+    if (poll !== undefined && method === "POST") filterRequestBody(req, () => bodyFilter, this.packets.maxFrameBytes);
     measureExchange(req, res, (exchange) => {
       this.counts.bytesToServer += exchange.bytesToServer;
       this.counts.bytesToClient += exchange.bytesToClient;
@@ -150,9 +183,29 @@ export class NetworkLink implements LinkConditions {
       this.toClient.send(() => void (res.destroyed || write(...args)));
       return true;
     }) as typeof res.write;
+    const answer =
+      poll !== undefined && method === "GET"
+        ? filterResponseBody(
+            res,
+            () => this.polling.inspects("toClient", poll),
+            (body) => this.polling.toClient(poll, body),
+          )
+        : undefined;
     this.toServer.send(() => {
       if (req.socket.destroyed) return;
       this.connections.delivered(connection);
+      if (poll !== undefined && answer) {
+        // A poll the link answers itself (its session closed by a fault, or delayed packets due) never reaches the server.
+        const body = this.polling.answerAtLink(poll);
+        if (body !== undefined) return answer(body);
+        res.once("close", this.polling.waiting(poll, answer));
+      }
+      if (poll !== undefined && method === "POST" && this.polling.inspects("toServer", poll)) {
+        bodyFilter = (body) => this.polling.toServer(poll, body);
+        // The body's length may change: a balancer forwarding it must not announce the old one.
+        delete req.headers["content-length"];
+        req.headers["transfer-encoding"] = "chunked";
+      }
       deliver();
     });
   }

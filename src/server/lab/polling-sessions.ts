@@ -23,4 +23,11 @@ export class PollingSessions {
     const error = Object.assign(new Error("poll connection closed prematurely"), { type: "TransportError" });
     transport.emit("error", error);
   }
+
+  /** Answers the session's waiting poll with a noop, if one waits (Engine.IO does the same to release a poll). */
+  release(sid: string): void {
+    const transport = this.sessions.get(sid)?.transport as unknown as
+      { name: string; writable: boolean; send(packets: { type: "noop" }[]): void } | undefined;
+    if (transport?.name === "polling" && transport.writable) transport.send([{ type: "noop" }]);
+  }
 }

@@ -112,6 +112,7 @@ async function main(node: NodeConfig, code: NodeCode, send: (message: NodeMessag
       return;
     }
     if (message?.type === "fail-polling") return sessions.fail(message.sid);
+    if (message?.type === "release-polling") return sessions.release(message.sid);
     if (message?.type === "flood-debt") return floods.owe(message.debts);
     if (message?.type !== "close") return;
     clearTimeout(stateTimer);

@@ -61,6 +61,7 @@ export type HostMessage =
   | { type: "close" }
   | { type: "kick"; client: string }
   | { type: "fail-polling"; sid: string }
+  | { type: "release-polling"; sid: string }
   | ({ type: "code" } & CompiledServerCode)
   | { type: "flood-debt"; debts: FloodDebt[] };
 

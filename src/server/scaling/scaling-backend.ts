@@ -244,6 +244,10 @@ export class ScalingBackend implements LabBackend {
     this.lab?.tell({ type: "fail-polling", sid });
   }
 
+  releasePoll(sid: string): void {
+    this.lab?.tell({ type: "release-polling", sid });
+  }
+
   info(): Partial<LabInfo> {
     const names = this.lab?.names ?? NODE_NAMES;
     const prefix = `/labs/${this.parts.id}`;

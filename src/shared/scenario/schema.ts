@@ -88,6 +88,8 @@ const expectReceived = z.strictObject({
   args: jsonArgs.optional(),
   /** How many such events, not claimed by an earlier expectation, must have arrived; 0: none so far. */
   count: z.int().min(0).max(100).optional(),
+  /** The earliest unclaimed event of this name must be the one that matches: checks the order of arrival. */
+  inOrder: z.boolean().optional(),
   timeoutMs: timeoutMs.optional(),
 });
 const expectStatus = z.strictObject({
@@ -121,6 +123,8 @@ const expectAck = z.strictObject({
   outcome: z.enum(["answered", "failed", "none"]),
   /** For answered: the ack's first arguments (after the error slot when the ack is error-first). */
   args: jsonArgs.optional(),
+  /** The callback's arguments exactly as it got them, the error slot (null) included when it has one. */
+  callbackArgs: jsonArgs.optional(),
   /** Counted from the emit; for "none", how long nothing must come. */
   withinMs: timeoutMs.optional(),
 });
