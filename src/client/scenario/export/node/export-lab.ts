@@ -1,0 +1,274 @@
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import type { LessonServerOptions, LessonSetting } from "../../../../lessons/lab-context.js";
+import { parseLabRequest, type LabRequest } from "../../../../server/lab/lab-request.js";
+import { LabTraffic } from "../../../../server/lab/lab-traffic.js";
+import { NO_LINK_LIMITS } from "../../../../server/lab/link-connections.js";
+import { HEALTHY_LINK, NetworkLink } from "../../../../server/lab/network-link.js";
+import { ServerLog } from "../../../../server/lab/server-log.js";
+import type { LabInfo } from "../../../../shared/lab-api.js";
+import type { LinkState } from "../../../../shared/network.js";
+import { describePacketFault } from "../../../../shared/packet-fault-text.js";
+import type { Scenario } from "../../../../shared/scenario/schema.js";
+import type { LabControl } from "../../../lab-control.js";
+import { EXPORT_MAX_PAYLOAD_BYTES, PlainServer, type LessonHandlers } from "./plain-server.js";
+import { lazyDatabase } from "./sqlite-database.js";
+
+/** A lesson's server.ts, as the script holds it (bundled to CommonJS). */
+export interface LessonModule {
+  default?: LessonHandlers;
+  options?: LessonServerOptions;
+  settings?: Record<string, LessonSetting>;
+}
+
+const ID = "export";
+const PREFIX = `/labs/${ID}/`;
+const LOG_URL = `/api/labs/${ID}/log`;
+/** The lessons whose lab logs each HTTP exchange (src/server/lessons.ts, `logRequests`). */
+const LOGS_REQUESTS = new Set(["why-websocket"]);
+
+/**
+ * The lab of an exported script, on 127.0.0.1: one HTTP server in front (the fault proxy) that gives every
+ * client name its own network link, the lab's own NetworkLink (the same code, so a drop, a blackhole, a
+ * latency or a blocked WebSocket does here what it does there), and a plain Socket.IO server behind it.
+ * It also serves the server log as the lab does (server-sent events at `logUrl`), so the playground's own
+ * LabSession and ScenarioRunner run on it unchanged, and a control object with the control API's calls.
+ */
+export class ExportLab {
+  readonly log = new ServerLog(100_000);
+  private readonly front: HttpServer;
+  private readonly links = new Map<string, NetworkLink>();
+  private readonly traffic: LabTraffic;
+  private readonly settings: Record<string, number>;
+  private readonly database = lazyDatabase();
+  private options: LessonServerOptions;
+  private server: PlainServer;
+  private port = 0;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly lesson: LessonModule,
+  ) {
+    this.options = { ...(lesson.options ?? {}) };
+    this.settings = Object.fromEntries(Object.entries(lesson.settings ?? {}).map(([name, spec]) => [name, spec.default]));
+    this.traffic = new LabTraffic(new Set(), LOGS_REQUESTS.has(scenario.lesson) ? this.log : undefined, this.log);
+    this.server = this.startServer();
+    this.front = createServer((req, res) => this.request(req, res));
+    this.front.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.front.listen(0, "127.0.0.1", resolve));
+    this.port = (this.front.address() as AddressInfo).port;
+    return this.origin;
+  }
+
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  info(): LabInfo {
+    const recovery = this.options.connectionStateRecovery;
+    return {
+      id: ID,
+      lesson: this.scenario.lesson,
+      path: `${PREFIX}socket.io/`,
+      httpPath: `${PREFIX}http`,
+      logUrl: LOG_URL,
+      server: {
+        ...this.server.heartbeat,
+        connectionStateRecovery: recovery ? { maxDisconnectionDuration: recovery.maxDisconnectionDuration ?? 120_000 } : false,
+      },
+      limits: { maxClientsPerLab: 20, maxEventsPerSecond: 1_000, maxPayloadBytes: 64 * 1024, labIdleMs: 0 },
+      settings: Object.entries(this.lesson.settings ?? {}).map(([name, spec]) => ({
+        name,
+        ...spec,
+        value: this.settings[name] ?? spec.default,
+      })),
+      serverCode: "lesson",
+    };
+  }
+
+  async close(): Promise<void> {
+    for (const link of this.links.values()) link.drop();
+    await this.server.close();
+    this.front.closeAllConnections();
+    await new Promise<void>((resolve) => this.front.close(() => resolve()));
+  }
+
+  /** The control API's calls (src/client/lab-control.ts), done on this lab in process. */
+  control(): LabControl {
+    const lab = this;
+    const linkOf = (name: string) => {
+      const link = lab.links.get(name);
+      if (!link) throw new Error(`No client called ${name} has connected to this lab.`);
+      return link;
+    };
+    const unsupported = (what: string) => () => Promise.reject(new Error(`${what} is not part of an exported script.`));
+    return {
+      getLink: async (_lab, name) => lab.links.get(name)?.state ?? { ...HEALTHY_LINK },
+      setLink: async (_lab, name, change) => lab.setLink(linkOf(name), change),
+      drop: async (_lab, name) => {
+        const link = linkOf(name);
+        lab.cut(link, "Drop");
+        return link.state;
+      },
+      kick: async (_lab, name) => {
+        linkOf(name);
+        lab.fault(name, "Kick: the server calls socket.disconnect()");
+        const kicked = lab.server.disconnectClient(name);
+        if (kicked === 0) throw new Error(`${name} is not connected.`);
+        return { kicked };
+      },
+      packetFaults: async (_lab, name) => lab.links.get(name)?.packetFaults.list ?? [],
+      addPacketFault: async (_lab, name, fault) => {
+        const added = lab.linkFor(name).packetFaults.add(fault);
+        if (!added) throw new Error(`${name}'s link holds as many packet faults as it may.`);
+        lab.fault(name, `Packet fault: ${describePacketFault(fault, name)}`);
+        return added;
+      },
+      endPacketFault: async (_lab, name, id) => {
+        const { packetFaults } = linkOf(name);
+        const fault = packetFaults.list.find((active) => active.id === id);
+        if (!fault) throw new Error(`${name}'s link has no packet fault ${id}.`);
+        packetFaults.end(id);
+        lab.fault(name, `Packet fault ended: ${describePacketFault(fault, name)}`);
+        return undefined;
+      },
+      clearPacketFaults: async (_lab, name) => {
+        const faults = lab.links.get(name)?.packetFaults;
+        if (faults && faults.size > 0) {
+          faults.clear();
+          lab.fault(name, "Packet faults ended");
+        }
+        return undefined;
+      },
+      setRecovery: async (_lab, recovery) => {
+        const { connectionStateRecovery: _old, ...rest } = lab.options;
+        const window = recovery.maxDisconnectionDuration ?? lab.options.connectionStateRecovery?.maxDisconnectionDuration ?? 120_000;
+        lab.options = recovery.enabled ? { ...rest, connectionStateRecovery: { maxDisconnectionDuration: window } } : rest;
+        const described = recovery.enabled ? `on, maxDisconnectionDuration ${window} ms` : "off";
+        await lab.restart(`Restart server with connectionStateRecovery ${described}`);
+        return lab.info();
+      },
+      configureNodes: unsupported("The Scaling lab's nodes"),
+      restart: async () => {
+        await lab.restart();
+        return { restarted: true };
+      },
+      setSettings: async (_lab, change) => {
+        const specs = lab.lesson.settings ?? {};
+        for (const [name, value] of Object.entries(change)) {
+          const spec = specs[name];
+          if (!spec) throw new Error(`The ${lab.scenario.lesson} lab has no setting called ${name}.`);
+          lab.settings[name] = Math.min(spec.max, Math.max(spec.min, value));
+          lab.log.add({ at: Date.now(), kind: "log", message: `setting ${name} = ${lab.settings[name]}` });
+        }
+        return { ...lab.settings };
+      },
+      runServerCode: unsupported("The learner's server code"),
+      restoreLessonCode: async () => undefined,
+      runTicket: unsupported("A code run"),
+      endRun: async () => undefined,
+    };
+  }
+
+  private startServer(): PlainServer {
+    return new PlainServer({
+      handlers: this.lesson.default,
+      options: this.options,
+      log: this.log,
+      settings: this.settings,
+      database: this.database,
+    });
+  }
+
+  /** As the lab's restart: a fresh server first, then the old one closes ("server shutting down"). */
+  private async restart(why = "Restart server"): Promise<void> {
+    this.log.add({ at: Date.now(), kind: "fault", message: `${why}: every socket, room and buffered packet is gone` });
+    const old = this.server;
+    this.server = this.startServer();
+    await old.close();
+  }
+
+  private fault(client: string, message: string): void {
+    this.log.add({ at: Date.now(), kind: "fault", client, message });
+  }
+
+  private setLink(link: NetworkLink, change: Partial<LinkState>): LinkState {
+    const before = link.state;
+    const after = link.set(change);
+    for (const message of describeChange(before, after)) this.fault(link.name, message);
+    if (after.offline && !before.offline) this.cut(link, "Offline");
+    return after;
+  }
+
+  private cut(link: NetworkLink, why: string): void {
+    const { sessions, lost } = link.drop();
+    const inFlight = lost > 0 ? ` (${lost} ${lost === 1 ? "delivery" : "deliveries"} in flight lost)` : "";
+    this.fault(link.name, `${why}: the connection is cut${inFlight}`);
+    for (const sid of sessions) this.server.failPolling(sid);
+  }
+
+  private linkFor(name: string): NetworkLink {
+    let link = this.links.get(name);
+    if (!link) {
+      link = new NetworkLink(name, this.traffic, NO_LINK_LIMITS, {
+        maxFrameBytes: EXPORT_MAX_PAYLOAD_BYTES + 64,
+        server: { release: (sid) => this.server.releasePoll(sid), fail: (sid) => this.server.failPolling(sid) },
+      });
+      this.links.set(name, link);
+    }
+    return link;
+  }
+
+  private request(req: IncomingMessage, res: ServerResponse): void {
+    if (req.url?.split("?")[0] === LOG_URL) return this.streamLog(req, res);
+    const request = parseLabRequest(req.url);
+    if (!request || request.id !== ID) return void res.writeHead(404).end();
+    const serve = () => this.serve(req, res, request);
+    if (!request.client) return serve();
+    this.linkFor(request.client).request(req, res, request, serve);
+  }
+
+  private serve(req: IncomingMessage, res: ServerResponse, request: LabRequest): void {
+    if (!request.path.startsWith("http/")) return this.server.handleRequest(req, res);
+    const route = this.server.route(`/${request.path.slice("http/".length)}`);
+    if (!route) return void res.writeHead(404).end();
+    route(req, res);
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const request = parseLabRequest(req.url);
+    if (!request || request.id !== ID) return void socket.destroy();
+    if (!request.client) return this.server.handleUpgrade(req, socket, head);
+    this.linkFor(request.client).upgrade(req, socket, head, request.sid, (labSide, rest) => this.server.handleUpgrade(req, labSide, rest));
+  }
+
+  /** The server log as server-sent events: every kept entry first, then each new one, as the lab's feed. */
+  private streamLog(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store" });
+    const send = ({ seq, entry }: { seq: number; entry: unknown }) => res.write(`id: ${seq}\ndata: ${JSON.stringify(entry)}\n\n`);
+    const after = Number(req.headers["last-event-id"] ?? 0);
+    for (const numbered of this.log.since(Number.isFinite(after) ? after : 0)) send(numbered);
+    const stop = this.log.subscribe(send);
+    res.once("close", stop);
+  }
+}
+
+/** The lab's own sentences for a change of link faults (describeChange in src/server/lab/lab.ts). */
+function describeChange(before: LinkState, after: LinkState): string[] {
+  const changes: string[] = [];
+  if (before.offline !== after.offline) changes.push(after.offline ? "Offline: cut, and every new attempt refused" : "Back online");
+  if (before.blackhole !== after.blackhole) {
+    changes.push(after.blackhole ? "Blackhole: nothing flows either way, nothing is closed" : "Blackhole lifted");
+  }
+  if (before.blockWebSocket !== after.blockWebSocket) {
+    changes.push(after.blockWebSocket ? "Block WebSocket: upgrades refused, polling still passes" : "WebSocket allowed again");
+  }
+  if (before.latencyMs !== after.latencyMs || before.jitterMs !== after.jitterMs) {
+    changes.push(`Latency ${after.latencyMs} ms${after.jitterMs ? ` (+ up to ${after.jitterMs} ms jitter)` : ""}`);
+  }
+  return changes;
+}
