@@ -121,6 +121,25 @@ describe("the Scenarios region on a lesson page", () => {
     expect(await finished(shared)).toMatch(/^Done: 3 passed, 0 failed/);
   });
 
+  it("Export as a script saves one Node file of the scenario; Copy as a bug report shows its Markdown with its results", async () => {
+    const page = lab.page();
+    const article = scenario(BROADCAST);
+    const download = page.waitForEvent("download", { timeout: 30_000 });
+    await article.getByRole("button", { name: "Export as a script" }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^emit-a-broadcast-skips-its-sender\.mjs$/);
+    const { readFile } = await import("node:fs/promises");
+    const script = await readFile((await file.path())!, "utf8");
+    expect(script).toContain("socket.io-client");
+    await article.getByRole("button", { name: "Play" }).click();
+    expect(await finished(article)).toMatch(/^Done: 3 passed/);
+    await article.getByRole("button", { name: "Copy as a bug report" }).click();
+    const report = region().getByRole("textbox", { name: "Bug report" });
+    await expect.poll(() => report.inputValue()).toContain(BROADCAST);
+    expect(await report.inputValue()).toMatch(/passed/);
+    expect(lab.errors()).toEqual([]);
+  });
+
   it("a broken link and a link from a newer version each get a clear message, and the lab works without them", async () => {
     const page = lab.page();
     await reopen(page, `${origin}/lessons/emit#scenario=not-a-scenario`);

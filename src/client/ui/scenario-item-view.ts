@@ -14,6 +14,10 @@ export interface ScenarioItemContext {
   /** This item is about to run: the region resets whichever other one ran. */
   claim(item: ScenarioItem): Promise<void>;
   share(scenario: Scenario): Promise<void>;
+  /** Shows a bug report's Markdown (and copies it). */
+  report(markdown: string, title: string): Promise<void>;
+  /** Says something in the region's status line. */
+  say(text: string, error?: boolean): void;
 }
 
 export interface ScenarioItem {
@@ -58,6 +62,8 @@ export function scenarioItemMarkup(scenario: Scenario, id: string, heading: stri
     ["step", "Step"],
     ["reset", "Reset"],
     ["link", "Copy link"],
+    ["export", "Export as a script"],
+    ["report", "Copy as a bug report"],
   ]) {
     const button = document.createElement("button");
     button.type = "button";
@@ -99,7 +105,15 @@ export function mountScenarioItem(item: HTMLElement, scenario: Scenario, context
   const steps = part<HTMLOListElement>(item, ".scenario-steps");
   const state = part<HTMLElement>(item, ".scenario-state");
   const button = (action: string) => part<HTMLButtonElement>(item, `[data-action="${action}"]`);
-  const [play, pause, step, reset, link] = [button("play"), button("pause"), button("step"), button("reset"), button("link")];
+  const [play, pause, step, reset, link, exportButton, reportButton] = [
+    button("play"),
+    button("pause"),
+    button("step"),
+    button("reset"),
+    button("link"),
+    button("export"),
+    button("report"),
+  ];
   const rows = scenario.steps.map((s) => stepRow(stepText(s)));
   steps.replaceChildren(...rows);
 
@@ -201,6 +215,41 @@ export function mountScenarioItem(item: HTMLElement, scenario: Scenario, context
   });
   reset.addEventListener("click", () => void doReset());
   link.addEventListener("click", () => void context.share(scenario));
+  // The export code (docs/scenarios.md, "Export") loads only when asked for.
+  exportButton.addEventListener("click", async () => {
+    exportButton.disabled = true;
+    try {
+      const { scenarioScript } = await import("../scenario/export/index.js");
+      const script = await scenarioScript(scenario);
+      const slug = scenario.title
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-|-$/g, "")
+        .slice(0, 40);
+      const file = `${scenario.lesson}-${slug}.mjs`;
+      const url = URL.createObjectURL(new Blob([script], { type: "text/javascript" }));
+      const anchor = document.createElement("a");
+      anchor.href = url;
+      anchor.download = file;
+      anchor.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      context.say(`Saved ${file}: run it with node, with socket.io and socket.io-client installed.`);
+    } catch (error) {
+      context.say(`The script could not be made: ${error instanceof Error ? error.message : String(error)}`, true);
+    } finally {
+      exportButton.disabled = false;
+    }
+  });
+  reportButton.addEventListener("click", async () => {
+    const { bugReport } = await import("../scenario/export/index.js");
+    const { session } = handle ?? (await context.lab());
+    const report = (await ready()).report;
+    const arrow = { "to-server": "→", "to-client": "←", none: "·" } as const;
+    const timeline = session.timeline
+      .filtered({ client: "", event: "", showHeartbeat: false, showPage: false })
+      .map((entry) => `${new Date(entry.at).toISOString().slice(11, 23)} ${entry.lane} ${arrow[entry.direction]} ${entry.summary}`);
+    await context.report(bugReport({ scenario, report, timeline }), scenario.title);
+  });
   update();
   return self;
 }

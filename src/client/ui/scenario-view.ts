@@ -25,6 +25,7 @@ export async function mountScenarios(region: HTMLElement): Promise<void> {
   const share = part<HTMLElement>(region, ".scenario-share");
   const linkBox = part<HTMLInputElement>(share, '[name="scenario-link"]');
   const embedBox = part<HTMLTextAreaElement>(share, '[name="scenario-embed"]');
+  const reportBox = part<HTMLTextAreaElement>(share, '[name="scenario-report"]');
 
   const say = (text: string, error = false) => {
     message.textContent = text;
@@ -45,6 +46,15 @@ export async function mountScenarios(region: HTMLElement): Promise<void> {
   let active: ScenarioItem | undefined;
   const context: ScenarioItemContext = {
     lab: () => labOf(root),
+    say,
+    async report(markdown, title) {
+      reportBox.value = markdown;
+      share.hidden = false;
+      const copied = await copy(markdown);
+      say(
+        copied ? `Copied the bug report of "${title}".` : `The bug report of "${title}" is in the Bug report box: select it and copy it.`,
+      );
+    },
     initialClients,
     async claim(item) {
       if (active && active !== item && active.started) await active.reset();
