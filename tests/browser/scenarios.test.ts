@@ -68,6 +68,22 @@ describe("the Scenarios region on a lesson page", () => {
     expect(lab.errors()).toEqual([]);
   });
 
+  it("Reset puts the lab back: the rows are cleared and the page's own Alice and Bob are connected again", async () => {
+    const article = scenario(BROADCAST);
+    await article.getByRole("button", { name: "Play" }).click();
+    expect(await finished(article)).toMatch(/^Done:/);
+    await article.getByRole("button", { name: "Reset" }).click();
+    await expect.poll(async () => (await results(article)).every((word) => word === ""), { timeout: 20_000 }).toBe(true);
+    for (const name of ["Alice", "Bob"]) {
+      await client(name)
+        .getByRole("status")
+        .filter({ hasText: /^connected/ })
+        .waitFor({ timeout: 20_000 });
+    }
+    expect(await lab.page().getByRole("group", { name: "Alice", exact: true }).count()).toBe(1);
+    expect(await currentRow(article)).toBe(-1);
+  });
+
   it("Step runs one step at a time: the cursor moves one row each press", async () => {
     const article = scenario(BROADCAST);
     const step = article.getByRole("button", { name: "Step" });
