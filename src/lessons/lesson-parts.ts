@@ -33,3 +33,14 @@ export function lessonSettings(slug: string): LessonSettingSpec[] {
   const declared = servers[`/src/lessons/${slug}/server.ts`]?.settings ?? {};
   return Object.entries(declared).map(([name, spec]) => ({ name, ...spec }));
 }
+
+/** A lesson's shipped scenarios (`src/lessons/<slug>/scenarios/*.json`, docs/scenarios.md), by file name. */
+const scenarios = import.meta.glob<unknown>("/src/lessons/*/scenarios/*.json", { eager: true, import: "default" });
+
+export function lessonScenarios(slug: string): { id: string; scenario: unknown }[] {
+  const prefix = `/src/lessons/${slug}/scenarios/`;
+  return Object.entries(scenarios)
+    .filter(([path]) => path.startsWith(prefix))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([path, scenario]) => ({ id: path.slice(prefix.length).replace(/\.json$/, ""), scenario }));
+}

@@ -61,6 +61,43 @@ describe("accessibility (axe-core)", () => {
     }
   }
 
+  for (const colorScheme of ["light", "dark"] as const) {
+    it(`finds no serious or critical violations in a played scenario, the share boxes and the recorder (${colorScheme})`, async () => {
+      const { page, errors } = await openPage(browser, { colorScheme });
+      await page.goto(`${inject("origin")}/lessons/emit`, { waitUntil: "networkidle" });
+      await page
+        .getByRole("group", { name: "Bob", exact: true })
+        .getByRole("status")
+        .filter({ hasText: /^connected/ })
+        .waitFor();
+      const region = page.getByRole("region", { name: "Scenarios" });
+      const article = region.getByRole("article").first();
+      await article.getByRole("button", { name: "Play" }).click();
+      await article
+        .locator(".scenario-state")
+        .filter({ hasText: /^Done:/ })
+        .waitFor({ timeout: 30_000 });
+      await article.getByRole("button", { name: "Copy link" }).click();
+      await region.getByRole("textbox", { name: "Scenario link" }).waitFor();
+      await region.getByRole("button", { name: "Record" }).click();
+      await region.getByRole("group", { name: "Add an expectation" }).waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+  }
+
+  it("finds no serious or critical violations on /embed/emit", async () => {
+    const { page } = await openPage(browser);
+    await page.goto(`${inject("origin")}/embed/emit`, { waitUntil: "networkidle" });
+    await page
+      .locator(".lab-status")
+      .filter({ hasText: /Lab ready/ })
+      .waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
   it("finds no serious or critical violations in the opened code editor", { timeout: 60_000 }, async () => {
     const { page, errors } = await openPage(browser);
     await page.goto(`${inject("origin")}/lessons/emit#check-yourself`, { waitUntil: "networkidle" });

@@ -52,6 +52,37 @@ describe("security headers and the pages' Content Security Policy", () => {
     });
   }
 
+  for (const slug of COURSE_SLUGS) {
+    it(`/embed/${slug} may be framed by any site, and keeps the rest of the policy`, async () => {
+      const { page, violations } = await watchedPage();
+      const response = await page.goto(`${origin}/embed/${slug}`);
+      expect(response?.status()).toBe(200);
+      const headers = response?.headers() ?? {};
+      expect(headers["content-security-policy"]).toContain("frame-ancestors *");
+      expect(headers["content-security-policy"]).not.toContain("frame-ancestors 'none'");
+      expect(headers["content-security-policy"]).toContain("object-src 'none'");
+      expect(headers["x-frame-options"]).toBeUndefined();
+      expect(headers["x-content-type-options"]).toBe("nosniff");
+      await page.waitForLoadState("networkidle");
+      expect(await violations()).toEqual([]);
+    });
+  }
+
+  it("keeps refusing to be framed on every path that is not an embed page, however it is spelled", async () => {
+    for (const path of [
+      "/embed",
+      "/embed/",
+      "/embed/emit/../../lessons/emit",
+      "/embedded/emit",
+      "/lessons/emit?x=/embed/emit",
+      "/api/health",
+    ]) {
+      const response = await fetch(`${origin}${path}`, { redirect: "manual" });
+      expect(response.headers.get("x-frame-options"), path).toBe("DENY");
+      expect(response.headers.get("content-security-policy"), path).toContain("frame-ancestors 'none'");
+    }
+  });
+
   it("refuses an inline script that has no hash", async () => {
     const { page, errors } = await watchedPage();
     await page.goto(`${origin}/lessons/emit`);

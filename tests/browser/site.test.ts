@@ -88,7 +88,8 @@ describe("the site", () => {
     ] as const) {
       const { page } = await openPage(browser, { viewport: { width, height: 900 } });
       await page.goto(`${origin}/lessons/emit`);
-      const article = page.getByRole("article");
+      // The lesson's own article (the lab's Scenarios region lists its scenarios as articles too).
+      const article = page.getByRole("article").filter({ has: page.getByRole("heading", { level: 1 }) });
       const lab = page.getByRole("region", { name: "Your lab" });
       if (beside) {
         const text = await article.boundingBox();

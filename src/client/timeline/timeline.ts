@@ -8,7 +8,7 @@ export const SERVER_LANE = "Server";
 export type Direction = "to-server" | "to-client" | "none";
 
 /** Why an entry is marked on its lane, beyond being a frame. */
-export type Mark = "buffered" | "flushed" | "recovered" | "fault" | "status";
+export type Mark = "buffered" | "flushed" | "recovered" | "fault" | "status" | "step";
 
 export interface TimelineEntry {
   seq: number;

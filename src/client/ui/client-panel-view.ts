@@ -6,6 +6,7 @@ import type { AckStyle, ClientStatus, Heartbeat, ReceivedEntry, Reconnection, Vi
 import { isTransportChoice } from "../transport-choices.js";
 import { appendToLog, describeArgs, describeTraffic, logItem } from "./format.js";
 import { part } from "./dom.js";
+import { reportLabAction } from "../lab-actions.js";
 import { mountLinkControls } from "./link-controls-view.js";
 import type { Answering } from "./lesson-ui.js";
 import type { StatusTone } from "./status-tone.js";
@@ -59,6 +60,9 @@ function ackStyle(data: FormData): AckStyle {
   const timeoutMs = Number(data.get("ack-timeout") ?? "");
   return timeoutMs > 0 ? { kind, timeoutMs } : { kind };
 }
+
+/** An emit's ack as a recorded scenario step says it. */
+const recordedAck = ({ kind, timeoutMs }: AckStyle) => ({ style: kind, ...(timeoutMs !== undefined && { timeoutMs }) });
 
 /**
  * Events a lesson sends on every keystroke or tick (the Emit lesson's shared text): consecutive receipts
@@ -133,7 +137,10 @@ export function mountClientPanel(
   };
   showStatus(client.status);
   client.on("status", showStatus);
-  reconnect.addEventListener("click", () => client.connect());
+  reconnect.addEventListener("click", () => {
+    client.connect();
+    reportLabAction({ type: "connect", client: client.name });
+  });
 
   mountNetworkControls(panel, client, options.lab);
   mountCountdowns(panel, client);
@@ -191,7 +198,9 @@ export function mountClientPanel(
       );
     }
     try {
-      client.emit(event, parsed.args, data.get("ack") === "on" ? ackStyle(data) : null);
+      const ack = data.get("ack") === "on" ? ackStyle(data) : null;
+      client.emit(event, parsed.args, ack);
+      reportLabAction({ type: "emit", client: client.name, event, args: parsed.args, ...(ack && { ack: recordedAck(ack) }) });
       error.textContent = "";
     } catch (thrown) {
       // socket.io-client refuses reserved names such as "connect" by throwing.
@@ -219,7 +228,10 @@ export function mountClientPanel(
 /** The link controls, plus what every page client has: Disconnect and the choice of transports. */
 function mountNetworkControls(panel: HTMLElement, client: VirtualClient, lab: LabInfo): void {
   mountLinkControls(panel, lab, client.name);
-  part<HTMLButtonElement>(panel, ".client-disconnect").addEventListener("click", () => client.disconnect());
+  part<HTMLButtonElement>(panel, ".client-disconnect").addEventListener("click", () => {
+    client.disconnect();
+    reportLabAction({ type: "disconnect", client: client.name });
+  });
   const transport = part<HTMLSelectElement>(panel, "select[name=transport]");
   transport.value = client.transportChoice;
   transport.addEventListener("change", () => {

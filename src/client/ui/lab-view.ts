@@ -2,8 +2,11 @@ import type { LabInfo } from "../../shared/lab-api.js";
 import type { LinkTraffic } from "../../shared/network.js";
 import { openLab } from "../lab-api.js";
 import { labControl } from "../lab-control.js";
+import { tapLabControl } from "../lab-actions.js";
 import { learnerId } from "../learner.js";
 import { LabSession } from "../lab-session.js";
+import type { VirtualClient } from "../virtual-client.js";
+import { publishLab } from "./lab-handle.js";
 import { mountClientPanel } from "./client-panel-view.js";
 import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { mountInspector } from "./inspector-view.js";
@@ -44,6 +47,8 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const { pingInterval, pingTimeout } = lab.server;
   status.textContent = `Lab ready: a real Socket.IO server for you alone. Heartbeat: pingInterval ${pingInterval / 1000} s, pingTimeout ${pingTimeout / 1000} s.`;
 
+  // What the learner does through the control API can be recorded as a scenario (scenario-record-view.ts).
+  tapLabControl(labControl);
   const parts = await partsReady;
   const session = new LabSession(lab);
   const { timeline, feed } = session;
@@ -85,14 +90,18 @@ export async function startLab(root: HTMLElement): Promise<void> {
   function addClient(name: string): void {
     // In the Scaling lab each client connects to one node (Alice to A, Bob to B) until the learner says otherwise.
     const options = lab.scaling ? { path: targetPath(lab.scaling, initialTarget(lab.scaling, session.clients.length)) } : {};
-    const client = session.addClient(name, { options });
+    session.addClient(name, { options });
+  }
+
+  /** The panel of each client, by client: a scenario replaces clients in the session, and the panels follow. */
+  const panelOf = new Map<VirtualClient, HTMLElement>();
+  function mountPanel(client: VirtualClient): HTMLElement {
+    const { name } = client;
     const panel = (template.content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
     const shows = mountClientPanel(panel, client, {
       lab,
       onRemove: () => {
         session.removeClient(name);
-        panel.remove();
-        panels.delete(name);
         addButton.focus();
       },
     });
@@ -100,8 +109,26 @@ export async function startLab(root: HTMLElement): Promise<void> {
       const hooks = mount(panel, client, lab);
       if (hooks?.answering) shows.answerWith(hooks.answering);
     }
-    container.append(panel);
     panels.set(name, shows);
+    return panel;
+  }
+  function followClients(): void {
+    const current = session.clients;
+    for (const [client, panel] of panelOf) {
+      if (current.includes(client)) continue;
+      panel.remove();
+      panelOf.delete(client);
+      if (!session.client(client.name)) panels.delete(client.name);
+    }
+    current.forEach((client, index) => {
+      let panel = panelOf.get(client);
+      if (!panel) {
+        panel = mountPanel(client);
+        panelOf.set(client, panel);
+      }
+      // In the session's order, moving a panel only when it is out of place (a move would drop its focus).
+      if (container.children[index] !== panel) container.insertBefore(panel, container.children[index] ?? null);
+    });
   }
 
   const playground = root.querySelector<HTMLElement>("[data-code-playground]");
@@ -111,6 +138,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const serverCode = root.querySelector<HTMLElement>("[data-server-code]");
   if (serverCode) mountServerCode(serverCode, { lab, slug: lesson, feed });
   session.onClientsChange(() => {
+    followClients();
     updateAddButton();
     for (const hooks of partHooks) hooks.clientsChanged?.();
   });
@@ -131,4 +159,5 @@ export async function startLab(root: HTMLElement): Promise<void> {
     const name = CLIENT_NAMES.find((candidate) => !session.client(candidate));
     if (name) addClient(name);
   });
+  publishLab(root, { lab, session, addClient });
 }

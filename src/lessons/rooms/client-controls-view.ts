@@ -1,5 +1,6 @@
 import type { VirtualClient } from "../../client/virtual-client.js";
 import { part } from "../../client/ui/dom.js";
+import { reportLabAction } from "../../client/lab-actions.js";
 
 /** Join and leave rooms from one client's panel (Enter in the Room field joins); the panel lights up whenever a `news` event reaches it. */
 export function mountRoomControls(panel: HTMLElement, client: VirtualClient): void {
@@ -12,6 +13,7 @@ export function mountRoomControls(panel: HTMLElement, client: VirtualClient): vo
     try {
       const answer = (await client.socket.timeout(3000).emitWithAck(event, room.value.trim())) as string[] | { error: string };
       error.textContent = Array.isArray(answer) ? "" : answer.error;
+      if (Array.isArray(answer)) reportLabAction({ type: event, client: client.name, room: room.value.trim() });
     } catch (thrown) {
       error.textContent = thrown instanceof Error ? `${thrown.message}: is ${client.name} connected?` : String(thrown);
     }

@@ -102,9 +102,9 @@ export function createPlayground(
   return {
     labs,
     handleRequest(req, res, next) {
-      setSecurityHeaders(res);
-      if (!allowsHost(req.headers.host)) return sendError(res, 421, "host_not_allowed", hostRefusal(req.headers.host));
       const path = pathOf(req.url);
+      setSecurityHeaders(res, path);
+      if (!allowsHost(req.headers.host)) return sendError(res, 421, "host_not_allowed", hostRefusal(req.headers.host));
       if (path.startsWith("/api/")) return handleApi(req, res, path);
       if (path === SANDBOX_PAGE_PATH) return serveSandboxPage(req, res);
       if (!path.startsWith("/labs/")) return next();
