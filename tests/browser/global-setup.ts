@@ -14,8 +14,13 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const redis = await startRedis();
   // Every browser test comes from 127.0.0.1: one address may hold the whole host's Scaling processes here,
-  // as the tests open Scaling labs in parallel; the per-address cap has tests of its own (scaling-limits).
-  const env = { PLAYGROUND_MAX_LAB_PROCESSES_PER_ADDRESS: "20", ...(redis ? { REDIS_URL: redis.url } : {}) };
+  // as the tests open Scaling labs in parallel, and more than a visitor's 8 a minute (every test that walks
+  // all lessons opens one); the per-address caps have tests of their own (scaling-limits, quotas).
+  const env = {
+    PLAYGROUND_MAX_LAB_PROCESSES_PER_ADDRESS: "20",
+    PLAYGROUND_LAB_PROCESSES_PER_ADDRESS_PER_MINUTE: "400",
+    ...(redis ? { REDIS_URL: redis.url } : {}),
+  };
   const server = await startProductionServer({ env });
   project.provide("origin", server.origin);
   project.provide("hasRedis", Boolean(redis));

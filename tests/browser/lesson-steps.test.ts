@@ -50,7 +50,10 @@ for (const [size, viewport] of [
       const seen = [await visibleStepHeading(page)];
       const next = page.getByRole("link", { name: "Next step", exact: true });
       while (await next.isVisible()) {
+        const previous = seen.at(-1);
         await next.click();
+        // The step changes on the fragment's hashchange, a task after the click: wait for it.
+        await expect.poll(() => visibleStepHeading(page)).not.toBe(previous);
         const heading = await visibleStepHeading(page);
         expect(seen).not.toContain(heading);
         seen.push(heading);
