@@ -121,7 +121,9 @@ describe("the Scenarios region on a lesson page", () => {
     const page = lab.page();
     await scenario(BROADCAST).getByRole("button", { name: "Copy link" }).click();
     const box = region().getByRole("textbox", { name: "Scenario link" });
-    await expect.poll(() => box.inputValue()).toMatch(/\/lessons\/emit#scenario=[A-Za-z0-9_-]+$/);
+    // The region's code loads on first use and the link is compressed asynchronously: on a loaded CI machine
+    // that took longer than expect.poll's default 5 s.
+    await expect.poll(() => box.inputValue(), { timeout: 20_000 }).toMatch(/\/lessons\/emit#scenario=[A-Za-z0-9_-]+$/);
     expect(await box.getAttribute("readonly")).not.toBeNull();
     expect(await region().getByRole("textbox", { name: "Embed code" }).inputValue()).toMatch(/^<iframe src="[^"]+\/embed\/emit#scenario=/);
     const url = await box.inputValue();
