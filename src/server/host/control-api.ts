@@ -155,12 +155,8 @@ export function createControlApi(labs: LabRegistry, quotas: AddressQuotas, clust
   }
 
   async function clientFault(req: IncomingMessage, res: ServerResponse, lab: Lab, encodedName: string, action: string): Promise<void> {
-    let name: string;
-    try {
-      name = decodeURIComponent(encodedName);
-    } catch {
-      return sendError(res, 400, "invalid_client", "The client name in the path is not valid URL encoding.");
-    }
+    const name = clientNameIn(encodedName);
+    if (name === undefined) return sendError(res, 400, "invalid_client", "The client name in the path is not valid URL encoding.");
     const method = req.method ?? "GET";
     let result: FaultResult<unknown>;
     if (action === "link" && method === "GET") {
@@ -185,12 +181,8 @@ export function createControlApi(labs: LabRegistry, quotas: AddressQuotas, clust
 
   /** A client's packet faults (docs/lab-api.md, "Packet faults"): list, add, end one, end all. */
   async function packetFaults(req: IncomingMessage, res: ServerResponse, lab: Lab, encodedName: string, faultId: string | undefined) {
-    let name: string;
-    try {
-      name = decodeURIComponent(encodedName);
-    } catch {
-      return sendError(res, 400, "invalid_client", "The client name in the path is not valid URL encoding.");
-    }
+    const name = clientNameIn(encodedName);
+    if (name === undefined) return sendError(res, 400, "invalid_client", "The client name in the path is not valid URL encoding.");
     const method = req.method ?? "GET";
     if (faultId !== undefined) {
       if (method !== "DELETE") return methodNotAllowed(res, "DELETE");
@@ -358,6 +350,15 @@ function processCapMessage(labs: LabRegistry): string {
     `Your address already runs as many Scaling lab node processes as one address may at once (${most}; each Scaling lab runs two, ` +
     "and everyone behind the same network shares them). Close a Scaling lab, or wait until an idle one is closed, then try again."
   );
+}
+
+/** A client's name from its path segment, or undefined when the segment is not valid URL encoding. */
+function clientNameIn(encodedName: string): string | undefined {
+  try {
+    return decodeURIComponent(encodedName);
+  } catch {
+    return undefined;
+  }
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string): void {

@@ -23,6 +23,7 @@ import { compileServerCode, type CompileError, type CompiledServerCode } from ".
 import { prepareLearnerServer, type LearnerServer } from "../sandbox/learner-server.js";
 import { takeSandboxSlot } from "../sandbox/sandbox-slots.js";
 import { LabTraffic } from "./lab-traffic.js";
+import { describeChange } from "./link-change-text.js";
 
 export { LAB_HEARTBEAT };
 
@@ -541,19 +542,4 @@ export class Lab {
     this.links.set(name, link);
     return link;
   }
-}
-
-function describeChange(before: LinkState, after: LinkState): string[] {
-  const changes: string[] = [];
-  if (before.offline !== after.offline) changes.push(after.offline ? "Offline: cut, and every new attempt refused" : "Back online");
-  if (before.blackhole !== after.blackhole) {
-    changes.push(after.blackhole ? "Blackhole: nothing flows either way, nothing is closed" : "Blackhole lifted");
-  }
-  if (before.blockWebSocket !== after.blockWebSocket) {
-    changes.push(after.blockWebSocket ? "Block WebSocket: upgrades refused, polling still passes" : "WebSocket allowed again");
-  }
-  if (before.latencyMs !== after.latencyMs || before.jitterMs !== after.jitterMs) {
-    changes.push(`Latency ${after.latencyMs} ms${after.jitterMs ? ` (+ up to ${after.jitterMs} ms jitter)` : ""}`);
-  }
-  return changes;
 }

@@ -19,6 +19,7 @@ import { LEARNER_CODE_UNSUPPORTED } from "../unsupported.js";
 import { sharedAdapter } from "./shared-adapter.js";
 import { EXPORT_MAX_PAYLOAD_BYTES, PlainServer, type LessonHandlers } from "./plain-server.js";
 import { lazyDatabase } from "./sqlite-database.js";
+import { describeChange } from "../../../../server/lab/link-change-text.js";
 
 /** A lesson's server.ts, as the script holds it (bundled to CommonJS). */
 export interface LessonModule {
@@ -374,20 +375,4 @@ function learnSession(res: ServerResponse, learn: (sid: string) => void): void {
   const end = res.end.bind(res);
   res.write = ((chunk: unknown, ...rest: unknown[]) => (peek(chunk), write(chunk as never, ...(rest as [])))) as typeof res.write;
   res.end = ((chunk?: unknown, ...rest: unknown[]) => (peek(chunk), end(chunk as never, ...(rest as [])))) as typeof res.end;
-}
-
-/** The lab's own sentences for a change of link faults (describeChange in src/server/lab/lab.ts). */
-function describeChange(before: LinkState, after: LinkState): string[] {
-  const changes: string[] = [];
-  if (before.offline !== after.offline) changes.push(after.offline ? "Offline: cut, and every new attempt refused" : "Back online");
-  if (before.blackhole !== after.blackhole) {
-    changes.push(after.blackhole ? "Blackhole: nothing flows either way, nothing is closed" : "Blackhole lifted");
-  }
-  if (before.blockWebSocket !== after.blockWebSocket) {
-    changes.push(after.blockWebSocket ? "Block WebSocket: upgrades refused, polling still passes" : "WebSocket allowed again");
-  }
-  if (before.latencyMs !== after.latencyMs || before.jitterMs !== after.jitterMs) {
-    changes.push(`Latency ${after.latencyMs} ms${after.jitterMs ? ` (+ up to ${after.jitterMs} ms jitter)` : ""}`);
-  }
-  return changes;
 }
