@@ -215,6 +215,13 @@ describe("hostile input", () => {
           socket.send(`42${JSON.stringify([event, hostile, [hostile], { text: hostile, id: hostile, run: hostile }])}`);
           await closed;
         }
+        // The same keys spelt with JSON's \u escapes, which no text search for the names would see.
+        for (const key of ["to\\u0053tring", "value\\u004ff"]) {
+          const socket = await rawClient(lab, "Shadow");
+          const closed = new Promise((resolve) => socket.once("close", resolve));
+          socket.send(`42["${event}",{"${key}":1}]`);
+          await closed;
+        }
       }
       const bystander = await connectClient(running.origin, lab, "Bystander", "websocket");
       expect(bystander.connected).toBe(true);

@@ -15,6 +15,16 @@ function refuseConversionKeys(key: string, value: unknown): unknown {
 }
 
 /**
+ * Whether a packet's text could hold one of CONVERSION_KEYS once parsed: it names one, or has a `\u`
+ * escape that could spell one (JSON's only escape for a letter). Most packets do neither, and JSON.parse
+ * with a reviver is several times slower than without (V8 hands the reviver each value's source), which
+ * the load benchmark showed as the lab's single largest parsing cost ([8/8]).
+ */
+export function mayHoldConversionKey(text: string): boolean {
+  return text.includes("toString") || text.includes("valueOf") || text.includes("\\u");
+}
+
+/**
  * Socket.IO's own parser, refusing packets nested deeper than MAX_PAYLOAD_DEPTH before they are decoded,
  * and packets with a key that shadows toString or valueOf while they are. Socket.IO treats a decoding error
  * as a protocol error: it closes that client's connection ("parse error") and nothing reaches the lesson's
@@ -22,13 +32,17 @@ function refuseConversionKeys(key: string, value: unknown): unknown {
  */
 class Decoder extends SocketIoDecoder {
   constructor() {
-    // socket.io-parser parses with this reviver and reports any throw from it as an invalid payload.
     super({ reviver: refuseConversionKeys });
   }
 
   override add(packet: unknown): void {
-    if (typeof packet === "string" && nestsDeeperThan(packet, MAX_PAYLOAD_DEPTH)) {
-      throw new Error(`payload nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+    if (typeof packet === "string") {
+      if (nestsDeeperThan(packet, MAX_PAYLOAD_DEPTH)) throw new Error(`payload nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+      // A binary packet's attachments come as Buffers after this text, which alone holds its JSON.
+      // socket.io-parser parses with its (private) `opts.reviver`, and reports a throw from it as an invalid payload.
+      (this as unknown as { opts: { reviver?: typeof refuseConversionKeys } }).opts.reviver = mayHoldConversionKey(packet)
+        ? refuseConversionKeys
+        : undefined;
     }
     super.add(packet);
   }
