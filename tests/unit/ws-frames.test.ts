@@ -60,4 +60,36 @@ describe("finding WebSocket frames in a byte stream", () => {
   it("hands on an empty frame (a close, a ping) at once, not with the next chunk", () => {
     expect(split([frame("", { opcode: 8 })], true).map((piece) => "frame" in piece && piece.frame.opcode)).toEqual([8]);
   });
+
+  it("lets a chunk of whole frames pass whole, and hands the rest of the stream to feed where a header is cut", () => {
+    const splitter = new FrameSplitter(1 << 20);
+    // Two whole frames and the first byte of the third: the third's header is cut, so that chunk cannot pass whole.
+    expect(splitter.passWhole(stream.subarray(0, (frames[0]?.length ?? 0) + (frames[1]?.length ?? 0)))).toBe(true);
+    const third = frames[2] ?? Buffer.alloc(0);
+    expect(splitter.passWhole(third.subarray(0, 1))).toBe(false);
+    // Nothing changed by the refusal: feed, inspecting, still finds the third frame whole.
+    const pieces: WsPiece[] = [];
+    splitter.feed(third.subarray(0, 1), true, (piece) => pieces.push(piece));
+    splitter.feed(third.subarray(1), true, (piece) => pieces.push(piece));
+    expect(texts(pieces)).toEqual(["x".repeat(300)]);
+  });
+
+  it("tracks a frame's payload across chunks that pass whole, so the next frame's start is known", () => {
+    const splitter = new FrameSplitter(1 << 20);
+    const third = frames[2] ?? Buffer.alloc(0);
+    // The header and half the payload, then the rest of the payload: both pass whole.
+    expect(splitter.passWhole(third.subarray(0, 100))).toBe(true);
+    expect(splitter.canInsert).toBe(false);
+    expect(splitter.passWhole(third.subarray(100))).toBe(true);
+    expect(splitter.canInsert).toBe(true);
+    // A text payload ws writes as a string passes whole within the frame its header began.
+    const server = frame('430["ok"]');
+    expect(splitter.passWhole(server.subarray(0, 2))).toBe(true);
+    expect(splitter.passWhole('430["ok"]')).toBe(true);
+    expect(splitter.canInsert).toBe(true);
+    // Then inspecting starts at the next whole frame.
+    const pieces = split([], true);
+    splitter.feed(frames[0] ?? Buffer.alloc(0), true, (piece) => pieces.push(piece));
+    expect(texts(pieces)).toEqual(['42["chat","hi"]']);
+  });
 });

@@ -26,6 +26,11 @@ export class Lane {
     return this.bytes;
   }
 
+  /** Whether a delivery entering now would go at once: a caller that knows can skip making one. */
+  get immediate(): boolean {
+    return !this.link.blackholed && this.queue.length === 0 && this.link.delay() === 0;
+  }
+
   send(action: Action, bytes = 0): void {
     if (this.link.blackholed) {
       this.held.push({ action, bytes });

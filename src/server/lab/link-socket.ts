@@ -44,6 +44,15 @@ class FaultedDirection {
     this.stream = new PacketStream(packets.faults, direction, (notes, frame) => packets.report(notes, frame), packets.maxFrameBytes);
   }
 
+  /**
+   * Whether a chunk can go on whole, as it came, with nothing made for it: no fault looks at this direction,
+   * nothing is delayed or gathered. It then has been counted into the frame boundaries: send it on.
+   */
+  passes(chunk: Buffer | string, encoding: BufferEncoding): boolean {
+    if (this.closed || this.due.length > 0 || this.stream.busy || this.packets.faults.has(this.direction)) return false;
+    return this.frames.passWhole(chunk, encoding);
+  }
+
   /** Splits what crossed into frames, applies the faults, and sends on what goes on now, in order. */
   feed(chunks: Chunk[]): void {
     const out: Chunk[] = [];
@@ -116,7 +125,9 @@ export class LinkSocket extends Duplex {
     real.on("data", (chunk: Buffer) => {
       link.count("toServer", chunk.length);
       if (this.faultClosed) return;
-      this.fromClient.feed([{ chunk, encoding: "utf8" }]);
+      if (!this.fromClient.passes(chunk, "utf8")) this.fromClient.feed([{ chunk, encoding: "utf8" }]);
+      else if (link.toServer.immediate) this.push(chunk);
+      else link.toServer.send(() => void (this.faultClosed || this.push(chunk)), chunk.length);
       // A full lane stops reading from the client, as a full TCP window would.
       if (link.toServer.pendingBytes > LANE_HIGH_WATER) {
         real.pause();
@@ -172,8 +183,19 @@ export class LinkSocket extends Duplex {
     let bytes = 0;
     for (const { chunk, encoding } of chunks) bytes += typeof chunk === "string" ? Buffer.byteLength(chunk, encoding) : chunk.length;
     this.link.count("toClient", bytes);
-    if (handshake) this.toClient(chunks);
-    else if (!this.faultClosed) this.fromLab.feed(chunks);
+    if (handshake) this.toClient(chunks, bytes);
+    else if (!this.faultClosed) {
+      let whole = 0;
+      for (const { chunk, encoding } of chunks) {
+        if (!this.fromLab.passes(chunk, encoding)) break;
+        whole += 1;
+      }
+      if (whole === chunks.length) this.toClient(chunks, bytes);
+      else {
+        if (whole > 0) this.toClient(chunks.slice(0, whole));
+        this.fromLab.feed(chunks.slice(whole));
+      }
+    }
     // The lab's writes wait while the lane is full, or the client does not read what already crossed it,
     // so the lab's own buffers take the backpressure (and its cap on them applies: outgoing-cap.ts).
     if (this.link.toClient.pendingBytes > LANE_HIGH_WATER) this.link.toClient.whenDrained(() => callback());
@@ -182,15 +204,20 @@ export class LinkSocket extends Duplex {
   }
 
   /** Frames on their way to the client, written together (corked) as ws wrote them. */
-  private toClient(chunks: Chunk[]): void {
-    let bytes = 0;
-    for (const { chunk, encoding } of chunks) bytes += typeof chunk === "string" ? Buffer.byteLength(chunk, encoding) : chunk.length;
-    this.link.toClient.send(() => {
-      if (this.real.destroyed || this.real.writableEnded) return;
-      if (chunks.length > 1) this.real.cork();
-      for (const { chunk, encoding } of chunks) this.real.write(chunk, encoding);
-      if (chunks.length > 1) this.real.uncork();
-    }, bytes);
+  private toClient(chunks: Chunk[], knownBytes?: number): void {
+    if (this.link.toClient.immediate) return this.writeToClient(chunks);
+    let bytes = knownBytes ?? 0;
+    if (knownBytes === undefined)
+      for (const { chunk, encoding } of chunks) bytes += typeof chunk === "string" ? Buffer.byteLength(chunk, encoding) : chunk.length;
+    this.link.toClient.send(() => this.writeToClient(chunks), bytes);
+  }
+
+  /** Writes frames to the real socket, corked together as ws wrote them. */
+  private writeToClient(chunks: Chunk[]): void {
+    if (this.real.destroyed || this.real.writableEnded) return;
+    if (chunks.length > 1) this.real.cork();
+    for (const { chunk, encoding } of chunks) this.real.write(chunk, encoding);
+    if (chunks.length > 1) this.real.uncork();
   }
 
   override _final(callback: (error?: Error | null) => void): void {

@@ -24,17 +24,23 @@ interface Header {
   payloadBytes: number;
 }
 
-function readHeader(bytes: Buffer): Header | undefined {
-  if (bytes.length < 2) return undefined;
-  const [first = 0, second = 0] = bytes;
+/** The header of the frame that starts at `at`, or undefined while its bytes are not all there yet. */
+function readHeader(bytes: Buffer, at = 0): Header | undefined {
+  if (bytes.length - at < 2) return undefined;
+  const first = bytes[at] ?? 0;
+  const second = bytes[at + 1] ?? 0;
   const masked = (second & 0x80) !== 0;
   const short = second & 0x7f;
   const extended = short === 126 ? 2 : short === 127 ? 8 : 0;
   const headerBytes = 2 + extended + (masked ? 4 : 0);
-  if (bytes.length < headerBytes) return undefined;
+  if (bytes.length - at < headerBytes) return undefined;
   // A 64-bit length past 2^53 is no length a lab would carry: it reads as "too long to inspect".
   const payloadBytes =
-    short === 126 ? bytes.readUInt16BE(2) : short === 127 ? Math.min(Number(bytes.readBigUInt64BE(2)), Number.MAX_SAFE_INTEGER) : short;
+    short === 126
+      ? bytes.readUInt16BE(at + 2)
+      : short === 127
+        ? Math.min(Number(bytes.readBigUInt64BE(at + 2)), Number.MAX_SAFE_INTEGER)
+        : short;
   return { fin: (first & 0x80) !== 0, opcode: first & 0x0f, masked, headerBytes, payloadBytes };
 }
 
@@ -79,6 +85,38 @@ export class FrameSplitter {
    */
   get canInsert(): boolean {
     return this.passing === 0;
+  }
+
+  /**
+   * The common case, a chunk no fault needs to see, made cheap: when nothing is being gathered and the chunk
+   * does not end inside a frame's header, tracks the chunk's frame boundaries and answers true, and the
+   * chunk passes whole as it came. Otherwise answers false, having changed nothing: `feed` it instead. Only
+   * for a direction that is not inspecting. (Splitting each chunk into pieces, as `feed` does, and handing
+   * each on was a fifth of the lab's own CPU in the load benchmark, [8/8].)
+   */
+  passWhole(chunk: Buffer | string, encoding: BufferEncoding = "utf8"): boolean {
+    if (this.pendingBytes > 0 || this.header) return false;
+    if (typeof chunk === "string") {
+      if (this.passing === 0) return false;
+      const length = Buffer.byteLength(chunk, encoding);
+      if (length > this.passing) return false;
+      this.passing -= length;
+      return true;
+    }
+    let at = 0;
+    let passing = this.passing;
+    for (;;) {
+      const left = chunk.length - at;
+      if (passing >= left) {
+        this.passing = passing - left;
+        return true;
+      }
+      at += passing;
+      const header = readHeader(chunk, at);
+      if (!header) return false;
+      at += header.headerBytes;
+      passing = header.payloadBytes;
+    }
   }
 
   feed(chunk: Buffer | string, inspect: boolean, out: (piece: WsPiece) => void, encoding: BufferEncoding = "utf8"): void {
