@@ -47,3 +47,32 @@ describe("frames in the server log", () => {
     expect(heard).toEqual(entries.slice(1).map((entry) => (entry.kind === "sent" ? entry.frame : "")));
   });
 });
+
+describe("the server log's store", () => {
+  it("keeps exactly the newest entries across many pages, whatever their kinds and sizes", () => {
+    const log = new ServerLog(50);
+    for (let n = 1; n <= 2000; n++) {
+      if (n % 3 === 0) log.add({ at: n, kind: "log", message: `line ${n} ${"é".repeat(n % 97)}` });
+      else log.addFrame(n % 2 ? "received" : "sent", `Client ${n % 5}`, `sid-${n % 7}`, `2["m",${n},"${"x".repeat(n % 300)}"]`);
+    }
+    const kept = log.since();
+    expect(kept.map(({ seq }) => seq)).toEqual(Array.from({ length: 50 }, (_, i) => 1951 + i));
+    const last = kept.at(-1)?.entry;
+    expect(last).toEqual({
+      at: expect.any(Number),
+      kind: "sent",
+      client: "Client 0",
+      socketId: "sid-5",
+      frame: `42["m",2000,"${"x".repeat(200)}"]`,
+    });
+    expect(kept.find(({ seq }) => seq === 1998)?.entry).toEqual({ at: 1998, kind: "log", message: `line 1998 ${"é".repeat(1998 % 97)}` });
+  });
+
+  it("keeps an entry longer than a page whole", () => {
+    const log = new ServerLog(3);
+    const message = "y".repeat(20_000);
+    log.add({ at: 1, kind: "log", message });
+    log.addFrame("received", "Alice", "s1", "3");
+    expect(log.since().map(({ entry }) => (entry.kind === "log" ? entry.message.length : entry.kind))).toEqual([20_000, "received"]);
+  });
+});

@@ -1,5 +1,6 @@
 import type { ServerLogEntry } from "../../shared/server-log.js";
 import { messageFrame, truncate, type FrameData } from "../../shared/wire.js";
+import { LogPages, type StoredFrame } from "./log-pages.js";
 
 /** The most of a frame the log keeps and shows. */
 export const FRAME_CHARS = 400;
@@ -12,57 +13,38 @@ export interface NumberedEntry {
 
 type Listener = (numbered: NumberedEntry) => void;
 
-/**
- * A frame the lab received or sent, kept as it came until someone reads the log: every frame of every
- * lab lands here, and most are never read, so the hot path makes one small object and no strings.
- */
-class FrameRecord {
-  constructor(
-    readonly seq: number,
-    readonly at: number,
-    readonly kind: "received" | "sent",
-    readonly client: string,
-    readonly socketId: string,
-    /** A short text frame's Engine.IO message as it came (`raw`), or the text the log shows for any other. */
-    readonly data: string,
-    readonly raw: boolean,
-  ) {}
-
-  numbered(): NumberedEntry {
-    const { seq, at, kind, client, socketId, data, raw } = this;
-    return { seq, entry: { at, kind, client, socketId, frame: raw ? messageFrame(data) : data } };
-  }
+/** What the log shows of a frame it kept: a short text frame is kept as the Engine.IO message came. */
+function frameEntry(seq: number, at: number, frame: StoredFrame): NumberedEntry {
+  const { kind, client, socketId, data, raw } = frame;
+  return { seq, entry: { at, kind, client, socketId, frame: raw ? messageFrame(data) : data } };
 }
-
-type Slot = NumberedEntry | FrameRecord;
 
 /**
  * What the log shows of a frame too long to keep whole, as `truncate(messageFrame(data), FRAME_CHARS)`
- * would say it, but made from the frame's start only and copied: in V8 a slice keeps its whole parent
- * alive, so a log of 60 KB frames kept every one of them (12 MB a lab), and truncating the whole frame
- * first copied all 60 KB of it for each line.
+ * would say it, but made from the frame's start only: truncating the whole frame first copied all of a
+ * 60 KB frame for each line. (The log keeps its bytes, not the string, so no slice keeps its parent alive.)
  */
 function shortFrame(data: FrameData): string {
   if (typeof data !== "string") return truncate(messageFrame(data), FRAME_CHARS);
   const start = messageFrame(data.slice(0, FRAME_CHARS));
-  const shown = data.length + 1 > FRAME_CHARS ? `${start.slice(0, FRAME_CHARS)}… (${data.length + 1} characters)` : start;
-  return Buffer.from(shown, "utf16le").toString("utf16le");
+  return data.length + 1 > FRAME_CHARS ? `${start.slice(0, FRAME_CHARS)}… (${data.length + 1} characters)` : start;
 }
 
-/** A lab's recent server log, kept short, with live subscribers (the page's log panel). */
+/** A lab's recent server log, kept short (the newest `keep` entries), with live subscribers (the page's log panel). */
 export class ServerLog {
-  /** A ring: the newest `keep` entries, oldest first from `start`. */
-  private readonly slots: Slot[] = [];
-  private start = 0;
+  private readonly pages: LogPages;
   private readonly listeners = new Set<Listener>();
   private seq = 0;
 
-  constructor(private readonly keep = 200) {}
+  constructor(keep = 200) {
+    this.pages = new LogPages(keep);
+  }
 
   add(entry: ServerLogEntry): void {
     this.seq += 1;
+    this.pages.addEntry(this.seq, entry.at, entry);
+    if (this.listeners.size === 0) return;
     const numbered = { seq: this.seq, entry };
-    this.store(numbered);
     for (const listener of this.listeners) listener(numbered);
   }
 
@@ -71,30 +53,23 @@ export class ServerLog {
     this.seq += 1;
     // Short text frames are kept as they are; anything else becomes the (short) text the log shows.
     const raw = typeof data === "string" && data.length < FRAME_CHARS;
-    const kept = raw ? data : shortFrame(data);
-    const record = new FrameRecord(this.seq, Date.now(), kind, client, socketId, kept, raw);
-    this.store(record);
+    const frame: StoredFrame = { kind, client, socketId, data: raw ? data : shortFrame(data), raw };
+    const at = Date.now();
+    this.pages.addFrame(this.seq, at, frame);
     if (this.listeners.size === 0) return;
-    const numbered = record.numbered();
+    const numbered = frameEntry(this.seq, at, frame);
     for (const listener of this.listeners) listener(numbered);
   }
 
   /** The kept entries after `seq` (all of them by default), oldest first. */
   since(seq = 0): NumberedEntry[] {
-    const ordered = this.start === 0 ? this.slots : [...this.slots.slice(this.start), ...this.slots.slice(0, this.start)];
-    return ordered.filter((slot) => slot.seq > seq).map((slot) => (slot instanceof FrameRecord ? slot.numbered() : slot));
+    return this.pages
+      .since(seq)
+      .map((record) => ("frame" in record ? frameEntry(record.seq, record.at, record.frame) : { seq: record.seq, entry: record.entry }));
   }
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  private store(slot: Slot): void {
-    if (this.slots.length < this.keep) this.slots.push(slot);
-    else {
-      this.slots[this.start] = slot;
-      this.start = (this.start + 1) % this.keep;
-    }
   }
 }
