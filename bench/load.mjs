@@ -1,6 +1,6 @@
 // Load benchmark ([8/8]): the lab layer against plain Socket.IO, pinned and in alternation.
 //   npm run build && npm run bench -- [learners[,learners…]=500,2000,5000] [seconds=30] [--rounds=3]
-//                                     [--workers=N] [--client=socket.io]
+//                                     [--workers=N] [--client=socket.io] [--only=lab|plain]
 // Each learner opens a lab of the Broadcast & rooms lesson and connects three clients; every client joins
 // its learner's room and, once a second, asks the server to send to the room with an ack (socket.to(room)).
 // The same load runs against a plain Socket.IO server with the same handlers and no lab layer.
@@ -12,6 +12,8 @@
 // - The clients are bench/wire-client.mjs unless --client=socket.io asks for socket.io-client; the load
 //   generator's CPU is reported, and --workers splits it over worker threads (they share the generator's
 //   CPU: on a 2-core machine that does not add capacity, so past 70 % the output says so).
+// - --only=lab (or plain) runs one server once per count and prints its figures, writing no results: for
+//   profiling it (BENCH_SERVER_NODE_ARGS below), not for quoting.
 // Writes bench/results/load.json and bench/results/load.md.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
@@ -26,11 +28,12 @@ const COUNTS = (positional[0] ?? "500,2000,5000").split(",").map(Number);
 const SECONDS = Number(positional[1] ?? 30);
 const ROUNDS = Math.max(3, Number(flag("rounds", 3)));
 const WORKERS = Math.max(1, Number(flag("workers", 1)));
+const ONLY = flag("only", undefined);
 const CLIENT = flag("client", "wire-client") === "socket.io" ? "socket.io-client" : "wire-client";
 // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the servers.
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-if (COUNTS.some((n) => !Number.isInteger(n) || n < 1) || !(SECONDS > 0)) {
-  console.error("usage: npm run bench -- [learners[,learners…]] [seconds] [--rounds=3] [--workers=N] [--client=socket.io]");
+if (COUNTS.some((n) => !Number.isInteger(n) || n < 1) || !(SECONDS > 0) || ![undefined, "lab", "plain"].includes(ONLY)) {
+  console.error("usage: npm run bench -- [learners[,learners…]] [seconds] [--rounds=3] [--workers=N] [--client=socket.io] [--only=lab|plain]");
   process.exit(2);
 }
 
@@ -114,6 +117,11 @@ async function run(kind, learners) {
     await Promise.all(workers.map((worker) => worker.terminate()));
     await server.stop();
   }
+}
+
+if (ONLY) {
+  for (const learners of COUNTS) console.log(JSON.stringify(await run(ONLY, learners)));
+  process.exit(0);
 }
 
 const runs = [];

@@ -38,6 +38,7 @@ async function startPlain(nodeArgs) {
     cwd: process.cwd(),
   });
   await new Promise((resolve) => child.stdout.once("data", resolve));
+  if (process.env.BENCH_SERVER_OUTPUT) child.stdout.pipe(process.stdout);
   return {
     origin: `http://127.0.0.1:${port}`,
     pid: child.pid,
@@ -55,7 +56,8 @@ export async function startServer(kind, { cpu, learners, nodeArgs }) {
   const server =
     kind === "lab"
       ? await startProductionServer({
-          stdio: "ignore",
+          // BENCH_SERVER_OUTPUT=1 shows the lab host's output, e.g. with BENCH_SERVER_NODE_ARGS=--trace-gc.
+          stdio: process.env.BENCH_SERVER_OUTPUT ? "inherit" : "ignore",
           nodeArgs,
           env: { PLAYGROUND_TRUST_PROXY: "127.0.0.1", PLAYGROUND_MAX_LABS: String(Math.max(5000, learners + 100)) },
         })
