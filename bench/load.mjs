@@ -33,7 +33,9 @@ const CLIENT = flag("client", "wire-client") === "socket.io" ? "socket.io-client
 // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the servers.
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
 if (COUNTS.some((n) => !Number.isInteger(n) || n < 1) || !(SECONDS > 0) || ![undefined, "lab", "plain"].includes(ONLY)) {
-  console.error("usage: npm run bench -- [learners[,learners…]] [seconds] [--rounds=3] [--workers=N] [--client=socket.io] [--only=lab|plain]");
+  console.error(
+    "usage: npm run bench -- [learners[,learners…]] [seconds] [--rounds=3] [--workers=N] [--client=socket.io] [--only=lab|plain]",
+  );
   process.exit(2);
 }
 
