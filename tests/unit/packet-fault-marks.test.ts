@@ -53,6 +53,8 @@ describe("the timeline's packet fault marks on the faulted frame's own row", () 
     // The newest of the two copies is the one the fault met.
     expect(first.fault).toBeUndefined();
     expect(sent.fault).toMatchObject({ action: "dropped", label: "✂ dropped" });
+    // Whatever shows a row's summary (the diagram, the table, a bug report) says it first.
+    expect(sent.summary).toBe(`✂ dropped · ${summarize(decodeFrame('42["chat","a"]'))}`);
     const ack = wire(timeline, marker, "to-server", "431[1]");
     marker.fault(line("delayed", "toServer", "431[1]", "delayed ack 1 from Alice by 750 ms (delay acks from Alice by 750 ms)"));
     expect(ack.fault).toMatchObject({ action: "delayed", label: "⏱ delayed 750 ms" });
@@ -134,7 +136,7 @@ describe("the timeline's packet fault marks on the faulted frame's own row", () 
     });
     recordServerLog(timeline, { at: 2, kind: "fault", client: "Alice", message: "Drop: the connection is cut" });
     expect(timeline.entries.map(({ lane, direction, summary, fault }) => ({ lane, direction, summary, action: fault?.action }))).toEqual([
-      { lane: "Alice", direction: "to-client", summary: summarize(decodeFrame('430["ok"]')), action: "dropped" },
+      { lane: "Alice", direction: "to-client", summary: `✂ dropped · ${summarize(decodeFrame('430["ok"]'))}`, action: "dropped" },
       { lane: "Alice", direction: "none", summary: "⚡ Drop: the connection is cut", action: undefined },
     ]);
     expect(faultSummary({ message: "Drop: the connection is cut" })).toBe("⚡ Drop: the connection is cut");

@@ -1,6 +1,6 @@
 import { decodeFrame, summarize } from "../../shared/frame-decoder.js";
 import type { PacketFaultMark } from "../../shared/packet-faults.js";
-import type { Direction, FrameFault, Timeline, TimelineEntry } from "./timeline.js";
+import { faultedSummary, type Direction, type FrameFault, type Timeline, type TimelineEntry } from "./timeline.js";
 
 /** An icon for what a packet fault did, beside the words that say it (the mark is never colour alone). */
 const ICONS: Record<PacketFaultMark["action"], string> = {
@@ -146,7 +146,7 @@ export class FaultedFrames {
 
   private ownRow(at: number, lane: string, direction: Direction, raw: string, fault: FrameFault): void {
     const frame = decodeFrame(raw);
-    this.timeline.add({ at, lane, direction, frame, summary: summarize(frame), fault });
+    this.timeline.add({ at, lane, direction, frame, summary: faultedSummary(fault, summarize(frame)), fault });
   }
 }
 

@@ -119,11 +119,15 @@ export class Timeline {
     this.changed();
   }
 
-  /** Marks a frame a packet fault acted on (its row says so from then on). */
+  /**
+   * Marks a frame a packet fault acted on. Its summary starts with the mark from then on, so whatever shows
+   * the summary (the diagram's row, the table, a bug report's excerpt) says it.
+   */
   markFault(seq: number, fault: FrameFault): void {
     const entry = this.items.find((candidate) => candidate.seq === seq);
-    if (!entry) return;
+    if (!entry || entry.fault) return;
     entry.fault = fault;
+    entry.summary = faultedSummary(fault, entry.summary);
     this.changed();
   }
 
@@ -194,6 +198,9 @@ export class Timeline {
     for (const listener of this.listeners) listener();
   }
 }
+
+/** A faulted frame's summary: the mark first, where a narrow lane cuts the label short ("✂ dropped · ack 0 …"). */
+export const faultedSummary = (fault: FrameFault, summary: string): string => `${fault.label} · ${summary}`;
 
 const FAULT_ACTIONS: readonly unknown[] = ["dropped", "duplicated", "delayed", "closed"];
 

@@ -30,8 +30,6 @@ export function rowLabel(entry: TimelineEntry): string {
   const link = linkText(entry);
   return [
     entry.page !== undefined ? "page ·" : "",
-    // First, where a narrow lane cuts the label short: a faulted frame's row says what the fault did to it.
-    entry.fault ? `${entry.fault.label} ·` : "",
     entry.summary,
     link && `· ${link}`,
     entry.mark === "recovered" ? `· ${markText(entry)}` : "",
