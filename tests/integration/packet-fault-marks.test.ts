@@ -57,6 +57,30 @@ for (const transport of ["websocket", "polling"] as const) {
       }
     });
 
+    it("Alice's event dropped on its way to the server marks the row of her sending it; the packet a connection closes after marks its row", async () => {
+      const { session, alice, bob, control } = await open();
+      try {
+        await control.addPacketFault(session.lab, "Alice", {
+          type: "drop",
+          direction: "toServer",
+          match: { kind: "event", event: "greet" },
+          next: 1,
+        });
+        void alice.emit("greet", ["unsent"], null);
+        await expect
+          .poll(() => aliceFrames(session, "to-server", '42["greet","unsent"').map((entry) => entry.fault?.label), { timeout: 8000 })
+          .toEqual(["✂ dropped"]);
+        await control.addPacketFault(session.lab, "Alice", { type: "closeAfter", direction: "toClient", packets: 1 });
+        void bob.emit("greet", ["last"], null);
+        await expect
+          .poll(() => aliceFrames(session, "to-client", '42["greet","last"').map((entry) => entry.fault?.label), { timeout: 8000 })
+          .toEqual(["⛔ closed after this"]);
+        expect(faultNotes(session)).toEqual([]);
+      } finally {
+        session.close();
+      }
+    });
+
     it("an event duplicated to Alice marks its second copy, not the first", async () => {
       const { session, bob, control } = await open();
       try {
