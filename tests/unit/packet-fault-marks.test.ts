@@ -116,13 +116,18 @@ describe("the timeline's packet fault marks on the faulted frame's own row", () 
     const timeline = new Timeline();
     const marker = new FaultedFrames(timeline);
     marker.fault(line("delayed", "toClient", "431[7]", "delayed ack 1 to Alice by 500 ms (delay acks to Alice by 500 ms)"));
-    vi.advanceTimersByTime(FAULT_WAIT_MS - 1);
+    // Its delay and FAULT_WAIT_MS more.
+    vi.advanceTimersByTime(FAULT_WAIT_MS + 499);
     expect(timeline.entries).toHaveLength(0);
     vi.advanceTimersByTime(1);
     expect(timeline.entries).toHaveLength(1);
     expect(timeline.entries[0]).toMatchObject({ lane: "Alice", direction: "to-client", fault: { action: "delayed" } });
     // A frame crossing later is not marked a second time.
     expect(wire(timeline, marker, "to-client", "431[7]").fault).toBeUndefined();
+    // A long delay is waited for as long as it lasts, and then some.
+    marker.fault(line("delayed", "toClient", "432[8]", "delayed ack 2 to Alice by 8000 ms (delay acks to Alice by 8000 ms)"));
+    vi.advanceTimersByTime(FAULT_WAIT_MS + 7999);
+    expect(wire(timeline, marker, "to-client", "432[8]").fault?.label).toBe("⏱ delayed 8000 ms");
   });
 
   it("the server log recorder hands packet fault lines to the marker and keeps a link fault's lightning note", () => {

@@ -15,15 +15,18 @@ export function faultSummary(entry: { message: string }): string {
   return `⚡ ${entry.message}`;
 }
 
+/** The delay a "delayed … by N ms" line names, or 0. */
+const delayOf = (message: string) => Number(/\bby (\d+) ms\b/.exec(message)?.[1] ?? 0);
+
 /**
  * The mark a faulted frame's row carries: a short label for the row ("✂ dropped", "⏱ delayed 500 ms") and
  * the server's whole line for its details and the table ("✂ dropped ack 0 to Alice (drop next 1 ack)").
  */
 export function frameFault(mark: PacketFaultMark, message: string): FrameFault {
   const icon = ICONS[mark.action];
-  const delay = /\bby (\d+) ms\b/.exec(message)?.[1];
+  const delay = delayOf(message);
   const words =
-    mark.action === "delayed" && delay !== undefined
+    mark.action === "delayed" && delay > 0
       ? `delayed ${delay} ms`
       : mark.action === "duplicated"
         ? "duplicated: the second copy"
@@ -104,7 +107,8 @@ export class FaultedFrames {
       fault,
       at: entry.at,
       skip,
-      timer: setTimeout(() => this.expire(pending), this.waitMs),
+      // A delayed frame is waited for its delay longer (up to PACKET_FAULT_LIMITS.maxDelayMs).
+      timer: setTimeout(() => this.expire(pending), this.waitMs + delayOf(entry.message)),
     };
     this.pending.push(pending);
   }
