@@ -87,6 +87,26 @@ describe("accessibility (axe-core)", () => {
     });
   }
 
+  for (const colorScheme of ["light", "dark"] as const) {
+    it(`finds no serious or critical violations in a timeline with a dropped frame's row (${colorScheme})`, async () => {
+      const { page, errors } = await openPage(browser, { colorScheme });
+      await page.goto(`${inject("origin")}/lessons/acks`, { waitUntil: "networkidle" });
+      await showWholeLab(page);
+      const article = page
+        .getByRole("region", { name: "Scenarios" })
+        .getByRole("article", { name: "A lost ack: the timeout is the only news" });
+      await article.getByRole("button", { name: "Play" }).click();
+      await article
+        .locator(".scenario-state")
+        .filter({ hasText: /^Done:/ })
+        .waitFor({ timeout: 30_000 });
+      await page.locator('.timeline-rows [data-fault="dropped"]').first().waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+  }
+
   it("finds no serious or critical violations on /embed/emit", async () => {
     const { page } = await openPage(browser);
     await page.goto(`${inject("origin")}/embed/emit`, { waitUntil: "networkidle" });

@@ -29,7 +29,15 @@ describe("packet faults on a client's Network box", () => {
 
     await lab.page().getByRole("button", { name: "Table view" }).click();
     const table = lab.page().getByRole("table", { name: /Timeline entries/ });
-    await table.getByRole("row").filter({ hasText: "✂ packet fault: dropped ack 0 to Alice (drop next 1 ack)" }).waitFor();
+    // The dropped ack is one row on Alice's lane, the ack's own, marked dropped where it would have crossed.
+    const dropped = table.getByRole("row").filter({ hasText: "✂ dropped ack 0 to Alice (drop next 1 ack)" });
+    await dropped.waitFor();
+    expect(await table.getByRole("row").filter({ hasText: "dropped ack 0" }).count()).toBe(1);
+    const cells = await dropped.getByRole("cell").allTextContents();
+    expect(cells[2]).toBe("server → Alice");
+    expect(cells[4]).toMatch(/^430\[/);
+    // The diagram's row says it too, in words before the frame's summary.
+    expect(await lab.page().locator('.timeline-rows [data-fault="dropped"] .label').first().textContent()).toMatch(/^✂ dropped · /);
     // Used up: the list empties itself.
     await active.getByRole("listitem").first().waitFor({ state: "detached", timeout: 5000 });
     expect(lab.errors()).toEqual([]);

@@ -129,6 +129,35 @@ describe("the scenario runner, on a real lab from Node", () => {
     }
   });
 
+  it("a client the scenario connects in a step is the scenario's own, even where the page already had one of that name", async () => {
+    const session = new LabSession(await openLab("emit", newLearner(), running.origin), running.origin);
+    // The page's own Alice, connected over WebSocket before the scenario starts.
+    const pages = session.addClient("Alice", { transport: "websocket", options: {} });
+    await expect.poll(() => pages.status.state, { timeout: 5000 }).toBe("connected");
+    const runner = new ScenarioRunner(
+      scenario({
+        version: 1,
+        lesson: "emit",
+        title: "Alice connects over polling",
+        clients: [{ name: "Alice", transport: "polling", connect: false }],
+        steps: [
+          { type: "connect", client: "Alice", wait: false },
+          { type: "expectStatus", client: "Alice", state: "connected", transport: "polling" },
+        ],
+      }),
+      { session, control: createLabControl(running.origin) },
+    );
+    try {
+      const report = await runner.play();
+      expect(report.state, describeReport(report)).toBe("done");
+      expect(report.failed, describeReport(report)).toBe(0);
+      expect(session.client("Alice")).not.toBe(pages);
+    } finally {
+      runner.dispose();
+      session.close();
+    }
+  });
+
   it("stops a run at its deadline with a clear error instead of waiting on", async () => {
     const session = new LabSession(await openLab("emit", newLearner(), running.origin), running.origin);
     const runner = new ScenarioRunner(

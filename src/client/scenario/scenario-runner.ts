@@ -249,6 +249,10 @@ export class ScenarioRunner {
       if (server.recovery) await control.setRecovery(lab, server.recovery);
       if (server.nodes) await control.configureNodes(lab, server.nodes);
       const context = this.context();
+      // A client the scenario connects in a step is its own too: a page's client of that name (already
+      // connected, with the page's options) goes now, so the step connects the scenario's one.
+      for (const client of this.scenario.clients)
+        if (client.connect === false && session.client(client.name)) session.removeClient(client.name);
       const starting = this.scenario.clients.filter((client) => client.connect !== false).map((client) => addClient(context, client));
       for (const client of starting) await waitConnected(context, client, this.allowance(SETUP_CONNECT_MS));
       this.actionSeq = this.observations.now;

@@ -10,6 +10,15 @@ export type Direction = "to-server" | "to-client" | "none";
 /** Why an entry is marked on its lane, beyond being a frame. */
 export type Mark = "buffered" | "flushed" | "recovered" | "fault" | "status" | "step";
 
+/** On a frame a packet fault acted on (see packet-fault-marks.ts): what was done, said short and in full. */
+export interface FrameFault {
+  action: "dropped" | "duplicated" | "delayed" | "closed";
+  /** For the row, where a narrow lane has room for little: "✂ dropped". */
+  label: string;
+  /** The server's line about it, with its icon: "✂ dropped ack 0 to Alice (drop next 1 ack)". */
+  text: string;
+}
+
 export interface TimelineEntry {
   seq: number;
   at: number;
@@ -33,6 +42,8 @@ export interface TimelineEntry {
   ackedBy?: number;
   /** On a recovered event: the offset the server appended as its last argument. */
   offset?: string;
+  /** On a frame a packet fault dropped, duplicated, delayed or closed the connection after. */
+  fault?: FrameFault;
 }
 
 export interface TimelineFilter {
@@ -84,7 +95,8 @@ export class Timeline {
     const event = entry.frame?.packet?.event;
     const page = event === undefined || entry.direction === "none" ? undefined : this.pageReason(event);
     if (page !== undefined) added.page = page;
-    this.link(added);
+    // A row of a frame the client never saw (a dropped one, the server's second copy) answers no emit.
+    if (entry.fault === undefined) this.link(added);
     this.items.push(added);
     if (this.items.length > this.keep) this.items.splice(0, this.items.length - this.keep);
     this.changed();
@@ -104,6 +116,18 @@ export class Timeline {
       const offset = offsets.get(entry.seq);
       if (offset !== undefined) entry.offset = offset;
     }
+    this.changed();
+  }
+
+  /**
+   * Marks a frame a packet fault acted on. Its summary starts with the mark from then on, so whatever shows
+   * the summary (the diagram's row, the table, a bug report's excerpt) says it.
+   */
+  markFault(seq: number, fault: FrameFault): void {
+    const entry = this.items.find((candidate) => candidate.seq === seq);
+    if (!entry || entry.fault) return;
+    entry.fault = fault;
+    entry.summary = faultedSummary(fault, entry.summary);
     this.changed();
   }
 
@@ -147,6 +171,8 @@ export class Timeline {
         (entry.page === undefined || typeof entry.page === "string") &&
         (entry.frame === undefined || (typeof entry.frame === "object" && typeof entry.frame?.raw === "string")),
     );
+    // A fault mark is drawn from its text: one of another shape is left off, not drawn half.
+    for (const entry of entries) if (entry.fault !== undefined && !isFrameFault(entry.fault)) delete entry.fault;
     this.items = entries.slice(-this.keep);
     this.seq = this.items.at(-1)?.seq ?? 0;
     this.asks.clear();
@@ -171,4 +197,20 @@ export class Timeline {
   private changed(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+/** A faulted frame's summary: the mark first, where a narrow lane cuts the label short ("✂ dropped · ack 0 …"). */
+export const faultedSummary = (fault: FrameFault, summary: string): string => `${fault.label} · ${summary}`;
+
+const FAULT_ACTIONS: readonly unknown[] = ["dropped", "duplicated", "delayed", "closed"];
+
+function isFrameFault(value: unknown): value is FrameFault {
+  const fault = value as Partial<FrameFault> | null;
+  return (
+    typeof fault === "object" &&
+    fault !== null &&
+    FAULT_ACTIONS.includes(fault.action) &&
+    typeof fault.label === "string" &&
+    typeof fault.text === "string"
+  );
 }

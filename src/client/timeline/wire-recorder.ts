@@ -2,7 +2,7 @@ import { decodeEnginePacket, summarize } from "../../shared/frame-decoder.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
 import { describeValue } from "../../shared/wire.js";
 import type { VirtualClient } from "../virtual-client.js";
-import { faultSummary } from "./packet-fault-marks.js";
+import { faultSummary, faultedFramesOf } from "./packet-fault-marks.js";
 import { SERVER_LANE, type Timeline } from "./timeline.js";
 
 /**
@@ -18,6 +18,7 @@ export function recordClient(timeline: Timeline, client: VirtualClient): () => v
   let connecting = false;
   let arrivedWhileConnecting: { seq: number; offset?: string }[] = [];
   let lastStatus = "";
+  const faulted = faultedFramesOf(timeline);
 
   const stops = [
     client.on("wire", ({ at, direction, type, data }) => {
@@ -40,6 +41,7 @@ export function recordClient(timeline: Timeline, client: VirtualClient): () => v
         ...(frame.engine === "ping" || frame.engine === "pong" ? { heartbeat: !frame.probe } : {}),
         ...(flushed ? { mark: "flushed" as const } : {}),
       });
+      faulted.arrived(entry);
       if (opening && direction === "to-client" && packet?.type === "EVENT") {
         const last = packet.args?.at(-1);
         arrivedWhileConnecting.push({ seq: entry.seq, ...(typeof last === "string" ? { offset: last } : {}) });
@@ -101,7 +103,12 @@ export function recordServerLog(timeline: Timeline, entry: ServerLogEntry): void
       timeline.add({ at, lane, direction: "none", summary: `${entry.client} disconnected: ${entry.reason}`, mark: "status" });
       break;
     case "fault":
-      // A fault on a client's link is marked on that client's lane; a restart on the server's.
+      // A packet fault marks the faulted frame's own row on the client's lane; a link fault is a note on
+      // that lane, a restart one on the server's.
+      if (entry.packet && entry.client) {
+        faultedFramesOf(timeline).fault({ at, lane: entry.client, message: entry.message, packet: entry.packet });
+        break;
+      }
       timeline.add({ at, lane: entry.client ?? lane, direction: "none", summary: faultSummary(entry), mark: "fault" });
       break;
     case "room":

@@ -39,6 +39,10 @@ export function rowLabel(entry: TimelineEntry): string {
 }
 
 function markText(entry: TimelineEntry): string {
+  return [entry.fault?.text ?? "", laneMarkText(entry)].filter(Boolean).join("; ");
+}
+
+function laneMarkText(entry: TimelineEntry): string {
   if (entry.mark === "recovered") return `recovered${entry.offset ? ` (offset ${entry.offset})` : ""}`;
   if (entry.mark === "flushed") return "flushed from the send buffer";
   return entry.mark ?? "";
@@ -110,6 +114,7 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
     element.style.top = `${index * ROW_HEIGHT}px`;
     element.dataset.seq = String(entry.seq);
     if (entry.mark) element.dataset.mark = entry.mark;
+    if (entry.fault) element.dataset.fault = entry.fault.action;
     if (entry.page !== undefined) element.dataset.page = "";
     if (entry.seq === selected || (selected !== undefined && (entry.ackOf === selected || entry.ackedBy === selected))) {
       element.classList.add("selected");
