@@ -1,11 +1,10 @@
+import type { EventEmitter } from "node:events";
 import type { Server } from "socket.io";
+import { tapsOf } from "./connection-taps.js";
 
 /** The parts of an Engine.IO connection this rule reads; they are internal to engine.io (6.6). */
-interface EngineConnection {
+interface EngineConnection extends EventEmitter {
   transport: EngineTransport;
-  on(event: "flush", listener: (packets: { type: string }[]) => void): void;
-  on(event: "packetCreate", listener: (packet: { type: string }) => void): void;
-  on(event: "upgrade", listener: (transport: EngineTransport) => void): void;
 }
 
 interface EngineTransport {
@@ -22,10 +21,11 @@ interface EngineTransport {
 export function ignoreBlindPongs(io: Server): void {
   io.engine.on("connection", (connection: EngineConnection) => {
     let pingSent = false;
-    connection.on("packetCreate", (packet) => {
+    const taps = tapsOf(connection);
+    taps.packetCreate.push((packet) => {
       if (packet.type === "ping") pingSent = false;
     });
-    connection.on("flush", (packets) => {
+    taps.flush.push((packets) => {
       if (packets.some((packet) => packet.type === "ping")) pingSent = true;
     });
     const guard = (transport: EngineTransport) => {

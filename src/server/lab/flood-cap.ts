@@ -1,6 +1,7 @@
 import type { Socket } from "socket.io";
 import { LAB_ERROR_EVENT, type LabErrorPayload } from "../../shared/lab-api.js";
 import { clientName } from "./client-name.js";
+import { tapsOf } from "./connection-taps.js";
 import type { LabRules } from "./lab-rules.js";
 import { RateLimit } from "./rate-limit.js";
 
@@ -109,7 +110,7 @@ export function cutFloods(socket: Socket, { caps, scope, log }: LabRules, budget
   // A socket with no name of its own goes by its address: its id is new on every reconnect.
   const key = name === socket.id ? `address ${address}` : `name ${name}`;
   let flooded = false;
-  socket.conn.on("packet", (packet: { type: string; data?: unknown }) => {
+  tapsOf(socket.conn).packet.push((packet) => {
     // Binary attachments ride with the event they belong to: only text frames count as events.
     if (flooded || packet.type !== "message" || typeof packet.data !== "string" || budgets.take(key, address, Date.now())) return;
     flooded = true;

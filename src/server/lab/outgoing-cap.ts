@@ -1,15 +1,15 @@
+import type { EventEmitter } from "node:events";
 import type { Socket } from "socket.io";
 import { clientName } from "./client-name.js";
+import { tapsOf } from "./connection-taps.js";
 import type { LabRules } from "./lab-rules.js";
 
 type PacketData = string | Buffer | ArrayBuffer | ArrayBufferView | undefined;
 
 /** The parts of an Engine.IO connection this rule reads; they are internal to engine.io (6.6). */
-interface EngineConnection {
+interface EngineConnection extends EventEmitter {
   readyState: string;
   transport: { name: string; socket?: { bufferedAmount?: number; terminate?: () => void } };
-  on(event: "packetCreate", listener: (packet: { data?: PacketData }) => void): void;
-  on(event: "flush", listener: () => void): void;
   onClose(reason: string, description?: Error): void;
 }
 
@@ -34,8 +34,9 @@ export function capOutgoing(socket: Socket, { caps, scope, log }: LabRules): voi
   const max = caps.maxOutgoingBytes;
   let queued = 0;
   let cut = false;
-  connection.on("flush", () => (queued = 0));
-  connection.on("packetCreate", (packet) => {
+  const taps = tapsOf(connection);
+  taps.flush.push(() => (queued = 0));
+  taps.packetCreate.push((packet) => {
     queued += byteSize(packet.data);
     if (cut || queued + (connection.transport.socket?.bufferedAmount ?? 0) <= max) return;
     cut = true;

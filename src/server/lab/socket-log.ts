@@ -1,17 +1,21 @@
 import type { Socket } from "socket.io";
 import type { FrameData } from "../../shared/wire.js";
 import { clientName } from "./client-name.js";
+import { tapsOf } from "./connection-taps.js";
 import type { LabRules } from "./lab-rules.js";
 
 /** What the server log shows of one socket: its connect, every frame each way (binary too), upgrades, and why it ended. */
 export function logSocket(socket: Socket, { log, onActivity, onStateChange }: LabRules): void {
   const entry = { client: clientName(socket), socketId: socket.id };
   log.add({ at: Date.now(), kind: "connect", ...entry, transport: socket.conn.transport.name });
-  socket.conn.on("packet", (packet: { type: string; data?: FrameData }) => {
-    if (packet.type === "message" && packet.data !== undefined) log.addFrame("received", entry.client, entry.socketId, packet.data);
+  const taps = tapsOf(socket.conn);
+  taps.packet.push((packet) => {
+    if (packet.type === "message" && packet.data !== undefined)
+      log.addFrame("received", entry.client, entry.socketId, packet.data as FrameData);
   });
-  socket.conn.on("packetCreate", (packet: { type: string; data?: FrameData }) => {
-    if (packet.type === "message" && packet.data !== undefined) log.addFrame("sent", entry.client, entry.socketId, packet.data);
+  taps.packetCreate.push((packet) => {
+    if (packet.type === "message" && packet.data !== undefined)
+      log.addFrame("sent", entry.client, entry.socketId, packet.data as FrameData);
   });
   socket.conn.on("upgrade", (transport: { name: string }) => {
     onStateChange();
