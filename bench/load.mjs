@@ -1,6 +1,7 @@
 // Load benchmark ([8/8]): the lab layer against plain Socket.IO, pinned and in alternation.
 //   npm run build && npm run bench -- [learners[,learners…]=500,2000,5000] [seconds=30] [--rounds=3]
-//                                     [--workers=N] [--client=socket.io] [--only=lab|plain]
+//                                     [--workers=N] [--client=socket.io] [--only=lab|plain|sandboxed]
+//                                     [--compare=sandbox]
 // Each learner opens a lab of the Broadcast & rooms lesson and connects three clients; every client joins
 // its learner's room and, once a second, asks the server to send to the room with an ack (socket.to(room)).
 // The same load runs against a plain Socket.IO server with the same handlers and no lab layer.
@@ -14,7 +15,11 @@
 //   CPU: on a 2-core machine that does not add capacity, so past 70 % the output says so).
 // - --only=lab (or plain) runs one server once per count and prints its figures, writing no results: for
 //   profiling it (BENCH_SERVER_NODE_ARGS below), not for quoting.
-// Writes bench/results/load.json and bench/results/load.md.
+// - --compare=sandbox runs the lab host twice instead: "lab", the lesson's own handlers, against "sandboxed",
+//   the same lesson's server.ts PUT as each learner's server code (docs/server-code.md), so the two differ
+//   only by the sandbox. Its sandbox limits are raised (as bench/sandbox.mjs does) so that no code is
+//   stopped for being slow under load. The ratios are then sandboxed/native.
+// Writes bench/results/load.json and bench/results/load.md (load-sandbox.* with --compare=sandbox).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { GENERATOR_CPU, SERVER_CPU, allowedCpus, pinTree, pinningUnavailable } from "./load/pinning.mjs";
@@ -29,10 +34,14 @@ const SECONDS = Number(positional[1] ?? 30);
 const ROUNDS = Math.max(3, Number(flag("rounds", 3)));
 const WORKERS = Math.max(1, Number(flag("workers", 1)));
 const ONLY = flag("only", undefined);
+const SANDBOX = flag("compare", "plain") === "sandbox";
+/** The two servers of each round: the figures are ratios of the first to the second. */
+const [A, B] = SANDBOX ? ["sandboxed", "lab"] : ["lab", "plain"];
+const OUT = SANDBOX ? "bench/results/load-sandbox" : "bench/results/load";
 const CLIENT = flag("client", "wire-client") === "socket.io" ? "socket.io-client" : "wire-client";
 // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the servers.
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-if (COUNTS.some((n) => !Number.isInteger(n) || n < 1) || !(SECONDS > 0) || ![undefined, "lab", "plain"].includes(ONLY)) {
+if (COUNTS.some((n) => !Number.isInteger(n) || n < 1) || !(SECONDS > 0) || ![undefined, "lab", "plain", "sandboxed"].includes(ONLY)) {
   console.error(
     "usage: npm run bench -- [learners[,learners…]] [seconds] [--rounds=3] [--workers=N] [--client=socket.io] [--only=lab|plain]",
   );
@@ -113,7 +122,7 @@ async function run(kind, learners) {
       serverRssMB: round2(end.rss / 1e6),
       memoryPerLearnerKB: round2((loaded.rss - idle.rss) / learners / 1024),
       loadGeneratorCpuPercent: round2(((generatorCpu.user + generatorCpu.system) / 1e6 / wallSeconds) * 100),
-      labCreateMs: kind === "lab" ? { p50: round2(percentile(createMs, 50)), p99: round2(percentile(createMs, 99)) } : null,
+      labCreateMs: kind !== "plain" ? { p50: round2(percentile(createMs, 50)), p99: round2(percentile(createMs, 99)) } : null,
     };
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
@@ -131,8 +140,9 @@ const summary = {};
 for (const learners of COUNTS) {
   const rounds = [];
   for (let r = 1; r <= ROUNDS; r += 1) {
-    const lab = await run("lab", learners);
-    const plain = await run("plain", learners);
+    // "lab" and "plain" name the first and second server of the round (with --compare=sandbox, sandboxed and lab).
+    const lab = await run(A, learners);
+    const plain = await run(B, learners);
     runs.push({ round: r, ...lab }, { round: r, ...plain });
     const perRound = {
       round: r,
@@ -145,7 +155,7 @@ for (const learners of COUNTS) {
     };
     rounds.push(perRound);
     console.log(
-      `${learners} learners, round ${r}: ack p99 lab ${lab.ackRoundTripMs.p99} / plain ${plain.ackRoundTripMs.p99} ms (×${round2(perRound.ackP99Ratio)}), ` +
+      `${learners} learners, round ${r}: ack p99 ${A} ${lab.ackRoundTripMs.p99} / ${B} ${plain.ackRoundTripMs.p99} ms (×${round2(perRound.ackP99Ratio)}), ` +
         `CPU per event ×${round2(perRound.cpuPerEventRatio)}, memory per learner ${lab.memoryPerLearnerKB} / ${plain.memoryPerLearnerKB} KB, ` +
         `generator CPU ${lab.loadGeneratorCpuPercent} / ${plain.loadGeneratorCpuPercent} %, failed sends ${lab.failures} / ${plain.failures}`,
     );
@@ -176,6 +186,7 @@ for (const learners of COUNTS) {
 
 const result = {
   at: new Date().toISOString(),
+  compared: { first: A, second: B },
   node: process.version,
   client: CLIENT,
   pinned,
@@ -189,19 +200,19 @@ const result = {
 
 const fmt = (pair) => (pair ? `${pair[0]}–${pair[1]}` : "–");
 const lines = [
-  `Load: learners × 3 clients, one acked room send per client per second, ${SECONDS} s per run, lab and plain Socket.IO in alternation, ${ROUNDS} rounds each, clients: ${CLIENT}, ${process.version}, ` +
+  `Load: learners × 3 clients, one acked room send per client per second, ${SECONDS} s per run, ${SANDBOX ? "sandboxed learner code and the lab's native handlers" : "lab and plain Socket.IO"} in alternation, ${ROUNDS} rounds each, clients: ${CLIENT}, ${process.version}, ` +
     (pinned
       ? `server pinned to CPU ${SERVER_CPU}, load generator to CPU ${GENERATOR_CPU}.`
       : `NOT pinned (${unpinnable}): no p99 claimed.`),
   "",
-  "| learners | ack p99 lab/plain (median, spread) | lab ack p99 (ms) | plain ack p99 (ms) | CPU per event lab/plain | memory per learner lab/plain | ack p50 lab/plain | lab RSS (MB) | failed sends | generator CPU max |",
+  `| learners | ack p99 ${A}/${B} (median, spread) | ${A} ack p99 (ms) | ${B} ack p99 (ms) | CPU per event ${A}/${B} | memory per learner ${A}/${B} | ack p50 ${A}/${B} | ${A} RSS (MB) | failed sends | generator CPU max |`,
   "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ...Object.entries(summary).map(
     ([n, s]) =>
       `| ${n} | ${s.ackP99Ratio === null ? "not claimed" : `×${s.ackP99Ratio} (${fmt(s.spread.ackP99Ratio)})`} | ${s.labAckP99Ms ?? "–"} | ${s.plainAckP99Ms ?? "–"} | ×${s.cpuPerEventRatio} (${fmt(s.spread.cpuPerEventRatio)}) | ×${s.memoryPerLearnerRatio} (${fmt(s.spread.memoryPerLearnerRatio)}) | ×${s.ackP50Ratio} (${fmt(s.spread.ackP50Ratio)}) | ${s.labRssMB} | ${s.failedSends} | ${s.loadGeneratorCpuMaxPercent} %${s.loadGeneratorBound ? " (over 70 %: the generator may shape the tail)" : ""} |`,
   ),
   "",
-  "Each round, lab then plain:",
+  `Each round, ${A} then ${B}:`,
   "",
   "| learners | round | server | ack p50 / p99 / max (ms) | events/s | server CPU (%) | CPU ms per 1,000 events | RSS (MB) | memory per learner (KB) | generator CPU (%) | failed sends |",
   "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -211,6 +222,6 @@ const lines = [
   ),
 ];
 mkdirSync("bench/results", { recursive: true });
-writeFileSync("bench/results/load.json", `${JSON.stringify(result, null, 1)}\n`);
-writeFileSync("bench/results/load.md", `${lines.join("\n")}\n`);
+writeFileSync(`${OUT}.json`, `${JSON.stringify(result, null, 1)}\n`);
+writeFileSync(`${OUT}.md`, `${lines.join("\n")}\n`);
 console.log(lines.join("\n"));

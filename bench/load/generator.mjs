@@ -2,6 +2,7 @@
 // Broadcast & rooms lesson (lab layer only), connects three clients that join its room, and then each
 // client asks the server once a second to send to the room with an ack (socket.to(room)). The thread
 // answers the main thread's messages: "ready" once connected, "done" with its round trips after the run.
+import { readFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { io } from "socket.io-client";
 import { WireClient } from "../wire-client.mjs";
@@ -35,6 +36,20 @@ async function connect(path, name, address) {
   };
 }
 
+/** The lesson's own server.ts, run as the learner's code: the same handlers, in the sandbox. */
+const LESSON_CODE = readFileSync("src/lessons/rooms/server.ts", "utf8");
+
+async function putLessonCode(id, address) {
+  const response = await fetch(`${origin}/api/labs/${id}/server-code`, {
+    method: "PUT",
+    headers: { "content-type": "application/json", "x-forwarded-for": address },
+    body: JSON.stringify({ code: LESSON_CODE }),
+  });
+  const body = await response.json();
+  if (response.status !== 200 || body.serverCode !== "learner")
+    throw new Error(`PUT server-code answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
+}
+
 const sockets = [];
 const createMs = [];
 
@@ -46,7 +61,7 @@ async function setUp() {
         const n = start + offset;
         const address = addressOf(n);
         let path = "/socket.io";
-        if (kind === "lab") {
+        if (kind !== "plain") {
           const began = performance.now();
           const response = await fetch(`${origin}/api/labs`, {
             method: "POST",
@@ -57,6 +72,7 @@ async function setUp() {
           const lab = await response.json();
           createMs.push(performance.now() - began);
           path = lab.path;
+          if (kind === "sandboxed") await putLessonCode(lab.id, address);
         }
         await Promise.all(
           CLIENTS.map(async (name) => {

@@ -54,12 +54,21 @@ async function startPlain(nodeArgs) {
  */
 export async function startServer(kind, { cpu, learners, nodeArgs }) {
   const server =
-    kind === "lab"
+    kind !== "plain"
       ? await startProductionServer({
           // BENCH_SERVER_OUTPUT=1 shows the lab host's output, e.g. with BENCH_SERVER_NODE_ARGS=--trace-gc.
           stdio: process.env.BENCH_SERVER_OUTPUT ? "inherit" : "ignore",
           nodeArgs,
-          env: { PLAYGROUND_TRUST_PROXY: "127.0.0.1", PLAYGROUND_MAX_LABS: String(Math.max(5000, learners + 100)) },
+          env: {
+            PLAYGROUND_TRUST_PROXY: "127.0.0.1",
+            PLAYGROUND_MAX_LABS: String(Math.max(5000, learners + 100)),
+            // "sandboxed": every lab runs learner code; none is stopped for being slow on a loaded core.
+            ...(kind === "sandboxed" && {
+              PLAYGROUND_SANDBOX_MAX_LABS: String(Math.max(5000, learners + 100)),
+              PLAYGROUND_SANDBOX_CALL_MS: "2000",
+              PLAYGROUND_SANDBOX_CPU_MS_PER_SECOND: "1000",
+            }),
+          },
         })
       : await startPlain(nodeArgs);
   if (cpu !== undefined) pinTree(server.pid, cpu);
