@@ -21,14 +21,12 @@ try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await page.goto(`${server.origin}/lessons/${slug}`);
-    const buttons = await page
-      .locator("button.try-it")
-      .evaluateAll((all) =>
-        all.map((button) => ({
-          name: button.getAttribute("aria-label") ?? button.textContent ?? "",
-          step: button.closest("[data-step]")?.dataset.step ?? "",
-        })),
-      );
+    const buttons = await page.locator("button.try-it").evaluateAll((all) =>
+      all.map((button) => ({
+        name: button.getAttribute("aria-label") ?? button.textContent ?? "",
+        step: button.closest("[data-step]")?.dataset.step ?? "",
+      })),
+    );
     for (const [index, { name, step }] of buttons.entries()) {
       await page.evaluate((hash) => (location.hash = hash), step);
       const button = page.locator("button.try-it").nth(index);
