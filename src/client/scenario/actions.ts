@@ -7,6 +7,7 @@ import type { ClientOptions, VirtualClient } from "../virtual-client.js";
 import type { TrackedAck } from "./expectations.js";
 import type { Observations } from "./observations.js";
 import { ROOM_EVENTS } from "./room-events.js";
+import { reviveArguments } from "../emit-args.js";
 
 export type ActionStep = Exclude<ScenarioStep, { type: `expect${string}` } | { type: "waitFor" }>;
 
@@ -88,13 +89,10 @@ export async function runAction(step: ActionStep, context: ActionContext): Promi
   switch (step.type) {
     case "connect": {
       const existing = session.client(step.client);
-      const client =
-        existing ??
-        addClient(
-          context,
-          context.scenario.clients.find((candidate) => candidate.name === step.client)!,
-        );
-      if (existing) existing.connect();
+      const own = context.scenario.clients.find((candidate) => candidate.name === step.client)!;
+      const client = existing ?? addClient(context, { ...own, ...(step.transport && { transport: step.transport }) });
+      if (existing && step.transport) existing.useTransport(step.transport);
+      else if (existing) existing.connect();
       if (step.wait !== false) await waitConnected(context, client, context.timeoutMs(step.timeoutMs));
       return;
     }
@@ -106,7 +104,8 @@ export async function runAction(step: ActionStep, context: ActionContext): Promi
         ? { kind: step.ack.style ?? "callback", ...(step.ack.timeoutMs === undefined ? {} : { timeoutMs: step.ack.timeoutMs }) }
         : null;
       const emittedAt = Date.now();
-      const outcome = client.emit(step.event, step.args ?? [], ack, { volatile: step.volatile ?? false });
+      // `{"$bytes": [...]}` is binary, as in the panel's Arguments box (a recorded binary emit).
+      const outcome = client.emit(step.event, reviveArguments(step.args ?? []), ack, { volatile: step.volatile ?? false });
       if (step.id !== undefined && outcome) {
         const { ackTimeout, retries } = client.clientOptions;
         const tracked: TrackedAck = {
@@ -162,6 +161,10 @@ export async function runAction(step: ActionStep, context: ActionContext): Promi
       return void (await control.clearPacketFaults(lab, step.client));
     case "restartServer":
       return void (await control.restart(lab));
+    case "runServerCode":
+      return void (await control.runServerCode(lab, step.code));
+    case "restoreLessonCode":
+      return void (await control.restoreLessonCode(lab));
     case "setSettings":
       return void (await control.setSettings(lab, step.values));
     case "setRecovery":

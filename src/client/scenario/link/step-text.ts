@@ -31,6 +31,10 @@ export function stepText(step: ScenarioStep): string {
       return `${step.client}: clear packet faults`;
     case "restartServer":
       return "Restart the server";
+    case "runServerCode":
+      return `Run my server code (${step.code.split("\n").length} lines)`;
+    case "restoreLessonCode":
+      return "Back to the lesson's code";
     case "setSettings":
       return `Settings: ${Object.entries(step.values)
         .map(([key, value]) => `${key} = ${value}`)
