@@ -82,6 +82,31 @@ function clientOf(context: ActionContext, name: string): VirtualClient {
   return client;
 }
 
+/**
+ * Switches the lab's server code (its server restarts), then waits until every client that was connected is
+ * connected again on a new socket: the next step then meets the new code, as the learner did when recording.
+ */
+async function afterCodeSwitch(context: ActionContext, switchCode: () => Promise<unknown>): Promise<void> {
+  const before = new Map<VirtualClient, string>();
+  const own = new Set(context.scenario.clients.map((client) => client.name));
+  for (const client of context.session.clients) {
+    if (own.has(client.name) && client.status.state === "connected") before.set(client, client.status.socketId);
+  }
+  await switchCode();
+  const timeoutMs = context.timeoutMs(undefined);
+  const back = await context.observations.until(
+    () => ([...before].every(([client, id]) => client.status.state === "connected" && client.status.socketId !== id) ? true : undefined),
+    timeoutMs,
+    context.signal,
+  );
+  if (!back) {
+    const missing = [...before.keys()].filter((client) => client.status.state !== "connected").map((client) => client.name);
+    throw new ActionError(
+      `The server restarted with the new code, but ${missing.join(" and ") || "a client"} did not reconnect within ${timeoutMs} ms.`,
+    );
+  }
+}
+
 /** Does one action step, waiting only for what the action itself needs (a connect, a join's ack, the API's answer). */
 export async function runAction(step: ActionStep, context: ActionContext): Promise<void> {
   const { control, session } = context;
@@ -162,9 +187,9 @@ export async function runAction(step: ActionStep, context: ActionContext): Promi
     case "restartServer":
       return void (await control.restart(lab));
     case "runServerCode":
-      return void (await control.runServerCode(lab, step.code));
+      return afterCodeSwitch(context, () => control.runServerCode(lab, step.code));
     case "restoreLessonCode":
-      return void (await control.restoreLessonCode(lab));
+      return afterCodeSwitch(context, () => control.restoreLessonCode(lab));
     case "setSettings":
       return void (await control.setSettings(lab, step.values));
     case "setRecovery":

@@ -119,7 +119,9 @@ export function mountScenarioRecorder(region: HTMLElement, context: RecorderCont
       }),
     );
     stop = onLabAction((action) => {
-      if (recorder?.record(action, Date.now()).length) render();
+      // Rendered even when no step was added: a live control's keystroke changes the last step's text.
+      recorder?.record(action, Date.now());
+      render();
     });
     render();
     panel.hidden = false;

@@ -10,7 +10,7 @@ export function stepText(step: ScenarioStep): string {
   if (step.name) return step.name;
   switch (step.type) {
     case "connect":
-      return `${step.client} connects`;
+      return `${step.client} connects${step.transport ? ` (transport ${step.transport})` : ""}`;
     case "disconnect":
       return `${step.client} disconnects`;
     case "emit":
