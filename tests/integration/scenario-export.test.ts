@@ -233,4 +233,22 @@ describe("an exported scenario with the learner's server code", () => {
     expect((await compile(undefined, "{not json")).status).toBe(400);
     expect((await fetch(`${host.origin}${COMPILE_URL}`)).status).toBe(405);
   });
+
+  it("spends the address's server-code quota, as Run on my lab does: past it, 429", async () => {
+    const tight = await startServer({ serverCodePerAddressPerMinute: 1 });
+    try {
+      const ask = () =>
+        fetch(`${tight.origin}${COMPILE_URL}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ lesson: "emit", code: "export default () => {};" }),
+        });
+      expect((await ask()).status).toBe(200);
+      const refused = await ask();
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("quota_exceeded");
+    } finally {
+      await tight.close();
+    }
+  });
 });
