@@ -52,7 +52,7 @@ export function assembleScript(scenario: Scenario, parts: { runner: string; less
     "",
     `A reproduction exported from the Socket.IO Playground ${VERSIONS.site} (lesson "${scenario.lesson}").`,
     `Built with socket.io ${VERSIONS.socketIo} and socket.io-client ${VERSIONS.socketIoClient}; it imports only those two`,
-    `packages and Node's built-ins. It starts a plain Socket.IO server with ${codes.length ? "the learner's server code (below)" : "the lesson's handlers"}, puts a small proxy`,
+    `packages and Node's built-ins. It starts a plain Socket.IO server with ${scenario.server?.code !== undefined ? "the learner's server code (below)" : "the lesson's handlers"}, puts a small proxy`,
     "on 127.0.0.1 between each client and the server to do the scenario's faults, plays the steps, and prints each",
     "expectation's result.",
     "",
