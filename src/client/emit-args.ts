@@ -32,6 +32,25 @@ export function parseArguments(text: string): ParsedArguments {
   }
 }
 
+/**
+ * Arguments as a scenario keeps them (JSON): each binary value as `{"$bytes": [...]}`, the Arguments box's own
+ * notation, so a recorded binary emit plays back as binary (`reviveArguments`).
+ */
+export function jsonArguments(args: readonly unknown[]): unknown[] {
+  return JSON.parse(
+    JSON.stringify(args, (_key, value: unknown) => {
+      if (!isBinary(value)) return value;
+      const view = ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : new Uint8Array(value);
+      return { $bytes: Array.from(view) };
+    }),
+  ) as unknown[];
+}
+
+/** A scenario's JSON arguments as an emit sends them: every `{"$bytes": [...]}` a Uint8Array, as the box reads it. */
+export function reviveArguments(args: readonly unknown[]): unknown[] {
+  return JSON.parse(JSON.stringify(args), reviveBytes) as unknown[];
+}
+
 /** Roughly the bytes an emit puts on the wire: its JSON text plus any binary attachments. */
 export function payloadBytes(event: string, args: readonly unknown[]): number {
   let binary = 0;

@@ -2,7 +2,8 @@ import type { LabControl } from "./lab-control.js";
 
 /**
  * What the learner does in a lab, told to whoever listens (the scenario recorder): the client panel's emits,
- * connects and disconnects, a lesson's join and leave, and every control API call the page makes. The
+ * connects, disconnects and transport choice, a lesson's join and leave and its own buttons' emits, the server
+ * code box's runs (src/client/code/server-code.ts), and every control API call the page makes. The
  * control calls are tapped in one place, here, by wrapping the page's `labControl` methods; `untapped` keeps
  * the originals for the scenario runner, whose own calls are not the learner's.
  */
@@ -14,8 +15,12 @@ export type LabAction =
       args: unknown[];
       ack?: { style: "callback" | "emitWithAck"; timeoutMs?: number };
       volatile?: boolean;
+      /** A lesson's live control (Emit's shared text: one emit per keystroke): a quick next one replaces it. */
+      coalesce?: boolean;
     }
   | { type: "connect" | "disconnect"; client: string }
+  /** The panel's transport choice: the client starts over with it. */
+  | { type: "transport"; client: string; transport: string }
   | { type: "join" | "leave"; client: string; room: string }
   | { type: "control"; method: keyof LabControl; args: unknown[]; result: unknown };
 

@@ -52,7 +52,7 @@ describe("the scenario recorder", () => {
     ]);
   });
 
-  it("ignores calls that are no scenario step (server code, run tickets)", () => {
+  it("ignores calls that are no scenario step (run tickets)", () => {
     const recorder = start();
     expect(recorder.record({ type: "control", method: "runTicket", args: [lab], result: {} }, 0)).toEqual([]);
     expect(recorder.steps).toEqual([]);
@@ -68,5 +68,73 @@ describe("the scenario recorder", () => {
     expect(scenario.clients).toContainEqual({ name: "Carol", connect: false });
     expect(scenario.steps.map((step) => step.name ?? step.type)).toEqual(["connect", "Carol says hello", "expectReceived", "expectStatus"]);
     expect(parseScenario(scenario).ok).toBe(true);
+  });
+
+  it("records the learner's server code: as setup when it ran at the start, and each run and return as a step", () => {
+    const code = "export default (io) => { io.on('connection', () => {}); };";
+    const recorder = new ScenarioRecorder({ lesson: "emit", clients: [{ name: "Alice" }], code, at: 0 });
+    const other = "export default () => {};";
+    recorder.record({ type: "control", method: "runServerCode", args: [lab, other], result: {} }, 10);
+    recorder.record({ type: "control", method: "restoreLessonCode", args: [lab], result: {} }, 20);
+    const scenario = recorder.scenario();
+    expect(scenario.server).toEqual({ code });
+    expect(scenario.steps).toEqual([{ type: "runServerCode", code: other }, { type: "restoreLessonCode" }]);
+    expect(parseScenario(scenario).ok).toBe(true);
+  });
+
+  it("leaves out server code over a scenario's cap, and says so", () => {
+    const huge = `// ${"x".repeat(SCENARIO_LIMITS.maxServerCodeBytes)}`;
+    const recorder = new ScenarioRecorder({ lesson: "emit", clients: [{ name: "Alice" }], code: huge, at: 0 });
+    expect(recorder.record({ type: "control", method: "runServerCode", args: [lab, huge], result: {} }, 1)).toEqual([]);
+    expect(recorder.scenario().server).toBeUndefined();
+    expect(recorder.notes).toHaveLength(2);
+    expect(recorder.notes.join(" ")).toContain(`${SCENARIO_LIMITS.maxServerCodeBytes} bytes`);
+  });
+
+  it("keeps an emit's binary arguments as {$bytes}, which the runner sends as binary again", async () => {
+    const recorder = start();
+    recorder.record({ type: "emit", client: "Alice", event: "file", args: ["a", Uint8Array.of(1, 2, 255), new Uint8Array([7]).buffer] }, 0);
+    expect(recorder.steps).toEqual([
+      { type: "emit", client: "Alice", event: "file", args: ["a", { $bytes: [1, 2, 255] }, { $bytes: [7] }] },
+    ]);
+    expect(parseScenario(recorder.scenario()).ok).toBe(true);
+    const { reviveArguments } = await import("../../src/client/emit-args.js");
+    const [text, bytes, more] = reviveArguments(["a", { $bytes: [1, 2, 255] }, { $bytes: [7] }]);
+    expect(text).toBe("a");
+    expect(bytes).toEqual(Uint8Array.of(1, 2, 255));
+    expect(more).toEqual(Uint8Array.of(7));
+  });
+
+  it("leaves out an emit over a scenario's arguments cap (the oversized button), and says so", () => {
+    const recorder = start();
+    expect(recorder.record({ type: "emit", client: "Alice", event: "big", args: ["x".repeat(70_000)] }, 0)).toEqual([]);
+    expect(recorder.notes[0]).toContain('"big" emit is not recorded');
+  });
+
+  it("records a live control's keystrokes as one emit of the last text, and a lesson button as an emit", () => {
+    const recorder = start();
+    for (const [at, text] of [
+      [0, "h"],
+      [200, "he"],
+      [400, "hey"],
+    ] as const) {
+      recorder.record({ type: "emit", client: "Alice", event: "editing", args: [text], coalesce: true }, at);
+    }
+    recorder.record({ type: "emit", client: "Alice", event: "burst", args: [5] }, 600);
+    recorder.record({ type: "emit", client: "Alice", event: "editing", args: ["hey!"], coalesce: true }, 5_000);
+    expect(recorder.steps).toEqual([
+      { type: "emit", client: "Alice", event: "editing", args: ["hey"] },
+      { type: "emit", client: "Alice", event: "burst", args: [5] },
+      { type: "wait", ms: 4_400 },
+      { type: "emit", client: "Alice", event: "editing", args: ["hey!"] },
+    ]);
+  });
+
+  it("records a change of transport as a connect with that transport", () => {
+    const recorder = start();
+    recorder.record({ type: "transport", client: "Bob", transport: "polling" }, 0);
+    expect(recorder.record({ type: "transport", client: "Bob", transport: "carrier-pigeon" }, 1)).toEqual([]);
+    expect(recorder.steps).toEqual([{ type: "connect", client: "Bob", transport: "polling" }]);
+    expect(parseScenario(recorder.scenario()).ok).toBe(true);
   });
 });

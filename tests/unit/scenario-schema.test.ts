@@ -78,4 +78,19 @@ describe("the scenario schema", () => {
   it("keeps nodes to the Scaling lab", () => {
     expect(errorOf({ ...minimal, clients: [{ name: "Alice", node: "A" }] })).toContain("Only the Scaling lab has nodes.");
   });
+
+  it("reads server code runs and a transport change as steps, in format 1, with the server code's size cap", () => {
+    const steps = [
+      { type: "runServerCode", code: "export default () => {};" },
+      { type: "restoreLessonCode" },
+      { type: "connect", client: "Alice", transport: "polling" },
+    ];
+    expect(parseScenario({ ...minimal, steps }).ok).toBe(true);
+    const huge = "x".repeat(SCENARIO_LIMITS.maxServerCodeBytes + 1);
+    expect(errorOf({ ...minimal, steps: [{ type: "runServerCode", code: huge }] })).toContain(
+      `Server code is at most ${SCENARIO_LIMITS.maxServerCodeBytes} bytes`,
+    );
+    expect(errorOf({ ...minimal, steps: [{ type: "runServerCode", code: "" }] })).toContain("steps.0.code");
+    expect(errorOf({ ...minimal, steps: [{ type: "connect", client: "Alice", transport: "pigeon" }] })).toContain("steps.0.transport");
+  });
 });

@@ -4,6 +4,7 @@
  */
 import type { ApiError, LabInfo } from "../../shared/lab-api.js";
 import type { ServerLogEntry } from "../../shared/server-log.js";
+import { reportLabAction } from "../lab-actions.js";
 
 /** Where the compiler found a problem in the learner's file (1-based, as editors count). */
 export interface ServerCodeError {
@@ -35,6 +36,8 @@ export async function runServerCode(lab: Endpoint, code: string, origin = ""): P
   >;
   if (response.ok) {
     const { notes = [], ...info } = body;
+    // "Run on my lab" is a step of a recording (src/client/scenario/record/recorder.ts).
+    reportLabAction({ type: "control", method: "runServerCode", args: [lab, code], result: info });
     return { ok: true, lab: info as LabInfo, notes };
   }
   const errorCode = body.error?.code ?? (response.status === 413 ? "errorCodetoo_large" : "error");
@@ -48,6 +51,7 @@ export async function restoreLessonCode(lab: Endpoint, origin = ""): Promise<Lab
   const response = await fetch(url(lab, origin), { method: "DELETE" });
   const body = (await response.json()) as LabInfo | ApiError;
   if (!response.ok || "error" in body) throw new Error("error" in body ? body.error.message : `The lab answered ${response.status}.`);
+  reportLabAction({ type: "control", method: "restoreLessonCode", args: [lab], result: body });
   return body;
 }
 

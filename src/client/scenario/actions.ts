@@ -7,6 +7,7 @@ import type { ClientOptions, VirtualClient } from "../virtual-client.js";
 import type { TrackedAck } from "./expectations.js";
 import type { Observations } from "./observations.js";
 import { ROOM_EVENTS } from "./room-events.js";
+import { reviveArguments } from "../emit-args.js";
 
 export type ActionStep = Exclude<ScenarioStep, { type: `expect${string}` } | { type: "waitFor" }>;
 
@@ -81,6 +82,31 @@ function clientOf(context: ActionContext, name: string): VirtualClient {
   return client;
 }
 
+/**
+ * Switches the lab's server code (its server restarts), then waits until every client that was connected is
+ * connected again on a new socket: the next step then meets the new code, as the learner did when recording.
+ */
+async function afterCodeSwitch(context: ActionContext, switchCode: () => Promise<unknown>): Promise<void> {
+  const before = new Map<VirtualClient, string>();
+  const own = new Set(context.scenario.clients.map((client) => client.name));
+  for (const client of context.session.clients) {
+    if (own.has(client.name) && client.status.state === "connected") before.set(client, client.status.socketId);
+  }
+  await switchCode();
+  const timeoutMs = context.timeoutMs(undefined);
+  const back = await context.observations.until(
+    () => ([...before].every(([client, id]) => client.status.state === "connected" && client.status.socketId !== id) ? true : undefined),
+    timeoutMs,
+    context.signal,
+  );
+  if (!back) {
+    const missing = [...before.keys()].filter((client) => client.status.state !== "connected").map((client) => client.name);
+    throw new ActionError(
+      `The server restarted with the new code, but ${missing.join(" and ") || "a client"} did not reconnect within ${timeoutMs} ms.`,
+    );
+  }
+}
+
 /** Does one action step, waiting only for what the action itself needs (a connect, a join's ack, the API's answer). */
 export async function runAction(step: ActionStep, context: ActionContext): Promise<void> {
   const { control, session } = context;
@@ -88,13 +114,10 @@ export async function runAction(step: ActionStep, context: ActionContext): Promi
   switch (step.type) {
     case "connect": {
       const existing = session.client(step.client);
-      const client =
-        existing ??
-        addClient(
-          context,
-          context.scenario.clients.find((candidate) => candidate.name === step.client)!,
-        );
-      if (existing) existing.connect();
+      const own = context.scenario.clients.find((candidate) => candidate.name === step.client)!;
+      const client = existing ?? addClient(context, { ...own, ...(step.transport && { transport: step.transport }) });
+      if (existing && step.transport) existing.useTransport(step.transport);
+      else if (existing) existing.connect();
       if (step.wait !== false) await waitConnected(context, client, context.timeoutMs(step.timeoutMs));
       return;
     }
@@ -106,7 +129,8 @@ export async function runAction(step: ActionStep, context: ActionContext): Promi
         ? { kind: step.ack.style ?? "callback", ...(step.ack.timeoutMs === undefined ? {} : { timeoutMs: step.ack.timeoutMs }) }
         : null;
       const emittedAt = Date.now();
-      const outcome = client.emit(step.event, step.args ?? [], ack, { volatile: step.volatile ?? false });
+      // `{"$bytes": [...]}` is binary, as in the panel's Arguments box (a recorded binary emit).
+      const outcome = client.emit(step.event, reviveArguments(step.args ?? []), ack, { volatile: step.volatile ?? false });
       if (step.id !== undefined && outcome) {
         const { ackTimeout, retries } = client.clientOptions;
         const tracked: TrackedAck = {
@@ -162,6 +186,10 @@ export async function runAction(step: ActionStep, context: ActionContext): Promi
       return void (await control.clearPacketFaults(lab, step.client));
     case "restartServer":
       return void (await control.restart(lab));
+    case "runServerCode":
+      return afterCodeSwitch(context, () => control.runServerCode(lab, step.code));
+    case "restoreLessonCode":
+      return afterCodeSwitch(context, () => control.restoreLessonCode(lab));
     case "setSettings":
       return void (await control.setSettings(lab, step.values));
     case "setRecovery":

@@ -142,8 +142,10 @@ export class ScenarioRunner {
       if (before) {
         const defaults = Object.fromEntries(before.settings.map((setting) => [setting.name, setting.value]));
         if (Object.keys(defaults).length) await control.setSettings(lab, defaults).catch(() => undefined);
-        if (this.scenario.server?.code !== undefined && before.serverCode !== "learner")
-          await control.restoreLessonCode(lab).catch(() => undefined);
+        const runsCode =
+          this.scenario.server?.code !== undefined ||
+          this.scenario.steps.some((step) => step.type === "runServerCode" || step.type === "restoreLessonCode");
+        if (runsCode && before.serverCode !== "learner") await control.restoreLessonCode(lab).catch(() => undefined);
         const recovery = before.server.connectionStateRecovery;
         if (this.scenario.server?.recovery || this.scenario.steps.some((step) => step.type === "setRecovery")) {
           await control

@@ -235,7 +235,9 @@ function mountNetworkControls(panel: HTMLElement, client: VirtualClient, lab: La
   const transport = part<HTMLSelectElement>(panel, "select[name=transport]");
   transport.value = client.transportChoice;
   transport.addEventListener("change", () => {
-    if (isTransportChoice(transport.value)) client.useTransport(transport.value);
+    if (!isTransportChoice(transport.value)) return;
+    client.useTransport(transport.value);
+    reportLabAction({ type: "transport", client: client.name, transport: transport.value });
   });
 }
 

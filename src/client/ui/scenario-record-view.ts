@@ -12,6 +12,18 @@ interface RecorderContext {
   add(scenario: Scenario): void;
 }
 
+/** The learner's server code if it runs on the lab now (GET …/server-code), for the recording's setup. */
+async function learnerCode(labId: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(`/api/labs/${encodeURIComponent(labId)}/server-code`);
+    if (!response.ok) return undefined;
+    const answer = (await response.json()) as { source?: string; code?: unknown };
+    return answer.source === "learner" && typeof answer.code === "string" ? answer.code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The Record button and what it shows while recording: the steps so far, each renamable, and a form that
  * adds an expectation. Stop turns them into "Your recording", playable and shareable like any scenario.
@@ -91,7 +103,14 @@ export function mountScenarioRecorder(region: HTMLElement, context: RecorderCont
     }));
     if (!clients.length) clients.push(...context.initialClients.map((name) => ({ name })));
     const settings = Object.fromEntries(lab.settings.map((setting) => [setting.name, setting.value]));
-    recorder = new ScenarioRecorder({ lesson: context.lesson as Scenario["lesson"], clients, settings, at: Date.now() });
+    const code = await learnerCode(lab.id);
+    recorder = new ScenarioRecorder({
+      lesson: context.lesson as Scenario["lesson"],
+      clients,
+      settings,
+      ...(code !== undefined && { code }),
+      at: Date.now(),
+    });
     clientSelect.replaceChildren(
       ...session.clients.map((client) => {
         const option = document.createElement("option");
@@ -100,7 +119,9 @@ export function mountScenarioRecorder(region: HTMLElement, context: RecorderCont
       }),
     );
     stop = onLabAction((action) => {
-      if (recorder?.record(action, Date.now()).length) render();
+      // Rendered even when no step was added: a live control's keystroke changes the last step's text.
+      recorder?.record(action, Date.now());
+      render();
     });
     render();
     panel.hidden = false;
@@ -125,7 +146,8 @@ export function mountScenarioRecorder(region: HTMLElement, context: RecorderCont
       return;
     }
     context.add(parsed.scenario);
-    message.textContent = `Your recording has ${parsed.scenario.steps.length} steps: it is at the top of the list, ready to play.`;
+    const left = made.notes.length ? ` Left out: ${made.notes.join(" ")}` : "";
+    message.textContent = `Your recording has ${parsed.scenario.steps.length} steps: it is at the top of the list, ready to play.${left}`;
   }
 
   button.addEventListener("click", () => {

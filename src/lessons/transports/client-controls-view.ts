@@ -1,6 +1,7 @@
 import type { LabInfo } from "../../shared/lab-api.js";
 import type { VirtualClient } from "../../client/virtual-client.js";
 import { part } from "../../client/ui/dom.js";
+import { reportLabAction } from "../../client/lab-actions.js";
 
 /**
  * The Transports lesson's buttons: a burst the server answers with several events (batched in one body over
@@ -15,6 +16,13 @@ export function mountWireControls(panel: HTMLElement, client: VirtualClient, lab
   const max = lab.limits.maxPayloadBytes;
   const size = max + 1024;
   note.textContent = `The lab's maxHttpBufferSize is ${max.toLocaleString("en")} bytes; the oversized message carries ${size.toLocaleString("en")}.`;
-  burst.addEventListener("click", () => client.emit("burst", [5], null));
-  oversized.addEventListener("click", () => client.emit("big", ["x".repeat(size)], null));
+  burst.addEventListener("click", () => {
+    client.emit("burst", [5], null);
+    reportLabAction({ type: "emit", client: client.name, event: "burst", args: [5] });
+  });
+  oversized.addEventListener("click", () => {
+    client.emit("big", ["x".repeat(size)], null);
+    // Over a scenario's 4 KB of arguments: the recorder notes it is left out.
+    reportLabAction({ type: "emit", client: client.name, event: "big", args: ["x".repeat(size)] });
+  });
 }

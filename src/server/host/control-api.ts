@@ -12,6 +12,7 @@ import { QuietLog } from "../quiet-log.js";
 import type { PeerDirectory } from "./peers.js";
 import { lessonDirectory, lessonSource } from "../sandbox/lesson-source.js";
 import { sendQuotaRefusal, type AddressQuotas, type QuotaRefusal } from "./address-quotas.js";
+import { compileForExport, EXPORT_COMPILE_PATH } from "../scenario-export/compile-route.js";
 
 /** With several playground processes: the other processes, and how long a learner's lab is remembered. */
 export interface ControlApiPeers {
@@ -260,6 +261,13 @@ export function createControlApi(labs: LabRegistry, quotas: AddressQuotas, clust
     }
     if (path === "/api/labs") {
       return method === "POST" ? createLab(req, res) : methodNotAllowed(res, "POST");
+    }
+    if (path === EXPORT_COMPILE_PATH) {
+      if (method !== "POST") return methodNotAllowed(res, "POST");
+      // Compiling is the dear half of "Run on my lab": it spends the same quota.
+      const refusal = await quotas.take(quotas.addressOf(req), "serverCode");
+      if (refusal) return sendQuotaRefusal(res, refusal);
+      return compileForExport(req, res, { hasLesson: (slug) => labs.lesson(slug) !== undefined, maxCodeBytes: labs.limits.maxCodeBytes });
     }
     const match =
       /^\/api\/labs\/([^/]+)(?:\/(log|restart|inspect|settings|recovery|runs|nodes|server-code)|\/runs\/([A-Za-z0-9_-]{1,64})|\/clients\/([^/]+)\/(link|drop|kick)|\/clients\/([^/]+)\/packet-faults(?:\/([^/]+))?)?$/.exec(

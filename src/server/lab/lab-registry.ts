@@ -27,7 +27,7 @@ export class LabRegistry extends EventEmitter<{ evicted: [Lab] }> {
 
   constructor(
     private readonly lessons: ReadonlyMap<string, LessonLab>,
-    private readonly limits: PlaygroundLimits,
+    readonly limits: PlaygroundLimits,
     dataDir = "data",
     /** Starts every lab id: with several playground processes, the id says which one holds the lab. */
     private readonly idPrefix = "",

@@ -27,6 +27,11 @@ const jsonArgs = z
   .array(z.json())
   .refine((args) => utf8Bytes(JSON.stringify(args)) <= L.maxArgsBytes, `An emit's arguments are at most ${L.maxArgsBytes} bytes of JSON.`);
 const common = { name: name.optional() };
+/** The learner's server code (docs/server-code.md), in a scenario's setup or a runServerCode step. */
+const serverCode = z
+  .string()
+  .min(1)
+  .refine((code) => utf8Bytes(code) <= L.maxServerCodeBytes, `Server code is at most ${L.maxServerCodeBytes} bytes.`);
 
 export const TRANSPORTS = ["default", "websocket", "polling", "websocket-first", "websocket-first-try-all"] as const;
 export const CLIENT_STATES = ["connecting", "connected", "disconnected"] as const;
@@ -144,6 +149,8 @@ const actions = [
     ...common,
     type: z.literal("connect"),
     client: clientName,
+    /** Reconnects the client with this transport (the panel's transport choice), in place of its own. */
+    transport: z.enum(TRANSPORTS).optional(),
     wait: z.boolean().optional(),
     timeoutMs: timeoutMs.optional(),
   }),
@@ -186,6 +193,10 @@ const actions = [
   z.strictObject({ ...common, type: z.literal("endPacketFault"), client: clientName, id: label }),
   z.strictObject({ ...common, type: z.literal("clearPacketFaults"), client: clientName }),
   z.strictObject({ ...common, type: z.literal("restartServer") }),
+  /** "Run on my lab": the learner's server code replaces the lesson's handlers (the server restarts). */
+  z.strictObject({ ...common, type: z.literal("runServerCode"), code: serverCode }),
+  /** "Back to the lesson's code": the lesson's own handlers again (the server restarts). */
+  z.strictObject({ ...common, type: z.literal("restoreLessonCode") }),
   z.strictObject({ ...common, type: z.literal("setSettings"), values: z.record(z.string().min(1).max(32), z.number()) }),
   z.strictObject({
     ...common,
@@ -227,11 +238,7 @@ const serverSetup = z.strictObject({
   /** The lesson's settings (its server.ts `settings`), set before the clients connect. */
   settings: z.record(z.string().min(1).max(32), z.number()).optional(),
   /** The learner's server code, run in place of the lesson's handlers (docs/server-code.md). */
-  code: z
-    .string()
-    .min(1)
-    .refine((code) => utf8Bytes(code) <= L.maxServerCodeBytes, `Server code is at most ${L.maxServerCodeBytes} bytes.`)
-    .optional(),
+  code: serverCode.optional(),
 });
 
 export const scenarioSchema = z

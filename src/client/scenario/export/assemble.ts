@@ -1,5 +1,6 @@
 import type { Scenario } from "../../../shared/scenario/schema.js";
-import { EXPORT_DIFFERENCES, EXPORT_UNSUPPORTED, LEARNER_CODE_UNSUPPORTED } from "./unsupported.js";
+import { EXPORT_DIFFERENCES, EXPORT_UNSUPPORTED, LEARNER_CODE_DIFFERENCES } from "./unsupported.js";
+import { scenarioServerCodes } from "./server-codes.js";
 import { VERSIONS } from "./versions.js";
 
 export { EXPORT_UNSUPPORTED };
@@ -15,19 +16,43 @@ const comment = (text: string) =>
     .map((line) => ` * ${line}`.trimEnd())
     .join("\n");
 
+/** One server code of the scenario, as the learner wrote it and as the host compiled it (CommonJS). */
+export interface CompiledCode {
+  source: string;
+  js: string;
+}
+
+/** A compiled CommonJS module as a function that evaluates it afresh each call, with the console it is given. */
+function moduleFactory(js: string): string {
+  return [
+    "((console) => {",
+    "  const module = { exports: {} };",
+    "  ((module, exports, require, console) => {",
+    js,
+    "  })(module, module.exports, __createRequire(import.meta.url), console);",
+    "  return module.exports;",
+    "})",
+  ].join("\n");
+}
+
 /**
  * One standalone Node file: a header that says what it is and how to run it, the scenario, the lesson's
- * handlers (a CommonJS function, so its `require("socket.io")` resolves where the file is run), and the
- * runner. The parts come from the site (built once, at build time); this only joins them.
+ * handlers (a CommonJS function, so its `require("socket.io")` resolves where the file is run), the
+ * learner's server code when the scenario has some (compiled by the host, see index.ts), and the runner.
+ * The parts come from the site (built once, at build time, or compiled on export); this only joins them.
  */
-export function assembleScript(scenario: Scenario, parts: { runner: string; lesson: string }): string {
+export function assembleScript(scenario: Scenario, parts: { runner: string; lesson: string; learner?: readonly CompiledCode[] }): string {
+  const codes = scenarioServerCodes(scenario);
+  const compiled = new Map((parts.learner ?? []).map((code) => [code.source, code.js]));
+  const missing = codes.filter((source) => !compiled.has(source));
+  if (missing.length) throw new Error(`The scenario's server code was not compiled (${missing.length} of ${codes.length}).`);
   const caveat = EXPORT_UNSUPPORTED[scenario.lesson];
   const header = [
     `${scenario.title}`,
     "",
     `A reproduction exported from the Socket.IO Playground ${VERSIONS.site} (lesson "${scenario.lesson}").`,
     `Built with socket.io ${VERSIONS.socketIo} and socket.io-client ${VERSIONS.socketIoClient}; it imports only those two`,
-    "packages and Node's built-ins. It starts a plain Socket.IO server with the lesson's handlers, puts a small proxy",
+    `packages and Node's built-ins. It starts a plain Socket.IO server with ${scenario.server?.code !== undefined ? "the learner's server code (below)" : "the lesson's handlers"}, puts a small proxy`,
     "on 127.0.0.1 between each client and the server to do the scenario's faults, plays the steps, and prints each",
     "expectation's result.",
     "",
@@ -35,7 +60,7 @@ export function assembleScript(scenario: Scenario, parts: { runner: string; less
     "It exits 0 when every expectation passes, 1 otherwise.",
     ...(caveat ? ["", `Not reproduced here: ${caveat}`] : []),
     ...(EXPORT_DIFFERENCES[scenario.lesson] ? ["", `Unlike the lab: ${EXPORT_DIFFERENCES[scenario.lesson]}`] : []),
-    ...(scenario.server?.code === undefined ? [] : ["", `Not reproduced here: ${LEARNER_CODE_UNSUPPORTED}`]),
+    ...(codes.length ? ["", `Unlike the lab: ${LEARNER_CODE_DIFFERENCES}`] : []),
   ].join("\n");
   return [
     "#!/usr/bin/env node",
@@ -50,7 +75,17 @@ export function assembleScript(scenario: Scenario, parts: { runner: string; less
     parts.lesson,
     "  return module.exports;",
     "})({ exports: {} }, undefined, __createRequire(import.meta.url));",
-    "const __PLAYGROUND_EXPORT__ = { scenario: __SCENARIO__, lesson: __LESSON__ };",
+    ...(codes.length
+      ? [
+          "",
+          "// The learner's server code, compiled from their TypeScript by the playground's host with the compiler its",
+          "// sandbox uses; each server start evaluates it afresh, as each lab server start loads it in a fresh sandbox.",
+          "const __LEARNER__ = [",
+          ...codes.map((source) => `  { source: ${JSON.stringify(source)}, load: ${moduleFactory(compiled.get(source)!)} },`),
+          "];",
+        ]
+      : ["const __LEARNER__ = [];"]),
+    "const __PLAYGROUND_EXPORT__ = { scenario: __SCENARIO__, lesson: __LESSON__, learner: __LEARNER__ };",
     "",
     "// The runner: the playground's own scenario runner and virtual clients, with a plain server and a fault proxy.",
     parts.runner,

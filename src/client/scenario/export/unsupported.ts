@@ -10,6 +10,9 @@ export const EXPORT_DIFFERENCES: Readonly<Record<string, string>> = {
     'The Scaling lab\'s nodes are separate processes joined by @socket.io/cluster-adapter or the Redis Streams adapter. A script may import only socket.io and socket.io-client, so its two nodes are plain servers in this one process, behind the same balancer (round-robin or sticky), and "cluster" and "redis-streams" are stood in for by one adapter the nodes share in process: broadcasts cross nodes as with those adapters, but serverSideEmit and fetchSockets stay on their node.',
 };
 
-/** The learner's server code is compiled and sandboxed by the host; a script runs the lesson's handlers only. */
-export const LEARNER_CODE_UNSUPPORTED =
-  "The scenario's server code (the learner's) is compiled and sandboxed by the playground's host; a script cannot run it, and stops at setup saying so.";
+/**
+ * How a script runs the learner's server code, told in its header and docs/scenarios.md ("Export"): the host
+ * compiles it (POST /api/scenario-export/compile, the sandbox's own compiler) and the script runs it natively.
+ */
+export const LEARNER_CODE_DIFFERENCES =
+  "the learner's server code was compiled by the playground's host with the compiler its sandbox uses, and runs here natively on the plain server, not in a sandbox: its options are clamped to the lab's ranges as the lab does, console.log writes to the server log, but no CPU, memory, timer or database limit holds, and an import the lab refuses (another package, node:fs) works here.";

@@ -10,7 +10,7 @@ export function stepText(step: ScenarioStep): string {
   if (step.name) return step.name;
   switch (step.type) {
     case "connect":
-      return `${step.client} connects`;
+      return `${step.client} connects${step.transport ? ` (transport ${step.transport})` : ""}`;
     case "disconnect":
       return `${step.client} disconnects`;
     case "emit":
@@ -31,6 +31,10 @@ export function stepText(step: ScenarioStep): string {
       return `${step.client}: clear packet faults`;
     case "restartServer":
       return "Restart the server";
+    case "runServerCode":
+      return `Run my server code (${step.code.split("\n").length} lines)`;
+    case "restoreLessonCode":
+      return "Back to the lesson's code";
     case "setSettings":
       return `Settings: ${Object.entries(step.values)
         .map(([key, value]) => `${key} = ${value}`)

@@ -3,6 +3,10 @@ import type { Scenario, ScenarioClient, ScenarioStep } from "../../../shared/sce
 import type { LabAction } from "../../lab-actions.js";
 import type { LinkState } from "../../../shared/network.js";
 import type { PacketFault } from "../../../shared/packet-faults.js";
+import { TRANSPORTS } from "../../../shared/scenario/schema.js";
+import { jsonArguments } from "../../emit-args.js";
+
+const utf8Bytes = (text: string) => new TextEncoder().encode(text).length;
 
 /** A gap between two actions shorter than this is no wait: the learner was only moving the mouse. */
 export const MIN_RECORDED_WAIT_MS = 1_500;
@@ -12,6 +16,8 @@ export interface RecordingStart {
   /** The lab's clients when the recording began, connected before the first step. */
   clients: ScenarioClient[];
   settings?: Record<string, number>;
+  /** The learner's server code, when it ran on the lab as the recording began: the scenario's setup runs it. */
+  code?: string;
   at: number;
 }
 
@@ -22,6 +28,8 @@ export interface RecordingStart {
  */
 export class ScenarioRecorder {
   readonly steps: ScenarioStep[] = [];
+  /** What the learner did that no step can hold (an emit over the arguments cap, server code over its cap), in words. */
+  readonly notes: string[] = [];
   private readonly extraClients = new Map<string, ScenarioClient>();
   private last: number;
   private waited = 0;
@@ -31,6 +39,9 @@ export class ScenarioRecorder {
 
   constructor(private readonly start: RecordingStart) {
     this.last = start.at;
+    if (start.code !== undefined && !this.codeFits(start.code)) {
+      this.note(`Your server code is not in the recording: it is over a scenario's ${SCENARIO_LIMITS.maxServerCodeBytes} bytes.`);
+    }
   }
 
   get full(): boolean {
@@ -40,9 +51,22 @@ export class ScenarioRecorder {
   /** Records an action at `at`; answers the steps it added (none for a call no step stands for). */
   record(action: LabAction, at: number): ScenarioStep[] {
     if (this.full) return [];
+    const gap = at - this.last;
+    const previous = this.steps.at(-1);
+    if (action.type === "emit" && action.coalesce && gap < MIN_RECORDED_WAIT_MS && previous?.type === "emit") {
+      if (previous.client === action.client && previous.event === action.event && !previous.ack) {
+        // A live control's next keystroke: the step takes the latest value, and the wait stays the first one's.
+        const [replacement] = this.stepsOf(action);
+        if (replacement?.type === "emit") {
+          this.last = at;
+          if (replacement.args) previous.args = replacement.args;
+          else delete previous.args;
+          return [];
+        }
+      }
+    }
     const steps = this.stepsOf(action);
     if (!steps.length) return [];
-    const gap = at - this.last;
     this.last = at;
     if (gap >= MIN_RECORDED_WAIT_MS && this.steps.length) {
       const ms = Math.min(Math.round(gap / 100) * 100, SCENARIO_LIMITS.maxWaitMs, SCENARIO_LIMITS.maxTotalMs / 2 - this.waited);
@@ -77,10 +101,25 @@ export class ScenarioRecorder {
       lesson: this.start.lesson,
       title,
       description: "What you did in the lab, recorded step by step.",
-      ...(this.start.settings && Object.keys(this.start.settings).length && { server: { settings: this.start.settings } }),
+      ...(this.server() && { server: this.server() }),
       clients: [...this.start.clients, ...this.extraClients.values()],
       steps: this.steps.map((step) => structuredClone(step)),
     };
+  }
+
+  private server(): Scenario["server"] {
+    const settings = this.start.settings && Object.keys(this.start.settings).length ? this.start.settings : undefined;
+    const code = this.start.code !== undefined && this.codeFits(this.start.code) ? this.start.code : undefined;
+    if (!settings && code === undefined) return undefined;
+    return { ...(settings && { settings }), ...(code !== undefined && { code }) };
+  }
+
+  private codeFits(code: string): boolean {
+    return code.length > 0 && utf8Bytes(code) <= SCENARIO_LIMITS.maxServerCodeBytes;
+  }
+
+  private note(text: string): void {
+    if (!this.notes.includes(text)) this.notes.push(text);
   }
 
   /** A client first seen during the recording starts unconnected; its first step connects it. */
@@ -96,17 +135,28 @@ export class ScenarioRecorder {
       until: { type: "expectStatus", client, state: "disconnected" },
     });
     switch (action.type) {
-      case "emit":
+      case "emit": {
+        const args = jsonArguments(action.args);
+        if (utf8Bytes(JSON.stringify(args)) > SCENARIO_LIMITS.maxArgsBytes) {
+          this.note(
+            `${action.client}'s "${action.event}" emit is not recorded: its arguments are over a scenario's ${SCENARIO_LIMITS.maxArgsBytes} bytes of JSON.`,
+          );
+          return [];
+        }
         return [
           {
             type: "emit",
             client: action.client,
             event: action.event,
-            ...(action.args.length && { args: action.args as never }),
+            ...(args.length && { args: args as never }),
             ...(action.ack && { ack: action.ack }),
             ...(action.volatile && { volatile: true }),
           },
         ];
+      }
+      case "transport":
+        if (!(TRANSPORTS as readonly string[]).includes(action.transport)) return [];
+        return [{ type: "connect", client: action.client, transport: action.transport as (typeof TRANSPORTS)[number] }];
       case "connect":
         return [{ type: "connect", client: action.client }];
       case "disconnect":
@@ -169,8 +219,16 @@ export class ScenarioRecorder {
         return [{ type: "setRecovery", ...(first as { enabled: boolean; maxDisconnectionDuration?: number }) }];
       case "configureNodes":
         return [{ type: "configureNodes", ...(first as object) } as ScenarioStep];
+      case "runServerCode": {
+        const code = typeof first === "string" ? first : "";
+        if (this.codeFits(code)) return [{ type: "runServerCode", code }];
+        this.note(`"Run on my lab" is not recorded: the code is over a scenario's ${SCENARIO_LIMITS.maxServerCodeBytes} bytes.`);
+        return [];
+      }
+      case "restoreLessonCode":
+        return [{ type: "restoreLessonCode" }];
       default:
-        // Server code, run tickets, reads: not steps of a scenario.
+        // Run tickets and reads: not steps of a scenario.
         return [];
     }
   }

@@ -15,7 +15,8 @@ import type { LinkState } from "../../../../shared/network.js";
 import { describePacketFault } from "../../../../shared/packet-fault-text.js";
 import type { Scenario } from "../../../../shared/scenario/schema.js";
 import type { LabControl } from "../../../lab-control.js";
-import { LEARNER_CODE_UNSUPPORTED } from "../unsupported.js";
+import { clampLearnerOptions } from "../../../../server/sandbox/learner-options.js";
+import { truncate } from "../../../../shared/wire.js";
 import { sharedAdapter } from "./shared-adapter.js";
 import { EXPORT_MAX_PAYLOAD_BYTES, PlainServer, type LessonHandlers } from "./plain-server.js";
 import { lazyDatabase } from "./sqlite-database.js";
@@ -26,6 +27,39 @@ export interface LessonModule {
   default?: LessonHandlers;
   options?: LessonServerOptions;
   settings?: Record<string, LessonSetting>;
+}
+
+/** What the learner's code gets as `console`: the sandbox's, whose lines go to the server log. */
+export type LearnerConsole = Record<"log" | "info" | "warn" | "error", (...args: unknown[]) => void>;
+
+/**
+ * One learner server code the script holds: its TypeScript (as the scenario has it, to find it by) and its
+ * compiled CommonJS as a function that evaluates it afresh, as each lab server start loads a fresh sandbox.
+ */
+export interface LearnerCode {
+  source: string;
+  load(console: LearnerConsole): { default?: unknown; options?: unknown };
+}
+
+/** The learner's code loaded for one server start: its handlers and its options as the lab clamps them. */
+interface LoadedLearner {
+  handlers: LessonHandlers | undefined;
+  options: LessonServerOptions;
+  notes: string[];
+}
+
+/** Console arguments as one line, as the sandbox joins them (strings as they are, the rest as JSON). */
+function consoleText(args: unknown[]): string {
+  return args
+    .map((arg) => {
+      if (typeof arg === "string") return arg;
+      try {
+        return JSON.stringify(arg) ?? String(arg);
+      } catch {
+        return String(arg);
+      }
+    })
+    .join(" ");
 }
 
 const ID = "export";
@@ -62,10 +96,14 @@ export class ExportLab {
   };
   private readonly balancer = new Balancer(NODE_NAMES);
   private port = 0;
+  /** The learner's code while it runs in place of the lesson's ("Run on my lab"), and its load for the next start. */
+  private learner: LearnerCode | undefined;
+  private nextLearner: LoadedLearner | undefined;
 
   constructor(
     private readonly scenario: Scenario,
     private readonly lesson: LessonModule,
+    private readonly learnerCodes: readonly LearnerCode[] = [],
   ) {
     this.options = { ...(lesson.options ?? {}) };
     this.settings = Object.fromEntries(Object.entries(lesson.settings ?? {}).map(([name, spec]) => [name, spec.default]));
@@ -132,16 +170,16 @@ export class ExportLab {
   private startNodes(): Map<string, PlainServer> {
     const { adapter, recovery } = this.setup;
     const shared = adapter === "none" ? undefined : sharedAdapter(recovery);
-    const options: LessonServerOptions = {
-      ...(this.lesson.options ?? {}),
-      ...(recovery ? { connectionStateRecovery: { maxDisconnectionDuration: EXPORT_SCALING_RECOVERY_MS } } : {}),
-    };
+    const loaded = NODE_NAMES.map(() => this.serverCode());
     const nodes = new Map(
-      NODE_NAMES.map((name) => [
+      NODE_NAMES.map((name, index) => [
         name,
         new PlainServer({
-          handlers: this.lesson.default,
-          options,
+          handlers: loaded[index]!.handlers,
+          options: {
+            ...loaded[index]!.options,
+            ...(recovery ? { connectionStateRecovery: { maxDisconnectionDuration: EXPORT_SCALING_RECOVERY_MS } } : {}),
+          },
           log: this.log,
           settings: this.settings,
           database: this.database,
@@ -248,16 +286,79 @@ export class ExportLab {
         }
         return { ...this.settings };
       },
-      runServerCode: () => Promise.reject(new Error(LEARNER_CODE_UNSUPPORTED)),
-      restoreLessonCode: async () => undefined,
+      runServerCode: async (_lab, code) => this.runServerCode(code),
+      restoreLessonCode: async () => this.restoreLessonCode(),
       runTicket: unsupported("A code run"),
       endRun: async () => undefined,
     };
   }
 
+  /**
+   * "Run on my lab", as Lab.runServerCode does it: the code is loaded (a module that throws refuses it, as the
+   * lab's 400 start_error), its option notes go to the log, and a fresh server starts with it.
+   */
+  private async runServerCode(source: string): Promise<LabInfo> {
+    const code = this.learnerCodes.find((candidate) => candidate.source === source);
+    if (!code) throw new Error("This script holds no compiled copy of that server code: export the scenario again.");
+    const loaded = this.loadLearner(code);
+    if (typeof loaded === "string") throw new Error(loaded);
+    this.learner = code;
+    this.nextLearner = loaded;
+    for (const note of loaded.notes) this.log.add({ at: Date.now(), kind: "log", message: `options: ${note}` });
+    await this.restart(
+      this.scaling
+        ? "Run on my lab: your server code replaces the lesson's on every node"
+        : "Run on my lab: your server code replaces the lesson's",
+    );
+    return this.info();
+  }
+
+  private async restoreLessonCode(): Promise<LabInfo> {
+    this.learner = undefined;
+    this.nextLearner = undefined;
+    this.options = { ...(this.lesson.options ?? {}) };
+    await this.restart(this.scaling ? "Back to the lesson's code: every node restarts" : "Back to the lesson's code");
+    return this.info();
+  }
+
+  /** Evaluates the learner's module afresh; a string says why it failed to start (logged, as the lab does). */
+  private loadLearner(code: LearnerCode): LoadedLearner | string {
+    const write = (...args: unknown[]) => this.log.add({ at: Date.now(), kind: "log", message: truncate(consoleText(args)) });
+    try {
+      const module = code.load({ log: write, info: write, warn: write, error: write });
+      const { options, notes } = clampLearnerOptions(module.options, EXPORT_MAX_PAYLOAD_BYTES);
+      const handlers = typeof module.default === "function" ? (module.default as LessonHandlers) : undefined;
+      return { handlers, options, notes };
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      this.log.add({ at: Date.now(), kind: "log", message: `Your server code failed to start: ${message}` });
+      return message;
+    }
+  }
+
+  /**
+   * The handlers and options of the next server start: the learner's code loaded afresh while it runs (its
+   * options then replace the lab's, as Lab.loadLearnerServer makes them), else the lesson's.
+   */
+  private serverCode(): { handlers: LessonHandlers | undefined; options: LessonServerOptions } {
+    if (this.learner) {
+      const loaded = this.nextLearner ?? this.loadLearner(this.learner);
+      this.nextLearner = undefined;
+      if (typeof loaded !== "string") {
+        this.options = loaded.options;
+        return loaded;
+      }
+      // As the lab: code that no longer starts is dropped, and the lesson's runs.
+      this.learner = undefined;
+      this.options = { ...(this.lesson.options ?? {}) };
+    }
+    return { handlers: this.lesson.default, options: this.scaling ? { ...(this.lesson.options ?? {}) } : this.options };
+  }
+
   private startServer(): PlainServer {
+    const { handlers } = this.serverCode();
     return new PlainServer({
-      handlers: this.lesson.default,
+      handlers,
       options: this.options,
       log: this.log,
       settings: this.settings,

@@ -1,11 +1,11 @@
 import type { Scenario } from "../../../../shared/scenario/schema.js";
 import { LabSession } from "../../../lab-session.js";
 import { ScenarioRunner } from "../../scenario-runner.js";
-import { ExportLab, type LessonModule } from "./export-lab.js";
+import { ExportLab, type LearnerCode, type LessonModule } from "./export-lab.js";
 import { printReport, timelineLines } from "./print-report.js";
 
 /** Put in front of this bundle by the exported file (src/client/scenario/export/assemble.ts). */
-declare const __PLAYGROUND_EXPORT__: { scenario: Scenario; lesson: LessonModule };
+declare const __PLAYGROUND_EXPORT__: { scenario: Scenario; lesson: LessonModule; learner?: LearnerCode[] };
 
 /**
  * An exported script's runner: the playground's own ScenarioRunner, LabSession and virtual clients (a real
@@ -13,9 +13,15 @@ declare const __PLAYGROUND_EXPORT__: { scenario: Scenario; lesson: LessonModule 
  * or JSON with --json (and the timeline with --timeline), and exits 0 when every expectation passed.
  */
 async function main(): Promise<number> {
-  const { scenario, lesson } = __PLAYGROUND_EXPORT__;
+  const { scenario, lesson, learner = [] } = __PLAYGROUND_EXPORT__;
   const json = process.argv.includes("--json");
-  const lab = new ExportLab(scenario, lesson);
+  const lab = new ExportLab(scenario, lesson, learner);
+  if (learner.length) {
+    // The sandbox catches what a handler of the learner's throws, logs it, and the lab carries on: so here.
+    process.on("uncaughtException", (error) =>
+      lab.log.add({ at: Date.now(), kind: "log", message: `error in your server code: ${error.name}: ${error.message}` }),
+    );
+  }
   const origin = await lab.listen();
   const session = new LabSession(lab.info(), origin);
   const runner = new ScenarioRunner(scenario, { session, control: lab.control() });
