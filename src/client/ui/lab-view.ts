@@ -1,6 +1,7 @@
 import type { LabInfo } from "../../shared/lab-api.js";
 import type { LinkTraffic } from "../../shared/network.js";
-import { openLab } from "../lab-api.js";
+import { openLab, readLab, requestLab } from "../lab-api.js";
+import { takeEarlyLab } from "../lab-early.js";
 import { labControl } from "../lab-control.js";
 import { tapLabControl } from "../lab-actions.js";
 import { learnerId } from "../learner.js";
@@ -38,7 +39,11 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const partsReady = lessonParts();
   let lab: LabInfo;
   try {
-    lab = await openLab(lesson, learnerId());
+    // The lesson page's <head> may have asked already (lab-early.ts); if that request never got an answer
+    // (the network failed), it is sent again.
+    const learner = learnerId();
+    const early = takeEarlyLab(lesson, learner);
+    lab = await (early ? readLab(early.catch(() => requestLab(lesson, learner))) : openLab(lesson, learner));
   } catch (error) {
     status.dataset.state = "error";
     status.textContent = `Your lab could not be opened: ${error instanceof Error ? error.message : String(error)} Reload the page to try again.`;
