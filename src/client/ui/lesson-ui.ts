@@ -56,10 +56,13 @@ export function addClientPart(part: ClientPart): void {
 
 /**
  * The parts registered once every script of the page has run: module scripts run in document order before
- * DOMContentLoaded, so waiting for it means no lesson script that comes after the lab's is missed.
+ * DOMContentLoaded, so waiting for it means no lesson script that comes after the lab's is missed. The
+ * document's readyState is already "interactive" while they run, so it cannot tell; the navigation's
+ * timing entry can (its DOMContentLoaded start stays 0 until the event).
  */
 export async function lessonParts(): Promise<{ lab: readonly LabPart[]; client: readonly ClientPart[] }> {
-  if (document.readyState === "loading") {
+  const [navigation] = performance.getEntriesByType("navigation") as PerformanceNavigationTiming[];
+  if (document.readyState === "loading" || navigation?.domContentLoadedEventStart === 0) {
     await new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
   }
   return { lab: labParts, client: clientParts };
