@@ -46,9 +46,6 @@ function playgroundInDev() {
 
 export default defineConfig({
   output: "static",
-  // Each page's CSS in its <head>: three stylesheets were three requests of the first six (HTTP/1.1's
-  // connections a host), and the text could paint only after all three came back.
-  build: { inlineStylesheets: "always" },
   adapter: node({ mode: "standalone" }),
   integrations: [playgroundInDev()],
   server: { port: Number(process.env.PORT ?? 4321) },
