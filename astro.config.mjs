@@ -3,7 +3,9 @@ import { defineConfig } from "astro/config";
 import node from "@astrojs/node";
 import { satteri } from "@astrojs/markdown-satteri";
 import { lazyMonacoCss } from "./scripts/lazy-monaco-css.mjs";
+import { createHash } from "node:crypto";
 import { lessonSteps } from "./src/markdown/lesson-steps.ts";
+import { EARLY_LAB_SCRIPT } from "./src/client/lab-early.ts";
 
 /**
  * `astro dev` gets the same labs and control API as production: the playground is loaded through Vite
@@ -68,13 +70,42 @@ export default defineConfig({
         "form-action 'self'",
       ],
       // The site search (Pagefind) runs its index in WebAssembly, which needs 'wasm-unsafe-eval' (not 'unsafe-eval').
-      scriptDirective: { resources: ["'self'", "'wasm-unsafe-eval'"] },
+      // The one inline script: a lesson page's early POST /api/labs (src/client/lab-early.ts).
+      scriptDirective: {
+        resources: ["'self'", "'wasm-unsafe-eval'"],
+        hashes: [`sha256-${createHash("sha256").update(EARLY_LAB_SCRIPT).digest("base64")}`],
+      },
       // Monaco adds <style> elements and style attributes as it runs, and Shiki colours code with style
       // attributes: hashes cannot cover either. Scripts stay locked down.
       styleDirective: { resources: ["'self'", "'unsafe-inline'"] },
     },
   },
-  vite: { plugins: [lazyMonacoCss()] },
+  vite: {
+    plugins: [lazyMonacoCss()],
+    build: {
+      rolldownOptions: {
+        output: {
+          // A page's static imports in a few chunks, not twenty: the site is served over HTTP/1.1, six
+          // connections a host, so on a phone's network (150 ms RTT) each six more files cost another round
+          // trip (bench/lab-open.mjs). Modules are still grouped by the pages that use them, so a page loads
+          // little it does not run; the code loaded on demand (the editor, search, the home demo) is untouched.
+          strictExecutionOrder: true,
+          codeSplitting: {
+            groups: [
+              {
+                name: "page",
+                tags: ["$initial"],
+                // Not a page's own scripts: each stays its file, and holds its code rather than one import.
+                test: (id) => !/[?&]type=script/.test(id),
+                entriesAware: true,
+                entriesAwareMergeThreshold: 24 * 1024,
+              },
+            ],
+          },
+        },
+      },
+    },
+  },
   markdown: {
     shikiConfig: { themes: { light: "github-light-high-contrast", dark: "github-dark-high-contrast" } },
     // A lesson's steps, hidden answers and "Try it" buttons are made at build time (src/markdown/).

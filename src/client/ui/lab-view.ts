@@ -1,6 +1,7 @@
 import type { LabInfo } from "../../shared/lab-api.js";
 import type { LinkTraffic } from "../../shared/network.js";
-import { openLab } from "../lab-api.js";
+import { openLab, readLab, requestLab } from "../lab-api.js";
+import { takeEarlyLab } from "../lab-early.js";
 import { labControl } from "../lab-control.js";
 import { tapLabControl } from "../lab-actions.js";
 import { learnerId } from "../learner.js";
@@ -38,7 +39,11 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const partsReady = lessonParts();
   let lab: LabInfo;
   try {
-    lab = await openLab(lesson, learnerId());
+    // The lesson page's <head> may have asked already (lab-early.ts); if that request never got an answer
+    // (the network failed), it is sent again.
+    const learner = learnerId();
+    const early = takeEarlyLab(lesson, learner);
+    lab = await (early ? readLab(early.catch(() => requestLab(lesson, learner))) : openLab(lesson, learner));
   } catch (error) {
     status.dataset.state = "error";
     status.textContent = `Your lab could not be opened: ${error instanceof Error ? error.message : String(error)} Reload the page to try again.`;
@@ -54,32 +59,8 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const { timeline, feed } = session;
   /** What each client's panel shows from the inspector's snapshots, by client name. */
   const panels = new Map<string, { showTraffic(traffic: LinkTraffic): void; showNode(node: string | undefined): void }>();
-  mountTimeline(part(root, "[data-timeline]"), timeline);
-  const settings = root.querySelector<HTMLFieldSetElement>(".lab-settings");
-  if (settings) mountSettings(settings, lab);
-  const showInspector = mountInspector(part(root, "[data-inspector]"));
-  // The lesson's own boxes, registered by their components' scripts.
-  const partHooks: LabPartHooks[] = parts.lab.flatMap(
-    (mount) => mount(root, { lab, slug: lesson, timeline, clients: () => session.clients }) ?? [],
-  );
-  // The server streams a snapshot on every state change, several a second while a client is busy: draw
-  // only the newest one each frame.
-  const showSnapshot = perFrame((snapshot: InspectorSnapshot) => {
-    showInspector(snapshot);
-    for (const hooks of partHooks) hooks.showSnapshot?.(snapshot);
-    for (const traffic of snapshot.links) panels.get(traffic.client)?.showTraffic(traffic);
-    // In a lab of several nodes, the node that holds each client's socket now, found by its socket id.
-    if (lab.scaling) {
-      for (const client of session.clients) {
-        const id = client.status.state === "connected" ? client.status.socketId : undefined;
-        panels.get(client.name)?.showNode(snapshot.sockets.find((socket) => socket.id === id)?.node);
-      }
-    }
-  });
-  feed.on("snapshot", showSnapshot);
-  showLabClosed(status, feed);
-  showServerLog(part(root, ".server-log"), feed);
-
+  /** The lesson's own boxes' hooks, once they are mounted (after the clients have started connecting). */
+  let partHooks: LabPartHooks[] = [];
   const argsHint = root.querySelector<HTMLElement>("#args-hint");
   const updateAddButton = () => {
     addButton.disabled = session.clients.length >= Math.min(lab.limits.maxClientsPerLab, CLIENT_NAMES.length);
@@ -131,18 +112,45 @@ export async function startLab(root: HTMLElement): Promise<void> {
     });
   }
 
+  session.onClientsChange(() => {
+    followClients();
+    updateAddButton();
+    for (const hooks of partHooks) hooks.clientsChanged?.();
+  });
+  // The clients first: their handshakes (a few round trips) are on the way while the rest of the lab is
+  // drawn, in this same task, so no feed message or client event can come before its view listens.
+  for (const name of initialClients) addClient(name);
+  mountTimeline(part(root, "[data-timeline]"), timeline);
+  const settings = root.querySelector<HTMLFieldSetElement>(".lab-settings");
+  if (settings) mountSettings(settings, lab);
+  const showInspector = mountInspector(part(root, "[data-inspector]"));
+  // The lesson's own boxes, registered by their components' scripts.
+  partHooks = parts.lab.flatMap((mount) => mount(root, { lab, slug: lesson, timeline, clients: () => session.clients }) ?? []);
+  // The server streams a snapshot on every state change, several a second while a client is busy: draw
+  // only the newest one each frame.
+  const showSnapshot = perFrame((snapshot: InspectorSnapshot) => {
+    showInspector(snapshot);
+    for (const hooks of partHooks) hooks.showSnapshot?.(snapshot);
+    for (const traffic of snapshot.links) panels.get(traffic.client)?.showTraffic(traffic);
+    // In a lab of several nodes, the node that holds each client's socket now, found by its socket id.
+    if (lab.scaling) {
+      for (const client of session.clients) {
+        const id = client.status.state === "connected" ? client.status.socketId : undefined;
+        panels.get(client.name)?.showNode(snapshot.sockets.find((socket) => socket.id === id)?.node);
+      }
+    }
+  });
+  feed.on("snapshot", showSnapshot);
+  showLabClosed(status, feed);
+  showServerLog(part(root, ".server-log"), feed);
   const playground = root.querySelector<HTMLElement>("[data-code-playground]");
   if (playground) {
     mountCodePlayground(playground, { lab, slug: lesson, timeline, feed });
   }
   const serverCode = root.querySelector<HTMLElement>("[data-server-code]");
   if (serverCode) mountServerCode(serverCode, { lab, slug: lesson, feed });
-  session.onClientsChange(() => {
-    followClients();
-    updateAddButton();
-    for (const hooks of partHooks) hooks.clientsChanged?.();
-  });
-  for (const name of initialClients) addClient(name);
+
+  for (const hooks of partHooks) hooks.clientsChanged?.();
   updateAddButton();
   restartButton.disabled = false;
   restartButton.addEventListener("click", () => {

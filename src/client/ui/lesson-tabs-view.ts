@@ -1,3 +1,5 @@
+import { LAB_SHOWN } from "./lesson-ui.js";
+
 /**
  * On a narrow screen the lesson is two tabs, "Read" and "Lab", instead of a lab 7,000 px below the text.
  * The page's CSS shows one of the two from the page's `data-tab`, before any script runs, so nothing
@@ -50,6 +52,8 @@ export function startLessonTabs(page: HTMLElement, strip: HTMLElement, narrow: M
   const select = (name: "read" | "lab", focus = false) => {
     page.dataset.tab = name;
     apply();
+    // The lab opens now, not a frame later when its observer sees it come into view (Lab.astro).
+    if (name === "lab") panels[1][1]?.dispatchEvent(new Event(LAB_SHOWN, { bubbles: true }));
     if (focus) (name === "read" ? readTab : labTab).focus();
     // The other tab's content starts where the learner left it; a fresh switch starts at the top of the tabs.
     if (narrow.matches && strip.getBoundingClientRect().top < 0) strip.scrollIntoView({ block: "start" });

@@ -39,6 +39,9 @@ export interface ClientPartHooks {
 /** Mounts a lesson's own controls in one client's panel, for Alice, Bob and every client added. */
 export type ClientPart = (panel: HTMLElement, client: VirtualClient, lab: LabInfo) => ClientPartHooks | void;
 
+/** Sent (bubbling) from an element that was just shown, such as the Lab tab's panel: the labs inside it start. */
+export const LAB_SHOWN = "playground:lab-shown";
+
 const labParts: LabPart[] = [];
 const clientParts: ClientPart[] = [];
 
@@ -56,10 +59,13 @@ export function addClientPart(part: ClientPart): void {
 
 /**
  * The parts registered once every script of the page has run: module scripts run in document order before
- * DOMContentLoaded, so waiting for it means no lesson script that comes after the lab's is missed.
+ * DOMContentLoaded, so waiting for it means no lesson script that comes after the lab's is missed. The
+ * document's readyState is already "interactive" while they run, so it cannot tell; the navigation's
+ * timing entry can (its DOMContentLoaded start stays 0 until the event).
  */
 export async function lessonParts(): Promise<{ lab: readonly LabPart[]; client: readonly ClientPart[] }> {
-  if (document.readyState === "loading") {
+  const [navigation] = performance.getEntriesByType("navigation") as PerformanceNavigationTiming[];
+  if (document.readyState === "loading" || navigation?.domContentLoadedEventStart === 0) {
     await new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
   }
   return { lab: labParts, client: clientParts };

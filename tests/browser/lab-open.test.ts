@@ -1,0 +1,61 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inject } from "vitest";
+import { launchBrowser, openPage, showLab } from "../support/browser.js";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Each POST /api/labs the page sends, with the URL of the script that sent it (from CDP's initiator). */
+async function watchLabRequests(page: Page): Promise<{ from: string | undefined }[]> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  const sent: { from: string | undefined }[] = [];
+  cdp.on("Network.requestWillBeSent", (event) => {
+    if (event.request.method !== "POST" || !event.request.url.endsWith("/api/labs")) return;
+    sent.push({ from: event.initiator.stack?.callFrames[0]?.url });
+  });
+  return sent;
+}
+
+async function aliceConnected(page: Page): Promise<void> {
+  await page
+    .getByRole("group", { name: "Alice" })
+    .getByRole("status")
+    .filter({ hasText: /^connected/ })
+    .waitFor();
+}
+
+describe("a lesson page's lab opening", () => {
+  it("creates the lab once, from the script in the page's head, and the lab's clients use that lab", async () => {
+    const { page, errors } = await openPage(browser, { viewport: { width: 1280, height: 800 } });
+    const sent = await watchLabRequests(page);
+    const url = `${inject("origin")}/lessons/emit`;
+    await page.goto(url);
+    await aliceConnected(page);
+    // Sent by the inline script (its stack's URL is the page's own), not by a module loaded later.
+    expect(sent).toEqual([{ from: url }]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("on a phone, creates the lab while the learner reads, and connects its clients when the Lab tab is pressed", async () => {
+    const { page, errors } = await openPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const sent = await watchLabRequests(page);
+    await page.goto(`${inject("origin")}/lessons/emit`);
+    await page.waitForFunction(() => document.readyState === "complete");
+    expect(sent).toHaveLength(1);
+    const alice = page.getByRole("group", { name: "Alice" }).getByRole("status");
+    expect(await alice.count()).toBe(0);
+    await showLab(page);
+    await aliceConnected(page);
+    expect(sent).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
