@@ -52,6 +52,17 @@ describe("the site", () => {
     });
   }
 
+  it("answers an unknown address with a 404 and the site's own page, with a way back into every lesson", async () => {
+    const { page, errors } = await openPage(browser);
+    const response = await page.goto(`${origin}/no-such-page`);
+    expect(response?.status()).toBe(404);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Page not found");
+    expect(await page.getByRole("link", { name: "Go to the course" }).getAttribute("href")).toBe("/");
+    for (const slug of COURSE_SLUGS) expect(await page.locator(`main a[href="/lessons/${slug}"]`).count()).toBeGreaterThan(0);
+    expect(errors.filter((error) => !error.includes("404"))).toEqual([]);
+    await page.context().close();
+  });
+
   it("remembers a visited and a completed lesson across reloads, with the course's progress bar", async () => {
     const { page } = await openPage(browser);
     await page.goto(`${origin}/lessons/emit#check-yourself`);
