@@ -8,6 +8,23 @@ import { lessonSteps } from "./src/markdown/lesson-steps.ts";
 import { EARLY_LAB_SCRIPT } from "./src/client/lab-early.ts";
 
 /**
+ * Short names for the browser's modules: a page names each of its modules twice (modulepreload and script),
+ * and Astro's names ("Lab.astro_astro_type_script_index_0_lang…") cost a lesson page ~180 bytes of brotli
+ * HTML, which must fit one TCP round trip. "Lab.astro_astro_type_script_index_0_lang" becomes "Lab". Only the
+ * client build: the server's prerender step imports its chunks by Astro's own names.
+ * @returns {import("vite").Plugin}
+ */
+function shortScriptNames() {
+  /** @param {{ name: string }} chunk */
+  const short = (chunk) => `_astro/${chunk.name.replace(/\.astro_\w*/g, "").slice(0, 48)}.[hash].js`;
+  return {
+    name: "short-script-names",
+    applyToEnvironment: (environment) => environment.name === "client",
+    outputOptions: (options) => ({ ...options, entryFileNames: short, chunkFileNames: short }),
+  };
+}
+
+/**
  * `astro dev` gets the same labs and control API as production: the playground is loaded through Vite
  * (so its TypeScript needs no build) and attached to Vite's own HTTP server, next to its HMR socket.
  * @returns {import("astro").AstroIntegration}
@@ -46,6 +63,9 @@ function playgroundInDev() {
 
 export default defineConfig({
   output: "static",
+  // Every stylesheet as a file: one more request made in parallel with the others, rather than ~480 bytes
+  // (brotli) more in each lesson page's HTML, which must fit one TCP round trip (tests/browser/page-budget).
+  build: { inlineStylesheets: "never" },
   adapter: node({ mode: "standalone" }),
   integrations: [playgroundInDev()],
   server: { port: Number(process.env.PORT ?? 4321) },
@@ -81,7 +101,7 @@ export default defineConfig({
     },
   },
   vite: {
-    plugins: [lazyMonacoCss()],
+    plugins: [lazyMonacoCss(), shortScriptNames()],
     build: {
       rolldownOptions: {
         output: {

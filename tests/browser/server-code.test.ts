@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { useLabPage } from "../support/browser.js";
@@ -53,6 +54,14 @@ async function reconnected(before: Record<string, number>): Promise<void> {
 const countConnects = async () => ({ Alice: await connects("Alice"), Bob: await connects("Bob") });
 
 describe("the server code editor", { timeout: 90_000 }, () => {
+  it("shows the very server.ts the lab runs, fetched once the page has loaded", async () => {
+    const listing = box().locator("pre code");
+    await listing.waitFor();
+    const source = readFileSync("src/lessons/emit/server.ts", "utf8");
+    expect((await listing.textContent())?.trim()).toBe(source.trim());
+    expect(await box().locator("[data-listing]").getAttribute("aria-busy")).toBeNull();
+  });
+
   it("runs the learner's server code on the lab, and goes back to the lesson's code", async () => {
     const page = lab.page();
     await box().getByText("Your lab runs the lesson's server code.").waitFor();

@@ -1,3 +1,4 @@
+import { shippedScenario } from "../../lessons/shipped-scenarios.js";
 import { parseScenario, type Scenario } from "../../shared/scenario/schema.js";
 import { decodeScenarioFragment, encodeScenarioFragment, isScenarioFragment } from "../scenario/link/scenario-link.js";
 import { part } from "./dom.js";
@@ -78,10 +79,13 @@ export async function mountScenarios(region: HTMLElement): Promise<void> {
     },
   };
 
-  for (const item of list.querySelectorAll<HTMLElement>("li.scenario[data-scenario]")) {
-    const parsed = parseScenario(JSON.parse(item.dataset.scenario ?? "null"));
+  // The page lists the shipped scenarios; their files load now, with this view (src/lessons/shipped-scenarios.ts).
+  const items = [...list.querySelectorAll<HTMLElement>("li.scenario[data-scenario-id]")];
+  const files = await Promise.all(items.map((item) => shippedScenario(lesson, item.dataset.scenarioId ?? "")));
+  items.forEach((item, index) => {
+    const parsed = parseScenario(files[index] ?? null);
     if (parsed.ok) mountScenarioItem(item, parsed.scenario, context);
-  }
+  });
 
   part<HTMLButtonElement>(share, ".scenario-copy-embed").addEventListener("click", async () => {
     say((await copy(embedBox.value)) ? "Copied the embed code." : "Select the embed code and copy it.");
