@@ -17,7 +17,12 @@ export function requestLab(lesson: string, learner: string, origin = ""): Promis
 /** The lab a POST /api/labs answered with, or its error message thrown. */
 export async function readLab(request: Promise<Response>): Promise<LabInfo> {
   const response = await request;
-  const body = (await response.json()) as LabInfo | ApiError;
+  return labFromAnswer(await response.json());
+}
+
+/** The lab in a POST /api/labs answer's JSON, or its error message thrown. */
+export function labFromAnswer(answer: unknown): LabInfo {
+  const body = answer as LabInfo | ApiError;
   if ("error" in body) throw new Error(body.error.message);
   return body;
 }

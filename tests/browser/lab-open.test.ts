@@ -58,4 +58,34 @@ describe("a lesson page's lab opening", () => {
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  it("on a phone, sends the clients' handshakes in the Lab tab's own task, before the page draws the lab", async () => {
+    const { page, errors } = await openPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    // The early POST /api/labs has been answered and every module has run.
+    await page.goto(`${inject("origin")}/lessons/emit`, { waitUntil: "networkidle" });
+    await expect.poll(() => page.getByRole("tab", { name: "Lab" }).isVisible()).toBe(true);
+    const sentBeforeAnyTask = await page.evaluate(async () => {
+      const sent: string[] = [];
+      const send = XMLHttpRequest.prototype.send;
+      const open = XMLHttpRequest.prototype.open;
+      const urls = new WeakMap<XMLHttpRequest, string>();
+      XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, method: string, url: string | URL, ...rest: unknown[]) {
+        urls.set(this, String(url));
+        return (open as (...args: unknown[]) => void).call(this, method, url, ...rest);
+      } as typeof open;
+      XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+        sent.push(urls.get(this) ?? "");
+        return send.call(this, body);
+      };
+      document.querySelector<HTMLElement>('[role="tab"][data-tab="lab"]')?.click();
+      // Many microtask turns, and not one task: a lab that had to wait for a task (reading a response's
+      // body, a timer) would not have sent anything yet, and the page would lay out and draw first.
+      for (let turn = 0; turn < 100; turn++) await null;
+      return sent.filter((url) => url.includes("/socket.io/")).length;
+    });
+    expect(sentBeforeAnyTask).toBeGreaterThanOrEqual(1);
+    await aliceConnected(page);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -1,5 +1,5 @@
 import { runInNewContext } from "node:vm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { MemoryStorage } from "../support/memory-storage.js";
 import { EARLY_LAB_SCRIPT, takeEarlyLab, type EarlyLab } from "../../src/client/lab-early.js";
 import { learnerId } from "../../src/client/learner.js";
@@ -10,13 +10,17 @@ interface Sent {
   init: RequestInit;
 }
 
-/** Runs the early script as a page's <head> would, with `data-lesson` on its element. */
-function runEarlyScript(storage: Storage, lesson: string | undefined) {
+/** Runs the early script as a page's <head> would, with `data-lesson` on its element; the server answers `answer`. */
+function runEarlyScript(
+  storage: Storage,
+  lesson: string | undefined,
+  answer: () => Promise<Response> = () => Promise.resolve(new Response("{}")),
+) {
   const sent: Sent[] = [];
   const window: { __earlyLab?: EarlyLab } = {};
   const fetch = (url: string, init: RequestInit) => {
     sent.push({ url, init });
-    return Promise.resolve(new Response("{}"));
+    return answer();
   };
   runInNewContext(EARLY_LAB_SCRIPT, {
     window,
@@ -73,12 +77,27 @@ describe("the lesson page's early lab request", () => {
     expect(() => runEarlyScript(full, "emit")).not.toThrow();
   });
 
+  it("reads the answer's JSON as soon as it arrives, and leaves the response readable", async () => {
+    const lab = { id: "lab-1", path: "/labs/lab-1/socket.io" };
+    const { window } = runEarlyScript(new MemoryStorage(), "emit", () => Promise.resolve(Response.json(lab)));
+    const early = window.__earlyLab!;
+    await vi.waitFor(() => expect(early.body).toEqual(lab));
+    expect(await (await early.response).json()).toEqual(lab);
+  });
+
+  it("leaves no body, and no unhandled rejection, when the request fails", async () => {
+    const failed = Promise.reject(new TypeError("Failed to fetch"));
+    const { window } = runEarlyScript(new MemoryStorage(), "emit", () => failed);
+    await expect(window.__earlyLab!.response).rejects.toThrow("Failed to fetch");
+    expect(window.__earlyLab!.body).toBeUndefined();
+  });
+
   it("is taken once, and only for its own lesson and learner", () => {
     const response = Promise.resolve(new Response("{}"));
     const scope: { __earlyLab?: EarlyLab } = { __earlyLab: { lesson: "emit", learner: "l".repeat(16), response } };
     expect(takeEarlyLab("acks", "l".repeat(16), scope)).toBeUndefined();
     expect(takeEarlyLab("emit", "m".repeat(16), scope)).toBeUndefined();
-    expect(takeEarlyLab("emit", "l".repeat(16), scope)).toBe(response);
+    expect(takeEarlyLab("emit", "l".repeat(16), scope)?.response).toBe(response);
     expect(takeEarlyLab("emit", "l".repeat(16), scope)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import type { LabInfo } from "../../shared/lab-api.js";
 import type { LinkTraffic } from "../../shared/network.js";
-import { openLab, readLab, requestLab } from "../lab-api.js";
+import { labFromAnswer, openLab, readLab, requestLab } from "../lab-api.js";
 import { takeEarlyLab } from "../lab-early.js";
 import { labControl } from "../lab-control.js";
 import { tapLabControl } from "../lab-actions.js";
@@ -43,7 +43,12 @@ export async function startLab(root: HTMLElement): Promise<void> {
     // (the network failed), it is sent again.
     const learner = learnerId();
     const early = takeEarlyLab(lesson, learner);
-    lab = await (early ? readLab(early.catch(() => requestLab(lesson, learner))) : openLab(lesson, learner));
+    // Read already by the early script: no await that needs a task, so the clients start before the page
+    // draws the lab it was just asked to show.
+    lab =
+      early?.body !== undefined
+        ? labFromAnswer(early.body)
+        : await (early ? readLab(early.response.catch(() => requestLab(lesson, learner))) : openLab(lesson, learner));
   } catch (error) {
     status.dataset.state = "error";
     status.textContent = `Your lab could not be opened: ${error instanceof Error ? error.message : String(error)} Reload the page to try again.`;
