@@ -238,7 +238,9 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
         : `${shown.length} of ${timeline.entries.length} entries shown${hiddenPage ? ` (${hiddenPage} of the page's own hidden)` : ""}${paused ? " (paused)" : ""}`;
     if (sticker.following) {
       const bottom = Math.max(0, shown.length * ROW_HEIGHT - height);
-      if (bottom !== scrollTop) sticker.added((scrollTop = bottom));
+      // Rows are drawn where the viewport really is: an off-screen timeline scrolls only once in view, and
+      // drawing the bottom's rows before that left the rows it showed meanwhile empty.
+      if (bottom !== scrollTop && sticker.added(bottom)) scrollTop = bottom;
     }
     drawLanes();
     drawRows();
