@@ -114,6 +114,20 @@ describe("the site's layout", () => {
     await page.context().close();
   });
 
+  it("/lessons/emit at 390 px: the lab's part headings line up, the timeline's too, closed and open", async () => {
+    const { page } = await openPage(browser, PHONE);
+    await page.goto(`${origin}/lessons/emit`);
+    await showLab(page);
+    await labReady(page);
+    const lab = page.getByRole("region", { name: "Your lab" });
+    const left = async (name: string) => (await lab.getByRole("heading", { name, exact: true }).boundingBox())?.x;
+    // The first step leaves the timeline and the server log closed to their heading line.
+    expect(await left("Timeline")).toBe(await left("Server log"));
+    await lab.getByRole("button", { name: "Show the whole lab" }).click();
+    expect(await left("Timeline")).toBe(await left("Server log"));
+    await page.context().close();
+  });
+
   it("/embed/emit shows each share box only once its button has filled it", async () => {
     const { page, errors } = await openPage(browser, DESKTOP);
     await page.goto(`${origin}/embed/emit`);
