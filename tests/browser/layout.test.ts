@@ -128,6 +128,26 @@ describe("the site's layout", () => {
     await page.context().close();
   });
 
+  it("/lessons/rooms at 390 px: every scenario step stays inside its card, long JSON arguments too", async () => {
+    const { page } = await openPage(browser, PHONE);
+    await page.goto(`${origin}/lessons/rooms`);
+    await showLab(page);
+    await labReady(page);
+    const spilled = await page
+      .getByRole("region", { name: "Scenarios" })
+      .getByRole("article")
+      .evaluateAll((articles) =>
+        articles.flatMap((article) => {
+          const edge = article.getBoundingClientRect().right;
+          return [...article.querySelectorAll("ol li")]
+            .filter((row) => row.scrollWidth > row.clientWidth || row.getBoundingClientRect().right > edge)
+            .map((row) => row.textContent?.slice(0, 40));
+        }),
+      );
+    expect(spilled).toEqual([]);
+    await page.context().close();
+  });
+
   it("/embed/emit shows each share box only once its button has filled it", async () => {
     const { page, errors } = await openPage(browser, DESKTOP);
     await page.goto(`${origin}/embed/emit`);
