@@ -32,8 +32,14 @@ const PAGES = [
   { name: "404", path: "/no-such-page", lab: false },
 ];
 
-/** Alice's status, whether or not the phone layout shows the Lab tab. */
+/** The lab ready and Alice connected, when the lesson has an Alice (Why WebSocket's lab has no clients). */
 async function waitForAlice(page) {
+  await page
+    .locator(".lab-status")
+    .filter({ hasText: /^Lab ready/ })
+    .first()
+    .waitFor({ state: "attached", timeout: 30_000 });
+  if ((await page.getByRole("group", { name: "Alice" }).count()) === 0) return;
   await page
     .getByRole("group", { name: "Alice" })
     .getByRole("status")
