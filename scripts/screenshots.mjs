@@ -3,7 +3,9 @@
 // Shoots home, each lesson at its first step and one later step, the glossary, /embed/emit and a 404,
 // at 1280×800 and 390×844 (touch, mobile), in light and dark (the context's colorScheme), against
 // the production build with Debian's Chromium. Where a page has a lab it waits until Alice reads
-// "connected" first, so the shot shows the lab working, not loading. Files: <page>-<size>-<scheme>.png.
+// "connected" first, so the shot shows the lab working, not loading. On a phone a lesson's lab is behind
+// its Lab tab and opens only with it: the Read tab is shot as it opens, then the Lab tab once Alice is
+// connected. Files: <page>-<size>-<scheme>.png, and <page>-lab-phone-<scheme>.png.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -30,8 +32,14 @@ const PAGES = [
   { name: "404", path: "/no-such-page", lab: false },
 ];
 
-/** Alice's status, whether or not the phone layout shows the Lab tab. */
+/** The lab ready and Alice connected, when the lesson has an Alice (Why WebSocket's lab has no clients). */
 async function waitForAlice(page) {
+  await page
+    .locator(".lab-status")
+    .filter({ hasText: /^Lab ready/ })
+    .first()
+    .waitFor({ state: "attached", timeout: 30_000 });
+  if ((await page.getByRole("group", { name: "Alice" }).count()) === 0) return;
   await page
     .getByRole("group", { name: "Alice" })
     .getByRole("status")
@@ -61,12 +69,21 @@ try {
         const page = await context.newPage();
         try {
           await page.goto(`${server.origin}${target.path}`);
-          if (target.lab) await waitForAlice(page);
+          const labTab = page.getByRole("tab", { name: "Lab" });
+          const tabbed = target.lab && (await labTab.isVisible());
+          if (target.lab && !tabbed) await waitForAlice(page);
           if (target.laterStep) await goToLaterStep(page);
           await page.evaluate(() => document.fonts.ready);
           const file = join(out, `${target.name}-${size}-${colorScheme}.png`);
           await page.screenshot({ path: file, fullPage: true });
           console.log(file);
+          if (tabbed) {
+            await labTab.click();
+            await waitForAlice(page);
+            const labFile = join(out, `${target.name}-lab-${size}-${colorScheme}.png`);
+            await page.screenshot({ path: labFile, fullPage: true });
+            console.log(labFile);
+          }
         } catch (error) {
           console.error(`${target.name} ${size} ${colorScheme}: ${error instanceof Error ? error.message : error}`);
           process.exitCode = 1;

@@ -9,6 +9,24 @@ beforeAll(async () => {
 afterAll(() => browser.close());
 
 describe("the home page's live demo", () => {
+  it("reads as ready, and says what starts it, until the visitor engages (and opens no lab meanwhile)", async () => {
+    const { page, errors } = await openPage(browser, { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    const labRequests: string[] = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname === "/api/labs") labRequests.push(request.method());
+    });
+    await page.goto(`${inject("origin")}/`, { waitUntil: "networkidle" });
+    const demo = page.getByRole("region", { name: "Live: two clients, one real server" });
+    for (const name of ["Alice", "Bob"]) {
+      expect(await demo.getByRole("group", { name }).getByRole("status").textContent()).toMatch(/^\s*ready to connect\s*$/);
+    }
+    expect(await demo.getByText(/^\s*This demo starts as you scroll, tap, type or move the pointer/).isVisible()).toBe(true);
+    expect(await demo.getByRole("list", { name: "Received" }).textContent()).toContain("Alice's messages arrive here");
+    expect(labRequests).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it("sends Alice's message through a real lab to Bob, shows its frame, reconnects Alice after a drop, and closes the lab when the page goes", async () => {
     const { page, errors } = await openPage(browser, { viewport: { width: 1280, height: 800 } });
     const labRequests: string[] = [];

@@ -27,6 +27,13 @@ export async function mountScenarios(region: HTMLElement): Promise<void> {
   const linkBox = part<HTMLInputElement>(share, '[name="scenario-link"]');
   const embedBox = part<HTMLTextAreaElement>(share, '[name="scenario-embed"]');
   const reportBox = part<HTMLTextAreaElement>(share, '[name="scenario-report"]');
+  const linkBoxes = part<HTMLElement>(share, ".scenario-link-boxes");
+  const reportBoxes = part<HTMLElement>(share, ".scenario-report-box");
+  /** Shows one set of share boxes, and the region around it; the other stays hidden until it is used. */
+  const reveal = (box: HTMLElement) => {
+    box.hidden = false;
+    share.hidden = false;
+  };
 
   const say = (text: string, error = false) => {
     message.textContent = text;
@@ -50,7 +57,7 @@ export async function mountScenarios(region: HTMLElement): Promise<void> {
     say,
     async report(markdown, title) {
       reportBox.value = markdown;
-      share.hidden = false;
+      reveal(reportBoxes);
       const copied = await copy(markdown);
       say(
         copied ? `Copied the bug report of "${title}".` : `The bug report of "${title}" is in the Bug report box: select it and copy it.`,
@@ -67,7 +74,7 @@ export async function mountScenarios(region: HTMLElement): Promise<void> {
       const url = `${location.origin}/lessons/${scenario.lesson}#${encoded.fragment}`;
       linkBox.value = url;
       embedBox.value = embedSnippet(location.origin, scenario.lesson, encoded.fragment, scenario.title);
-      share.hidden = false;
+      reveal(linkBoxes);
       const copied = await copy(url);
       say(
         copied

@@ -8,8 +8,12 @@
  * phone) is scrolled only once it comes into view.
  */
 export interface StickToBottom {
-  /** Call after adding content. `to` is where the bottom is, when the caller knows it without a read. */
-  added(to?: number): void;
+  /**
+   * Call after adding content. `to` is where the bottom is, when the caller knows it without a read.
+   * Answers whether the element scrolled there now: off screen the scroll waits, and the element stays
+   * where it was until it comes into view (then its scroll event says where it went).
+   */
+  added(to?: number): boolean;
   /** Whether the reader is at the bottom, as of the latest scroll. */
   readonly following: boolean;
 }
@@ -36,9 +40,10 @@ export function stickToBottom(element: HTMLElement, slack = 8): StickToBottom {
 
   return {
     added(to) {
-      if (!following) return;
+      if (!following) return false;
       if (onScreen) scroll(to);
       else owed = to;
+      return onScreen;
     },
     get following() {
       return following;

@@ -87,6 +87,8 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
   // The viewport's scroll position and height are remembered from its own events rather than read while
   // rendering: a read after the page changed makes the browser lay the whole page out there and then.
   let scrollTop = 0;
+  /** Where an off-screen timeline scrolls once it comes into view (stick-to-bottom.ts), until it has. */
+  let owedTop: number | undefined;
   let height = 18 * 16;
   const sticker = stickToBottom(viewport, ROW_HEIGHT);
 
@@ -162,10 +164,19 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
     return element;
   }
 
+  /** The rows in view at `top`, with the overscan either side. */
+  function rowsAt(top: number): number[] {
+    const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(shown.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
+    return Array.from({ length: Math.max(0, last - first) }, (_, i) => first + i);
+  }
+
   function drawRows(): void {
-    const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(shown.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
-    rows.replaceChildren(...shown.slice(first, last).map((entry, i) => row(entry, first + i)));
+    // The rows where the viewport is, and, while a scroll is owed, where it will be: drawing only the
+    // latter left the rows shown meanwhile empty (a band at the top of an off-screen timeline).
+    const indices = new Set(rowsAt(scrollTop));
+    if (owedTop !== undefined) for (const index of rowsAt(owedTop)) indices.add(index);
+    rows.replaceChildren(...[...indices].sort((a, b) => a - b).map((index) => row(shown[index]!, index)));
   }
 
   function drawTable(): void {
@@ -238,7 +249,11 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
         : `${shown.length} of ${timeline.entries.length} entries shown${hiddenPage ? ` (${hiddenPage} of the page's own hidden)` : ""}${paused ? " (paused)" : ""}`;
     if (sticker.following) {
       const bottom = Math.max(0, shown.length * ROW_HEIGHT - height);
-      if (bottom !== scrollTop) sticker.added((scrollTop = bottom));
+      // An off-screen timeline scrolls only once in view: until then it stays where it is.
+      if (bottom !== scrollTop) {
+        if (sticker.added(bottom)) [scrollTop, owedTop] = [bottom, undefined];
+        else owedTop = bottom;
+      }
     }
     drawLanes();
     drawRows();
@@ -258,6 +273,7 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
     () => {
       if (viewport.scrollTop === scrollTop) return; // the render that scrolled has drawn these rows
       scrollTop = viewport.scrollTop;
+      owedTop = undefined;
       drawRows();
     },
     { passive: true },
