@@ -59,6 +59,45 @@ describe("a lesson page's lab opening", () => {
     await page.context().close();
   });
 
+  // The page's first Intl formatter (Intl.NumberFormat, toLocaleString, localeCompare…) loads the browser's
+  // locale data: 40-90 ms of main thread at Lighthouse's ×4 CPU, which once sat on the lab's path to
+  // DOMContentLoaded (format.ts built one as it loaded). This counts every way a script could build one.
+  it.each([
+    { slug: "emit", ready: /^connected/ },
+    { slug: "transports", ready: /^connected/ },
+    { slug: "why-websocket", ready: "Push: connected over websocket" },
+  ])(
+    "opens the $slug lab without building an Intl formatter, whose locale data costs a slow phone 40-90 ms",
+    async ({ slug, ready }) => {
+      const { page, errors } = await openPage(browser, { viewport: { width: 1280, height: 800 } });
+      await page.addInitScript(() => {
+        const built: string[] = [];
+        Object.defineProperty(window, "__intlBuilt", { value: built });
+        const watch = <T extends object>(owner: T, key: keyof T & string, label: string) => {
+          const original = owner[key] as unknown as (...args: unknown[]) => unknown;
+          const wrapped = new Proxy(original, {
+            apply: (target, self, args) => (built.push(label), Reflect.apply(target, self, args)),
+            construct: (target, args) => (built.push(label), Reflect.construct(target, args)),
+          });
+          Object.defineProperty(owner, key, { value: wrapped, configurable: true, writable: true });
+        };
+        for (const name of ["NumberFormat", "DateTimeFormat", "Collator", "PluralRules", "RelativeTimeFormat", "ListFormat"] as const)
+          watch(Intl, name, `Intl.${name}`);
+        watch(Number.prototype, "toLocaleString", "Number#toLocaleString");
+        watch(Date.prototype, "toLocaleString", "Date#toLocaleString");
+        watch(Date.prototype, "toLocaleTimeString", "Date#toLocaleTimeString");
+        watch(Date.prototype, "toLocaleDateString", "Date#toLocaleDateString");
+        watch(String.prototype, "localeCompare", "String#localeCompare");
+      });
+      await page.goto(`${inject("origin")}/lessons/${slug}`);
+      await page.getByRole("status").filter({ hasText: ready }).first().waitFor();
+      await page.waitForFunction(() => document.readyState === "complete");
+      expect(await page.evaluate(() => (window as unknown as { __intlBuilt: string[] }).__intlBuilt)).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    },
+  );
+
   it("on a phone, sends the clients' handshakes in the Lab tab's own task, before the page draws the lab", async () => {
     const { page, errors } = await openPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     // The early POST /api/labs has been answered and every module has run.

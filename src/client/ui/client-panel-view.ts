@@ -4,7 +4,7 @@ import { parseArguments, payloadBytes } from "../emit-args.js";
 import { describeValue } from "../../shared/wire.js";
 import type { AckStyle, ClientStatus, Heartbeat, ReceivedEntry, Reconnection, VirtualClient } from "../virtual-client.js";
 import { isTransportChoice } from "../transport-choices.js";
-import { appendToLog, describeArgs, describeTraffic, logItem } from "./format.js";
+import { appendToLog, describeArgs, describeTraffic, groupDigits, logItem } from "./format.js";
 import { part } from "./dom.js";
 import { reportLabAction } from "../lab-actions.js";
 import { mountLinkControls } from "./link-controls-view.js";
@@ -194,7 +194,7 @@ export function mountClientPanel(
     const max = options.lab.limits.maxPayloadBytes;
     if (size > max) {
       return fail(
-        `This emit is ${size.toLocaleString("en")} bytes; the lab accepts at most ${max.toLocaleString("en")}. Nothing was sent.`,
+        `This emit is ${groupDigits(size)} bytes; the lab accepts at most ${groupDigits(max)}. Nothing was sent.`,
       );
     }
     try {

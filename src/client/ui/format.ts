@@ -67,12 +67,19 @@ export function perFrame<T>(draw: (value: T) => void): (value: T) => void {
   };
 }
 
-/** A byte count as a person reads it: exact below 10 kB, then in kB with one decimal. */
-const integer = new Intl.NumberFormat("en");
+/**
+ * An integer with commas between its thousands: 12,345. Not `Intl.NumberFormat` or `toLocaleString`: the
+ * page's first Intl formatter loads the browser's locale data, 40-90 ms of main thread on a phone-speed CPU
+ * (×4), and format.ts is imported before the lab connects (tests/browser/lab-open.test.ts).
+ */
+export function groupDigits(value: number): string {
+  const sign = value < 0 ? "-" : "";
+  return sign + String(Math.round(Math.abs(value))).replace(/\B(?=(\d{3})+$)/g, ",");
+}
 
+/** A byte count as a person reads it: exact below 10 kB, then in kB with one decimal. */
 export function formatBytes(bytes: number): string {
-  // One formatter for all: toLocaleString builds a new one per call, and traffic lines update often.
-  return bytes < 10_000 ? `${integer.format(bytes)} B` : `${(bytes / 1000).toFixed(1)} kB`;
+  return bytes < 10_000 ? `${groupDigits(bytes)} B` : `${(bytes / 1000).toFixed(1)} kB`;
 }
 
 /** "4 HTTP requests · 1 WebSocket · 1,203 B up · 56.1 kB down" */

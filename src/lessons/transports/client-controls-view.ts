@@ -2,6 +2,7 @@ import type { LabInfo } from "../../shared/lab-api.js";
 import type { VirtualClient } from "../../client/virtual-client.js";
 import { part } from "../../client/ui/dom.js";
 import { reportLabAction } from "../../client/lab-actions.js";
+import { groupDigits } from "../../client/ui/format.js";
 
 /**
  * The Transports lesson's buttons: a burst the server answers with several events (batched in one body over
@@ -15,7 +16,7 @@ export function mountWireControls(panel: HTMLElement, client: VirtualClient, lab
   const note = part<HTMLElement>(panel, ".wire-note");
   const max = lab.limits.maxPayloadBytes;
   const size = max + 1024;
-  note.textContent = `The lab's maxHttpBufferSize is ${max.toLocaleString("en")} bytes; the oversized message carries ${size.toLocaleString("en")}.`;
+  note.textContent = `The lab's maxHttpBufferSize is ${groupDigits(max)} bytes; the oversized message carries ${groupDigits(size)}.`;
   burst.addEventListener("click", () => {
     client.emit("burst", [5], null);
     reportLabAction({ type: "emit", client: client.name, event: "burst", args: [5] });

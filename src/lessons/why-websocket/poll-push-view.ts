@@ -6,14 +6,14 @@ import { Poller } from "../../client/feed/poller.js";
 import type { Timeline } from "../../client/timeline/timeline.js";
 import { VirtualClient } from "../../client/virtual-client.js";
 import { recordClient } from "../../client/timeline/wire-recorder.js";
-import { formatBytes } from "../../client/ui/format.js";
+import { formatBytes, groupDigits } from "../../client/ui/format.js";
 import { part } from "../../client/ui/dom.js";
 
 /** The two clients' names: the lab counts each one's traffic under its name. */
 export const POLL_CLIENT = "Poll";
 export const PUSH_CLIENT = "Push";
 
-const ms = (value: number | undefined) => (value === undefined ? "–" : `${Math.round(value).toLocaleString("en")} ms`);
+const ms = (value: number | undefined) => (value === undefined ? "–" : `${groupDigits(value)} ms`);
 
 /**
  * The Why WebSocket demo: a `fetch` loop and a real Socket.IO client follow the same server counter. Each
