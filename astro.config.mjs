@@ -3,6 +3,8 @@ import { defineConfig } from "astro/config";
 import node from "@astrojs/node";
 import { satteri } from "@astrojs/markdown-satteri";
 import { lazyMonacoCss } from "./scripts/lazy-monaco-css.mjs";
+import { localModuleGraph } from "./scripts/module-graph.mjs";
+import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { lessonSteps } from "./src/markdown/lesson-steps.ts";
 import { EARLY_LAB_SCRIPT } from "./src/client/lab-early.ts";
@@ -61,6 +63,16 @@ function playgroundInDev() {
   };
 }
 
+/**
+ * What a lab page's first module needs to open the lab and start its clients (src/client/lab-boot.ts): the
+ * lab session and socket.io-client, and none of the views. One chunk of its own, so that its clients'
+ * handshakes can leave while the rest of the page's code still loads (tests/browser/page-budget.test.ts
+ * weighs it).
+ */
+const labBootModules = localModuleGraph(fileURLToPath(new URL("./src/client/lab-boot.ts", import.meta.url)));
+const socketIoClient =
+  /\/node_modules\/(?:socket\.io-client|engine\.io-client|engine\.io-parser|socket\.io-parser|@socket\.io\/component-emitter)\//;
+
 export default defineConfig({
   output: "static",
   // Every stylesheet as a file: one more request made in parallel with the others, rather than ~480 bytes
@@ -112,6 +124,12 @@ export default defineConfig({
           strictExecutionOrder: true,
           codeSplitting: {
             groups: [
+              {
+                name: "lab-boot",
+                priority: 1,
+                // Modules only, as the browser runs them: not `?raw` copies of the same files' text.
+                test: (id) => !id.includes("?") && (labBootModules.has(id) || socketIoClient.test(id)),
+              },
               {
                 name: "page",
                 tags: ["$initial"],

@@ -2,6 +2,7 @@ import type { InspectorSnapshot } from "../shared/inspector.js";
 import type { LabInfo } from "../shared/lab-api.js";
 import type { ServerLogEntry } from "../shared/server-log.js";
 import { openEventStream } from "./event-stream.js";
+import { EventGate, GatedListeners, type ListenOptions } from "./event-gate.js";
 
 interface LabFeedEvents {
   /** One entry of the lab server's log, the kept ones first. */
@@ -12,7 +13,7 @@ interface LabFeedEvents {
   closed: undefined;
 }
 
-type Listeners = { [K in keyof LabFeedEvents]: Set<(value: LabFeedEvents[K]) => void> };
+type Listeners = { [K in keyof LabFeedEvents]: GatedListeners<LabFeedEvents[K]> };
 
 /**
  * What the lab's server streams: its log, the inspector's snapshots, and the news that the lab has closed.
@@ -22,10 +23,15 @@ export class LabFeed {
   /** The newest inspector snapshot, once one has arrived. */
   snapshot: InspectorSnapshot | undefined;
   closed = false;
-  private readonly listeners: Listeners = { entry: new Set(), snapshot: new Set(), closed: new Set() };
+  private readonly listeners: Listeners = { entry: new GatedListeners(), snapshot: new GatedListeners(), closed: new GatedListeners() };
   private readonly stop: () => void;
 
-  constructor(lab: LabInfo, origin: string = location.origin) {
+  constructor(
+    lab: LabInfo,
+    origin: string = location.origin,
+    /** Where its news waits while the page's views are still loading (event-gate.ts); open by default. */
+    private readonly gate: EventGate = EventGate.open(),
+  ) {
     this.stop = openEventStream(new URL(lab.logUrl, origin).href, {
       onMessage: ({ name, data }) => {
         if (name === "inspector") {
@@ -42,17 +48,16 @@ export class LabFeed {
     });
   }
 
-  on<K extends keyof LabFeedEvents>(event: K, listener: (value: LabFeedEvents[K]) => void): () => void {
-    this.listeners[event].add(listener);
-    return () => this.listeners[event].delete(listener);
+  on<K extends keyof LabFeedEvents>(event: K, listener: (value: LabFeedEvents[K]) => void, options?: ListenOptions): () => void {
+    return this.listeners[event].add(listener, options);
   }
 
   close(): void {
     this.stop();
-    for (const set of Object.values(this.listeners)) set.clear();
+    for (const listeners of Object.values(this.listeners)) listeners.clear();
   }
 
   private emitTo<K extends keyof LabFeedEvents>(event: K, value: LabFeedEvents[K]): void {
-    for (const listener of this.listeners[event]) listener(value);
+    this.listeners[event].emit(this.gate, value);
   }
 }

@@ -3,6 +3,7 @@ import { LabFeed } from "./lab-feed.js";
 import { Timeline } from "./timeline/timeline.js";
 import { recordClient, recordServerLog } from "./timeline/wire-recorder.js";
 import { VirtualClient, type ClientOptions, type TransportChoice } from "./virtual-client.js";
+import { EventGate } from "./event-gate.js";
 
 export interface NewClient {
   transport?: TransportChoice;
@@ -20,12 +21,25 @@ export class LabSession {
   private readonly members = new Map<string, { client: VirtualClient; stopRecording(): void }>();
   private readonly listeners = new Set<() => void>();
 
+  /**
+   * With `{ held: true }` its clients and feed keep their news for the views until `release()` (a lab page
+   * connects before its views have loaded: lab-boot.ts); the timeline records it meanwhile.
+   */
+  private readonly gate: EventGate;
+
   constructor(
     readonly lab: LabInfo,
     private readonly origin: string = location.origin,
+    { held = false }: { held?: boolean } = {},
   ) {
-    this.feed = new LabFeed(lab, origin);
-    this.feed.on("entry", (entry) => recordServerLog(this.timeline, entry));
+    this.gate = held ? new EventGate() : EventGate.open();
+    this.feed = new LabFeed(lab, origin, this.gate);
+    this.feed.on("entry", (entry) => recordServerLog(this.timeline, entry), { immediate: true });
+  }
+
+  /** The views are listening: what the clients and the feed reported meanwhile reaches them, in order. */
+  release(): void {
+    this.gate.release();
   }
 
   /** The clients in the order they were added. */
@@ -40,7 +54,7 @@ export class LabSession {
   /** Connects a new named client, recorded on its own timeline lane. */
   addClient(name: string, { transport = "default", options = {} }: NewClient = {}): VirtualClient {
     if (this.members.has(name)) throw new Error(`${name} is already in this lab.`);
-    const client = new VirtualClient(name, this.lab, transport, this.origin, options);
+    const client = new VirtualClient(name, this.lab, transport, this.origin, options, this.gate);
     this.members.set(name, { client, stopRecording: recordClient(this.timeline, client) });
     this.changed();
     return client;

@@ -6,6 +6,7 @@ import { tapBackoff, tapEngines, type TransportEvent, type WireEvent } from "./e
 import { retryQueue, type QueuedPacket } from "./socket-internals.js";
 import { FrameMatcher, type PendingAck } from "./frame-matcher.js";
 import { TRANSPORT_CHOICES, type TransportChoice } from "./transport-choices.js";
+import { EventGate, GatedListeners, type ListenOptions } from "./event-gate.js";
 
 export type { TransportChoice };
 
@@ -83,7 +84,7 @@ interface ClientEvents {
   buffered: BufferedEvent;
 }
 
-type Listeners = { [K in keyof ClientEvents]: Set<(value: ClientEvents[K]) => void> };
+type Listeners = { [K in keyof ClientEvents]: GatedListeners<ClientEvents[K]> };
 
 const KEEP_RECEIVED = 200;
 
@@ -100,13 +101,13 @@ export class VirtualClient {
   /** Matches the current socket's frames to the events and acks it delivers; `open` makes one per socket. */
   private frames!: FrameMatcher;
   private readonly listeners: Listeners = {
-    status: new Set(),
-    received: new Set(),
-    reconnection: new Set(),
-    heartbeat: new Set(),
-    wire: new Set(),
-    transport: new Set(),
-    buffered: new Set(),
+    status: new GatedListeners(),
+    received: new GatedListeners(),
+    reconnection: new GatedListeners(),
+    heartbeat: new GatedListeners(),
+    wire: new GatedListeners(),
+    transport: new GatedListeners(),
+    buffered: new GatedListeners(),
   };
 
   constructor(
@@ -115,6 +116,8 @@ export class VirtualClient {
     private transport: TransportChoice = "default",
     private readonly origin: string = location.origin,
     private options: ClientOptions = {},
+    /** Where its news waits while the page's views are still loading (event-gate.ts); open by default. */
+    private readonly gate: EventGate = EventGate.open(),
   ) {
     this.socket = this.open();
   }
@@ -123,9 +126,8 @@ export class VirtualClient {
     return this.transport;
   }
 
-  on<K extends keyof ClientEvents>(event: K, listener: (value: ClientEvents[K]) => void): () => void {
-    this.listeners[event].add(listener);
-    return () => this.listeners[event].delete(listener);
+  on<K extends keyof ClientEvents>(event: K, listener: (value: ClientEvents[K]) => void, options?: ListenOptions): () => void {
+    return this.listeners[event].add(listener, options);
   }
 
   /**
@@ -204,7 +206,7 @@ export class VirtualClient {
 
   close(): void {
     this.socket.disconnect();
-    for (const set of Object.values(this.listeners)) set.clear();
+    for (const listeners of Object.values(this.listeners)) listeners.clear();
   }
 
   private open(): Socket {
@@ -306,7 +308,7 @@ export class VirtualClient {
   }
 
   private emitTo<K extends keyof ClientEvents>(event: K, value: ClientEvents[K]): void {
-    for (const listener of this.listeners[event]) listener(value);
+    this.listeners[event].emit(this.gate, value);
   }
 }
 

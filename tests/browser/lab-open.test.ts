@@ -23,6 +23,16 @@ async function watchLabRequests(page: Page): Promise<{ from: string | undefined 
   return sent;
 }
 
+/** The URLs of the Engine.IO handshakes the page sends (a polling GET without a session id yet). */
+function watchHandshakes(page: Page): string[] {
+  const urls: string[] = [];
+  page.on("request", (request) => {
+    const url = request.url();
+    if (url.includes("/socket.io/") && url.includes("EIO=4") && !url.includes("sid=")) urls.push(url);
+  });
+  return urls;
+}
+
 async function aliceConnected(page: Page): Promise<void> {
   await page
     .getByRole("group", { name: "Alice" })
@@ -44,17 +54,42 @@ describe("a lesson page's lab opening", () => {
     await page.context().close();
   });
 
-  it("on a phone, creates the lab while the learner reads, and connects its clients when the Lab tab is pressed", async () => {
+  it("on a phone, connects the lab's clients while the learner reads, and the Lab tab shows them connected", async () => {
     const { page, errors } = await openPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const sent = await watchLabRequests(page);
+    const handshakes = watchHandshakes(page);
     await page.goto(`${inject("origin")}/lessons/emit`);
     await page.waitForFunction(() => document.readyState === "complete");
     expect(sent).toHaveLength(1);
-    const alice = page.getByRole("group", { name: "Alice" }).getByRole("status");
-    expect(await alice.count()).toBe(0);
+    await expect.poll(() => handshakes.map((url) => new URL(url).searchParams.get("client")).sort()).toEqual(["Alice", "Bob"]);
+    // The lab's views are drawn when the learner asks for them.
+    expect(await page.getByRole("group", { name: "Alice" }).count()).toBe(0);
     await showLab(page);
     await aliceConnected(page);
     expect(sent).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("starts the clients' handshakes from the page's first module, before the lab's views have loaded", async () => {
+    const { page, errors } = await openPage(browser, { viewport: { width: 1280, height: 800 } });
+    const handshakes = watchHandshakes(page);
+    // The lab's view (Lab.astro's script, and a lesson's own Lab.astro) is held back until a handshake has
+    // gone out, or for 10 s: a page whose clients wait for their views sends none meanwhile.
+    let handshakeWhileViewsHeld = false;
+    await page.route("**/_astro/Lab.*.js", async (route) => {
+      handshakeWhileViewsHeld = await expect
+        .poll(() => handshakes.length, { timeout: 10_000 })
+        .toBeGreaterThan(0)
+        .then(
+          () => true,
+          () => false,
+        );
+      await route.continue();
+    });
+    await page.goto(`${inject("origin")}/lessons/emit`);
+    await aliceConnected(page);
+    expect(handshakeWhileViewsHeld).toBe(true);
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -66,64 +101,31 @@ describe("a lesson page's lab opening", () => {
     { slug: "emit", ready: /^connected/ },
     { slug: "transports", ready: /^connected/ },
     { slug: "why-websocket", ready: "Push: connected over websocket" },
-  ])(
-    "opens the $slug lab without building an Intl formatter, whose locale data costs a slow phone 40-90 ms",
-    async ({ slug, ready }) => {
-      const { page, errors } = await openPage(browser, { viewport: { width: 1280, height: 800 } });
-      await page.addInitScript(() => {
-        const built: string[] = [];
-        Object.defineProperty(window, "__intlBuilt", { value: built });
-        const watch = <T extends object>(owner: T, key: keyof T & string, label: string) => {
-          const original = owner[key] as unknown as (...args: unknown[]) => unknown;
-          const wrapped = new Proxy(original, {
-            apply: (target, self, args) => (built.push(label), Reflect.apply(target, self, args)),
-            construct: (target, args) => (built.push(label), Reflect.construct(target, args)),
-          });
-          Object.defineProperty(owner, key, { value: wrapped, configurable: true, writable: true });
-        };
-        for (const name of ["NumberFormat", "DateTimeFormat", "Collator", "PluralRules", "RelativeTimeFormat", "ListFormat"] as const)
-          watch(Intl, name, `Intl.${name}`);
-        watch(Number.prototype, "toLocaleString", "Number#toLocaleString");
-        watch(Date.prototype, "toLocaleString", "Date#toLocaleString");
-        watch(Date.prototype, "toLocaleTimeString", "Date#toLocaleTimeString");
-        watch(Date.prototype, "toLocaleDateString", "Date#toLocaleDateString");
-        watch(String.prototype, "localeCompare", "String#localeCompare");
-      });
-      await page.goto(`${inject("origin")}/lessons/${slug}`);
-      await page.getByRole("status").filter({ hasText: ready }).first().waitFor();
-      await page.waitForFunction(() => document.readyState === "complete");
-      expect(await page.evaluate(() => (window as unknown as { __intlBuilt: string[] }).__intlBuilt)).toEqual([]);
-      expect(errors).toEqual([]);
-      await page.context().close();
-    },
-  );
-
-  it("on a phone, sends the clients' handshakes in the Lab tab's own task, before the page draws the lab", async () => {
-    const { page, errors } = await openPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    // The early POST /api/labs has been answered and every module has run.
-    await page.goto(`${inject("origin")}/lessons/emit`, { waitUntil: "networkidle" });
-    await expect.poll(() => page.getByRole("tab", { name: "Lab" }).isVisible()).toBe(true);
-    const sentBeforeAnyTask = await page.evaluate(async () => {
-      const sent: string[] = [];
-      const send = XMLHttpRequest.prototype.send;
-      const open = XMLHttpRequest.prototype.open;
-      const urls = new WeakMap<XMLHttpRequest, string>();
-      XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, method: string, url: string | URL, ...rest: unknown[]) {
-        urls.set(this, String(url));
-        return (open as (...args: unknown[]) => void).call(this, method, url, ...rest);
-      } as typeof open;
-      XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
-        sent.push(urls.get(this) ?? "");
-        return send.call(this, body);
+  ])("opens the $slug lab without building an Intl formatter, whose locale data costs a slow phone 40-90 ms", async ({ slug, ready }) => {
+    const { page, errors } = await openPage(browser, { viewport: { width: 1280, height: 800 } });
+    await page.addInitScript(() => {
+      const built: string[] = [];
+      Object.defineProperty(window, "__intlBuilt", { value: built });
+      const watch = <T extends object>(owner: T, key: keyof T & string, label: string) => {
+        const original = owner[key] as unknown as (...args: unknown[]) => unknown;
+        const wrapped = new Proxy(original, {
+          apply: (target, self, args) => (built.push(label), Reflect.apply(target, self, args)),
+          construct: (target, args) => (built.push(label), Reflect.construct(target, args)),
+        });
+        Object.defineProperty(owner, key, { value: wrapped, configurable: true, writable: true });
       };
-      document.querySelector<HTMLElement>('[role="tab"][data-tab="lab"]')?.click();
-      // Many microtask turns, and not one task: a lab that had to wait for a task (reading a response's
-      // body, a timer) would not have sent anything yet, and the page would lay out and draw first.
-      for (let turn = 0; turn < 100; turn++) await null;
-      return sent.filter((url) => url.includes("/socket.io/")).length;
+      for (const name of ["NumberFormat", "DateTimeFormat", "Collator", "PluralRules", "RelativeTimeFormat", "ListFormat"] as const)
+        watch(Intl, name, `Intl.${name}`);
+      watch(Number.prototype, "toLocaleString", "Number#toLocaleString");
+      watch(Date.prototype, "toLocaleString", "Date#toLocaleString");
+      watch(Date.prototype, "toLocaleTimeString", "Date#toLocaleTimeString");
+      watch(Date.prototype, "toLocaleDateString", "Date#toLocaleDateString");
+      watch(String.prototype, "localeCompare", "String#localeCompare");
     });
-    expect(sentBeforeAnyTask).toBeGreaterThanOrEqual(1);
-    await aliceConnected(page);
+    await page.goto(`${inject("origin")}/lessons/${slug}`);
+    await page.getByRole("status").filter({ hasText: ready }).first().waitFor();
+    await page.waitForFunction(() => document.readyState === "complete");
+    expect(await page.evaluate(() => (window as unknown as { __intlBuilt: string[] }).__intlBuilt)).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
   });

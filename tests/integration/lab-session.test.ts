@@ -156,4 +156,45 @@ describe("a lab session driven by a script, with no DOM", () => {
     expect(feed.closed).toBe(true);
     session.close();
   });
+
+  // A lab page connects from its first module, before its views have loaded (src/client/lab-boot.ts).
+  it("held, connects at once and keeps the clients' and the feed's news for the views until released, the timeline recording meanwhile", async () => {
+    const lab = await openLab("emit", newLearner(), running.origin);
+    const session = new LabSession(lab, running.origin, { held: true });
+    // The session's own records are told at once: wait through them, as the timeline does.
+    const connectLine = first<ServerLogEntry>(
+      "the server's connect line",
+      (listener) => session.feed.on("entry", listener, { immediate: true }),
+      (entry) => entry.kind === "connect",
+    );
+    const alice = session.addClient("Alice");
+    await first<ClientStatus>(
+      "Alice's connect",
+      (listener) => alice.on("status", listener, { immediate: true }),
+      (status) => status.state === "connected",
+    );
+    await connectLine;
+    expect(session.timeline.entries.some((entry) => entry.lane === "Alice" && entry.frame?.packet?.type === "CONNECT")).toBe(true);
+
+    // A view mounting now, after the fact.
+    const statuses: string[] = [];
+    const lines: string[] = [];
+    alice.on("status", (status) => statuses.push(status.state));
+    session.feed.on("entry", (entry) => lines.push(entry.kind));
+    expect(statuses).toEqual([]);
+    expect(lines).toEqual([]);
+
+    session.release();
+    expect(statuses.at(-1)).toBe("connected");
+    expect(lines).toContain("connect");
+    // Released: news now reaches the views as it happens.
+    const acked = first<ReceivedEntry>(
+      "the ack",
+      (listener) => alice.on("received", listener),
+      (entry) => entry.kind === "ack",
+    );
+    alice.emit("ping", ["hi"], { kind: "callback" });
+    expect(await acked).toMatchObject({ event: "ping", args: [{ status: "ok" }] });
+    session.close();
+  });
 });

@@ -193,9 +193,7 @@ export function mountClientPanel(
     const size = payloadBytes(event, parsed.args);
     const max = options.lab.limits.maxPayloadBytes;
     if (size > max) {
-      return fail(
-        `This emit is ${groupDigits(size)} bytes; the lab accepts at most ${groupDigits(max)}. Nothing was sent.`,
-      );
+      return fail(`This emit is ${groupDigits(size)} bytes; the lab accepts at most ${groupDigits(max)}. Nothing was sent.`);
     }
     try {
       const ack = data.get("ack") === "on" ? ackStyle(data) : null;

@@ -1,11 +1,7 @@
-import type { LabInfo } from "../../shared/lab-api.js";
 import type { LinkTraffic } from "../../shared/network.js";
-import { labFromAnswer, openLab, readLab, requestLab } from "../lab-api.js";
-import { takeEarlyLab } from "../lab-early.js";
+import { bootLab, labSpecOf, type BootedLab } from "../lab-boot.js";
 import { labControl } from "../lab-control.js";
 import { tapLabControl } from "../lab-actions.js";
-import { learnerId } from "../learner.js";
-import { LabSession } from "../lab-session.js";
 import type { VirtualClient } from "../virtual-client.js";
 import { publishLab } from "./lab-handle.js";
 import { mountClientPanel } from "./client-panel-view.js";
@@ -13,7 +9,6 @@ import type { InspectorSnapshot } from "../../shared/inspector.js";
 import { mountInspector } from "./inspector-view.js";
 import { mountCodePlayground } from "./code-playground-view.js";
 import { mountServerCode } from "./server-code-view.js";
-import { initialTarget, targetPath } from "./scaling-view.js";
 import { lessonParts, type LabPartHooks } from "./lesson-ui.js";
 import { mountSettings } from "./settings-view.js";
 import { mountTimeline } from "./timeline-view.js";
@@ -25,10 +20,13 @@ import { perFrame } from "./format.js";
 /** Names for clients the learner adds, in order; a lab allows at most as many as its client limit. */
 const CLIENT_NAMES = ["Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi"];
 
-/** Opens the learner's lab for this lesson and drives its clients and server log. */
+/**
+ * Draws the learner's lab for this lesson and drives its clients and server log. The lab was opened, and its
+ * first clients started, by the page's first module (lab-boot.ts); their news waits until every view here
+ * listens.
+ */
 export async function startLab(root: HTMLElement): Promise<void> {
   const lesson = root.dataset.lesson ?? "";
-  const initialClients = JSON.parse(root.dataset.clients ?? "[]") as string[];
   const status = part<HTMLElement>(root, ".lab-status");
   const addButton = part<HTMLButtonElement>(root, ".add-client");
   const restartButton = part<HTMLButtonElement>(root, ".restart-server");
@@ -37,30 +35,21 @@ export async function startLab(root: HTMLElement): Promise<void> {
 
   // The lesson's parts register while the lab is being opened: neither waits for the other.
   const partsReady = lessonParts();
-  let lab: LabInfo;
+  let booted: BootedLab;
   try {
-    // The lesson page's <head> may have asked already (lab-early.ts); if that request never got an answer
-    // (the network failed), it is sent again.
-    const learner = learnerId();
-    const early = takeEarlyLab(lesson, learner);
-    // Read already by the early script: no await that needs a task, so the clients start before the page
-    // draws the lab it was just asked to show.
-    lab =
-      early?.body !== undefined
-        ? labFromAnswer(early.body)
-        : await (early ? readLab(early.response.catch(() => requestLab(lesson, learner))) : openLab(lesson, learner));
+    booted = await bootLab(labSpecOf(root));
   } catch (error) {
     status.dataset.state = "error";
     status.textContent = `Your lab could not be opened: ${error instanceof Error ? error.message : String(error)} Reload the page to try again.`;
     return;
   }
+  const { lab, session, addClient } = booted;
   const { pingInterval, pingTimeout } = lab.server;
   status.textContent = `Lab ready: a real Socket.IO server for you alone. Heartbeat: pingInterval ${pingInterval / 1000} s, pingTimeout ${pingTimeout / 1000} s.`;
 
   // What the learner does through the control API can be recorded as a scenario (scenario-record-view.ts).
   tapLabControl(labControl);
   const parts = await partsReady;
-  const session = new LabSession(lab);
   const { timeline, feed } = session;
   /** What each client's panel shows from the inspector's snapshots, by client name. */
   const panels = new Map<string, { showTraffic(traffic: LinkTraffic): void; showNode(node: string | undefined): void }>();
@@ -72,12 +61,6 @@ export async function startLab(root: HTMLElement): Promise<void> {
     // The hint explains the emit form: a lab with no client panel (Why WebSocket) has none to explain.
     if (argsHint) argsHint.hidden = session.clients.length === 0;
   };
-
-  function addClient(name: string): void {
-    // In the Scaling lab each client connects to one node (Alice to A, Bob to B) until the learner says otherwise.
-    const options = lab.scaling ? { path: targetPath(lab.scaling, initialTarget(lab.scaling, session.clients.length)) } : {};
-    session.addClient(name, { options });
-  }
 
   /** The panel of each client, by client: a scenario replaces clients in the session, and the panels follow. */
   const panelOf = new Map<VirtualClient, HTMLElement>();
@@ -122,9 +105,8 @@ export async function startLab(root: HTMLElement): Promise<void> {
     updateAddButton();
     for (const hooks of partHooks) hooks.clientsChanged?.();
   });
-  // The clients first: their handshakes (a few round trips) are on the way while the rest of the lab is
-  // drawn, in this same task, so no feed message or client event can come before its view listens.
-  for (const name of initialClients) addClient(name);
+  // The first clients, connecting since the page's first module ran (lab-boot.ts).
+  followClients();
   mountTimeline(part(root, "[data-timeline]"), timeline);
   const settings = root.querySelector<HTMLFieldSetElement>(".lab-settings");
   if (settings) mountSettings(settings, lab);
@@ -173,4 +155,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
     if (name) addClient(name);
   });
   publishLab(root, { lab, session, addClient });
+  // Every view listens now: what the clients and the feed reported since the page's first module started
+  // them reaches each, in order.
+  session.release();
 }

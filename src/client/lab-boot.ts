@@ -1,0 +1,62 @@
+import type { LabInfo } from "../shared/lab-api.js";
+import { labFromAnswer, openLab, readLab, requestLab } from "./lab-api.js";
+import { takeEarlyLab } from "./lab-early.js";
+import { learnerId } from "./learner.js";
+import { LabSession } from "./lab-session.js";
+import { initialTarget, targetPath } from "./ui/scaling-view.js";
+
+/** A lab page's lab, opened, with its first clients connecting and their news held for the views. */
+export interface BootedLab {
+  lab: LabInfo;
+  session: LabSession;
+  /** Adds a named client the way the page does (a Scaling lab's next client goes to the next node). */
+  addClient(name: string): void;
+}
+
+/** Which lab a page opens, and its first clients: a lab root's `data-lesson` and `data-clients`. */
+export interface LabSpec {
+  lesson: string;
+  clients: string[];
+}
+
+/** The spec an element carries in its `data-lesson` and `data-clients`. */
+export function labSpecOf(element: HTMLElement): LabSpec {
+  return { lesson: element.dataset.lesson ?? "", clients: JSON.parse(element.dataset.clients ?? "[]") as string[] };
+}
+
+const booted = new Map<string, Promise<BootedLab>>();
+
+/**
+ * Opens a lesson's lab and connects its first clients, once per page and lesson. A lab page runs this from
+ * its first module (LabBoot.astro), which loads only socket.io-client and the lab session and runs as soon
+ * as they have loaded (`async`, scripts/modulepreload.mjs), before the page has even finished parsing: the
+ * handshakes are on the wire while the lab's views, most of the page's code, still load. The views take
+ * the session from here (`startLab`) and `release()` it once they listen.
+ */
+export function bootLab({ lesson, clients }: LabSpec): Promise<BootedLab> {
+  let lab = booted.get(lesson);
+  if (!lab) {
+    lab = openBootedLab(lesson, clients);
+    booted.set(lesson, lab);
+  }
+  return lab;
+}
+
+async function openBootedLab(lesson: string, clients: readonly string[]): Promise<BootedLab> {
+  const learner = learnerId();
+  // The lesson page's <head> may have asked already (lab-early.ts); if that request never got an answer
+  // (the network failed), it is sent again. Its JSON may be read already: then no task is needed here.
+  const early = takeEarlyLab(lesson, learner);
+  const lab =
+    early?.body !== undefined
+      ? labFromAnswer(early.body)
+      : await (early ? readLab(early.response.catch(() => requestLab(lesson, learner))) : openLab(lesson, learner));
+  const session = new LabSession(lab, location.origin, { held: true });
+  const addClient = (name: string) => {
+    // In the Scaling lab each client connects to one node (Alice to A, Bob to B) until the learner says otherwise.
+    const options = lab.scaling ? { path: targetPath(lab.scaling, initialTarget(lab.scaling, session.clients.length)) } : {};
+    session.addClient(name, { options });
+  };
+  for (const name of clients) addClient(name);
+  return { lab, session, addClient };
+}
