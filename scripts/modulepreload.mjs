@@ -6,11 +6,9 @@
 // is made `async` (below).
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
+import { importsOf } from "./module-graph.mjs";
 
 const ROOT = process.argv[2] ?? "dist/client";
-
-/** `import{a as b}from"./x.js"`, `import"./x.js"`, `export{c}from"./x.js"`; not `import("./x.js")`. */
-const STATIC_IMPORT = /(?:^|[;}\s])(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?["'`](\.{1,2}\/[^"'`]+?\.js)["'`]/g;
 
 function* htmlFiles(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -18,11 +16,6 @@ function* htmlFiles(dir) {
     if (entry.isDirectory()) yield* htmlFiles(path);
     else if (entry.name.endsWith(".html")) yield path;
   }
-}
-
-/** The site paths a module's code imports statically, resolved against the module's own path. */
-function importsOf(code, from) {
-  return [...code.matchAll(STATIC_IMPORT)].map((match) => posix.join(posix.dirname(from), match[1]));
 }
 
 const cache = new Map();

@@ -49,10 +49,13 @@ export class GatedListeners<T> {
   /** Tells the immediate listeners now, and the others, as they are when the gate lets it through. */
   emit(gate: EventGate, value: T): void {
     for (const listener of this.immediate) listener(value);
-    if (this.gated.size === 0 && !gate.held) return;
-    gate.pass(() => {
-      for (const listener of this.gated) listener(value);
-    });
+    // Open, as it is once the views listen: told now, with no closure made per event (a frame is one).
+    if (!gate.held) return this.tell(value);
+    gate.pass(() => this.tell(value));
+  }
+
+  private tell(value: T): void {
+    for (const listener of this.gated) listener(value);
   }
 
   clear(): void {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { launchBrowser, openPage } from "../support/browser.js";
 import { COURSE_SLUGS } from "../../src/shared/course.js";
+import { importsOf } from "../../scripts/module-graph.mjs";
 
 /** A page's JavaScript before the code editor opens, gzip -6 of each script it loads. */
 const BUDGET_BYTES = 60 * 1024;
@@ -76,7 +77,6 @@ describe("page HTML", () => {
 });
 
 describe("a lab page's first module", () => {
-  const IMPORT = /(?:^|[;}\s])(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?["'`](\.{1,2}\/[^"'`]+?\.js)["'`]/g;
   for (const slug of ["emit", "scaling"]) {
     it(`/lessons/${slug} runs it async, first, and it loads at most ${LAB_BOOT_BYTES / 1024} KB brotli`, async () => {
       const origin = inject("origin");
@@ -95,7 +95,7 @@ describe("a lab page's first module", () => {
         seen.add(path);
         const code = await (await fetch(`${origin}${path}`)).text();
         bytes += brotliCompressSync(code).length;
-        for (const [, relative] of code.matchAll(IMPORT)) queue.push(new URL(relative ?? "", `${origin}${path}`).pathname);
+        queue.push(...importsOf(code, path));
       }
       expect(bytes).toBeLessThanOrEqual(LAB_BOOT_BYTES);
       // And no view: the lab's own entry is not among what it loads.
