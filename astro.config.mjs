@@ -115,6 +115,12 @@ export default defineConfig({
   vite: {
     plugins: [lazyMonacoCss(), shortScriptNames()],
     build: {
+      // One stylesheet for the whole site (46 KB, 7 KB brotli), not four per lesson page: over HTTP/1.1 each
+      // stylesheet holds one of the host's six connections until it arrives, so the lab's first module
+      // waited behind three more of them (bench/lab-open.mjs: 100-200 ms sooner to Alice connected). All of
+      // a page's own styles are scoped, so one file changes no element's computed style (checked on every
+      // page at both sizes, light and dark, with JavaScript off); the next page finds it in the cache.
+      cssCodeSplit: false,
       rolldownOptions: {
         output: {
           // A page's static imports in a few chunks, not twenty: the site is served over HTTP/1.1, six

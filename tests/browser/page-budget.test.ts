@@ -103,3 +103,18 @@ describe("a lab page's first module", () => {
     });
   }
 });
+
+describe("stylesheets", () => {
+  // Over HTTP/1.1 a stylesheet holds one of the host's six connections until it has arrived, and the page
+  // cannot paint before it: four of them kept the lab's first module waiting (bench/lab-open.mjs).
+  for (const path of ["/", "/glossary", ...COURSE_SLUGS.map((slug) => `/lessons/${slug}`), "/embed/emit"]) {
+    it(`${path} links one stylesheet, the site's, which every page shares`, async () => {
+      const origin = inject("origin");
+      const html = await (await fetch(`${origin}${path}`)).text();
+      const sheets = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((match) => match[1]);
+      const home = await (await fetch(`${origin}/`)).text();
+      expect(sheets).toHaveLength(1);
+      expect(home).toContain(`<link rel="stylesheet" href="${sheets[0]}"`);
+    });
+  }
+});
