@@ -1,3 +1,4 @@
+import { NARROW } from "../lab-on-screen.js";
 import { markStepSeen, readProgress } from "../progress.js";
 import { wireAnswers } from "./answer-view.js";
 import { startLabParts } from "./lab-parts-view.js";
@@ -5,9 +6,6 @@ import { startLessonSteps } from "./lesson-steps-view.js";
 import { startLessonTabs, type LessonTabs } from "./lesson-tabs-view.js";
 import { trackLesson } from "./progress-view.js";
 import { wireTryIt } from "./try-it-view.js";
-
-/** The break below which the lesson is two tabs; the same as the page's CSS (64rem). */
-const NARROW = "(max-width: 63.99rem)";
 
 /** Wires a lesson page: progress, steps, answers, the phone's tabs and the "Try it" buttons. */
 export function startLessonPage(page: HTMLElement): void {

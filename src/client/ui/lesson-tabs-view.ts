@@ -1,4 +1,4 @@
-import { LAB_SHOWN } from "./lesson-ui.js";
+import { LAB_SHOWN } from "../lab-on-screen.js";
 
 /**
  * On a narrow screen the lesson is two tabs, "Read" and "Lab", instead of a lab 7,000 px below the text.

@@ -39,9 +39,6 @@ export interface ClientPartHooks {
 /** Mounts a lesson's own controls in one client's panel, for Alice, Bob and every client added. */
 export type ClientPart = (panel: HTMLElement, client: VirtualClient, lab: LabInfo) => ClientPartHooks | void;
 
-/** Sent (bubbling) from an element that was just shown, such as the Lab tab's panel: the labs inside it start. */
-export const LAB_SHOWN = "playground:lab-shown";
-
 const labParts: LabPart[] = [];
 const clientParts: ClientPart[] = [];
 
