@@ -74,6 +74,24 @@ for (const [size, viewport] of [
       await page.context().close();
     });
 
+    it("closes the server settings of a step that does not use them to a line that says each value in force", async () => {
+      // "The problem" uses Alice and Bob only.
+      const { page, errors } = await lessonPage("/lessons/recovery#the-problem", viewport);
+      const settings = page.getByRole("group", { name: "Server settings" });
+      expect(await expanded(settings, "Server settings")).toBe(false);
+      const summary = settings.locator(".part-summary");
+      await summary.filter({ hasText: /^Resend when not recovered: 0$/ }).waitFor();
+      // Changed from its box (opened by hand), the value in force is what the closed line says.
+      await toggleOf(settings, "Server settings").click();
+      await settings.getByRole("spinbutton", { name: /Resend when not recovered/ }).fill("2");
+      await settings.getByRole("spinbutton", { name: /Resend when not recovered/ }).press("Tab");
+      await expect.poll(() => settings.locator(".settings-summary").textContent()).toBe("Resend when not recovered: 2");
+      await toggleOf(settings, "Server settings").click();
+      await summary.filter({ hasText: /^Resend when not recovered: 2$/ }).waitFor();
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+
     it("opens a closed part from the keyboard, keeps it open, and shows the next step's parts when the step changes", async () => {
       const { page, errors } = await lessonPage("/lessons/emit#a-quick-look-at-acknowledgements", viewport);
       const alice = page.getByRole("group", { name: "Alice", exact: true });

@@ -17,15 +17,23 @@ export function settingInput(setting: { min: number; max: number }): SettingInpu
  */
 export function mountSettings(fieldset: HTMLFieldSetElement, lab: LabInfo): void {
   const error = part<HTMLElement>(fieldset, ".settings-error");
+  const summary = fieldset.querySelector<HTMLElement>(".settings-summary");
+  const shown: HTMLInputElement[] = [];
+  // A closed box's line names each setting and its value in force: "Resend when not recovered: 2".
+  const summarize = () => {
+    if (summary) summary.textContent = shown.map(settingWords).join(" · ");
+  };
   // Shown only with a field the lab fills: a lesson without settings renders no box at all
   // (LabSettings.astro), and a page whose fields the lab does not know keeps its box hidden, never empty.
   for (const setting of lab.settings) {
     const input = fieldset.querySelector<HTMLInputElement>(`input[name="${setting.name}"]`);
     if (!input) continue;
     fieldset.hidden = false;
+    shown.push(input);
     const show = (value: number) => {
       if (input.type === "checkbox") input.checked = value === 1;
       else input.value = String(value);
+      summarize();
     };
     show(setting.value);
     input.addEventListener("change", () => {
@@ -39,4 +47,16 @@ export function mountSettings(fieldset: HTMLFieldSetElement, lab: LabInfo): void
         .catch((thrown: unknown) => (error.textContent = thrown instanceof Error ? thrown.message : String(thrown)));
     });
   }
+}
+
+/**
+ * One setting in a closed box's line: its label without what its brackets explain, and its value, with the
+ * unit the brackets gave ("Server delay (ms)" → "Server delay: 0 ms").
+ */
+function settingWords(input: HTMLInputElement): string {
+  const label = (input.closest("label")?.textContent ?? input.name).replace(/\s+/g, " ").trim();
+  const unit = /\((ms)\)/.exec(label)?.[1];
+  const name = label.replace(/\s*\(.*\)/, "");
+  if (input.type === "checkbox") return `${name}: ${input.checked ? "on" : "off"}`;
+  return `${name}: ${input.value}${unit ? ` ${unit}` : ""}`;
 }
