@@ -76,7 +76,8 @@ async function openBootedLab(lesson: string, clients: readonly string[], page: H
   // page's first paint, unless the learner opens the tab first. Lighthouse loads the page unthrottled and
   // simulates a phone from that load: a handshake answered before the first paint counts as something the
   // paint waited for (LCP ~1.6 s became 2.0-2.2 s in about one run in three: bench/results/lighthouse.md).
-  // On a throttled phone the first paint usually comes before this module has loaded: no wait at all.
+  // On a throttled phone the first paint usually comes before this module has loaded, but its timing entry
+  // may come later, behind the page's own tasks (70-100 ms at ×6 CPU: bench/results/lab-open.md).
   if (labOffScreen(page)) {
     await afterFirstPaint({
       cut: (go) => document.addEventListener(LAB_SHOWN, go, { once: true }),
