@@ -56,6 +56,24 @@ describe("the timeline and the inspector", () => {
     expect(lab.errors()).toEqual([]);
   });
 
+  // Every entry redraws the diagram, heartbeats too: rows swapped for copies on each redraw took a click
+  // meant for one (Playwright's clicks retried until they timed out on a busy machine).
+  it("keeps a row it has drawn as the same element while new entries arrive, so a click lands on it", async () => {
+    const page = lab.page();
+    const alice = page.getByRole("group", { name: "Alice" });
+    const emit = async (event: string) => {
+      await alice.getByRole("textbox", { name: "Event name" }).fill(event);
+      await alice.getByRole("button", { name: "Emit" }).click();
+    };
+    const rowOf = (event: string) => page.locator(".timeline-rows [data-seq]").filter({ hasText: event }).first();
+    await emit("keep-me");
+    const kept = await rowOf("keep-me").elementHandle();
+    await emit("after-it");
+    await rowOf("after-it").waitFor({ state: "attached" });
+    expect(await kept?.evaluate((row) => row.isConnected)).toBe(true);
+    expect(lab.errors()).toEqual([]);
+  });
+
   it("shows the server's own view of its sockets in the inspector", async () => {
     const sockets = lab.page().getByRole("table", { name: "Sockets" });
     await sockets.getByRole("row").filter({ hasText: "Alice" }).waitFor();

@@ -110,6 +110,31 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
     }
   }
 
+  /** The rows on screen by entry, each with what it was drawn from: a row whose key is unchanged is kept. */
+  let drawn = new Map<number, { element: HTMLElement; key: string }>();
+
+  /** Everything a row is drawn from: its place, the lanes, the selection, the entry and what it gained later. */
+  /** The selected entry, and the ask and ack paired with it, are drawn selected. */
+  const isSelected = (entry: TimelineEntry) =>
+    entry.seq === selected || (selected !== undefined && (entry.ackOf === selected || entry.ackedBy === selected));
+
+  function rowKey(entry: TimelineEntry, index: number): string {
+    // An imported timeline may reuse an earlier one's numbers, so what an entry is drawn from counts too.
+    return [
+      index,
+      lanes.join("\n"),
+      isSelected(entry),
+      entry.at,
+      entry.lane,
+      entry.direction,
+      rowLabel(entry),
+      entry.frame?.raw,
+      entry.mark,
+      entry.fault?.action,
+      entry.page,
+    ].join("\t");
+  }
+
   function row(entry: TimelineEntry, index: number): HTMLElement {
     const element = document.createElement("div");
     element.className = "timeline-row";
@@ -118,9 +143,7 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
     if (entry.mark) element.dataset.mark = entry.mark;
     if (entry.fault) element.dataset.fault = entry.fault.action;
     if (entry.page !== undefined) element.dataset.page = "";
-    if (entry.seq === selected || (selected !== undefined && (entry.ackOf === selected || entry.ackedBy === selected))) {
-      element.classList.add("selected");
-    }
+    if (isSelected(entry)) element.classList.add("selected");
     const time = document.createElement("span");
     time.className = "time";
     // "HH:MM:" apart, so that a narrow timeline can show only the seconds (Timeline.astro); the details keep all.
@@ -176,7 +199,22 @@ export function mountTimeline(root: HTMLElement, timeline: Timeline): void {
     // latter left the rows shown meanwhile empty (a band at the top of an off-screen timeline).
     const indices = new Set(rowsAt(scrollTop));
     if (owedTop !== undefined) for (const index of rowsAt(owedTop)) indices.add(index);
-    rows.replaceChildren(...[...indices].sort((a, b) => a - b).map((index) => row(shown[index]!, index)));
+    // A row already on screen stays the same element while entries arrive (every heartbeat redraws, even
+    // hidden ones): one a learner is pointing at or clicking is not swapped for a copy under the pointer.
+    const next = new Map<number, { element: HTMLElement; key: string }>();
+    const elements = [...indices]
+      .sort((a, b) => a - b)
+      .map((index) => {
+        const entry = shown[index]!;
+        const key = rowKey(entry, index);
+        const before = drawn.get(entry.seq);
+        const element = before?.key === key ? before.element : row(entry, index);
+        next.set(entry.seq, { element, key });
+        return element;
+      });
+    drawn = next;
+    const children = rows.children;
+    if (elements.length !== children.length || elements.some((element, i) => children[i] !== element)) rows.replaceChildren(...elements);
   }
 
   function drawTable(): void {
