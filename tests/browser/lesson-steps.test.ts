@@ -187,11 +187,14 @@ describe("search and glossary", () => {
   it("explains a 2probe entry of the timeline when it is clicked", async () => {
     // The step that reads the timeline's entries.
     const { page, errors } = await lessonPage("/lessons/emit#what-just-happened", DESKTOP);
-    await page
-      .getByRole("group", { name: "Alice" })
-      .getByRole("status")
-      .filter({ hasText: /^connected/ })
-      .waitFor();
+    // Both clients on WebSocket: their upgrades' entries are all in, and the diagram, which follows its
+    // newest entry, has stopped scrolling under the pointer (on a busy machine a click then hit the next row).
+    for (const name of ["Alice", "Bob"])
+      await page
+        .getByRole("group", { name })
+        .getByRole("status")
+        .filter({ hasText: /^connected.*websocket$/ })
+        .waitFor();
     const probe = page.locator(".timeline-rows [data-seq]").filter({ hasText: "2probe" }).first();
     await probe.waitFor();
     await probe.click();
