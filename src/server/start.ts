@@ -1,3 +1,5 @@
+// First: on one CPU the process starts again with single-threaded GC before anything else runs.
+import "./host/one-cpu-gc-start.js";
 import { configFromEnv } from "./config.js";
 import { fileURLToPath } from "node:url";
 import { createCompressedFiles } from "./host/compressed-files.js";

@@ -1,0 +1,79 @@
+import { spawn } from "node:child_process";
+import { build } from "esbuild";
+import { beforeAll, describe, expect, it } from "vitest";
+import { HOST_BUNDLE } from "../../scripts/host-bundle.mjs";
+
+// A process that imports what the host's entry imports first, then says how it was started.
+const PROBE = "node_modules/.cache/socket-io-playground/one-cpu-gc-probe.mjs";
+
+beforeAll(async () => {
+  await build({
+    stdin: {
+      contents: `import "./src/server/host/one-cpu-gc-start.ts";\nconsole.log(JSON.stringify({ pid: process.pid, execArgv: process.execArgv }));`,
+      resolveDir: process.cwd(),
+      loader: "ts",
+    },
+    outfile: PROBE,
+    ...HOST_BUNDLE,
+  });
+});
+
+interface Probe {
+  code: number | null;
+  pid: number | undefined;
+  lines: { pid: number; execArgv: string[] }[];
+  stderr: string;
+}
+
+/** Runs the probe, on CPU 0 only when `oneCpu` (taskset), with PLAYGROUND_SINGLE_THREADED_GC set to `mode`. */
+function runProbe(oneCpu: boolean, mode?: string): Promise<Probe> {
+  const command = [...(oneCpu ? ["taskset", "-c", "0"] : []), process.execPath, PROBE];
+  const env = { ...process.env, PLAYGROUND_SINGLE_THREADED_GC: mode };
+  if (mode === undefined) delete env.PLAYGROUND_SINGLE_THREADED_GC;
+  const child = spawn(command[0]!, command.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) => {
+      const lines = stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Probe["lines"][number]);
+      resolve({ code, pid: child.pid, lines, stderr });
+    });
+  });
+}
+
+describe("garbage collection of a host on one CPU", () => {
+  it("starts again with --single-threaded-gc when it may run on one CPU only, keeping its pid", async () => {
+    const probe = await runProbe(true);
+    expect(probe.code).toBe(0);
+    // One line: the first image never reached its console.log, execve replaced it.
+    expect(probe.lines).toHaveLength(1);
+    expect(probe.lines[0]?.execArgv).toContain("--single-threaded-gc");
+    expect(probe.lines[0]?.pid).toBe(probe.pid);
+  });
+
+  it("keeps V8's own garbage collection on one CPU when PLAYGROUND_SINGLE_THREADED_GC=off", async () => {
+    const probe = await runProbe(true, "off");
+    expect(probe.code).toBe(0);
+    expect(probe.lines).toHaveLength(1);
+    expect(probe.lines[0]?.execArgv).not.toContain("--single-threaded-gc");
+  });
+
+  it("uses single-threaded GC on any number of CPUs when PLAYGROUND_SINGLE_THREADED_GC=on", async () => {
+    const probe = await runProbe(false, "on");
+    expect(probe.code).toBe(0);
+    expect(probe.lines[0]?.execArgv).toContain("--single-threaded-gc");
+  });
+
+  it("refuses to start with a PLAYGROUND_SINGLE_THREADED_GC it does not know, saying which values it takes", async () => {
+    const probe = await runProbe(false, "sometimes");
+    expect(probe.code).not.toBe(0);
+    expect(probe.lines).toHaveLength(0);
+    expect(probe.stderr).toContain('PLAYGROUND_SINGLE_THREADED_GC must be auto, on or off, not "sometimes".');
+  });
+});

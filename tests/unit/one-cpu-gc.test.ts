@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { argumentsWithSingleThreadedGc, gcModeFrom, restartsWithSingleThreadedGc } from "../../src/server/host/one-cpu-gc.js";
+
+describe("one-cpu-gc", () => {
+  it("reads auto when PLAYGROUND_SINGLE_THREADED_GC is unset or blank, and on and off as they are", () => {
+    expect(gcModeFrom(undefined)).toBe("auto");
+    expect(gcModeFrom(" ")).toBe("auto");
+    expect(gcModeFrom("on")).toBe("on");
+    expect(gcModeFrom("off")).toBe("off");
+    expect(() => gcModeFrom("yes")).toThrow(/must be auto, on or off/);
+  });
+
+  it("restarts on one CPU in auto, never twice, and on more CPUs only when asked", () => {
+    expect(restartsWithSingleThreadedGc("auto", 1, [])).toBe(true);
+    expect(restartsWithSingleThreadedGc("auto", 2, [])).toBe(false);
+    expect(restartsWithSingleThreadedGc("auto", 1, ["--single-threaded-gc"])).toBe(false);
+    expect(restartsWithSingleThreadedGc("on", 4, [])).toBe(true);
+    expect(restartsWithSingleThreadedGc("off", 1, [])).toBe(false);
+  });
+
+  it("starts again with the flag first, then node's own options, then the script and its arguments", () => {
+    expect(argumentsWithSingleThreadedGc("/bin/node", ["--cpu-prof"], ["/bin/node", "start.mjs", "x"])).toEqual([
+      "/bin/node",
+      "--single-threaded-gc",
+      "--cpu-prof",
+      "start.mjs",
+      "x",
+    ]);
+  });
+});
