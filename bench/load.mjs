@@ -7,7 +7,8 @@
 // The same load runs against a plain Socket.IO server with the same handlers and no lab layer.
 // - Pinning (Linux, taskset): the server under test and its threads and children on CPU 0, the load
 //   generator on CPU 1. Without pinning the script still runs but claims no p99 (a shared core decides
-//   the tail, not the server).
+//   the tail, not the server). Each server starts on its CPU, so it sees one CPU and, like a host on one
+//   core, runs with single-threaded GC (src/server/host/one-cpu-gc.ts); the output says how each collected.
 // - Alternation: for each learner count, lab, plain, lab, plain… for --rounds rounds (at least 3). The
 //   figures quoted are the medians of the per-round lab/plain ratios, with their spread.
 // - The clients are bench/wire-client.mjs unless --client=socket.io asks for socket.io-client; the load
@@ -122,6 +123,7 @@ async function run(kind, learners) {
       serverRssMB: round2(end.rss / 1e6),
       memoryPerLearnerKB: round2((loaded.rss - idle.rss) / learners / 1024),
       loadGeneratorCpuPercent: round2(((generatorCpu.user + generatorCpu.system) / 1e6 / wallSeconds) * 100),
+      gc: server.gc,
       labCreateMs: kind !== "plain" ? { p50: round2(percentile(createMs, 50)), p99: round2(percentile(createMs, 99)) } : null,
     };
   } finally {
@@ -202,7 +204,7 @@ const fmt = (pair) => (pair ? `${pair[0]}–${pair[1]}` : "–");
 const lines = [
   `Load: learners × 3 clients, one acked room send per client per second, ${SECONDS} s per run, ${SANDBOX ? "sandboxed learner code and the lab's native handlers" : "lab and plain Socket.IO"} in alternation, ${ROUNDS} rounds each, clients: ${CLIENT}, ${process.version}, ` +
     (pinned
-      ? `server pinned to CPU ${SERVER_CPU}, load generator to CPU ${GENERATOR_CPU}.`
+      ? `server pinned to CPU ${SERVER_CPU}, load generator to CPU ${GENERATOR_CPU}; garbage collection: ${[...new Set(runs.map((r) => `${r.kind} ${r.gc}`))].join(", ")}.`
       : `NOT pinned (${unpinnable}): no p99 claimed.`),
   "",
   `| learners | ack p99 ${A}/${B} (median, spread) | ${A} ack p99 (ms) | ${B} ack p99 (ms) | CPU per event ${A}/${B} | memory per learner ${A}/${B} | ack p50 ${A}/${B} | ${A} RSS (MB) | failed sends | generator CPU max |`,

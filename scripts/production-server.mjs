@@ -28,15 +28,17 @@ export function dyingWithParent(command, signal) {
 
 /**
  * `nodeArgs` go to the server's node, e.g. ["--cpu-prof"] to profile it (NODE_OPTIONS refuses that flag);
- * `env` adds to its environment, e.g. REDIS_URL.
+ * `env` adds to its environment, e.g. REDIS_URL; `cpu` starts it on that one CPU (taskset, Linux), so that it
+ * sees one CPU from its first instruction (src/server/host/one-cpu-gc.ts).
  * @returns {Promise<{ origin: string, stop(): Promise<void>, pid: number | undefined }>}
  */
-export async function startProductionServer({ stdio = "inherit", timeoutMs = 20_000, nodeArgs = [], env = {} } = {}) {
+export async function startProductionServer({ stdio = "inherit", timeoutMs = 20_000, nodeArgs = [], env = {}, cpu = undefined } = {}) {
   if (!existsSync("dist/host/start.mjs")) throw new Error("No production build: run `npm run build` first.");
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   // The Scaling labs' node processes follow the server: they exit when its IPC channel goes.
-  const server = spawn(...dyingWithParent([process.execPath, ...nodeArgs, "dist/host/start.mjs"], "SIGTERM"), {
+  const onCpu = cpu === undefined ? [] : ["taskset", "-c", String(cpu)];
+  const server = spawn(...dyingWithParent([...onCpu, process.execPath, ...nodeArgs, "dist/host/start.mjs"], "SIGTERM"), {
     env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", stdio, stdio],
   });

@@ -1,5 +1,6 @@
 // The two servers bench/load.mjs compares: the production host (lab layer on) and a plain Socket.IO server
-// running the same lesson handlers (bench/plain-server.ts). Each is pinned to the server's CPU when asked.
+// running the same lesson handlers (bench/plain-server.ts). Each starts on the server's CPU when asked (taskset),
+// so that it sees one CPU from its start, as a host confined to one core does.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -30,9 +31,10 @@ async function plainServerFile() {
   return plainBundle;
 }
 
-async function startPlain(nodeArgs) {
+async function startPlain(nodeArgs, cpu) {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, await plainServerFile()], {
+  const command = [...(cpu === undefined ? [] : ["taskset", "-c", String(cpu)]), process.execPath, ...nodeArgs, await plainServerFile()];
+  const child = spawn(command[0], command.slice(1), {
     env: { ...process.env, PORT: String(port) },
     stdio: ["ignore", "pipe", "inherit"],
     cwd: process.cwd(),
@@ -59,6 +61,7 @@ export async function startServer(kind, { cpu, learners, nodeArgs }) {
           // BENCH_SERVER_OUTPUT=1 shows the lab host's output, e.g. with BENCH_SERVER_NODE_ARGS=--trace-gc.
           stdio: process.env.BENCH_SERVER_OUTPUT ? "inherit" : "ignore",
           nodeArgs,
+          cpu,
           env: {
             PLAYGROUND_TRUST_PROXY: "127.0.0.1",
             PLAYGROUND_MAX_LABS: String(Math.max(5000, learners + 100)),
@@ -70,7 +73,13 @@ export async function startServer(kind, { cpu, learners, nodeArgs }) {
             }),
           },
         })
-      : await startPlain(nodeArgs);
+      : await startPlain(nodeArgs, cpu);
   if (cpu !== undefined) pinTree(server.pid, cpu);
-  return server;
+  return { ...server, gc: garbageCollection(server.pid) };
+}
+
+/** How the server's V8 collects: on one CPU both servers restart with single-threaded GC (one-cpu-gc.ts). */
+function garbageCollection(pid) {
+  const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  return args.includes("--single-threaded-gc") ? "single-threaded" : "V8 default";
 }
