@@ -7,8 +7,9 @@
 // The same load runs against a plain Socket.IO server with the same handlers and no lab layer.
 // - Pinning (Linux, taskset): the server under test and its threads and children on CPU 0, the load
 //   generator on CPU 1. Without pinning the script still runs but claims no p99 (a shared core decides
-//   the tail, not the server). Each server starts on its CPU, so it sees one CPU and, like a host on one
-//   core, runs with single-threaded GC (src/server/host/one-cpu-gc.ts); the output says how each collected.
+//   the tail, not the server). Each server starts on its CPU, so it sees one CPU, as a host confined to
+//   one core does: with PLAYGROUND_SINGLE_THREADED_GC=auto both then collect garbage on one thread
+//   (src/server/host/one-cpu-gc.ts). The output says how each server collected.
 // - Alternation: for each learner count, lab, plain, lab, plain… for --rounds rounds (at least 3). The
 //   figures quoted are the medians of the per-round lab/plain ratios, with their spread.
 // - The clients are bench/wire-client.mjs unless --client=socket.io asks for socket.io-client; the load

@@ -1,6 +1,6 @@
 // The load benchmark's baseline: a plain Socket.IO server running the Broadcast & rooms lesson's own
 // handlers, with no lab layer (no dispatcher, links, log, inspector, limits). Bundled by bench/load.mjs.
-// As the lab host does: on one CPU, single-threaded GC (src/server/host/one-cpu-gc.ts).
+// Collects garbage as the lab host does, as PLAYGROUND_SINGLE_THREADED_GC says (src/server/host/one-cpu-gc.ts).
 import "../src/server/host/one-cpu-gc-start.js";
 import { createServer } from "node:http";
 import { Server } from "socket.io";

@@ -1,4 +1,4 @@
-// First: on one CPU the process starts again with single-threaded GC before anything else runs.
+// First: when PLAYGROUND_SINGLE_THREADED_GC asks for it, the process starts again with single-threaded GC.
 import "./host/one-cpu-gc-start.js";
 import { configFromEnv } from "./config.js";
 import { fileURLToPath } from "node:url";

@@ -2,12 +2,13 @@ import { describe, expect, it } from "vitest";
 import { argumentsWithSingleThreadedGc, gcModeFrom, restartsWithSingleThreadedGc } from "../../src/server/host/one-cpu-gc.js";
 
 describe("one-cpu-gc", () => {
-  it("reads auto when PLAYGROUND_SINGLE_THREADED_GC is unset or blank, and on and off as they are", () => {
-    expect(gcModeFrom(undefined)).toBe("auto");
-    expect(gcModeFrom(" ")).toBe("auto");
+  it("reads off when PLAYGROUND_SINGLE_THREADED_GC is unset or blank, and auto and on as they are", () => {
+    expect(gcModeFrom(undefined)).toBe("off");
+    expect(gcModeFrom(" ")).toBe("off");
+    expect(gcModeFrom("auto")).toBe("auto");
     expect(gcModeFrom("on")).toBe("on");
     expect(gcModeFrom("off")).toBe("off");
-    expect(() => gcModeFrom("yes")).toThrow(/must be auto, on or off/);
+    expect(() => gcModeFrom("yes")).toThrow(/must be off, auto or on/);
   });
 
   it("restarts on one CPU in auto, never twice, and on more CPUs only when asked", () => {

@@ -1,5 +1,6 @@
 // Imported first by the host's entry (and the load benchmark's plain server, so both are measured alike):
-// on one CPU, the process starts again with single-threaded GC before any other module runs (one-cpu-gc.ts).
+// when PLAYGROUND_SINGLE_THREADED_GC asks for it, the process starts again with single-threaded GC before
+// any other module runs (one-cpu-gc.ts).
 import { availableParallelism } from "node:os";
 import { SINGLE_THREADED_GC_VARIABLE, argumentsWithSingleThreadedGc, gcModeFrom, restartsWithSingleThreadedGc } from "./one-cpu-gc.js";
 

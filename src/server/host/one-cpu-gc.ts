@@ -1,27 +1,32 @@
 /**
- * How V8 collects garbage in a host that may run on one CPU only.
+ * How V8 collects garbage in a host that may run on one CPU only: a choice for whoever runs it, off by
+ * default, because it trades memory under overload for latency under load.
  *
  * V8 marks the old generation on helper threads while JavaScript runs (concurrent marking), and scavenges
  * with helpers too. With cores of their own they take work off the event loop. Confined to the event loop's
  * one core, they take turns with it at the same priority instead: for the ~300 ms of a full collection of a
- * host with 2,000 learners, the event loop had about a fifth of its core, and every ack waiting then waited
- * for the whole collection (ack p99 230-290 ms against 44-67 ms with `--single-threaded-gc`, which marks in
- * small steps on the event loop itself: bench/results/load-2026-12-04-gc-threads.md).
+ * host with 2,000 learners the event loop got about a fifth of its core, and every ack waiting then waited
+ * for the whole collection. `--single-threaded-gc` marks in small steps on the event loop itself; what is
+ * left is each full collection's final pause, 60-110 ms. Measured on one core, pinned, lab and plain
+ * Socket.IO alike (bench/results/load-2026-12-04-gc-threads.md):
+ * - 2,000 learners: the lab's ack p99 went from 230-290 ms to 44-67 ms in 5 rounds of 6, 410 ms in one;
+ * - 5,000 learners, the core saturated: the collector fell behind, and the lab's RSS grew to 1.43-1.59 GB
+ *   against 1.03 GB, past the 1.5 GB this host is meant to hold them in.
  *
- * V8 reads the flag once, at start (v8.setFlagsFromString makes no difference later: measured), so a host
- * that finds itself on one CPU starts again with it, before anything else runs. process.execve keeps the
- * process: its pid, its parent, its open descriptors and its environment.
+ * V8 reads the flag once, at start (v8.setFlagsFromString makes no difference later: measured), so the host
+ * starts again with it, before anything else runs. process.execve keeps the process: its pid, its parent,
+ * its open descriptors and its environment.
  */
 export const SINGLE_THREADED_GC_VARIABLE = "PLAYGROUND_SINGLE_THREADED_GC";
 const FLAG = "--single-threaded-gc";
 
-export type GcMode = "auto" | "on" | "off";
+export type GcMode = "off" | "auto" | "on";
 
-/** `auto` (the default): single-threaded on one CPU only; `on`: always; `off`: V8's own choice. */
+/** `off` (the default): V8's own; `auto`: single-threaded when the process may use one CPU only; `on`: always. */
 export function gcModeFrom(value: string | undefined): GcMode {
-  const mode = (value ?? "").trim() || "auto";
-  if (mode === "auto" || mode === "on" || mode === "off") return mode;
-  throw new Error(`${SINGLE_THREADED_GC_VARIABLE} must be auto, on or off, not "${value}".`);
+  const mode = (value ?? "").trim() || "off";
+  if (mode === "off" || mode === "auto" || mode === "on") return mode;
+  throw new Error(`${SINGLE_THREADED_GC_VARIABLE} must be off, auto or on, not "${value}".`);
 }
 
 /** Whether a process started with `execArgv`, allowed `cpus` CPUs, should start again with the flag. */
