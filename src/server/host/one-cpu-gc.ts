@@ -3,12 +3,12 @@
  * default, because it trades memory under overload for latency under load.
  *
  * V8 marks the old generation on helper threads while JavaScript runs (concurrent marking), and scavenges
- * with helpers too. With cores of their own they take work off the event loop. Confined to the event loop's
- * one core, they take turns with it at the same priority instead: for the ~300 ms of a full collection of a
- * host with 2,000 learners the event loop got about a fifth of its core, and every ack waiting then waited
- * for the whole collection. `--single-threaded-gc` marks in small steps on the event loop itself; what is
- * left is each full collection's final pause, 60-110 ms. Measured on one core, pinned, lab and plain
- * Socket.IO alike (bench/results/load-2026-12-04-gc-threads.md):
+ * and sweeps with helpers too. With cores of their own they take work off the event loop. Confined to the
+ * event loop's one core they can only take turns with it: at 2,000 learners a full collection then put
+ * 150-260 ms of marking steps (up to 24 ms each) on the event loop within ~320 ms, and the acks that came
+ * meanwhile waited. With `--single-threaded-gc` the marking came in steps of at most 1 ms over 0.7-1.1 s;
+ * what is left is each full collection's final pause, 60-110 ms. Measured on one core, pinned, lab and
+ * plain Socket.IO alike (bench/results/load-2026-12-04-gc-threads.md):
  * - 2,000 learners: the lab's ack p99 went from 230-290 ms to 44-67 ms in 5 rounds of 6, 410 ms in one;
  * - 5,000 learners, the core saturated: the collector fell behind, and the lab's RSS grew to 1.43-1.59 GB
  *   against 1.03 GB, past the 1.5 GB this host is meant to hold them in.
