@@ -78,7 +78,7 @@ export async function startServer(kind, { cpu, learners, nodeArgs }) {
   return { ...server, gc: garbageCollection(server.pid) };
 }
 
-/** How the server's V8 collects: on one CPU both servers restart with single-threaded GC (one-cpu-gc.ts). */
+/** How the server's V8 collects: single-threaded once it restarted with the flag (PLAYGROUND_SINGLE_THREADED_GC, one-cpu-gc.ts). */
 function garbageCollection(pid) {
   const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
   return args.includes("--single-threaded-gc") ? "single-threaded" : "V8 default";
