@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ServerLog } from "../../src/server/lab/server-log.js";
 
 const line = (n: number) => ({ at: n, kind: "log" as const, message: `line ${n}` });
@@ -74,5 +74,24 @@ describe("the server log's store", () => {
     log.add({ at: 1, kind: "log", message });
     log.addFrame("received", "Alice", "s1", "3");
     expect(log.since().map(({ entry }) => (entry.kind === "log" ? entry.message.length : entry.kind))).toEqual([20_000, "received"]);
+  });
+});
+
+describe("the server log's pages", () => {
+  it("are written again once the log is full: a log at its full length allocates no page", () => {
+    const log = new ServerLog(200);
+    const allocate = vi.spyOn(Buffer, "allocUnsafeSlow");
+    try {
+      const frame = (n: number) => log.addFrame("sent", "Alice", "sid-1", `2["m",${n},"${"x".repeat(60)}"]`);
+      for (let n = 1; n <= 1000; n++) frame(n);
+      const filling = allocate.mock.calls.length;
+      for (let n = 1001; n <= 20_000; n++) frame(n);
+      expect(filling).toBeGreaterThan(1);
+      expect(allocate.mock.calls.length).toBe(filling);
+      expect(log.since().map(({ seq }) => seq)).toEqual(Array.from({ length: 200 }, (_, i) => 19_801 + i));
+      expect(log.since().at(-1)?.entry).toMatchObject({ kind: "sent", frame: `42["m",20000,"${"x".repeat(60)}"]` });
+    } finally {
+      allocate.mockRestore();
+    }
   });
 });

@@ -35,6 +35,12 @@ interface Page {
  */
 export class LogPages {
   private readonly pages: Page[] = [];
+  /**
+   * The last page dropped, to be written again: a log that keeps its newest entries drops a page as often
+   * as it fills one, and a new 8 KB ArrayBuffer for each was most of the ArrayBuffers every lab made and
+   * the collector swept under load ([8/8]). With it, a log at its full length allocates nothing.
+   */
+  private spare: Buffer | undefined;
   private total = 0;
 
   constructor(private readonly keep: number) {}
@@ -77,8 +83,10 @@ export class LogPages {
   private room(worst: number): Page {
     const last = this.pages.at(-1);
     if (last && last.bytes.length - last.used >= worst) return last;
+    const spare = worst <= LOG_PAGE_BYTES ? this.spare : undefined;
+    if (spare) this.spare = undefined;
     // allocUnsafeSlow: a page of its own, not a slice of Node's shared pool that would keep the pool alive.
-    const page: Page = { bytes: Buffer.allocUnsafeSlow(Math.max(LOG_PAGE_BYTES, worst)), used: 0, count: 0 };
+    const page: Page = { bytes: spare ?? Buffer.allocUnsafeSlow(Math.max(LOG_PAGE_BYTES, worst)), used: 0, count: 0 };
     this.pages.push(page);
     return page;
   }
@@ -97,7 +105,11 @@ export class LogPages {
     this.total += 1;
     // Drop the oldest page once the newer ones hold `keep` entries without it.
     while (this.pages.length > 1 && this.total - (this.pages[0]?.count ?? 0) >= this.keep) {
-      this.total -= this.pages.shift()?.count ?? 0;
+      const dropped = this.pages.shift();
+      if (!dropped) break;
+      this.total -= dropped.count;
+      // Only a page of the usual size is kept for reuse: one made for a long entry goes with it.
+      if (dropped.bytes.length === LOG_PAGE_BYTES) this.spare = dropped.bytes;
     }
   }
 }
