@@ -83,16 +83,17 @@ function clientOf(context: ActionContext, name: string): VirtualClient {
 }
 
 /**
- * Switches the lab's server code (its server restarts), then waits until every client that was connected is
- * connected again on a new socket: the next step then meets the new code, as the learner did when recording.
+ * Restarts the lab's server (a plain restart, or a switch of its code), then waits until every client that was
+ * connected is connected again on a new socket: the next step then meets the new server, as the learner did
+ * when recording, and "Alice is connected" right after it means her new connection, not the one the restart ended.
  */
-async function afterCodeSwitch(context: ActionContext, switchCode: () => Promise<unknown>): Promise<void> {
+async function afterRestart(context: ActionContext, restart: () => Promise<unknown>): Promise<void> {
   const before = new Map<VirtualClient, string>();
   const own = new Set(context.scenario.clients.map((client) => client.name));
   for (const client of context.session.clients) {
     if (own.has(client.name) && client.status.state === "connected") before.set(client, client.status.socketId);
   }
-  await switchCode();
+  await restart();
   const timeoutMs = context.timeoutMs(undefined);
   const back = await context.observations.until(
     () => ([...before].every(([client, id]) => client.status.state === "connected" && client.status.socketId !== id) ? true : undefined),
@@ -101,9 +102,7 @@ async function afterCodeSwitch(context: ActionContext, switchCode: () => Promise
   );
   if (!back) {
     const missing = [...before.keys()].filter((client) => client.status.state !== "connected").map((client) => client.name);
-    throw new ActionError(
-      `The server restarted with the new code, but ${missing.join(" and ") || "a client"} did not reconnect within ${timeoutMs} ms.`,
-    );
+    throw new ActionError(`The server restarted, but ${missing.join(" and ") || "a client"} did not reconnect within ${timeoutMs} ms.`);
   }
 }
 
@@ -185,11 +184,11 @@ export async function runAction(step: ActionStep, context: ActionContext): Promi
     case "clearPacketFaults":
       return void (await control.clearPacketFaults(lab, step.client));
     case "restartServer":
-      return void (await control.restart(lab));
+      return afterRestart(context, () => control.restart(lab));
     case "runServerCode":
-      return afterCodeSwitch(context, () => control.runServerCode(lab, step.code));
+      return afterRestart(context, () => control.runServerCode(lab, step.code));
     case "restoreLessonCode":
-      return afterCodeSwitch(context, () => control.restoreLessonCode(lab));
+      return afterRestart(context, () => control.restoreLessonCode(lab));
     case "setSettings":
       return void (await control.setSettings(lab, step.values));
     case "setRecovery":

@@ -19,6 +19,8 @@ export interface ExpectationContext {
   acks: ReadonlyMap<string, TrackedAck>;
   /** The observation sequence when the last action step started: "after that action". */
   actionSeq: number;
+  /** The last action restarted the lab's server: no status from before it is still in effect. */
+  restarted?: boolean;
   /** How long this step may wait: its own timeout, cut short by the run's deadline. */
   timeoutMs: number;
   signal: AbortSignal;
@@ -216,12 +218,13 @@ export function describeStatus(status: ClientStatus): string {
  * The statuses an expectation about `client` may match: those after the one the last status expectation
  * claimed, and at the earliest the one in effect when the last action started (so "Alice is connected" holds
  * for a connection made before it, and "Alice is disconnected" after a drop finds the disconnect the drop made,
- * even if she has reconnected since).
+ * even if she has reconnected since). After a restart the connection made before it is gone, so only statuses
+ * since the action count.
  */
 function statusCandidates(client: string, context: ExpectationContext): SeenStatus[] {
   const all = context.observations.statuses.get(client) ?? [];
   const cursor = context.observations.statusCursor.get(client) ?? 0;
-  const inEffect = all.filter((seen) => seen.seq < context.actionSeq).at(-1)?.seq ?? 0;
+  const inEffect = context.restarted ? context.actionSeq : (all.filter((seen) => seen.seq < context.actionSeq).at(-1)?.seq ?? 0);
   const floor = Math.max(cursor + 1, inEffect);
   return all.filter((seen) => seen.seq >= floor);
 }

@@ -20,6 +20,8 @@ export interface ScenarioRunnerOptions {
 /** How long setup gives every client to connect. */
 const SETUP_CONNECT_MS = 10_000;
 
+/** Actions that restart the lab's server and wait for its clients' new connections (actions.ts). */
+const RESTARTS: ReadonlySet<ScenarioStep["type"]> = new Set(["restartServer", "runServerCode", "restoreLessonCode"]);
 const isExpectation = (step: ScenarioStep): step is ScenarioExpectation => step.type.startsWith("expect");
 
 /**
@@ -46,6 +48,8 @@ export class ScenarioRunner {
   private error: string | undefined;
   /** Each action's start, as an observation sequence: expectations look at what came after it. */
   private actionSeq = 0;
+  /** Whether the last action restarted the server, so that a status from before it no longer counts. */
+  private restarted = false;
   /** What the lab was before setup changed it, for reset. */
   private before: { info: LabInfo } | undefined;
   private readonly maxTotalMs: number;
@@ -168,6 +172,7 @@ export class ScenarioRunner {
       this.stepResults.length = 0;
       this.next = 0;
       this.actionSeq = 0;
+      this.restarted = false;
       this.startedAt = this.endedAt = this.error = undefined;
       this.before = undefined;
       this.pauseAsked = false;
@@ -282,6 +287,7 @@ export class ScenarioRunner {
         observations: this.observations!,
         acks: this.acks,
         actionSeq: this.actionSeq,
+        restarted: this.restarted,
         timeoutMs: this.allowance("timeoutMs" in expectation ? expectation.timeoutMs : undefined),
         signal: this.abort.signal,
       });
@@ -297,6 +303,7 @@ export class ScenarioRunner {
       };
     } else {
       this.actionSeq = this.observations!.now;
+      this.restarted = RESTARTS.has(step.type);
       let error: string | undefined;
       try {
         await runAction(step as ActionStep, this.context());
