@@ -82,6 +82,9 @@ function clientOf(context: ActionContext, name: string): VirtualClient {
   return client;
 }
 
+/** The steps that restart the lab's server through `afterRestart`: after one, no earlier status is in effect. */
+export const RESTARTING_STEPS: ReadonlySet<ActionStep["type"]> = new Set(["restartServer", "runServerCode", "restoreLessonCode"]);
+
 /**
  * Restarts the lab's server (a plain restart, or a switch of its code), then waits until every client that was
  * connected is connected again on a new socket: the next step then meets the new server, as the learner did

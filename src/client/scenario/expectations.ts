@@ -20,7 +20,7 @@ export interface ExpectationContext {
   /** The observation sequence when the last action step started: "after that action". */
   actionSeq: number;
   /** The last action restarted the lab's server: no status from before it is still in effect. */
-  restarted?: boolean;
+  restarted: boolean;
   /** How long this step may wait: its own timeout, cut short by the run's deadline. */
   timeoutMs: number;
   signal: AbortSignal;

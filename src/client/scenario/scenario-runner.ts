@@ -3,7 +3,7 @@ import { SCENARIO_LIMITS } from "../../shared/scenario/limits.js";
 import type { Scenario, ScenarioExpectation, ScenarioStep } from "../../shared/scenario/schema.js";
 import type { LabControl } from "../lab-control.js";
 import type { LabSession } from "../lab-session.js";
-import { ActionError, addClient, runAction, waitConnected, type ActionContext, type ActionStep } from "./actions.js";
+import { ActionError, addClient, RESTARTING_STEPS, runAction, waitConnected, type ActionContext, type ActionStep } from "./actions.js";
 import { checkExpectation, type TrackedAck } from "./expectations.js";
 import { Observations } from "./observations.js";
 import type { ExpectationResult, RunnerState, ScenarioEvent, ScenarioReport, StepResult } from "./scenario-events.js";
@@ -20,8 +20,6 @@ export interface ScenarioRunnerOptions {
 /** How long setup gives every client to connect. */
 const SETUP_CONNECT_MS = 10_000;
 
-/** Actions that restart the lab's server and wait for its clients' new connections (actions.ts). */
-const RESTARTS: ReadonlySet<ScenarioStep["type"]> = new Set(["restartServer", "runServerCode", "restoreLessonCode"]);
 const isExpectation = (step: ScenarioStep): step is ScenarioExpectation => step.type.startsWith("expect");
 
 /**
@@ -303,7 +301,7 @@ export class ScenarioRunner {
       };
     } else {
       this.actionSeq = this.observations!.now;
-      this.restarted = RESTARTS.has(step.type);
+      this.restarted = RESTARTING_STEPS.has(step.type);
       let error: string | undefined;
       try {
         await runAction(step as ActionStep, this.context());
