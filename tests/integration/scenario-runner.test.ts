@@ -134,6 +134,41 @@ describe("the scenario runner, on a real lab from Node", () => {
     }
   });
 
+  it("after Connection state recovery is switched, 'Alice is connected' is her new connection, and her next ack comes", async () => {
+    const session = new LabSession(await openLab("emit", newLearner(), running.origin), running.origin);
+    const runner = new ScenarioRunner(
+      scenario({
+        version: 1,
+        lesson: "emit",
+        title: "Recovery switched on, then a new connection",
+        clients: [{ name: "Alice", transport: "websocket" }],
+        steps: [
+          // Switching recovery restarts the lab's server, as a recording of the lab's recovery switch replays it.
+          { type: "setRecovery", enabled: true, maxDisconnectionDuration: 2000 },
+          { type: "expectStatus", client: "Alice", state: "connected" },
+          { type: "emit", client: "Alice", event: "greet", args: ["again"], ack: {}, id: "again" },
+          { type: "expectAck", emit: "again", outcome: "answered", withinMs: 5000 },
+        ],
+      }),
+      { session, control: createLabControl(running.origin) },
+    );
+    let before: string | undefined;
+    runner.on((event) => {
+      const status = session.client("Alice")?.status;
+      if (event.type === "step-started" && event.index === 0 && status?.state === "connected") before = status.socketId;
+    });
+    try {
+      const report = await runner.play();
+      expect(report.failed, describeReport(report)).toBe(0);
+      const after = report.results[0]?.evidence.data as { socketId?: string } | undefined;
+      expect(before).toEqual(expect.any(String));
+      expect(after?.socketId).not.toBe(before);
+    } finally {
+      runner.dispose();
+      session.close();
+    }
+  });
+
   it("steps one at a time, pauses between steps, and after reset plays again from the first step", async () => {
     const session = new LabSession(await openLab("emit", newLearner(), running.origin), running.origin);
     const runner = new ScenarioRunner(greet, { session, control: createLabControl(running.origin) });

@@ -83,7 +83,12 @@ function clientOf(context: ActionContext, name: string): VirtualClient {
 }
 
 /** The steps that restart the lab's server through `afterRestart`: after one, no earlier status is in effect. */
-export const RESTARTING_STEPS: ReadonlySet<ActionStep["type"]> = new Set(["restartServer", "runServerCode", "restoreLessonCode"]);
+export const RESTARTING_STEPS: ReadonlySet<ActionStep["type"]> = new Set([
+  "restartServer",
+  "runServerCode",
+  "restoreLessonCode",
+  "setRecovery",
+]);
 
 /**
  * Restarts the lab's server (a plain restart, or a switch of its code), then waits until every client that was
@@ -195,10 +200,13 @@ export async function runAction(step: ActionStep, context: ActionContext): Promi
     case "setSettings":
       return void (await control.setSettings(lab, step.values));
     case "setRecovery":
-      return void (await control.setRecovery(lab, {
-        enabled: step.enabled,
-        ...(step.maxDisconnectionDuration === undefined ? {} : { maxDisconnectionDuration: step.maxDisconnectionDuration }),
-      }));
+      // The lab starts its server again with the new option (the schema refuses this step on Scaling, whose nodes differ).
+      return afterRestart(context, () =>
+        control.setRecovery(lab, {
+          enabled: step.enabled,
+          ...(step.maxDisconnectionDuration === undefined ? {} : { maxDisconnectionDuration: step.maxDisconnectionDuration }),
+        }),
+      );
     case "configureNodes": {
       const { adapter, routing, recovery } = step;
       return void (await control.configureNodes(lab, {
