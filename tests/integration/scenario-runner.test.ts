@@ -4,7 +4,7 @@ import { createLabControl } from "../../src/client/lab-control.js";
 import { LabSession } from "../../src/client/lab-session.js";
 import { ScenarioRunner } from "../../src/client/scenario/scenario-runner.js";
 import type { RunningPlayground } from "../../src/server/host/listen.js";
-import { parseScenario, type Scenario } from "../../src/shared/scenario/schema.js";
+import { parseScenario, type Scenario, type ScenarioStep } from "../../src/shared/scenario/schema.js";
 import { describeReport, runScenario } from "../support/scenarios.js";
 import { newLearner, startServer } from "../support/server.js";
 
@@ -98,16 +98,20 @@ describe("the scenario runner, on a real lab from Node", () => {
     expect(report.results.at(-1)?.evidence.summary).toMatch(/^Alice kept the socket id /);
   });
 
-  it("after Restart server, 'Alice is connected' is her new connection, not the one the restart ended", async () => {
+  /**
+   * Plays `restart`, then "Alice is connected", an acked emit and its ack; asserts every step passed and that the
+   * connection "Alice is connected" matched is not the one Alice had as the restarting step started.
+   */
+  async function expectNewConnectionAfter(restart: ScenarioStep, title: string): Promise<void> {
     const session = new LabSession(await openLab("emit", newLearner(), running.origin), running.origin);
     const runner = new ScenarioRunner(
       scenario({
         version: 1,
         lesson: "emit",
-        title: "A restart, then a new connection",
+        title,
         clients: [{ name: "Alice", transport: "websocket" }],
         steps: [
-          { type: "restartServer" },
+          restart,
           { type: "expectStatus", client: "Alice", state: "connected" },
           { type: "emit", client: "Alice", event: "greet", args: ["again"], ack: {}, id: "again" },
           { type: "expectAck", emit: "again", outcome: "answered", withinMs: 5000 },
@@ -115,7 +119,7 @@ describe("the scenario runner, on a real lab from Node", () => {
       }),
       { session, control: createLabControl(running.origin) },
     );
-    // Alice's socket id as the restart step starts: the connection it ends.
+    // Alice's socket id as the restarting step starts: the connection it ends.
     let before: string | undefined;
     runner.on((event) => {
       const status = session.client("Alice")?.status;
@@ -132,41 +136,18 @@ describe("the scenario runner, on a real lab from Node", () => {
       runner.dispose();
       session.close();
     }
+  }
+
+  it("after Restart server, 'Alice is connected' is her new connection, not the one the restart ended", async () => {
+    await expectNewConnectionAfter({ type: "restartServer" }, "A restart, then a new connection");
   });
 
   it("after Connection state recovery is switched, 'Alice is connected' is her new connection, and her next ack comes", async () => {
-    const session = new LabSession(await openLab("emit", newLearner(), running.origin), running.origin);
-    const runner = new ScenarioRunner(
-      scenario({
-        version: 1,
-        lesson: "emit",
-        title: "Recovery switched on, then a new connection",
-        clients: [{ name: "Alice", transport: "websocket" }],
-        steps: [
-          // Switching recovery restarts the lab's server, as a recording of the lab's recovery switch replays it.
-          { type: "setRecovery", enabled: true, maxDisconnectionDuration: 2000 },
-          { type: "expectStatus", client: "Alice", state: "connected" },
-          { type: "emit", client: "Alice", event: "greet", args: ["again"], ack: {}, id: "again" },
-          { type: "expectAck", emit: "again", outcome: "answered", withinMs: 5000 },
-        ],
-      }),
-      { session, control: createLabControl(running.origin) },
+    // Switching recovery restarts the lab's server, as a recording of the lab's recovery switch replays it.
+    await expectNewConnectionAfter(
+      { type: "setRecovery", enabled: true, maxDisconnectionDuration: 2000 },
+      "Recovery switched on, then a new connection",
     );
-    let before: string | undefined;
-    runner.on((event) => {
-      const status = session.client("Alice")?.status;
-      if (event.type === "step-started" && event.index === 0 && status?.state === "connected") before = status.socketId;
-    });
-    try {
-      const report = await runner.play();
-      expect(report.failed, describeReport(report)).toBe(0);
-      const after = report.results[0]?.evidence.data as { socketId?: string } | undefined;
-      expect(before).toEqual(expect.any(String));
-      expect(after?.socketId).not.toBe(before);
-    } finally {
-      runner.dispose();
-      session.close();
-    }
   });
 
   it("steps one at a time, pauses between steps, and after reset plays again from the first step", async () => {
