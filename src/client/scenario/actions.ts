@@ -82,13 +82,32 @@ function clientOf(context: ActionContext, name: string): VirtualClient {
   return client;
 }
 
+/** How each step that restarts the lab's server asks for it. Every one is followed by `afterRestart`. */
+const RESTARTS: {
+  [Type in "restartServer" | "runServerCode" | "restoreLessonCode" | "setRecovery"]: (
+    step: Extract<ActionStep, { type: Type }>,
+    control: LabControl,
+    lab: LabInfo,
+  ) => Promise<unknown>;
+} = {
+  restartServer: (_step, control, lab) => control.restart(lab),
+  runServerCode: (step, control, lab) => control.runServerCode(lab, step.code),
+  restoreLessonCode: (_step, control, lab) => control.restoreLessonCode(lab),
+  // The lab starts its server again with the new option (the schema refuses this step on Scaling, whose nodes differ).
+  setRecovery: (step, control, lab) =>
+    control.setRecovery(lab, {
+      enabled: step.enabled,
+      ...(step.maxDisconnectionDuration === undefined ? {} : { maxDisconnectionDuration: step.maxDisconnectionDuration }),
+    }),
+};
+type RestartingStep = Extract<ActionStep, { type: keyof typeof RESTARTS }>;
+
 /** The steps that restart the lab's server through `afterRestart`: after one, no earlier status is in effect. */
-export const RESTARTING_STEPS: ReadonlySet<ActionStep["type"]> = new Set([
-  "restartServer",
-  "runServerCode",
-  "restoreLessonCode",
-  "setRecovery",
-]);
+export const RESTARTING_STEPS: ReadonlySet<ActionStep["type"]> = new Set(Object.keys(RESTARTS) as (keyof typeof RESTARTS)[]);
+
+function isRestarting(step: ActionStep): step is RestartingStep {
+  return RESTARTING_STEPS.has(step.type);
+}
 
 /**
  * Restarts the lab's server (a plain restart, or a switch of its code), then waits until every client that was
@@ -118,6 +137,10 @@ async function afterRestart(context: ActionContext, restart: () => Promise<unkno
 export async function runAction(step: ActionStep, context: ActionContext): Promise<void> {
   const { control, session } = context;
   const { lab } = session;
+  if (isRestarting(step)) {
+    const restart = RESTARTS[step.type] as (step: RestartingStep, control: LabControl, lab: LabInfo) => Promise<unknown>;
+    return afterRestart(context, () => restart(step, control, lab));
+  }
   switch (step.type) {
     case "connect": {
       const existing = session.client(step.client);
@@ -191,22 +214,8 @@ export async function runAction(step: ActionStep, context: ActionContext): Promi
     }
     case "clearPacketFaults":
       return void (await control.clearPacketFaults(lab, step.client));
-    case "restartServer":
-      return afterRestart(context, () => control.restart(lab));
-    case "runServerCode":
-      return afterRestart(context, () => control.runServerCode(lab, step.code));
-    case "restoreLessonCode":
-      return afterRestart(context, () => control.restoreLessonCode(lab));
     case "setSettings":
       return void (await control.setSettings(lab, step.values));
-    case "setRecovery":
-      // The lab starts its server again with the new option (the schema refuses this step on Scaling, whose nodes differ).
-      return afterRestart(context, () =>
-        control.setRecovery(lab, {
-          enabled: step.enabled,
-          ...(step.maxDisconnectionDuration === undefined ? {} : { maxDisconnectionDuration: step.maxDisconnectionDuration }),
-        }),
-      );
     case "configureNodes": {
       const { adapter, routing, recovery } = step;
       return void (await control.configureNodes(lab, {
