@@ -10,8 +10,8 @@ import type { ActivePacketFault, PacketFault } from "../../shared/packet-faults.
 import { describePacketFault } from "../../shared/packet-fault-text.js";
 import { LabServer, LAB_HEARTBEAT } from "./lab-server.js";
 import type { LabBackend, LabBackendParts } from "./lab-backend.js";
-import { HEALTHY_LINK, NetworkLink } from "./network-link.js";
-import type { HeldTally } from "./link-connections.js";
+import { HEALTHY_LINK, NetworkLink, type PacketSettings } from "./network-link.js";
+import type { HeldTally, LinkLimits } from "./link-connections.js";
 import type { LabRequest } from "./lab-request.js";
 import type { LabDatabaseFile, LabDatabases } from "./lab-database.js";
 import { ServerLog } from "./server-log.js";
@@ -64,6 +64,9 @@ export class Lab {
   readonly log = new ServerLog();
   private server: LabBackend;
   private readonly links = new Map<string, NetworkLink>();
+  /** What every link of this lab is held to, and how its packet faults reach the lab's server: one each per lab, not per client. */
+  private linkLimits: LinkLimits | undefined;
+  private packetSettings: PacketSettings | undefined;
   private lastActive = Date.now();
   private readonly createdAt = Date.now();
   /** Whether a client has ever connected: a lab nobody uses is evicted sooner (`unconnectedLabIdleMs`). */
@@ -525,20 +528,17 @@ export class Lab {
       for (const [known, link] of this.links) if (link.isIdle) this.links.delete(known);
     }
     if (this.links.size >= cap) return "full";
-    const link = new NetworkLink(
-      name,
-      this.traffic,
-      {
-        maxConnections: this.limits.maxHeldConnections,
-        holdMs: () => this.server.heartbeat.pingInterval + this.server.heartbeat.pingTimeout,
-        limited: (message) => this.log.add({ at: Date.now(), kind: "fault", client: name, message }),
-      },
-      {
-        // A frame or body past the payload cap is refused by the lab's server: no need to read it.
-        maxFrameBytes: this.limits.maxPayloadBytes + 64,
-        server: { release: (sid) => this.server.releasePoll?.(sid), fail: (sid) => this.server.failPolling(sid) },
-      },
-    );
+    this.linkLimits ??= {
+      maxConnections: this.limits.maxHeldConnections,
+      holdMs: () => this.server.heartbeat.pingInterval + this.server.heartbeat.pingTimeout,
+      limited: (client, message) => this.log.add({ at: Date.now(), kind: "fault", client, message }),
+    };
+    this.packetSettings ??= {
+      // A frame or body past the payload cap is refused by the lab's server: no need to read it.
+      maxFrameBytes: this.limits.maxPayloadBytes + 64,
+      server: { release: (sid) => this.server.releasePoll?.(sid), fail: (sid) => this.server.failPolling(sid) },
+    };
+    const link = new NetworkLink(name, this.traffic, this.linkLimits, this.packetSettings);
     this.links.set(name, link);
     return link;
   }

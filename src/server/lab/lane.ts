@@ -13,11 +13,12 @@ export interface LinkConditions {
  * at all while it is blackholed, until the blackhole lifts.
  */
 export class Lane {
-  private readonly queue: { due: number; action: Action; bytes: number }[] = [];
-  private held: { action: Action; bytes: number }[] = [];
+  // Made when something first waits: every client has two lanes, and on a healthy link they stay empty.
+  private queue: { due: number; action: Action; bytes: number }[] | undefined;
+  private held: { action: Action; bytes: number }[] | undefined;
   private timer: NodeJS.Timeout | undefined;
   private bytes = 0;
-  private waiters: Action[] = [];
+  private waiters: Action[] | undefined;
 
   constructor(private readonly link: LinkConditions) {}
 
@@ -28,20 +29,21 @@ export class Lane {
 
   /** Whether a delivery entering now would go at once: a caller that knows can skip making one. */
   get immediate(): boolean {
-    return !this.link.blackholed && this.queue.length === 0 && this.link.delay() === 0;
+    return !this.link.blackholed && !this.queue?.length && this.link.delay() === 0;
   }
 
   send(action: Action, bytes = 0): void {
     if (this.link.blackholed) {
-      this.held.push({ action, bytes });
+      (this.held ??= []).push({ action, bytes });
       this.bytes += bytes;
       return;
     }
     const delay = this.link.delay();
-    if (delay === 0 && this.queue.length === 0) return action();
+    if (delay === 0 && !this.queue?.length) return action();
     // Never earlier than what is already queued: a link delays frames but keeps their order.
-    const last = this.queue.at(-1)?.due ?? 0;
-    this.queue.push({ due: Math.max(Date.now() + delay, last), action, bytes });
+    const queue = (this.queue ??= []);
+    const last = queue.at(-1)?.due ?? 0;
+    queue.push({ due: Math.max(Date.now() + delay, last), action, bytes });
     this.bytes += bytes;
     this.arm();
   }
@@ -52,13 +54,13 @@ export class Lane {
    */
   whenDrained(resume: Action): void {
     if (this.bytes < LANE_LOW_WATER) return resume();
-    this.waiters.push(resume);
+    (this.waiters ??= []).push(resume);
   }
 
   /** The blackhole lifted: what it held goes through in order, as TCP would retransmit it, after any latency. */
   release(): void {
-    const held = this.held;
-    this.held = [];
+    const held = this.held ?? [];
+    this.held = undefined;
     for (const { action, bytes } of held) {
       this.bytes -= bytes;
       this.send(action, bytes);
@@ -68,9 +70,9 @@ export class Lane {
 
   /** Forgets everything held or delayed; returns how many deliveries that lost. */
   clear(): number {
-    const lost = this.held.length + this.queue.length;
-    this.held = [];
-    this.queue.length = 0;
+    const lost = (this.held?.length ?? 0) + (this.queue?.length ?? 0);
+    this.held = undefined;
+    this.queue = undefined;
     this.bytes = 0;
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -79,7 +81,7 @@ export class Lane {
   }
 
   private arm(): void {
-    if (this.timer || this.queue.length === 0) return;
+    if (this.timer || !this.queue?.length) return;
     const wait = Math.max(0, (this.queue[0]?.due ?? 0) - Date.now());
     this.timer = setTimeout(() => this.flush(), wait);
   }
@@ -87,7 +89,8 @@ export class Lane {
   private flush(): void {
     this.timer = undefined;
     const now = Date.now();
-    while (this.queue.length > 0 && (this.queue[0]?.due ?? 0) <= now) {
+    // Read afresh each time: an action may clear the lane (a drop), and what it cleared must not go on.
+    while (this.queue?.length && (this.queue[0]?.due ?? 0) <= now) {
       const item = this.queue.shift();
       if (!item) break;
       this.bytes -= item.bytes;
@@ -98,9 +101,9 @@ export class Lane {
   }
 
   private drained(): void {
-    if (this.bytes >= LANE_LOW_WATER || this.waiters.length === 0) return;
+    if (this.bytes >= LANE_LOW_WATER || !this.waiters?.length) return;
     const waiters = this.waiters;
-    this.waiters = [];
+    this.waiters = undefined;
     for (const resume of waiters) resume();
   }
 }

@@ -3,14 +3,17 @@ export interface Connection {
   cut(): void;
 }
 
-/** How much a link may hold: the lab says, from its limits and its server's heartbeat. */
+/**
+ * How much a link may hold: the lab says, from its limits and its server's heartbeat. One object serves
+ * all of a lab's links (there is a link per client name), so it is told whose link speaks.
+ */
 export interface LinkLimits {
   /** Connections open over the link at once; one more is refused. */
   readonly maxConnections: number;
   /** How long the link may hold a connection back: the lab's pingInterval + pingTimeout, read as it changes. */
   holdMs(): number;
-  /** The link refused or closed a connection to stay within its limits: the server log should say why. */
-  limited(message: string): void;
+  /** The link of `client` refused or closed a connection to stay within its limits: the server log should say why. */
+  limited(client: string, message: string): void;
 }
 
 /**
@@ -58,7 +61,8 @@ export class LinkConnections {
 
   constructor(
     private readonly limits: LinkLimits,
-    private readonly blackholed: () => boolean,
+    /** Whose connections these are, and whether it is blackholed when a held one's time is up: the link itself. */
+    private readonly link: { readonly name: string; readonly blackholed: boolean },
   ) {}
 
   get size(): number {
@@ -69,7 +73,8 @@ export class LinkConnections {
   admit(connection: Connection, tally: HeldTally = NO_TALLY): boolean {
     const { maxConnections } = this.limits;
     if (this.open.size >= maxConnections) {
-      if (!this.refusing) this.limits.limited(`The link already holds ${maxConnections} connections: further ones are refused`);
+      if (!this.refusing)
+        this.limits.limited(this.link.name, `The link already holds ${maxConnections} connections: further ones are refused`);
       this.refusing = true;
       return false;
     }
@@ -86,6 +91,10 @@ export class LinkConnections {
     const held = this.open.get(connection);
     if (!held) return;
     held.delivered = true;
+    // Its time limit only matters again if a blackhole begins (blackholeBegan sets a new one): clearing it
+    // now spares every healthy connection a live timer for its first pingInterval + pingTimeout.
+    clearTimeout(held.timer);
+    held.timer = undefined;
     release(held);
   }
 
@@ -117,10 +126,11 @@ export class LinkConnections {
     if (!Number.isFinite(ms)) return;
     held.timer = setTimeout(() => {
       held.timer = undefined;
-      if (held.delivered && !this.blackholed()) return;
+      if (held.delivered && !this.link.blackholed) return;
       this.closed(connection);
       connection.cut();
       this.limits.limited(
+        this.link.name,
         `The link held a connection for ${ms} ms, longer than Socket.IO waits (pingInterval + pingTimeout): it is closed`,
       );
     }, ms);

@@ -1,17 +1,35 @@
 import { Duplex } from "node:stream";
+import type { Handshake } from "../../shared/network.js";
 import type { Direction } from "../../shared/packet-faults.js";
 import { LANE_HIGH_WATER, type Lane } from "./lane.js";
+import type { Connection } from "./link-connections.js";
 import type { PacketLink } from "./packet-link.js";
 import { readPacket } from "./packet-reader.js";
 import { PacketStream, type StreamItem } from "./packet-stream.js";
 import { FrameSplitter, type WsFrame, type WsPiece } from "./ws-frames.js";
 
-/** What a WebSocket needs of the client's link: its two lanes, where to count the bytes that cross them, its packet faults. */
+/**
+ * What a WebSocket needs of the client's link: its two lanes, where to count the bytes that cross them, its
+ * packet faults, and where to say that the lab answered the upgrade and that the connection closed.
+ */
 export interface SocketLink {
   readonly toServer: Lane;
   readonly toClient: Lane;
   count(direction: "toServer" | "toClient", bytes: number): void;
   readonly packets: PacketLink;
+  /** The lab's first write on the connection (its 101 answer, `raw`), for the upgrade's `handshake`. */
+  answered(handshake: Handshake, raw: string): void;
+  closed(connection: Connection): void;
+}
+
+/**
+ * Where a FaultedDirection sends what goes on, and closes the connection when a fault says so. It is the
+ * LinkSocket, told the direction, rather than two closures per direction: the lab has one per connection,
+ * thousands under load, and each closure and its scope stay in the heap V8 marks ([8/8]).
+ */
+interface DirectionEnds {
+  sendOn(direction: Direction, frames: Chunk[]): void;
+  closeOn(direction: Direction): void;
 }
 
 type Chunk = { chunk: Buffer | string; encoding: BufferEncoding };
@@ -29,19 +47,18 @@ function itemOf(frame: WsFrame): StreamItem {
 /** One direction of the socket as packet faults see it: its frames, and what the faults do to them. */
 class FaultedDirection {
   readonly frames: FrameSplitter;
-  readonly stream: PacketStream<Buffer>;
+  /** Made when a fault first reads a frame of this direction: most connections never meet one. */
+  private stream: PacketStream<Buffer> | undefined;
   /** Delayed frames that came due while a frame passed uninspected: they go in right after it. */
-  private due: Buffer[][] = [];
+  private due: Buffer[][] | undefined;
   private closed = false;
 
   constructor(
+    private readonly ends: DirectionEnds,
     private readonly packets: PacketLink,
     private readonly direction: Direction,
-    private readonly send: (frames: Chunk[]) => void,
-    private readonly close: () => void,
   ) {
     this.frames = new FrameSplitter(packets.maxFrameBytes);
-    this.stream = new PacketStream(packets.faults, direction, (notes, frame) => packets.report(notes, frame), packets.maxFrameBytes);
   }
 
   /**
@@ -49,7 +66,7 @@ class FaultedDirection {
    * nothing is delayed or gathered. It then has been counted into the frame boundaries: send it on.
    */
   passes(chunk: Buffer | string, encoding: BufferEncoding): boolean {
-    if (this.closed || this.due.length > 0 || this.stream.busy || this.packets.faults.has(this.direction)) return false;
+    if (this.closed || this.due?.length || this.stream?.busy || this.packets.faults.has(this.direction)) return false;
     return this.frames.passWhole(chunk, encoding);
   }
 
@@ -57,11 +74,12 @@ class FaultedDirection {
   feed(chunks: Chunk[]): void {
     const out: Chunk[] = [];
     let close = false;
-    const inspect = this.packets.faults.has(this.direction) || this.stream.busy;
+    const inspect = this.packets.faults.has(this.direction) || this.stream?.busy === true;
     const onPiece = (piece: WsPiece) => {
       // After the packet a fault closed the connection on, nothing more crosses.
       if (close || this.closed) return;
       if ("raw" in piece) return void out.push({ chunk: piece.raw, encoding: piece.encoding ?? "utf8" });
+      this.stream ??= new PacketStream(this.packets, this.direction);
       const step = this.stream.take(piece.frame.bytes, itemOf(piece.frame), piece.frame.bytes.length);
       // A copy of its own for a duplicate: ws unmasks a frame's payload in place, so the same bytes cannot go twice.
       step.now.forEach((bytes, i) => out.push({ chunk: step.now.indexOf(bytes) < i ? Buffer.from(bytes) : bytes, encoding: "utf8" }));
@@ -69,28 +87,38 @@ class FaultedDirection {
       close ||= step.close;
     };
     for (const { chunk, encoding } of chunks) this.frames.feed(chunk, inspect, onPiece, encoding);
-    if (this.frames.canInsert && this.due.length > 0)
+    if (this.frames.canInsert && this.due?.length)
       for (const frames of this.due.splice(0)) for (const chunk of frames) out.push({ chunk, encoding: "utf8" });
-    if (out.length > 0) this.send(out);
+    if (out.length > 0) this.ends.sendOn(this.direction, out);
     if (close) {
       this.closed = true;
-      this.close();
+      this.ends.closeOn(this.direction);
     }
   }
 
   private later(dueAt: number, frames: Buffer[]): void {
     setTimeout(() => {
-      if (!this.frames.canInsert) return void this.due.push(frames);
-      this.send(frames.map((chunk) => ({ chunk, encoding: "utf8" })));
+      if (!this.frames.canInsert) return void (this.due ??= []).push(frames);
+      this.ends.sendOn(
+        this.direction,
+        frames.map((chunk) => ({ chunk, encoding: "utf8" as const })),
+      );
     }, dueAt - Date.now()).unref();
   }
 }
 
+const LINK_SOCKET = Symbol("the LinkSocket this real socket's bytes cross to");
+type RealSocket = Duplex & { [LINK_SOCKET]?: LinkSocket };
+
+/** A reset from the client shows up as close right after; the lab hears of it through the link. */
+function ignoreError(): void {}
+
 /**
  * The lab's end of a WebSocket connection: the lab's `ws` server reads and writes it like a TCP socket,
  * while every byte, end and close actually crosses the client's NetworkLink to and from the real socket.
+ * It is also the connection the link holds (cut by a drop) and closes when the real socket does.
  */
-export class LinkSocket extends Duplex {
+export class LinkSocket extends Duplex implements Connection, DirectionEnds {
   private answered = false;
   /** Closed by a packet fault ("close after N packets"): nothing more crosses either way. */
   private faultClosed = false;
@@ -99,45 +127,63 @@ export class LinkSocket extends Duplex {
 
   constructor(
     private readonly link: SocketLink,
-    private readonly real: Duplex,
-    /** Told of the lab's first write on this connection: its handshake answer (101 Switching Protocols). */
-    private readonly onAnswer: (raw: string) => void,
+    private readonly real: RealSocket,
+    /** The upgrade this connection answers: the lab's first write on it, its 101, goes in its response. */
+    private readonly handshake: Handshake,
   ) {
     super({ allowHalfOpen: false, decodeStrings: false });
-    const closeByFault = (lane: Lane) => lane.send(() => this.closeByFault());
-    this.fromClient = new FaultedDirection(
-      link.packets,
-      "toServer",
-      (chunks) => {
-        for (const { chunk } of chunks) {
-          const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-          link.toServer.send(() => void (this.faultClosed || this.push(bytes)), bytes.length);
-        }
-      },
-      () => closeByFault(link.toServer),
-    );
-    this.fromLab = new FaultedDirection(
-      link.packets,
-      "toClient",
-      (chunks) => this.toClient(chunks),
-      () => closeByFault(link.toClient),
-    );
-    real.on("data", (chunk: Buffer) => {
-      link.count("toServer", chunk.length);
-      if (this.faultClosed) return;
-      if (!this.fromClient.passes(chunk, "utf8")) this.fromClient.feed([{ chunk, encoding: "utf8" }]);
-      else if (link.toServer.immediate) this.push(chunk);
-      else link.toServer.send(() => void (this.faultClosed || this.push(chunk)), chunk.length);
-      // A full lane stops reading from the client, as a full TCP window would.
-      if (link.toServer.pendingBytes > LANE_HIGH_WATER) {
-        real.pause();
-        link.toServer.whenDrained(() => real.resume());
-      }
-    });
-    real.on("end", () => link.toServer.send(() => void (this.faultClosed || this.push(null))));
-    real.on("close", () => link.toServer.send(() => void this.destroy()));
-    // A reset from the client shows up as close right after; the lab hears of it through the link.
-    real.on("error", () => undefined);
+    this.fromClient = new FaultedDirection(this, link.packets, "toServer");
+    this.fromLab = new FaultedDirection(this, link.packets, "toClient");
+    // The same listener functions for every real socket, each finding its LinkSocket on the socket: closures
+    // made here would be four more functions and a scope per connection.
+    real[LINK_SOCKET] = this;
+    real.on("data", LinkSocket.onRealData);
+    real.on("end", LinkSocket.onRealEnd);
+    real.on("close", LinkSocket.onRealClose);
+    real.on("error", ignoreError);
+  }
+
+  private static onRealData(this: RealSocket, chunk: Buffer): void {
+    const socket = this[LINK_SOCKET];
+    if (!socket) return;
+    const { link, real } = socket;
+    link.count("toServer", chunk.length);
+    if (socket.faultClosed) return;
+    if (!socket.fromClient.passes(chunk, "utf8")) socket.fromClient.feed([{ chunk, encoding: "utf8" }]);
+    else if (link.toServer.immediate) socket.push(chunk);
+    else link.toServer.send(() => void (socket.faultClosed || socket.push(chunk)), chunk.length);
+    // A full lane stops reading from the client, as a full TCP window would.
+    if (link.toServer.pendingBytes > LANE_HIGH_WATER) {
+      real.pause();
+      link.toServer.whenDrained(() => real.resume());
+    }
+  }
+
+  private static onRealEnd(this: RealSocket): void {
+    const socket = this[LINK_SOCKET];
+    socket?.link.toServer.send(() => void (socket.faultClosed || socket.push(null)));
+  }
+
+  private static onRealClose(this: RealSocket): void {
+    const socket = this[LINK_SOCKET];
+    if (!socket) return;
+    socket.link.closed(socket);
+    socket.link.toServer.send(() => void socket.destroy());
+  }
+
+  /** Frames a FaultedDirection lets go on now. */
+  sendOn(direction: Direction, chunks: Chunk[]): void {
+    if (direction === "toClient") return this.toClient(chunks);
+    for (const { chunk } of chunks) {
+      const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      this.link.toServer.send(() => void (this.faultClosed || this.push(bytes)), bytes.length);
+    }
+  }
+
+  /** A fault closes the connection after the packet it counted last, once that has crossed its lane. */
+  closeOn(direction: Direction): void {
+    const lane: Lane = direction === "toClient" ? this.link.toClient : this.link.toServer;
+    lane.send(() => this.closeByFault());
   }
 
   /**
@@ -178,7 +224,10 @@ export class LinkSocket extends Duplex {
       this.answered = true;
       handshake = true;
       const { chunk } = chunks[0];
-      this.onAnswer(typeof chunk === "string" ? chunk.slice(0, 2048) : chunk.toString("latin1", 0, Math.min(chunk.length, 2048)));
+      this.link.answered(
+        this.handshake,
+        typeof chunk === "string" ? chunk.slice(0, 2048) : chunk.toString("latin1", 0, Math.min(chunk.length, 2048)),
+      );
     }
     let bytes = 0;
     for (const { chunk, encoding } of chunks) bytes += typeof chunk === "string" ? Buffer.byteLength(chunk, encoding) : chunk.length;

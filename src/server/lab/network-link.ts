@@ -4,7 +4,7 @@ import { FAULT_LIMITS, type Handshake, type LinkState, type LinkTraffic } from "
 import { measureExchange, requestHead, requestHeadBytes, responseHead, type HttpExchange } from "./http-exchange.js";
 import { Lane, type LinkConditions } from "./lane.js";
 import type { LabRequest } from "./lab-request.js";
-import { LinkConnections, NO_LINK_LIMITS, NO_TALLY, type HeldTally, type LinkLimits } from "./link-connections.js";
+import { LinkConnections, NO_LINK_LIMITS, NO_TALLY, type Connection, type HeldTally, type LinkLimits } from "./link-connections.js";
 import { LinkSocket } from "./link-socket.js";
 import { PacketFaultSet, type PacketFaultNote } from "./packet-fault-set.js";
 import type { PacketLink } from "./packet-link.js";
@@ -49,7 +49,7 @@ export const HEALTHY_LINK: LinkState = { blackhole: false, offline: false, laten
  * bytes and requests of that client, whatever code runs it. The lab's server and the lesson's handlers
  * know nothing of it.
  */
-export class NetworkLink implements LinkConditions {
+export class NetworkLink implements LinkConditions, PacketLink {
   state: LinkState = { ...HEALTHY_LINK };
   /** What this client's traffic has cost so far, counted at the lab's end of its connections. */
   private readonly counts = { requests: 0, websockets: 0, bytesToServer: 0, bytesToClient: 0 };
@@ -62,7 +62,9 @@ export class NetworkLink implements LinkConditions {
   private readonly cutSessions = new Set<string>();
   /** Socket.IO-aware faults (drop, delay acks, duplicate, close after N), applied to each connection's packets. */
   readonly packetFaults: PacketFaultSet;
-  readonly packets: PacketLink;
+  /** What each connection's packet faults read: the link itself (faults, maxFrameBytes, report). */
+  readonly packets: PacketLink = this;
+  readonly maxFrameBytes: number;
   private readonly polling: PollingPackets;
 
   /**
@@ -75,14 +77,19 @@ export class NetworkLink implements LinkConditions {
     limits: LinkLimits = NO_LINK_LIMITS,
     settings: PacketSettings = NO_PACKET_SETTINGS,
   ) {
-    this.connections = new LinkConnections(limits, () => this.state.blackhole);
+    this.connections = new LinkConnections(limits, this);
     this.packetFaults = new PacketFaultSet(name);
-    this.packets = {
-      faults: this.packetFaults,
-      maxFrameBytes: settings.maxFrameBytes,
-      report: (notes, frame) => this.sink.faulted(this.name, notes, frame),
-    };
-    this.polling = new PollingPackets(this.packets, settings.server);
+    this.maxFrameBytes = settings.maxFrameBytes;
+    this.polling = new PollingPackets(this, settings.server);
+  }
+
+  get faults(): PacketFaultSet {
+    return this.packetFaults;
+  }
+
+  /** Packet faults acted on one of this client's packets. */
+  report(notes: PacketFaultNote[], frame: string): void {
+    this.sink.faulted(this.name, notes, frame);
   }
 
   get traffic(): LinkTraffic {
@@ -97,7 +104,7 @@ export class NetworkLink implements LinkConditions {
   }
 
   /** The lab's answer to one upgrade request: the head of what it wrote first on that connection. */
-  private answered(handshake: Handshake, raw: string): void {
+  answered(handshake: Handshake, raw: string): void {
     if (handshake.response.length === 0) handshake.response = responseHead(raw);
   }
 
@@ -220,15 +227,18 @@ export class NetworkLink implements LinkConditions {
     tally: HeldTally = NO_TALLY,
   ): void {
     if (this.state.offline || (sid !== undefined && this.cutSessions.has(sid))) return void socket.destroy();
-    const connection: { cut(): void } = { cut: () => socket.destroy() };
-    if (!this.connections.admit(connection, tally)) return void socket.destroy();
-    socket.once("close", () => this.connections.closed(connection));
-    this.counts.requests += 1;
-    this.counts.bytesToServer += requestHeadBytes(req) + head.length;
     // Each upgrade fills in its own handshake: overlapping upgrades never mix one's request with another's answer.
     const handshake: Handshake = { at: Date.now(), request: requestHead(req), response: [] };
+    // An accepted upgrade's connection is its LinkSocket, which tells the link when the socket closes; no
+    // closure here outlives the call, so none keeps the request and its head in the heap ([8/8]).
+    const blocked = this.state.blockWebSocket;
+    const connection: Connection = blocked ? { cut: () => socket.destroy() } : new LinkSocket(this, socket, handshake);
+    if (!this.connections.admit(connection, tally)) return void socket.destroy();
+    if (blocked) socket.once("close", () => this.connections.closed(connection));
+    this.counts.requests += 1;
+    this.counts.bytesToServer += requestHeadBytes(req) + head.length;
     this.handshake = handshake;
-    if (this.state.blockWebSocket) {
+    if (blocked) {
       const refusal = "HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
       this.answered(handshake, refusal);
       this.counts.bytesToClient += Buffer.byteLength(refusal);
@@ -238,12 +248,15 @@ export class NetworkLink implements LinkConditions {
     }
     this.counts.websockets += 1;
     this.sink.counted();
-    const lab = new LinkSocket(this, socket, (raw) => this.answered(handshake, raw));
-    connection.cut = () => lab.cut();
+    const lab = connection as LinkSocket;
     this.toServer.send(() => {
       if (socket.destroyed) return;
-      this.connections.delivered(connection);
+      this.connections.delivered(lab);
       deliver(lab, head);
     });
+  }
+
+  closed(connection: Connection): void {
+    this.connections.closed(connection);
   }
 }

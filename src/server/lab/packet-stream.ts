@@ -1,5 +1,5 @@
 import type { Direction } from "../../shared/packet-faults.js";
-import type { PacketFaultNote, PacketFaultSet } from "./packet-fault-set.js";
+import type { PacketLink } from "./packet-link.js";
 import type { PacketInfo } from "./packet-reader.js";
 
 /** What one packet (or attachment) of a stream comes to: what goes on now, what later, and whether to close. */
@@ -36,12 +36,14 @@ export class PacketStream<T> {
   /** Delayed packets never overtake each other: each is due no earlier than the one before. */
   private lastDue = 0;
 
+  /**
+   * `link` gives the faults that judge each packet, where their notes go, and (its `maxFrameBytes`) the most
+   * a held group (a duplicated or delayed binary packet) may keep; past it, the group goes on as it is. The
+   * link itself is kept, not a closure over it: there is a stream per direction of every connection.
+   */
   constructor(
-    private readonly faults: PacketFaultSet,
+    private readonly link: PacketLink,
     private readonly direction: Direction,
-    private readonly report: (notes: PacketFaultNote[], frame: string) => void,
-    /** The most a held group (a duplicated or delayed binary packet) may keep; past it, it goes on as it is. */
-    private readonly maxHeldBytes: number,
   ) {}
 
   /** Whether attachments of a binary packet are still expected: the stream must keep reading packets. */
@@ -60,8 +62,8 @@ export class PacketStream<T> {
   }
 
   private packet(item: T, info: PacketInfo, frame: string, bytes: number): StreamStep<T> {
-    const verdict = this.faults.judge(this.direction, info);
-    if (verdict.notes.length > 0) this.report(verdict.notes, frame);
+    const verdict = this.link.faults.judge(this.direction, info);
+    if (verdict.notes.length > 0) this.link.report(verdict.notes, frame);
     const { copies, delayMs, close } = verdict;
     if (info.attachments > 0) {
       const held = copies === 2 || delayMs > 0;
@@ -88,7 +90,7 @@ export class PacketStream<T> {
     }
     group.items.push(item);
     group.bytes += bytes;
-    if (group.bytes > this.maxHeldBytes) {
+    if (group.bytes > this.link.maxFrameBytes) {
       // Too big to hold: what is held goes on once, now, and the rest streams after it.
       const now = group.items;
       Object.assign(group, { mode: "stream", items: [], copies: 1, delayMs: 0 });

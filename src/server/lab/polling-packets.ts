@@ -150,10 +150,9 @@ export class PollingPackets {
   private session(sid: string): Session {
     const known = this.sessions.get(sid);
     if (known) return known;
-    const report = this.packets.report.bind(this.packets);
     const session: Session = {
-      toServer: new PacketStream(this.packets.faults, "toServer", report, this.packets.maxFrameBytes),
-      toClient: new PacketStream(this.packets.faults, "toClient", report, this.packets.maxFrameBytes),
+      toServer: new PacketStream(this.packets, "toServer"),
+      toClient: new PacketStream(this.packets, "toClient"),
       due: [],
       waiting: undefined,
       closed: false,
