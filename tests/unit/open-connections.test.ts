@@ -33,4 +33,16 @@ describe("OpenConnections", () => {
     expect(connections.countsOf("10.0.0.1")).toEqual({ open: 0, held: 0 });
     expect(connections.refusal("10.0.0.1")).toBeUndefined();
   });
+
+  it("a closed connection's late release does not forget its address's newer connections", () => {
+    const connections = new OpenConnections(limits);
+    const old = connections.open("10.0.0.1");
+    old.close();
+    const [, ...newer] = [0, 1, 2].map(() => connections.open("10.0.0.1"));
+    newer[0]?.tally.held();
+    // The link of the closed connection says it let go of it only now, as a slow link can.
+    old.tally.released();
+    expect(connections.countsOf("10.0.0.1")).toEqual({ open: 3, held: 1 });
+    expect(connections.refusal("10.0.0.1")).toMatchObject({ message: expect.stringContaining("limit of 3") });
+  });
 });

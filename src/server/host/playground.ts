@@ -24,6 +24,19 @@ export interface Playground {
   close(): Promise<void>;
 }
 
+// Listeners every connection under /labs/ gets, the same functions for all: a closure made per connection
+// would keep its whole scope (the request, the upgrade's head) in the heap as long as the socket lives.
+const COUNTED = Symbol("the address count this request or socket holds until it closes");
+type Closing = { on(event: "close", listener: () => void): unknown; [COUNTED]?: AddressConnection };
+
+function closeCounted(this: Closing): void {
+  this[COUNTED]?.close();
+}
+
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
 function pathOf(url: string | undefined): string {
   const raw = url ?? "/";
   const query = raw.indexOf("?");
@@ -59,10 +72,7 @@ export function createPlayground(
    * Every request and upgrade under /labs/ counts against its address until it closes (`closing` says when);
    * past the address's caps it is refused at once, before it costs anything else.
    */
-  function countConnection(
-    req: IncomingMessage,
-    closing: { once(event: "close", listener: () => void): unknown },
-  ): AddressConnection | QuotaRefusal {
+  function countConnection(req: IncomingMessage, closing: Closing): AddressConnection | QuotaRefusal {
     const address = quotas.addressOf(req);
     const refusal = connections.refusal(address);
     if (refusal) return refusal;
@@ -70,7 +80,8 @@ export function createPlayground(
     // Held from the start: until the lab has it, a connection waits on the quotas, and a burst of them must
     // not slip past the cap before the first is counted. The lab's link takes over once it has it.
     connection.tally.held();
-    closing.once("close", () => connection.close());
+    closing[COUNTED] = connection;
+    closing.on("close", closeCounted);
     return connection;
   }
 
@@ -137,7 +148,7 @@ export function createPlayground(
       if (!path.startsWith("/labs/")) return false;
       // Node stops listening for errors on an upgrading socket; one reset while the upgrade waits (for a peer's
       // address, or for a lab's backend to start) would otherwise be an uncaught exception.
-      socket.on("error", () => socket.destroy());
+      socket.on("error", destroyOnError);
       if (!allowsHost(req.headers.host)) {
         socket.end("HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
         return true;

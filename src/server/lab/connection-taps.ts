@@ -16,7 +16,22 @@ export interface ConnectionTaps {
   flush: ((packets: TappedPacket[]) => void)[];
 }
 
-const taps = new WeakMap<object, ConnectionTaps>();
+const TAPS = Symbol("the lab rules' listeners on this Engine.IO connection");
+type Tapped = Pick<EventEmitter, "on"> & { [TAPS]?: ConnectionTaps };
+
+// The same three listeners on every connection, each finding its taps on the connection it fires on:
+// closures made per connection would be three more functions and a scope each, thousands under load.
+function onPacket(this: Tapped, packet: TappedPacket): void {
+  for (const listener of this[TAPS]?.packet ?? []) listener(packet);
+}
+
+function onPacketCreate(this: Tapped, packet: TappedPacket): void {
+  for (const listener of this[TAPS]?.packetCreate ?? []) listener(packet);
+}
+
+function onFlush(this: Tapped, packets: TappedPacket[]): void {
+  for (const listener of this[TAPS]?.flush ?? []) listener(packets);
+}
 
 /**
  * The lab rules (socket-log, flood-cap, outgoing-cap, blind-pongs) each listen to these events, which fire
@@ -24,18 +39,13 @@ const taps = new WeakMap<object, ConnectionTaps>();
  * emit once it has more than one, and the copies were garbage made per frame ([8/8]).
  */
 export function tapsOf(connection: Pick<EventEmitter, "on">): ConnectionTaps {
-  const known = taps.get(connection);
+  const tapped: Tapped = connection;
+  const known = tapped[TAPS];
   if (known) return known;
   const made: ConnectionTaps = { packet: [], packetCreate: [], flush: [] };
-  connection.on("packet", (packet: TappedPacket) => {
-    for (const listener of made.packet) listener(packet);
-  });
-  connection.on("packetCreate", (packet: TappedPacket) => {
-    for (const listener of made.packetCreate) listener(packet);
-  });
-  connection.on("flush", (packets: TappedPacket[]) => {
-    for (const listener of made.flush) listener(packets);
-  });
-  taps.set(connection, made);
+  tapped[TAPS] = made;
+  connection.on("packet", onPacket);
+  connection.on("packetCreate", onPacketCreate);
+  connection.on("flush", onFlush);
   return made;
 }
