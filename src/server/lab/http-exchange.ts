@@ -10,8 +10,11 @@ export function hideTicket(url: string): string {
   return url.replace(/([?&]ticket=)[^&]*/, "$1(hidden)");
 }
 
+/** What a request's head is made of, as Node's IncomingMessage holds it. */
+export type RequestHeadParts = Pick<IncomingMessage, "method" | "url" | "httpVersion" | "rawHeaders">;
+
 /** The request line and headers in the order and spelling the client sent them. */
-export function requestHead(req: IncomingMessage): string[] {
+export function requestHead(req: RequestHeadParts): string[] {
   const lines = [`${req.method ?? "GET"} ${hideTicket(req.url ?? "/")} HTTP/${req.httpVersion}`];
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i] ?? "";

@@ -1,11 +1,11 @@
 import { Duplex } from "node:stream";
-import type { Handshake } from "../../shared/network.js";
 import type { Direction } from "../../shared/packet-faults.js";
 import { LANE_HIGH_WATER, type Lane } from "./lane.js";
 import type { Connection } from "./link-connections.js";
 import type { PacketLink } from "./packet-link.js";
 import { readPacket } from "./packet-reader.js";
 import { PacketStream, type StreamItem } from "./packet-stream.js";
+import type { RecordedHandshake } from "./recorded-handshake.js";
 import { FrameSplitter, type WsFrame, type WsPiece } from "./ws-frames.js";
 
 /**
@@ -17,8 +17,6 @@ export interface SocketLink {
   readonly toClient: Lane;
   count(direction: "toServer" | "toClient", bytes: number): void;
   readonly packets: PacketLink;
-  /** The lab's first write on the connection (its 101 answer, `raw`), for the upgrade's `handshake`. */
-  answered(handshake: Handshake, raw: string): void;
   closed(connection: Connection): void;
 }
 
@@ -119,7 +117,6 @@ function ignoreError(): void {}
  * It is also the connection the link holds (cut by a drop) and closes when the real socket does.
  */
 export class LinkSocket extends Duplex implements Connection, DirectionEnds {
-  private answered = false;
   /** Closed by a packet fault ("close after N packets"): nothing more crosses either way. */
   private faultClosed = false;
   private readonly fromClient: FaultedDirection;
@@ -129,7 +126,7 @@ export class LinkSocket extends Duplex implements Connection, DirectionEnds {
     private readonly link: SocketLink,
     private readonly real: RealSocket,
     /** The upgrade this connection answers: the lab's first write on it, its 101, goes in its response. */
-    private readonly handshake: Handshake,
+    private readonly handshake: RecordedHandshake,
   ) {
     super({ allowHalfOpen: false, decodeStrings: false });
     this.fromClient = new FaultedDirection(this, link.packets, "toServer");
@@ -220,12 +217,10 @@ export class LinkSocket extends Duplex implements Connection, DirectionEnds {
   override _writev(chunks: { chunk: Buffer | string; encoding: BufferEncoding }[], callback: (error?: Error | null) => void): void {
     // The lab's first write on a new WebSocket is its handshake answer (101 Switching Protocols), not a frame.
     let handshake = false;
-    if (!this.answered && chunks[0]) {
-      this.answered = true;
+    if (!this.handshake.answered && chunks[0]) {
       handshake = true;
       const { chunk } = chunks[0];
-      this.link.answered(
-        this.handshake,
+      this.handshake.answeredWith(
         typeof chunk === "string" ? chunk.slice(0, 2048) : chunk.toString("latin1", 0, Math.min(chunk.length, 2048)),
       );
     }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { FAULT_LIMITS, type Handshake, type LinkState, type LinkTraffic } from "../../shared/network.js";
-import { measureExchange, requestHead, requestHeadBytes, responseHead, type HttpExchange } from "./http-exchange.js";
+import { FAULT_LIMITS, type LinkState, type LinkTraffic } from "../../shared/network.js";
+import { measureExchange, requestHeadBytes, type HttpExchange } from "./http-exchange.js";
 import { Lane, type LinkConditions } from "./lane.js";
 import type { LabRequest } from "./lab-request.js";
 import { LinkConnections, NO_LINK_LIMITS, NO_TALLY, type Connection, type HeldTally, type LinkLimits } from "./link-connections.js";
@@ -10,6 +10,7 @@ import { PacketFaultSet, type PacketFaultNote } from "./packet-fault-set.js";
 import type { PacketLink } from "./packet-link.js";
 import { filterRequestBody, filterResponseBody, type BodyFilter } from "./polling-http.js";
 import { PollingPackets, type PollingServer } from "./polling-packets.js";
+import { RecordedHandshake } from "./recorded-handshake.js";
 
 type Action = () => void;
 
@@ -53,19 +54,24 @@ export class NetworkLink implements LinkConditions, PacketLink {
   state: LinkState = { ...HEALTHY_LINK };
   /** What this client's traffic has cost so far, counted at the lab's end of its connections. */
   private readonly counts = { requests: 0, websockets: 0, bytesToServer: 0, bytesToClient: 0 };
-  private handshake: Handshake | undefined;
+  /** The latest WebSocket upgrade's handshake, for the inspector. */
+  private handshake: RecordedHandshake | undefined;
   readonly toServer = new Lane(this);
   readonly toClient = new Lane(this);
   private readonly connections: LinkConnections;
-  /** Engine.IO sessions this client has polled with lately, and those a drop has cut. */
-  private readonly sessions = new Set<string>();
-  private readonly cutSessions = new Set<string>();
+  /**
+   * Engine.IO sessions this client has polled with lately, and those a drop has cut; each made when first
+   * needed, as most links never poll or are never dropped ([8/8]).
+   */
+  private sessions: Set<string> | undefined;
+  private cutSessions: Set<string> | undefined;
   /** Socket.IO-aware faults (drop, delay acks, duplicate, close after N), applied to each connection's packets. */
   readonly packetFaults: PacketFaultSet;
   /** What each connection's packet faults read: the link itself (faults, maxFrameBytes, report). */
   readonly packets: PacketLink = this;
   readonly maxFrameBytes: number;
-  private readonly polling: PollingPackets;
+  private readonly pollingServer: PollingServer;
+  private pollingPackets: PollingPackets | undefined;
 
   /**
    * `sink` hears of every byte counted, of each HTTP exchange (with its request) once it ends, and of each
@@ -80,7 +86,7 @@ export class NetworkLink implements LinkConditions, PacketLink {
     this.connections = new LinkConnections(limits, this);
     this.packetFaults = new PacketFaultSet(name);
     this.maxFrameBytes = settings.maxFrameBytes;
-    this.polling = new PollingPackets(this, settings.server);
+    this.pollingServer = settings.server;
   }
 
   get faults(): PacketFaultSet {
@@ -93,7 +99,7 @@ export class NetworkLink implements LinkConditions, PacketLink {
   }
 
   get traffic(): LinkTraffic {
-    return { client: this.name, ...this.counts, ...(this.handshake ? { handshake: this.handshake } : {}) };
+    return { client: this.name, ...this.counts, ...(this.handshake ? { handshake: this.handshake.view() } : {}) };
   }
 
   /** Bytes of a WebSocket that crossed the link: frames, and the 101 answer the lab wrote first. */
@@ -103,13 +109,13 @@ export class NetworkLink implements LinkConditions, PacketLink {
     this.sink.counted();
   }
 
-  /** The lab's answer to one upgrade request: the head of what it wrote first on that connection. */
-  answered(handshake: Handshake, raw: string): void {
-    if (handshake.response.length === 0) handshake.response = responseHead(raw);
-  }
-
   get blackholed(): boolean {
     return this.state.blackhole;
+  }
+
+  /** The packet faults' view of this client's long-polling sessions, made with its first poll. */
+  private get polling(): PollingPackets {
+    return (this.pollingPackets ??= new PollingPackets(this, this.pollingServer));
   }
 
   delay(): number {
@@ -149,9 +155,9 @@ export class NetworkLink implements LinkConditions, PacketLink {
   drop(): { sessions: string[]; lost: number } {
     this.connections.cutAll();
     const lost = this.toServer.clear() + this.toClient.clear();
-    const sessions = [...this.sessions];
-    for (const sid of sessions) remember(this.cutSessions, sid);
-    this.sessions.clear();
+    const sessions = this.sessions ? [...this.sessions] : [];
+    for (const sid of sessions) remember((this.cutSessions ??= new Set()), sid);
+    this.sessions = undefined;
     return { sessions, lost };
   }
 
@@ -162,11 +168,11 @@ export class NetworkLink implements LinkConditions, PacketLink {
   request(req: IncomingMessage, res: ServerResponse, request: LabRequest, deliver: Action, tally: HeldTally = NO_TALLY): void {
     const { sid } = request;
     // A request of a cut session fails as the next request over a cut cable would.
-    if (this.state.offline || (sid !== undefined && this.cutSessions.has(sid))) return void req.socket.destroy();
+    if (this.state.offline || (sid !== undefined && this.cutSessions?.has(sid))) return void req.socket.destroy();
     const connection = { cut: () => req.socket.destroy() };
     if (!this.connections.admit(connection, tally)) return void req.socket.destroy();
     res.once("close", () => this.connections.closed(connection));
-    if (sid !== undefined) remember(this.sessions, sid);
+    if (sid !== undefined) remember((this.sessions ??= new Set()), sid);
     this.counts.requests += 1;
     const poll = sid !== undefined && request.query?.get("transport") === "polling" ? sid : undefined;
     const method = req.method ?? "GET";
@@ -226,9 +232,9 @@ export class NetworkLink implements LinkConditions, PacketLink {
     deliver: (labSide: Duplex, head: Buffer) => void,
     tally: HeldTally = NO_TALLY,
   ): void {
-    if (this.state.offline || (sid !== undefined && this.cutSessions.has(sid))) return void socket.destroy();
+    if (this.state.offline || (sid !== undefined && this.cutSessions?.has(sid))) return void socket.destroy();
     // Each upgrade fills in its own handshake: overlapping upgrades never mix one's request with another's answer.
-    const handshake: Handshake = { at: Date.now(), request: requestHead(req), response: [] };
+    const handshake = new RecordedHandshake(req);
     // An accepted upgrade's connection is its LinkSocket, which tells the link when the socket closes; no
     // closure here outlives the call, so none keeps the request and its head in the heap ([8/8]).
     const blocked = this.state.blockWebSocket;
@@ -240,7 +246,7 @@ export class NetworkLink implements LinkConditions, PacketLink {
     this.handshake = handshake;
     if (blocked) {
       const refusal = "HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
-      this.answered(handshake, refusal);
+      handshake.answeredWith(refusal);
       this.counts.bytesToClient += Buffer.byteLength(refusal);
       this.sink.counted();
       this.connections.delivered(connection);

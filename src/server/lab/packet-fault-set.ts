@@ -44,14 +44,17 @@ function packetText(info: PacketInfo): string {
   return info.kind === "other" ? "packet" : info.kind;
 }
 
+const NO_FAULTS: readonly ActivePacketFault[] = [];
+
 /**
  * The packet faults on one client's link (src/shared/packet-faults.ts), kept by the link so that they
  * follow the client across reconnections. It judges packets; the link applies the verdicts to the bytes.
  */
 export class PacketFaultSet {
-  private faults: ActivePacketFault[] = [];
-  /** For "every Nth" drops: how many matching packets each has seen. */
-  private readonly seen = new Map<string, number>();
+  /** Replaced, never changed in place, so that every link without faults shares one empty list ([8/8]). */
+  private faults: readonly ActivePacketFault[] = NO_FAULTS;
+  /** For "every Nth" drops: how many matching packets each has seen; made with the first such count. */
+  private seen: Map<string, number> | undefined;
   private nextId = 1;
 
   constructor(private readonly client: string) {}
@@ -80,20 +83,20 @@ export class PacketFaultSet {
           ? undefined
           : fault.next;
     const active: ActivePacketFault = { ...fault, id, ...(remaining !== undefined && { remaining }) };
-    this.faults.push(active);
+    this.faults = [...this.faults, active];
     return { ...active };
   }
 
   end(id: string): boolean {
     const before = this.faults.length;
     this.faults = this.faults.filter((fault) => fault.id !== id);
-    this.seen.delete(id);
+    this.seen?.delete(id);
     return this.faults.length < before;
   }
 
   clear(): void {
-    this.faults = [];
-    this.seen.clear();
+    this.faults = NO_FAULTS;
+    this.seen = undefined;
   }
 
   /** Judges one packet crossing the link in `direction`; counts it against every fault it matches. */
@@ -108,8 +111,9 @@ export class PacketFaultSet {
     for (const fault of this.faults) {
       if (fault.direction !== direction || fault.type !== "drop" || !matches(fault.match, info)) continue;
       if (fault.every !== undefined) {
-        const seen = (this.seen.get(fault.id) ?? 0) + 1;
-        this.seen.set(fault.id, seen);
+        const counts = (this.seen ??= new Map());
+        const seen = (counts.get(fault.id) ?? 0) + 1;
+        counts.set(fault.id, seen);
         if (seen % fault.every !== 0) continue;
       } else {
         fault.remaining = (fault.remaining ?? 1) - 1;

@@ -48,7 +48,8 @@ function itemOf(packet: string): StreamItem {
  * client reads a close packet in the answer to its next poll, which the link gives itself.
  */
 export class PollingPackets {
-  private readonly sessions = new Map<string, Session>();
+  /** Made with the first session a fault reads: a WebSocket client's link never needs one ([8/8]). */
+  private sessions: Map<string, Session> | undefined;
 
   constructor(
     private readonly packets: PacketLink,
@@ -57,14 +58,14 @@ export class PollingPackets {
 
   /** Whether a body of this session must be read: a fault acts this way, or the session has state. */
   inspects(direction: Direction, sid: string): boolean {
-    const session = this.sessions.get(sid);
+    const session = this.sessions?.get(sid);
     if (session && (session.closed || session.due.length > 0 || session[direction].busy)) return true;
     return this.packets.faults.has(direction);
   }
 
   /** A poll the link answers itself, without the server: a closed session's, or one carrying packets now due. */
   answerAtLink(sid: string): string | undefined {
-    const session = this.sessions.get(sid);
+    const session = this.sessions?.get(sid);
     if (!session) return undefined;
     if (session.closed) return CLOSE;
     const due = this.takeDue(session);
@@ -148,7 +149,8 @@ export class PollingPackets {
   }
 
   private session(sid: string): Session {
-    const known = this.sessions.get(sid);
+    const sessions = (this.sessions ??= new Map());
+    const known = sessions.get(sid);
     if (known) return known;
     const session: Session = {
       toServer: new PacketStream(this.packets, "toServer"),
@@ -157,10 +159,10 @@ export class PollingPackets {
       waiting: undefined,
       closed: false,
     };
-    this.sessions.set(sid, session);
-    for (const old of this.sessions.keys()) {
-      if (this.sessions.size <= MAX_SESSIONS) break;
-      this.sessions.delete(old);
+    sessions.set(sid, session);
+    for (const old of sessions.keys()) {
+      if (sessions.size <= MAX_SESSIONS) break;
+      sessions.delete(old);
     }
     return session;
   }

@@ -63,6 +63,12 @@ function frameOf(header: Header, bytes: Buffer): WsFrame {
 }
 
 /**
+ * What an idle splitter holds, shared by all of them (two per connection, [8/8]). Frozen: it is only ever
+ * replaced, and a push into it would throw rather than leak bytes into every other connection.
+ */
+const NO_PENDING = Object.freeze([]) as unknown as Buffer[];
+
+/**
  * Finds the frames in one direction of a WebSocket's byte stream, which TCP cuts anywhere. While the link
  * has no packet fault for that direction (`inspect` false), bytes pass as they came and only frame
  * boundaries are tracked, so turning inspection on starts at the next whole frame. While inspecting, each
@@ -73,7 +79,7 @@ export class FrameSplitter {
   /** Bytes of the current frame still to pass as they come. */
   private passing = 0;
   /** The current frame's bytes so far, while its header is incomplete or while it is assembled. */
-  private pending: Buffer[] = [];
+  private pending: Buffer[] = NO_PENDING;
   private pendingBytes = 0;
   private header: Header | undefined;
 
@@ -152,7 +158,7 @@ export class FrameSplitter {
         // What of this chunk the header used; the rest is payload, read on.
         at += header.headerBytes - this.pendingBytes;
         const headerBytes = joined.subarray(0, header.headerBytes);
-        this.pending = [];
+        this.pending = NO_PENDING;
         this.pendingBytes = 0;
         if (!inspect || header.headerBytes + header.payloadBytes > this.maxFrameBytes) {
           out({ raw: headerBytes });
@@ -171,7 +177,7 @@ export class FrameSplitter {
       at += take;
       if (this.pendingBytes === total) {
         const bytes = Buffer.concat(this.pending, total);
-        this.pending = [];
+        this.pending = NO_PENDING;
         this.pendingBytes = 0;
         this.header = undefined;
         out({ frame: frameOf(header, bytes) });
