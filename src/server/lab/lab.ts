@@ -80,8 +80,10 @@ export class Lab {
   private readonly stateListeners = new Set<() => void>();
   private readonly runTickets = new RunTickets();
   /**
-   * Each request's parse, for the backend's origin check: Engine.IO hands that check the request alone.
-   * Weak, so a request is forgotten with it.
+   * The parse of each request with an opaque origin (a code run's), for the backend's origin check: Engine.IO
+   * hands that check the request alone, and only such a request's check reads its parse. Weak, so a request
+   * is forgotten with it; kept for every request, it held a parse and its query for each open WebSocket,
+   * whose request Engine.IO keeps as long as the connection lasts ([8/8]).
    */
   private readonly requests = new WeakMap<IncomingMessage, LabRequest>();
   /** The learner's server code while it runs here, and the sandbox loaded for the next server start. */
@@ -247,7 +249,7 @@ export class Lab {
    */
   handleRequest(req: IncomingMessage, res: ServerResponse, request: LabRequest, tally?: HeldTally): void {
     this.touch();
-    this.requests.set(req, request);
+    if (isOpaqueOrigin(req)) this.requests.set(req, request);
     const link = this.linkFor(request.client);
     if (link === "full") return sendError(res, 429, "too_many_clients", TOO_MANY_NAMES);
     // A code run's polling requests are cross-origin (its origin is opaque): let it read the answers.
@@ -281,7 +283,7 @@ export class Lab {
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, request: LabRequest, tally?: HeldTally): void {
     this.touch();
-    this.requests.set(req, request);
+    if (isOpaqueOrigin(req)) this.requests.set(req, request);
     const { client, sid } = request;
     const link = this.linkFor(client);
     if (link === "full") return void socket.end(`HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\n\r\n`);
