@@ -1,7 +1,7 @@
 import type { Socket } from "socket.io";
 import { LAB_ERROR_EVENT, type LabErrorPayload } from "../../shared/lab-api.js";
 import { clientName } from "./client-name.js";
-import { tapsOf } from "./connection-taps.js";
+import { addTap, type ConnectionTap, type TappedPacket } from "./connection-taps.js";
 import type { LabRules } from "./lab-rules.js";
 import { RateLimit } from "./rate-limit.js";
 
@@ -103,21 +103,39 @@ export class FloodBudgets {
   }
 }
 
-/** Over the events-per-second cap: tell the client why, then cut it off, so a runaway loop cannot load the server. */
-export function cutFloods(socket: Socket, { caps, scope, log }: LabRules, budgets: FloodBudgets): void {
-  const name = clientName(socket);
-  const address = socket.handshake.address;
-  // A socket with no name of its own goes by its address: its id is new on every reconnect.
-  const key = name === socket.id ? `address ${address}` : `name ${name}`;
-  let flooded = false;
-  tapsOf(socket.conn).packet.push((packet) => {
+/** One socket's part in its budgets: an object, not a closure and its scope, per socket ([8/8]). */
+class FloodTap implements ConnectionTap {
+  private flooded = false;
+  private readonly name: string;
+  private readonly address: string;
+  /** A socket with no name of its own goes by its address: its id is new on every reconnect. */
+  private readonly key: string;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly rules: LabRules,
+    private readonly budgets: FloodBudgets,
+  ) {
+    this.name = clientName(socket);
+    this.address = socket.handshake.address;
+    this.key = this.name === socket.id ? `address ${this.address}` : `name ${this.name}`;
+  }
+
+  packet(packet: TappedPacket): void {
     // Binary attachments ride with the event they belong to: only text frames count as events.
-    if (flooded || packet.type !== "message" || typeof packet.data !== "string" || budgets.take(key, address, Date.now())) return;
-    flooded = true;
+    if (this.flooded || packet.type !== "message" || typeof packet.data !== "string") return;
+    if (this.budgets.take(this.key, this.address, Date.now())) return;
+    this.flooded = true;
+    const { caps, scope, log } = this.rules;
     const message = `More than ${caps.maxEventsPerSecond} events per second: ${scope.actor} disconnected this client. Reconnect to carry on.`;
-    log.add({ at: Date.now(), kind: "refused", client: name, message });
+    log.add({ at: Date.now(), kind: "refused", client: this.name, message });
     const payload: LabErrorPayload = { code: "rate_limited", message };
-    socket.emit(LAB_ERROR_EVENT, payload);
-    socket.disconnect(true);
-  });
+    this.socket.emit(LAB_ERROR_EVENT, payload);
+    this.socket.disconnect(true);
+  }
+}
+
+/** Over the events-per-second cap: tell the client why, then cut it off, so a runaway loop cannot load the server. */
+export function cutFloods(socket: Socket, rules: LabRules, budgets: FloodBudgets): void {
+  addTap(socket.conn, new FloodTap(socket, rules, budgets));
 }
