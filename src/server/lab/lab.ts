@@ -331,7 +331,7 @@ export class Lab {
 
   /** The packet faults on a named client's link; none for a name the lab has not seen. */
   packetFaults(name: string): ActivePacketFault[] {
-    return this.links.get(name)?.packetFaults.list ?? [];
+    return this.links.get(name)?.faults.list ?? [];
   }
 
   /**
@@ -342,7 +342,7 @@ export class Lab {
     if (!CLIENT_NAME.test(name)) return { ok: false, reason: "invalid_client" };
     const link = this.linkFor(name);
     if (link === "full" || !link) return { ok: false, reason: "too_many_clients" };
-    const added = link.packetFaults.add(fault);
+    const added = link.faults.add(fault);
     if (!added) return { ok: false, reason: "too_many_packet_faults" };
     this.log.add({ at: Date.now(), kind: "fault", client: name, message: `Packet fault: ${describePacketFault(fault, name)}` });
     return { ok: true, value: added };
@@ -351,17 +351,17 @@ export class Lab {
   /** Ends one packet fault; false when the client's link has no fault of that id (it may have run out). */
   endPacketFault(name: string, id: string): boolean {
     const link = this.links.get(name);
-    const fault = link?.packetFaults.list.find((active) => active.id === id);
+    const fault = link?.faults.list.find((active) => active.id === id);
     if (!link || !fault) return false;
-    link.packetFaults.end(id);
+    link.faults.end(id);
     this.log.add({ at: Date.now(), kind: "fault", client: name, message: `Packet fault ended: ${describePacketFault(fault, name)}` });
     return true;
   }
 
   clearPacketFaults(name: string): void {
     const link = this.links.get(name);
-    if (!link || link.packetFaults.size === 0) return;
-    link.packetFaults.clear();
+    if (!link || link.faults.size === 0) return;
+    link.faults.clear();
     this.log.add({ at: Date.now(), kind: "fault", client: name, message: "Packet faults ended" });
   }
 

@@ -10,13 +10,12 @@ import { FrameSplitter, type WsFrame, type WsPiece } from "./ws-frames.js";
 
 /**
  * What a WebSocket needs of the client's link: its two lanes, where to count the bytes that cross them, its
- * packet faults, and where to say that the lab answered the upgrade and that the connection closed.
+ * packet faults, and where to say that the connection closed.
  */
-export interface SocketLink {
+export interface SocketLink extends PacketLink {
   readonly toServer: Lane;
   readonly toClient: Lane;
   count(direction: "toServer" | "toClient", bytes: number): void;
-  readonly packets: PacketLink;
   closed(connection: Connection): void;
 }
 
@@ -129,8 +128,8 @@ export class LinkSocket extends Duplex implements Connection, DirectionEnds {
     private readonly handshake: RecordedHandshake,
   ) {
     super({ allowHalfOpen: false, decodeStrings: false });
-    this.fromClient = new FaultedDirection(this, link.packets, "toServer");
-    this.fromLab = new FaultedDirection(this, link.packets, "toClient");
+    this.fromClient = new FaultedDirection(this, link, "toServer");
+    this.fromLab = new FaultedDirection(this, link, "toClient");
     // The same listener functions for every real socket, each finding its LinkSocket on the socket: closures
     // made here would be four more functions and a scope per connection.
     real[LINK_SOCKET] = this;

@@ -65,10 +65,11 @@ export class NetworkLink implements LinkConditions, PacketLink {
    */
   private sessions: Set<string> | undefined;
   private cutSessions: Set<string> | undefined;
-  /** Socket.IO-aware faults (drop, delay acks, duplicate, close after N), applied to each connection's packets. */
-  readonly packetFaults: PacketFaultSet;
-  /** What each connection's packet faults read: the link itself (faults, maxFrameBytes, report). */
-  readonly packets: PacketLink = this;
+  /**
+   * Socket.IO-aware faults (drop, delay acks, duplicate, close after N), applied to each connection's packets.
+   * The link itself is what those connections read them from (PacketLink: faults, maxFrameBytes, report).
+   */
+  readonly faults: PacketFaultSet;
   readonly maxFrameBytes: number;
   private readonly pollingServer: PollingServer;
   private pollingPackets: PollingPackets | undefined;
@@ -84,13 +85,9 @@ export class NetworkLink implements LinkConditions, PacketLink {
     settings: PacketSettings = NO_PACKET_SETTINGS,
   ) {
     this.connections = new LinkConnections(limits, this);
-    this.packetFaults = new PacketFaultSet(name);
+    this.faults = new PacketFaultSet(name);
     this.maxFrameBytes = settings.maxFrameBytes;
     this.pollingServer = settings.server;
-  }
-
-  get faults(): PacketFaultSet {
-    return this.packetFaults;
   }
 
   /** Packet faults acted on one of this client's packets. */
@@ -127,7 +124,7 @@ export class NetworkLink implements LinkConditions, PacketLink {
   get isIdle(): boolean {
     const { blackhole, offline, latencyMs, jitterMs, blockWebSocket } = this.state;
     const healthy = !blackhole && !offline && !blockWebSocket && latencyMs === 0 && jitterMs === 0;
-    return healthy && this.packetFaults.size === 0 && this.connections.size === 0;
+    return healthy && this.faults.size === 0 && this.connections.size === 0;
   }
 
   /** Applies a change of faults; see docs/lab-api.md for how they combine. Going offline also needs a drop. */
@@ -179,7 +176,7 @@ export class NetworkLink implements LinkConditions, PacketLink {
     /** Set as the POST is delivered, if its body is to be read: the same choice as its headers'. */
     let bodyFilter: BodyFilter | undefined;
     // Read before the exchange is measured, so the measure counts the body the client sent.
-    if (poll !== undefined && method === "POST") filterRequestBody(req, () => bodyFilter, this.packets.maxFrameBytes);
+    if (poll !== undefined && method === "POST") filterRequestBody(req, () => bodyFilter, this.maxFrameBytes);
     measureExchange(req, res, (exchange) => {
       this.counts.bytesToServer += exchange.bytesToServer;
       this.counts.bytesToClient += exchange.bytesToClient;

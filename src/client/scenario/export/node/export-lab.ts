@@ -227,23 +227,23 @@ export class ExportLab {
         if (kicked === 0) throw new Error(`${name} is not connected.`);
         return { kicked };
       },
-      packetFaults: async (_lab, name) => this.links.get(name)?.packetFaults.list ?? [],
+      packetFaults: async (_lab, name) => this.links.get(name)?.faults.list ?? [],
       addPacketFault: async (_lab, name, fault) => {
-        const added = this.linkFor(name).packetFaults.add(fault);
+        const added = this.linkFor(name).faults.add(fault);
         if (!added) throw new Error(`${name}'s link holds as many packet faults as it may.`);
         this.fault(name, `Packet fault: ${describePacketFault(fault, name)}`);
         return added;
       },
       endPacketFault: async (_lab, name, id) => {
-        const { packetFaults } = linkOf(name);
-        const fault = packetFaults.list.find((active) => active.id === id);
+        const { faults } = linkOf(name);
+        const fault = faults.list.find((active) => active.id === id);
         if (!fault) throw new Error(`${name}'s link has no packet fault ${id}.`);
-        packetFaults.end(id);
+        faults.end(id);
         this.fault(name, `Packet fault ended: ${describePacketFault(fault, name)}`);
         return undefined;
       },
       clearPacketFaults: async (_lab, name) => {
-        const faults = this.links.get(name)?.packetFaults;
+        const faults = this.links.get(name)?.faults;
         if (faults && faults.size > 0) {
           faults.clear();
           this.fault(name, "Packet faults ended");
