@@ -84,6 +84,7 @@ export class QuickJsVm {
   private windowStart = 0;
   private windowMs = 0;
   private hit: LimitHit | undefined;
+  private host!: HostHandler;
   private inbound: ArrayBuffer[] = [];
   private outbound: ArrayBuffer[] = [];
   private disposed = false;
@@ -129,21 +130,9 @@ export class QuickJsVm {
         `import("${name.slice(0, 60)}") is not available in the lab: your server code can use io, its sockets, lab, timers and console.`,
       ),
     }));
+    this.host = host;
     const hostFn = vm.newFunction("host", (opHandle, payloadHandle) => {
-      const binaries = this.outbound;
-      this.outbound = [];
-      const started = cpuMs();
-      let answer: HostAnswer;
-      try {
-        answer = host(vm.getString(opHandle), vm.getString(payloadHandle), binaries);
-      } finally {
-        // The CPU limits are the code's own: what Socket.IO and the lab do for it (an io.emit to every
-        // client, the frame log) is not charged, or the lesson's own code trips them on a busy host.
-        // Only up to an allowance, though: a loop of host calls (`while (true) socket.rooms`) is still stopped.
-        const spent = Math.min(cpuMs() - started, Math.max(0, this.hostAllowanceMs - this.hostMs));
-        this.hostMs += spent;
-        if (this.deadline > 0 && Number.isFinite(this.deadline)) this.deadline += spent;
-      }
+      const answer = this.callHost(vm.getString(opHandle), vm.getString(payloadHandle));
       if (answer.binaries?.length) this.inbound = answer.binaries;
       return vm.newString(answer.json);
     });
@@ -174,6 +163,33 @@ export class QuickJsVm {
       options: vm.getProp(entry, "options"),
     };
     for (const handle of [factory, entry, hostFn, channel, take, put]) handle.dispose();
+  }
+
+  /** Runs one call of the code's on the host: from inside (`host(op, json)`), or a batch a call returned. */
+  private callHost(op: string, payload: string): HostAnswer {
+    const binaries = this.outbound;
+    this.outbound = [];
+    const started = cpuMs();
+    try {
+      return this.host(op, payload, binaries);
+    } finally {
+      // The CPU limits are the code's own: what Socket.IO and the lab do for it (an io.emit to every
+      // client, the frame log) is not charged, or the lesson's own code trips them on a busy host.
+      // Only up to an allowance, though: a loop of host calls (`while (true) socket.rooms`) is still stopped.
+      const spent = Math.min(cpuMs() - started, Math.max(0, this.hostAllowanceMs - this.hostMs));
+      this.hostMs += spent;
+      if (this.deadline > 0 && Number.isFinite(this.deadline)) this.deadline += spent;
+    }
+  }
+
+  /**
+   * Runs the calls a dispatch or a flush returned (a JSON list, "" for none): once QuickJS has returned,
+   * so most events cost no crossing back into the host from inside.
+   */
+  private runBatch(result: { error?: QuickJSHandle; value?: QuickJSHandle }): void {
+    if (result.error || !result.value) return;
+    const batch = this.vm.getString(result.value);
+    if (batch) this.callHost("batch", batch);
   }
 
   get stopped(): boolean {
@@ -218,6 +234,7 @@ export class QuickJsVm {
       const text = this.vm.newString(JSON.stringify(message));
       const result = this.vm.callFunction(this.entry.dispatch, this.vm.undefined, text);
       text.dispose();
+      this.runBatch(result);
       return result;
     }, message[0] !== "start");
   }
@@ -248,13 +265,18 @@ export class QuickJsVm {
         result.error.dispose();
       } else result.value?.dispose();
       if (outer && !failure && !this.stopped) {
-        const jobs = this.guardHost(() => this.runtime.executePendingJobs());
+        // Most events await nothing: asking costs less than running an empty job queue.
+        const jobs = this.runtime.hasPendingJob() ? this.guardHost(() => this.runtime.executePendingJobs()) : undefined;
         if (jobs?.error) {
           failure = this.describe(jobs.error);
           jobs.error.dispose();
         } else if (jobs && jobs.value > 0) {
           // Calls made after an await waited in the runtime: send them now.
-          const flushed = this.guardHost(() => this.vm.callFunction(this.entry.flush, this.vm.undefined));
+          const flushed = this.guardHost(() => {
+            const result = this.vm.callFunction(this.entry.flush, this.vm.undefined);
+            this.runBatch(result);
+            return result;
+          });
           if (flushed?.error) {
             failure = this.describe(flushed.error);
             flushed.error.dispose();
