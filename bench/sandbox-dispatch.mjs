@@ -3,7 +3,7 @@
 // again and again, the host's side answered at once. It leaves out Socket.IO, the network and the lab, so it
 // moves only with the sandbox (QuickJS, the runtime inside it, the glue in quickjs-vm.ts), and it repeats
 // to a few percent where the load benchmark's sandboxed/native ratio spreads widely ([8/8]).
-//   node bench/sandbox-dispatch.mjs [instances=500] [events=20000] [rounds=5]
+//   npm run bench:sandbox-dispatch -- [instances=500] [events=20000] [rounds=5]
 // Events go round-robin over `instances` sandboxes, as a host's labs take turns: each instance's memory is
 // then cold in the CPU's caches when its turn comes, as under load (one instance alone costs about half).
 // It builds what it needs from src/ with esbuild (no `npm run build`) and pins itself to CPU 1.
