@@ -15,8 +15,11 @@ const SOCKET = {
   rooms: ["socket-1"],
 };
 
-/** A sandbox running `handler` as the one `socket.on("go")` listener, with a host that records what it is asked. */
-async function sandboxWith(handler: string): Promise<{ vm: QuickJsVm; asked: Asked[] }> {
+/**
+ * What the host is asked when a client sends "go" (with `args`, and an ack if `ackId`) to a sandbox running
+ * `handler` as its one `socket.on("go")` listener.
+ */
+async function askedFor(handler: string, args: unknown[] = [], ackId = 0): Promise<Asked[]> {
   const asked: Asked[] = [];
   const host = (op: string, payload: string, binaries: ArrayBuffer[]): HostAnswer => {
     if (op === "context") return { json: JSON.stringify({ v: { settings: [], node: null } }) };
@@ -36,48 +39,40 @@ async function sandboxWith(handler: string): Promise<{ vm: QuickJsVm; asked: Ask
   vm.dispatch(["start"]);
   vm.dispatch(["connection", SOCKET]);
   asked.length = 0;
-  return { vm, asked };
+  vm.dispatch(["event", SOCKET.id, "go", args, ackId, 0]);
+  vm.dispose();
+  return asked;
 }
 
 describe("QuickJsVm: the calls a client event's handler makes", () => {
   it("reach the host in the order made, together, once the handler returns", async () => {
-    const { vm, asked } = await sandboxWith(`(data, ack) => { socket.to("r").emit("news", data); lab.log("sent"); ack({ ok: true }); }`);
-    vm.dispatch(["event", SOCKET.id, "go", [{ n: 1 }], 7, 0]);
-    expect(asked).toEqual([{ op: "batch", calls: ["emit news", "log", "ack"], binaries: 0 }]);
-    vm.dispose();
+    expect(
+      await askedFor(`(data, ack) => { socket.to("r").emit("news", data); lab.log("sent"); ack({ ok: true }); }`, [{ n: 1 }], 7),
+    ).toEqual([{ op: "batch", calls: ["emit news", "log", "ack"], binaries: 0 }]);
   });
 
   it("made after an await come in a second batch, after those made before it", async () => {
-    const { vm, asked } = await sandboxWith(`async (data, ack) => { socket.emit("before"); await null; socket.emit("after"); ack(); }`);
-    vm.dispatch(["event", SOCKET.id, "go", [{}], 7, 0]);
-    expect(asked).toEqual([
+    expect(await askedFor(`async (data, ack) => { socket.emit("before"); await null; socket.emit("after"); ack(); }`, [{}], 7)).toEqual([
       { op: "batch", calls: ["emit before"], binaries: 0 },
       { op: "batch", calls: ["emit after", "ack"], binaries: 0 },
     ]);
-    vm.dispose();
   });
 
   it("that read from the host go at once, after the calls that waited before them", async () => {
-    const { vm, asked } = await sandboxWith(`() => { socket.emit("a"); const rooms = socket.rooms; socket.emit("b", [...rooms]); }`);
-    vm.dispatch(["event", SOCKET.id, "go", [], 0, 0]);
-    expect(asked).toEqual([
+    expect(await askedFor(`() => { socket.emit("a"); const rooms = socket.rooms; socket.emit("b", [...rooms]); }`)).toEqual([
       { op: "batch", calls: ["emit a"], binaries: 0 },
       { op: "rooms", binaries: 0 },
       { op: "batch", calls: ["emit b"], binaries: 0 },
     ]);
-    vm.dispose();
   });
 
   it("with bytes in them go on their own with their binary parts, in their place in the order", async () => {
-    const { vm, asked } = await sandboxWith(
-      `() => { socket.emit("a"); socket.emit("bytes", { b: new Uint8Array([1, 2, 3]) }); socket.emit("c"); }`,
+    expect(await askedFor(`() => { socket.emit("a"); socket.emit("bytes", { b: new Uint8Array([1, 2, 3]) }); socket.emit("c"); }`)).toEqual(
+      [
+        { op: "batch", calls: ["emit a"], binaries: 0 },
+        { op: "emit", binaries: 1 },
+        { op: "batch", calls: ["emit c"], binaries: 0 },
+      ],
     );
-    vm.dispatch(["event", SOCKET.id, "go", [], 0, 0]);
-    expect(asked).toEqual([
-      { op: "batch", calls: ["emit a"], binaries: 0 },
-      { op: "emit", binaries: 1 },
-      { op: "batch", calls: ["emit c"], binaries: 0 },
-    ]);
-    vm.dispose();
   });
 });

@@ -84,7 +84,6 @@ export class QuickJsVm {
   private windowStart = 0;
   private windowMs = 0;
   private hit: LimitHit | undefined;
-  private host!: HostHandler;
   private inbound: ArrayBuffer[] = [];
   private outbound: ArrayBuffer[] = [];
   private disposed = false;
@@ -97,6 +96,7 @@ export class QuickJsVm {
     private readonly memory: WebAssembly.Memory,
     private readonly limits: VmLimits,
     private readonly onLimit: (hit: LimitHit) => void,
+    private readonly host: HostHandler,
   ) {}
 
   static async create(limits: VmLimits, host: HostHandler, onLimit: (hit: LimitHit) => void): Promise<QuickJsVm> {
@@ -113,12 +113,12 @@ export class QuickJsVm {
     // Node's does, or a deep recursion throws a RangeError in the host. 128 KB is about 650 calls deep.
     const runtime = module.newRuntime({ memoryLimitBytes: limits.memoryBytes, maxStackSizeBytes: 128 * 1024 });
     const vm = runtime.newContext();
-    const sandbox = new QuickJsVm(runtime, vm, memory, limits, onLimit);
-    sandbox.install(host);
+    const sandbox = new QuickJsVm(runtime, vm, memory, limits, onLimit, host);
+    sandbox.install();
     return sandbox;
   }
 
-  private install(host: HostHandler): void {
+  private install(): void {
     const { vm } = this;
     this.runtime.setInterruptHandler(() => {
       if (cpuMs() > this.deadline) this.interrupted = true;
@@ -130,7 +130,6 @@ export class QuickJsVm {
         `import("${name.slice(0, 60)}") is not available in the lab: your server code can use io, its sockets, lab, timers and console.`,
       ),
     }));
-    this.host = host;
     const hostFn = vm.newFunction("host", (opHandle, payloadHandle) => {
       const answer = this.callHost(vm.getString(opHandle), vm.getString(payloadHandle));
       if (answer.binaries?.length) this.inbound = answer.binaries;

@@ -85,7 +85,11 @@ export function sandboxRuntime(host: HostCall, channel: BinaryChannel): SandboxE
   }
 
   function encode(value: unknown): string {
-    if (!hasBinary(value)) return stringify(value ?? null);
+    return hasBinary(value) ? encodeWithParts(value) : stringify(value ?? null);
+  }
+
+  /** A value's JSON with its binary parts as placeholders, the parts put on the channel beside it. */
+  function encodeWithParts(value: unknown): string {
     const parts: Uint8Array[] = [];
     const json = stringify(deconstruct(value, parts) ?? null);
     for (const part of parts) channel.put(part.slice().buffer);
@@ -125,7 +129,7 @@ export function sandboxRuntime(host: HostCall, channel: BinaryChannel): SandboxE
     if (values && hasBinary(values)) {
       // Binary parts travel beside one message: such a call goes at once, after those before it.
       flush();
-      host(op, encode(payload));
+      host(op, encodeWithParts(payload));
       return;
     }
     // `op` is one of the runtime's own names, never the learner's: it needs no escaping.
