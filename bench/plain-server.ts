@@ -1,7 +1,7 @@
 // The load benchmark's baseline: a plain Socket.IO server running the Broadcast & rooms lesson's own
 // handlers, with no lab layer (no dispatcher, links, log, inspector, limits). Bundled by bench/load.mjs.
-// Collects garbage as the lab host does, as PLAYGROUND_SINGLE_THREADED_GC says (src/server/host/one-cpu-gc.ts).
-import "../src/server/host/one-cpu-gc-start.js";
+// Collects garbage as the lab host does: the same V8 flags at start (src/server/host/start-flags.ts).
+import "../src/server/host/start-flags.js";
 import { createServer } from "node:http";
 import { Server } from "socket.io";
 import roomsHandlers from "../src/lessons/rooms/server.js";

@@ -1,5 +1,5 @@
-// First: when PLAYGROUND_SINGLE_THREADED_GC asks for it, the process starts again with single-threaded GC.
-import "./host/one-cpu-gc-start.js";
+// First: the process starts again with the V8 flags the host's settings ask for (young generation, GC threads).
+import "./host/start-flags.js";
 import { configFromEnv } from "./config.js";
 import { fileURLToPath } from "node:url";
 import { createCompressedFiles } from "./host/compressed-files.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { argumentsWithSingleThreadedGc, gcModeFrom, restartsWithSingleThreadedGc } from "../../src/server/host/one-cpu-gc.js";
+import { gcModeFrom, restartsWithSingleThreadedGc, singleThreadedGcFlag } from "../../src/server/host/one-cpu-gc.js";
+import { argumentsWithFlags } from "../../src/server/host/start-again.js";
 
 describe("one-cpu-gc", () => {
   it("reads off when PLAYGROUND_SINGLE_THREADED_GC is unset or blank, and auto and on as they are", () => {
@@ -19,13 +20,20 @@ describe("one-cpu-gc", () => {
     expect(restartsWithSingleThreadedGc("off", 1, [])).toBe(false);
   });
 
-  it("starts again with the flag first, then node's own options, then the script and its arguments", () => {
-    expect(argumentsWithSingleThreadedGc("/bin/node", ["--cpu-prof"], ["/bin/node", "start.mjs", "x"])).toEqual([
-      "/bin/node",
-      "--single-threaded-gc",
-      "--cpu-prof",
-      "start.mjs",
-      "x",
-    ]);
+  it("asks for --single-threaded-gc exactly when it restarts for it", () => {
+    expect(singleThreadedGcFlag("auto", 1, [])).toBe("--single-threaded-gc");
+    expect(singleThreadedGcFlag("auto", 2, [])).toBeUndefined();
+    expect(singleThreadedGcFlag("on", 1, ["--single-threaded-gc"])).toBeUndefined();
+  });
+
+  it("starts again with the flags first, then node's own options, then the script and its arguments", () => {
+    expect(
+      argumentsWithFlags(
+        ["--single-threaded-gc", "--max-semi-space-size=128"],
+        "/bin/node",
+        ["--cpu-prof"],
+        ["/bin/node", "start.mjs", "x"],
+      ),
+    ).toEqual(["/bin/node", "--single-threaded-gc", "--max-semi-space-size=128", "--cpu-prof", "start.mjs", "x"]);
   });
 });

@@ -14,7 +14,7 @@
  *   against 1.03 GB, past the 1.5 GB this host is meant to hold them in.
  *
  * V8 reads the flag once, at start (v8.setFlagsFromString makes no difference later: measured), so the host
- * starts again with it, before anything else runs. process.execve keeps the process: its pid, its parent,
+ * starts again with it, before anything else runs (start-flags.ts). process.execve keeps the process: its pid, its parent,
  * its open descriptors and its environment.
  */
 export const SINGLE_THREADED_GC_VARIABLE = "PLAYGROUND_SINGLE_THREADED_GC";
@@ -35,7 +35,7 @@ export function restartsWithSingleThreadedGc(mode: GcMode, cpus: number, execArg
   return mode === "on" || (mode === "auto" && cpus === 1);
 }
 
-/** The arguments of the same process again, with the flag first: node's own options, then the script's. */
-export function argumentsWithSingleThreadedGc(execPath: string, execArgv: readonly string[], argv: readonly string[]): string[] {
-  return [execPath, FLAG, ...execArgv, ...argv.slice(1)];
+/** The flag a process started with `execArgv`, allowed `cpus` CPUs, should start again with, or `undefined`. */
+export function singleThreadedGcFlag(mode: GcMode, cpus: number, execArgv: readonly string[]): string | undefined {
+  return restartsWithSingleThreadedGc(mode, cpus, execArgv) ? FLAG : undefined;
 }
