@@ -1,5 +1,5 @@
 // Load benchmark ([8/8]): the lab layer against plain Socket.IO, pinned and in alternation.
-//   npm run build && npm run bench -- [learners[,learners…]=500,2000,5000] [seconds=30] [--rounds=3]
+//   npm run build && npm run bench -- [learners[,learners…]=500,2000,5000] [seconds=30] [--rounds=3] [--warmup=30]
 //                                     [--workers=N] [--client=socket.io] [--only=lab|plain|sandboxed]
 //                                     [--compare=sandbox]
 // Each learner opens a lab of the Broadcast & rooms lesson and connects three clients; every client joins
@@ -8,8 +8,12 @@
 // - Pinning (Linux, taskset): the server under test and its threads and children on CPU 0, the load
 //   generator on CPU 1. Without pinning the script still runs but claims no p99 (a shared core decides
 //   the tail, not the server). Each server starts on its CPU, so it sees one CPU, as a host confined to
-//   one core does: with PLAYGROUND_SINGLE_THREADED_GC=auto both then collect garbage on one thread
-//   (src/server/host/one-cpu-gc.ts). The output says how each server collected.
+//   one core does. Both start with the host's V8 flags (src/server/host/start-flags.ts): the young
+//   generation's size (PLAYGROUND_SEMI_SPACE_MB) and, with PLAYGROUND_SINGLE_THREADED_GC=auto, garbage
+//   collection on one thread. The output says how each server collected.
+// - Warm-up: each run's figures start after --warmup seconds of the same load (as long as the run, at most
+//   30), so that they are the load's steady state, not the set-up's wake: 2,000 labs made in ~8 s leave a
+//   heap to settle (a full collection or two in the next seconds), and their logs fill in the first ~20 s.
 // - Alternation: for each learner count, lab, plain, lab, plain… for --rounds rounds (at least 3). The
 //   figures quoted are the medians of the per-round lab/plain ratios, with their spread.
 // - The clients are bench/wire-client.mjs unless --client=socket.io asks for socket.io-client; the load
@@ -34,6 +38,11 @@ const positional = args.filter((arg) => !arg.startsWith("--"));
 const COUNTS = (positional[0] ?? "500,2000,5000").split(",").map(Number);
 const SECONDS = Number(positional[1] ?? 30);
 const ROUNDS = Math.max(3, Number(flag("rounds", 3)));
+/**
+ * Seconds of the same load before each run's figures start (as long as the run, at most 30 s, unless told):
+ * thousands of labs made at once leave a heap to settle, and their logs fill in the first ~20 s.
+ */
+const WARMUP = Number(flag("warmup", Math.min(30, SECONDS)));
 const WORKERS = Math.max(1, Number(flag("workers", 1)));
 const ONLY = flag("only", undefined);
 const SANDBOX = flag("compare", "plain") === "sandbox";
@@ -43,9 +52,14 @@ const OUT = SANDBOX ? "bench/results/load-sandbox" : "bench/results/load";
 const CLIENT = flag("client", "wire-client") === "socket.io" ? "socket.io-client" : "wire-client";
 // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the servers.
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-if (COUNTS.some((n) => !Number.isInteger(n) || n < 1) || !(SECONDS > 0) || ![undefined, "lab", "plain", "sandboxed"].includes(ONLY)) {
+if (
+  COUNTS.some((n) => !Number.isInteger(n) || n < 1) ||
+  !(SECONDS > 0) ||
+  !(WARMUP >= 0) ||
+  ![undefined, "lab", "plain", "sandboxed"].includes(ONLY)
+) {
   console.error(
-    "usage: npm run bench -- [learners[,learners…]] [seconds] [--rounds=3] [--workers=N] [--client=socket.io] [--only=lab|plain]",
+    "usage: npm run bench -- [learners[,learners…]] [seconds] [--rounds=3] [--warmup=30] [--workers=N] [--client=socket.io] [--only=lab|plain]",
   );
   process.exit(2);
 }
@@ -97,12 +111,16 @@ async function run(kind, learners) {
     await sleep(500);
     const loaded = usage(server.pid);
     const startAt = Date.now() + 200;
+    const measureFrom = startAt + WARMUP * 1000;
+    const going = ask(workers, { type: "go", startAt, warmupSeconds: WARMUP, seconds: SECONDS }, "done");
+    // The figures start after the warm-up, as the generator's counts do.
+    await sleep(measureFrom - Date.now());
     const generatorStart = process.cpuUsage(); // the whole process: every worker thread
     const start = usage(server.pid);
-    const done = await ask(workers, { type: "go", startAt, seconds: SECONDS }, "done");
+    const done = await going;
     const end = usage(server.pid);
     const generatorCpu = process.cpuUsage(generatorStart);
-    const wallSeconds = (Date.now() - startAt) / 1000;
+    const wallSeconds = (Date.now() - measureFrom) / 1000;
     await ask(workers, { type: "close" }, "closed");
     const rtts = done.flatMap((part) => [...part.rtts]).sort((a, b) => a - b);
     const createMs = ready.flatMap((part) => part.createMs).sort((a, b) => a - b);
@@ -195,6 +213,7 @@ const result = {
   pinned,
   ...(pinned ? { cpus: { server: SERVER_CPU, loadGenerator: GENERATOR_CPU } } : { notPinnedBecause: unpinnable }),
   seconds: SECONDS,
+  warmupSeconds: WARMUP,
   roundsPerCount: ROUNDS,
   workers: WORKERS,
   summary,
@@ -203,7 +222,7 @@ const result = {
 
 const fmt = (pair) => (pair ? `${pair[0]}–${pair[1]}` : "–");
 const lines = [
-  `Load: learners × 3 clients, one acked room send per client per second, ${SECONDS} s per run, ${SANDBOX ? "sandboxed learner code and the lab's native handlers" : "lab and plain Socket.IO"} in alternation, ${ROUNDS} rounds each, clients: ${CLIENT}, ${process.version}, ` +
+  `Load: learners × 3 clients, one acked room send per client per second, ${SECONDS} s per run after ${WARMUP} s of the same load, ${SANDBOX ? "sandboxed learner code and the lab's native handlers" : "lab and plain Socket.IO"} in alternation, ${ROUNDS} rounds each, clients: ${CLIENT}, ${process.version}, ` +
     (pinned
       ? `server pinned to CPU ${SERVER_CPU}, load generator to CPU ${GENERATOR_CPU}; garbage collection: ${[...new Set(runs.map((r) => `${r.kind} ${r.gc}`))].join(", ")}.`
       : `NOT pinned (${unpinnable}): no p99 claimed.`),

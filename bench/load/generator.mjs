@@ -86,25 +86,33 @@ async function setUp() {
   }
 }
 
-async function load(startAt, seconds) {
+/**
+ * Sends from `startAt`, each client once a second, for `warmupSeconds` and then `seconds` more; counts only
+ * what was sent (and what arrived) after the warm-up, so a round measures the load, not the set-up's wake.
+ */
+async function load(startAt, warmupSeconds, seconds) {
+  const measureFrom = startAt + warmupSeconds * 1000;
+  const endAt = measureFrom + seconds * 1000;
   let news = 0;
-  for (const { socket } of sockets) socket.on("news", () => (news += 1));
+  for (const { socket } of sockets) socket.on("news", () => void (Date.now() >= measureFrom && (news += 1)));
   const rtts = [];
   let acks = 0;
   let failures = 0;
-  const endAt = startAt + seconds * 1000;
   await sleep(Math.max(0, startAt - Date.now()));
   await Promise.all(
     sockets.map(async ({ socket, room }, index) => {
       await sleep((index * 1000) / sockets.length); // spread the sends over each second
       while (Date.now() < endAt) {
+        const counted = Date.now() >= measureFrom;
         const sent = performance.now();
         try {
           await socket.emitWithAck(5000, "send", { target: "socket.to(room)", room, run: "bench" });
-          rtts.push(performance.now() - sent);
-          acks += 1;
+          if (counted) {
+            rtts.push(performance.now() - sent);
+            acks += 1;
+          }
         } catch {
-          failures += 1;
+          if (counted) failures += 1;
         }
         await sleep(Math.max(0, 1000 - (performance.now() - sent)));
       }
@@ -119,7 +127,7 @@ parentPort.on("message", async (message) => {
       await setUp();
       parentPort.postMessage({ type: "ready", clients: sockets.length, createMs });
     } else if (message.type === "go") {
-      const result = await load(message.startAt, message.seconds);
+      const result = await load(message.startAt, message.warmupSeconds, message.seconds);
       parentPort.postMessage({ type: "done", ...result }, [result.rtts.buffer]);
     } else if (message.type === "close") {
       for (const { socket } of sockets) socket.close();

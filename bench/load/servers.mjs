@@ -78,8 +78,19 @@ export async function startServer(kind, { cpu, learners, nodeArgs }) {
   return { ...server, gc: garbageCollection(server.pid) };
 }
 
-/** How the server's V8 collects: single-threaded once it restarted with the flag (PLAYGROUND_SINGLE_THREADED_GC, one-cpu-gc.ts). */
+/**
+ * How the server's V8 collects, from the flags it restarted with (src/server/host/start-flags.ts): single-threaded
+ * or not (PLAYGROUND_SINGLE_THREADED_GC), its semi-spaces' and its old generation's growth (heap-sizing.ts).
+ */
 function garbageCollection(pid) {
   const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-  return args.includes("--single-threaded-gc") ? "single-threaded" : "V8 default";
+  const value = (name) => args.findLast((arg) => arg.replaceAll("_", "-").startsWith(`--${name}=`))?.split("=")[1];
+  const threads = args.includes("--single-threaded-gc") ? "single-threaded" : "V8 default";
+  const semiSpace = value("max-semi-space-size");
+  const growing = value("heap-growing-percent");
+  return [
+    threads,
+    semiSpace ? `semi-spaces up to ${semiSpace} MB` : "V8's semi-spaces",
+    growing ? `old generation grows ${growing} %` : "V8's growing factor",
+  ].join(", ");
 }
