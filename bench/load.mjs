@@ -8,9 +8,9 @@
 // - Pinning (Linux, taskset): the server under test and its threads and children on CPU 0, the load
 //   generator on CPU 1. Without pinning the script still runs but claims no p99 (a shared core decides
 //   the tail, not the server). Each server starts on its CPU, so it sees one CPU, as a host confined to
-//   one core does. Both start with the host's V8 flags (src/server/host/start-flags.ts): the young
-//   generation's size (PLAYGROUND_SEMI_SPACE_MB) and, with PLAYGROUND_SINGLE_THREADED_GC=auto, garbage
-//   collection on one thread. The output says how each server collected.
+//   one core does. Both start with the host's V8 flags (src/server/host/start-flags.ts): the heap's sizing
+//   (PLAYGROUND_SEMI_SPACE_MB, PLAYGROUND_HEAP_GROWING_PERCENT) and, with PLAYGROUND_SINGLE_THREADED_GC=auto,
+//   garbage collection on one thread. The output says how each server collected.
 // - Warm-up: each run's figures start after --warmup seconds of the same load (as long as the run, at most
 //   30), so that they are the load's steady state, not the set-up's wake: 2,000 labs made in ~8 s leave a
 //   heap to settle (a full collection or two in the next seconds), and their logs fill in the first ~20 s.

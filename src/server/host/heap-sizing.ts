@@ -11,8 +11,8 @@
  *   host at 2,000 learners, each client sending once a second, scavenged 2.3 times a second, and the old
  *   generation grew by 5.5 MB a second; with 128 MB, 1.1 times a second and 0.7 MB a second.
  * - The old generation's headroom (PLAYGROUND_HEAP_GROWING_PERCENT, 100). After a full collection V8 lets
- *   the old generation grow by a factor it picks from how fast it fills. Filling slowly, it picked its
- *   least, ×1.1: 14 MB over 141 MB live, and so a full collection every ~20 s anyway. Growing by 100 %
+ *   the old generation grow by a factor it picks from how fast it fills. Filling slowly, it let it grow by
+ *   ~×1.1 only (the next full collection came at ~156 MB over 141 MB live), and so every ~20 s anyway. Growing by 100 %
  *   (×2) puts them minutes apart at that rate, for up to the live heap's size again of garbage.
  * Measured in bench/results/load-2026-12-08-heap-sizing.md.
  *
