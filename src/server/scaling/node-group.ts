@@ -93,6 +93,9 @@ export class NodeGroup {
       ...(options.code && { learnerCode: options.learnerCode }),
     };
     const child = fork(options.entry, [], {
+      // The host's own flags are not a node's: its heap sizing is for thousands of connections (heap-sizing.ts),
+      // and a test runner's loaders or an inspector port belong to the host alone, as for the database process.
+      execArgv: [],
       env: { ...process.env, [NODE_CONFIG_ENV]: JSON.stringify(config) },
       // Binary payloads cross between nodes as Buffers, not as {"type":"Buffer"} JSON.
       serialization: "advanced",
